@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Lla.Curvature;
+
+namespace Lla.Cli.Commands;
+
+/// <summary>Options of the Hessian analysis, shared by `hessian` and `analyze`.</summary>
+internal sealed class HessianOptions
+{
+    public readonly Option<string> Split = new("--split") { Description = "train | test", DefaultValueFactory = _ => "train" };
+    public readonly Option<int> BatchSize;
+    public readonly Option<string> Batches;
+    public readonly Option<bool> Shuffle = new("--shuffle") { Description = "take batches in a seeded random order instead of file order" };
+    public readonly Option<int> TopK = new("--top-k") { Description = "number of top eigenpairs (0: none)", DefaultValueFactory = _ => 2 };
+    public readonly Option<string> Which = new("--which") { Description = "largest (by magnitude) | smallest (algebraically)", DefaultValueFactory = _ => "largest" };
+    public readonly Option<string> EigenMethod = new("--eigen-method") { Description = "lanczos | power (the seed library's method)", DefaultValueFactory = _ => "lanczos" };
+    public readonly Option<double> EigenTol = new("--eigen-tol") { Description = "Lanczos stops when the relative residual estimates reach this", DefaultValueFactory = _ => 1e-4 };
+    public readonly Option<bool> Trace = new("--trace") { Description = "estimate the trace (Hutchinson)" };
+    public readonly Option<bool> Esd = new("--esd") { Description = "estimate the spectral density (SLQ) and the criteria" };
+    public readonly Option<int> Runs;
+    public readonly Option<int> LanczosSteps;
+    public readonly Option<double> KhPower = new("--kh-power") { Description = "n of Kh_n", DefaultValueFactory = _ => Criteria.DefaultKhPower };
+    public readonly Option<double> CtThreshold = new("--ct-threshold") { Description = "HESD type MP when Ct ≥ this", DefaultValueFactory = _ => Criteria.DefaultCtThreshold };
+    public readonly Option<string> Bn = new("--bn") { Description = "BatchNorm statistics: train (per batch, as the seed library) | eval (running)", DefaultValueFactory = _ => "train" };
+    public readonly Option<string?> Out;
+
+    public HessianOptions(int batchSize, string batches, int runs, int lanczosSteps, string outDescription)
+    {
+        BatchSize = new("--batch-size") { Description = "samples per batch", DefaultValueFactory = _ => batchSize };
+        Batches = new("--batches") { Description = "how many batches: a number, or all", DefaultValueFactory = _ => batches };
+        Runs = new("--runs") { Description = "SLQ runs", DefaultValueFactory = _ => runs };
+        LanczosSteps = new("--lanczos-steps") { Description = "Lanczos steps per SLQ run", DefaultValueFactory = _ => lanczosSteps };
+        Out = new("--out") { Description = outDescription };
+    }
+
+    public void AddTo(Command command, bool switches)
+    {
+        var list = new List<Option> { Split, BatchSize, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol };
+        if (switches) { list.Add(Trace); list.Add(Esd); }
+        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Out });
+        foreach (var o in list) command.Options.Add(o);
+    }
+
+    public HessianAnalysisOptions Analysis(ParseResult p, long seed, bool trace, bool esd) => new()
+    {
+        TopK = p.GetValue(TopK),
+        Which = p.GetValue(Which) switch
+        {
+            "largest" => EigenTarget.LargestMagnitude,
+            "smallest" => EigenTarget.Smallest,
+            var w => throw new LlaException($"--which must be largest or smallest (got '{w}')"),
+        },
+        EigenMethod = p.GetValue(EigenMethod)!,
+        EigenTolerance = p.GetValue(EigenTol),
+        Trace = trace,
+        Esd = esd,
+        Runs = p.GetValue(Runs),
+        LanczosSteps = p.GetValue(LanczosSteps),
+        KhPower = p.GetValue(KhPower),
+        CtThreshold = p.GetValue(CtThreshold),
+        Seed = seed,
+    };
+
+    public static string DefaultOut(string command) => Path.Combine("runs", $"{command}-{DateTime.Now:yyyyMMdd-HHmmss}");
+}

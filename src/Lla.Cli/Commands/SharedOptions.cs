@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Lla.Cli.Pipeline;
+using Lla.Curvature;
+using Lla.Data;
+using Lla.Objectives;
+
+namespace Lla.Cli.Commands;
+
+/// <summary>Options that every command which loads a model and data shares.</summary>
+internal sealed class SharedOptions
+{
+    public readonly Option<string?> Model = new("--model") { Description = "architecture: lenet | mlp (default: lenet, the embedded default)" };
+    public readonly Option<string?> Weights = new("--weights") { Description = "weights: a PyTorch .pth state dict, safetensors, or a TorchSharp file; 'none' for a seeded random init (default: the embedded LeNet)" };
+    public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) (default: the embedded Fashion-MNIST subset)" };
+    public readonly Option<string> DType = new("--dtype") { Description = "float32 | float64", DefaultValueFactory = _ => "float32" };
+    public readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+    public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
+    public readonly Option<string> OneDnn = new("--onednn") { Description = "oneDNN for backward passes: auto (checked by the numeric guard) | on | off", DefaultValueFactory = _ => "auto" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Model, Weights, Data, DType, Threads, Seed, OneDnn }) command.Options.Add(o);
+    }
+
+    public ModelSource Source(ParseResult p) =>
+        ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed));
+
+    public static OneDnnSetting ParseOneDnn(string value) => value switch
+    {
+        "auto" => OneDnnSetting.Auto,
+        "on" => OneDnnSetting.On,
+        "off" => OneDnnSetting.Off,
+        _ => throw new LlaException($"--onednn must be auto, on or off (got '{value}')"),
+    };
+
+    public static Split ParseSplit(string value) => value switch
+    {
+        "train" => Split.Train,
+        "test" => Split.Test,
+        _ => throw new LlaException($"--split must be train or test (got '{value}')"),
+    };
+
+    public static BatchNormMode ParseBatchNorm(string value) => value switch
+    {
+        "train" => BatchNormMode.Train,
+        "eval" => BatchNormMode.Eval,
+        _ => throw new LlaException($"--bn must be train or eval (got '{value}')"),
+    };
+
+    /// <summary>--batches: a positive count, or "all".</summary>
+    public static int? ParseBatches(string value)
+    {
+        if (value == "all") return null;
+        if (int.TryParse(value, out int n) && n >= 1) return n;
+        throw new LlaException($"--batches must be a positive number or 'all' (got '{value}')");
+    }
+
+    /// <summary>Every option's value as given or defaulted, for the results file.</summary>
+    public static JsonObject Record(ParseResult p, Command command)
+    {
+        var record = new JsonObject();
+        foreach (var option in command.Options)
+        {
+            if (option.Name is "--help" or "-h" or "-?") continue;
+            object? value = option switch
+            {
+                Option<int> o => p.GetValue(o),
+                Option<long> o => p.GetValue(o),
+                Option<double> o => p.GetValue(o),
+                Option<bool> o => p.GetValue(o),
+                Option<string> o => p.GetValue(o),
+                _ => null,
+            };
+            record[option.Name.TrimStart('-')] = value switch
+            {
+                null => null,
+                bool b => b,
+                int i => i,
+                long l => l,
+                double d => JsonValue.Create(d),
+                _ => value.ToString(),
+            };
+        }
+        return record;
+    }
+}

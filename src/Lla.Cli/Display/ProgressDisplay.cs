@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Lla.Curvature;
+using Spectre.Console;
+
+namespace Lla.Cli.Display;
+
+/// <summary>
+/// Shows analysis progress: a live Spectre.Console progress bar with ETA when the console is
+/// interactive, plain timestamped lines (at most every two seconds per stage, plus each stage's
+/// end) when output is redirected, since CI logs must show progress too. Progress goes to stderr
+/// so that stdout stays clean for results.
+/// </summary>
+internal sealed class ProgressDisplay : IDisposable
+{
+    private readonly bool _interactive;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private string? _stage;
+    private TimeSpan _stageStart, _lastLine;
+    private Thread? _thread;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, ProgressTask> _tasks = new();
+    private ProgressContext? _context;
+    private readonly ManualResetEventSlim _ready = new(), _finished = new();
+
+    private ProgressDisplay(bool interactive)
+    {
+        _interactive = interactive;
+        if (!interactive) return;
+        _thread = new Thread(() =>
+        {
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    _context = ctx;
+                    _ready.Set();
+                    _finished.Wait();
+                    lock (_gate) foreach (var t in _tasks.Values) if (!t.IsFinished) { t.Value = t.MaxValue; t.StopTask(); }
+                    ctx.Refresh();
+                });
+        }) { IsBackground = true };
+        _thread.Start();
+        _ready.Wait();
+    }
+
+    public static ProgressDisplay Start() =>
+        new(!Console.IsErrorRedirected && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive);
+
+    public void Report(AnalysisProgress p)
+    {
+        if (_interactive) ReportLive(p);
+        else ReportPlain(p);
+    }
+
+    private void ReportLive(AnalysisProgress p)
+    {
+        lock (_gate)
+        {
+            if (!_tasks.TryGetValue(p.Stage, out var task))
+            {
+                foreach (var t in _tasks.Values) if (!t.IsFinished) { t.Value = t.MaxValue; t.StopTask(); }
+                task = _context!.AddTask(p.Stage, maxValue: p.Total ?? 1);
+                _tasks[p.Stage] = task;
+            }
+            if (p.Total is long total) task.Value = Math.Min(p.Done, total);
+            else task.Description = $"{p.Stage} (HVP {p.Done})";
+        }
+    }
+
+    private void ReportPlain(AnalysisProgress p)
+    {
+        var now = _clock.Elapsed;
+        if (p.Stage != _stage)
+        {
+            _stage = p.Stage;
+            _stageStart = now;
+            _lastLine = now;
+            Console.Error.WriteLine($"[{now:mm\\:ss}] {p.Stage}: started");
+            return;
+        }
+        bool last = p.Total is long t && p.Done >= t;
+        if (!last && now - _lastLine < TimeSpan.FromSeconds(2)) return;
+        _lastLine = now;
+        string eta = "";
+        if (p.Total is long all && p.Done > 0)
+        {
+            double perStep = (now - _stageStart).TotalSeconds / p.Done;
+            eta = $" of {all}, about {TimeSpan.FromSeconds(perStep * (all - p.Done)):mm\\:ss} left";
+        }
+        Console.Error.WriteLine($"[{now:mm\\:ss}] {p.Stage}: {p.Done} HVPs{eta}");
+    }
+
+    public void Dispose()
+    {
+        if (!_interactive) return;
+        _finished.Set();
+        _thread?.Join();
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Lla.Cli.Display;
+using Lla.Curvature;
+using Lla.Data;
+using Lla.Native;
+using Lla.Objectives;
+using Lla.Reports;
+using Lla.Runs;
+using Lla.Vectors;
+using static Lla.Runs.JsonValues;
+using static TorchSharp.torch;
+
+namespace Lla.Cli.Pipeline;
+
+/// <summary>Everything `lla hessian` and `lla analyze` were asked to do, already validated by type.</summary>
+internal sealed record HessianJobOptions(
+    string Command,
+    ModelSource Source,
+    Split Split,
+    int BatchSize,
+    int? MaxBatches,
+    bool Shuffle,
+    BatchNormMode BatchNorm,
+    int Threads,
+    OneDnnSetting OneDnn,
+    HessianAnalysisOptions Analysis,
+    string OutDir,
+    string? Profile,
+    JsonObject OptionsRecord);
+
+/// <summary>
+/// The Hessian pipeline shared by `hessian` and `analyze`: load, guard, evaluate, analyse, then
+/// write the run folder (figures and eigenvectors first, results.json last, each atomically) and
+/// print a summary. Nothing is written unless the whole analysis succeeded.
+/// </summary>
+internal static class HessianJob
+{
+    public static int Run(HessianJobOptions o)
+    {
+        var total = Stopwatch.StartNew();
+        var timings = new Dictionary<string, double>();
+        o.Analysis.Validate();
+        if (File.Exists(o.OutDir)) throw new LlaException($"--out {o.OutDir} is a file, not a folder");
+        RuntimeSetup.SetThreads(o.Threads);
+
+        var clock = Stopwatch.StartNew();
+        using var data = o.Source.LoadData(o.Split);
+        var batches = data.Batches(o.BatchSize, o.MaxBatches, o.Shuffle, o.Source.Seed);
+        if (o.Source.DType != ScalarType.Float32)
+            batches = batches.Select(b => new Batch(b.Inputs.to(o.Source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
+        var model = o.Source.Build(data);
+        timings["load"] = clock.Elapsed.TotalSeconds;
+
+        using var mode = new AnalysisMode(model, o.BatchNorm);
+        var objective = new Objective(model, LossFunctions.CrossEntropy, batches);
+        var sample = GuardSample(batches[0]);
+
+        clock.Restart();
+        var twin = o.Source.Float64Twin(model, data, o.BatchNorm);
+        var decision = OneDnnPolicy.Decide(o.OneDnn, model, twin, LossFunctions.CrossEntropy, sample);
+        timings["guard"] = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var atWeights = objective.Evaluate();
+        timings["evaluate"] = clock.Elapsed.TotalSeconds;
+
+        var parameters = ParameterSet.Of(model);
+        var op = new HessianOperator(objective, parameters);
+        HessianAnalysisResult result;
+        using (var progress = ProgressDisplay.Start())
+            result = HessianAnalysis.Run(op, o.Analysis, progress.Report);
+        foreach (var (k, v) in result.TimingsSeconds) timings[k] = v;
+
+        clock.Restart();
+        decision = OneDnnPolicy.PostCheck(decision, model, twin, LossFunctions.CrossEntropy, sample);
+        timings["guard"] += clock.Elapsed.TotalSeconds;
+
+        double? testAccuracy = null;
+        if (o.Split == Split.Train)
+        {
+            clock.Restart();
+            testAccuracy = TestAccuracy(o.Source, model, mode);
+            timings["test_evaluate"] = clock.Elapsed.TotalSeconds;
+        }
+
+        var folder = new RunFolder(o.OutDir);
+        var figures = new JsonArray();
+        if (result.Eigen is not null) EigenvectorFile.Write(folder.File(EigenvectorFile.FileName), result.Eigen, parameters.Layout);
+        if (result.Esd is not null)
+        {
+            EsdPlot.Save(folder.File("esd.png"), result.Esd, result.Criteria);
+            figures.Add("esd.png");
+        }
+        timings["total"] = total.Elapsed.TotalSeconds;
+
+        var results = new JsonObject
+        {
+            ["command"] = o.Command,
+            ["profile"] = o.Profile,
+            ["seed"] = o.Source.Seed,
+            ["options"] = o.OptionsRecord,
+            ["versions"] = new JsonObject(Versions.All().Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
+            ["model"] = new JsonObject
+            {
+                ["name"] = o.Source.Model,
+                ["weights"] = o.Source.Weights is null ? "none (seeded random initialization)" : Path.GetFullPath(o.Source.Weights),
+                ["parameters"] = parameters.Dimension,
+                ["dtype"] = o.Source.DType.ToString().ToLowerInvariant(),
+            },
+            ["data"] = new JsonObject
+            {
+                ["spec"] = o.Source.Data,
+                ["split"] = o.Split.ToString().ToLowerInvariant(),
+                ["samples"] = objective.SampleCount,
+                ["batches"] = batches.Count,
+                ["batch_size"] = o.BatchSize,
+                ["shuffle"] = o.Shuffle,
+            },
+            ["bn_mode"] = o.BatchNorm.ToString().ToLowerInvariant(),
+            ["numeric_guard"] = HessianResultsJson.Guard(decision),
+            ["loss"] = Number(atWeights.Loss),
+            ["accuracy"] = Number(atWeights.Accuracy),
+            ["test_accuracy"] = Number(testAccuracy),
+            ["hessian"] = HessianResultsJson.Build(result, parameters.Dimension),
+            ["seeds"] = new JsonObject(result.Seeds.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
+            ["figures"] = figures,
+            ["timings_s"] = JsonValues.Object(timings),
+        };
+        folder.WriteJson("results.json", results);
+        Summary.Print(o, result, atWeights, testAccuracy, decision, folder, total.Elapsed.TotalSeconds);
+        foreach (var b in batches) b.Dispose();
+        return 0;
+    }
+
+    /// <summary>The numeric guard's batch: the first 256 samples of the first analysed batch (its shapes are the analysis's shapes).</summary>
+    private static Batch GuardSample(Batch first)
+    {
+        long n = Math.Min(256, first.Count);
+        return new Batch(first.Inputs.narrow(0, 0, n), first.Targets.narrow(0, 0, n));
+    }
+
+    /// <summary>Accuracy on the data's test split in eval mode (running statistics), restoring the analysis mode after.</summary>
+    private static double TestAccuracy(ModelSource source, nn.Module<Tensor, Tensor> model, AnalysisMode mode)
+    {
+        using var test = source.LoadData(Split.Test);
+        var batches = test.Batches(1024, null, false, 0);
+        if (source.DType != ScalarType.Float32)
+            batches = batches.Select(b => new Batch(b.Inputs.to(source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
+        using var eval = new AnalysisMode(model, BatchNormMode.Eval);
+        double accuracy = new Objective(model, LossFunctions.CrossEntropy, batches).Evaluate().Accuracy;
+        foreach (var b in batches) b.Dispose();
+        return accuracy;
+    }
+}

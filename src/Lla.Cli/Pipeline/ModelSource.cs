@@ -1,0 +1,62 @@
+using Lla.Data;
+using Lla.Models;
+using Lla.Objectives;
+using static TorchSharp.torch;
+
+namespace Lla.Cli.Pipeline;
+
+/// <summary>Which model, weights and data a command works on (after defaults are filled in).</summary>
+internal sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed)
+{
+    public const string RandomWeights = "none";
+
+    /// <summary>
+    /// Fills in the embedded default: --data defaults to the Fashion-MNIST subset, --weights to the
+    /// embedded LeNet when the model is lenet and the data is the default ("none": seeded random init).
+    /// </summary>
+    public static ModelSource Resolve(string? model, string? weights, string? data, string dtype, long seed)
+    {
+        var type = dtype switch
+        {
+            "float32" => ScalarType.Float32,
+            "float64" => ScalarType.Float64,
+            _ => throw new LlaException($"--dtype must be float32 or float64 (got '{dtype}')"),
+        };
+        string chosenModel = model ?? EmbeddedDefault.Model;
+        if (!ModelZoo.Names.Contains(chosenModel))
+            throw new LlaException($"unknown model '{chosenModel}' (known: {string.Join(", ", ModelZoo.Names)})");
+        string chosenData = data ?? EmbeddedDefault.DataSpec;
+        string? chosenWeights = weights;
+        if (chosenWeights is null)
+        {
+            if (data is null && chosenModel == EmbeddedDefault.Model) chosenWeights = EmbeddedDefault.Weights;
+            else throw new LlaException("--weights is needed with your own --data or --model (give a file, or 'none' for a seeded random initialization)");
+        }
+        if (chosenWeights == RandomWeights) chosenWeights = null;
+        else if (!File.Exists(chosenWeights)) throw new LlaException($"weights file not found: {chosenWeights}");
+        return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed);
+    }
+
+    public Dataset LoadData(Split split) => DataSpec.Load(Data, split);
+
+    /// <summary>Builds the model for data of this shape, loads the weights and converts to the chosen dtype.</summary>
+    public nn.Module<Tensor, Tensor> Build(Dataset data)
+    {
+        var spec = new ModelSpec(Model, data.SampleShape, data.NumClasses);
+        torch.manual_seed(Seed);
+        var model = ModelZoo.Create(spec);
+        if (Weights is not null) WeightsLoader.Load(model, Weights);
+        if (DType != ScalarType.Float32) model.to(DType);
+        return model;
+    }
+
+    /// <summary>A float64 copy of <paramref name="model"/> in the same analysis mode (for the numeric guard).</summary>
+    public Func<nn.Module<Tensor, Tensor>> Float64Twin(nn.Module<Tensor, Tensor> model, Dataset data, BatchNormMode mode) => () =>
+    {
+        var twin = ModelZoo.Create(new ModelSpec(Model, data.SampleShape, data.NumClasses));
+        twin.load_state_dict(model.state_dict());
+        twin.to(ScalarType.Float64);
+        AnalysisMode.Set(twin, mode);
+        return twin;
+    };
+}

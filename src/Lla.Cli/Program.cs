@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Lla.Cli.Commands;
+using Lla.Native;
+
+namespace Lla.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        // Before libtorch starts: OpenMP threads wait passively (spinning costs 20x on small machines).
+        RuntimeSetup.SetPassiveOpenMpWait();
+        // Large activations stay on the heap instead of being page-faulted in on every pass.
+        RuntimeSetup.KeepFreedMemory();
+        RuntimeSetup.DisableNnpack();
+
+        var root = new RootCommand("lla: loss landscapes, Hessian spectra and generalization criteria for neural networks");
+        root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(HessianCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}

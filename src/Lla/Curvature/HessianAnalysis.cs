@@ -1,0 +1,136 @@
+using System.Diagnostics;
+
+namespace Lla.Curvature;
+
+public sealed record HessianAnalysisOptions
+{
+    public int TopK { get; init; } = 2;
+    public EigenTarget Which { get; init; } = EigenTarget.LargestMagnitude;
+    /// <summary>"lanczos" (default) or "power" (the seed library's method).</summary>
+    public string EigenMethod { get; init; } = "lanczos";
+    public int EigenMaxSteps { get; init; } = 200;
+    public double EigenTolerance { get; init; } = 1e-4;
+    public int PowerMaxIterations { get; init; } = 100;
+    public double PowerTolerance { get; init; } = 1e-3;
+    public bool Trace { get; init; } = true;
+    public int TraceMaxIterations { get; init; } = 100;
+    public double TraceTolerance { get; init; } = 1e-3;
+    public bool Esd { get; init; } = true;
+    public int Runs { get; init; } = 1;
+    public int LanczosSteps { get; init; } = 100;
+    public double KhPower { get; init; } = Criteria.DefaultKhPower;
+    public double CtThreshold { get; init; } = Criteria.DefaultCtThreshold;
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Checks every option before any work starts; throws <see cref="LlaException"/> naming the bad one.</summary>
+    public void Validate()
+    {
+        if (TopK < 0) throw new LlaException($"--top-k must not be negative (got {TopK})");
+        if (EigenMethod is not ("lanczos" or "power")) throw new LlaException($"--eigen-method must be lanczos or power (got '{EigenMethod}')");
+        if (EigenMethod == "power" && Which == EigenTarget.Smallest) throw new LlaException("--which smallest needs --eigen-method lanczos (power iteration finds the largest magnitudes)");
+        if (EigenMaxSteps < 1) throw new LlaException($"the eigen step limit must be at least 1 (got {EigenMaxSteps})");
+        if (!(EigenTolerance > 0)) throw new LlaException($"--eigen-tol must be positive (got {EigenTolerance})");
+        if (TraceMaxIterations < 1) throw new LlaException($"--trace-iters must be at least 1 (got {TraceMaxIterations})");
+        if (Runs < 1) throw new LlaException($"--runs must be at least 1 (got {Runs})");
+        if (LanczosSteps < 1) throw new LlaException($"--lanczos-steps must be at least 1 (got {LanczosSteps})");
+        if (KhPower < 0 || double.IsNaN(KhPower)) throw new LlaException($"--kh-power must not be negative (got {KhPower})");
+        if (double.IsNaN(CtThreshold)) throw new LlaException("--ct-threshold must be a number");
+    }
+}
+
+public sealed record HessianAnalysisResult(
+    EigenResult? Eigen, TraceResult? Trace, SpectralDensityResult? Esd, CriteriaResult? Criteria,
+    long HvpCount, IReadOnlyDictionary<string, double> TimingsSeconds,
+    IReadOnlyDictionary<string, long> Seeds);
+
+/// <summary>A progress report: which stage, how far (operator applications so far), and the stage's known total if any.</summary>
+public sealed record AnalysisProgress(string Stage, long Done, long? Total);
+
+/// <summary>
+/// Runs the Hessian quantities a user asked for on one operator: top eigenpairs, trace, spectral
+/// density and the criteria. Each random part takes its own seed derived from the main one
+/// (eigen: seed, trace: seed + 1, SLQ: seed + 2) so switching one part off leaves the others unchanged.
+/// </summary>
+public static class HessianAnalysis
+{
+    public static HessianAnalysisResult Run(ILinearOperator op, HessianAnalysisOptions options, Action<AnalysisProgress>? progress = null)
+    {
+        options.Validate();
+        long start = op.ApplyCount;
+        var timings = new Dictionary<string, double>();
+        var seeds = new Dictionary<string, long>();
+        var observed = new ProgressOperator(op, progress);
+
+        EigenResult? eigen = null;
+        if (options.TopK > 0)
+        {
+            seeds["eigen"] = options.Seed;
+            observed.Begin("eigenpairs", null);
+            var clock = Stopwatch.StartNew();
+            eigen = options.EigenMethod == "power"
+                ? PowerIteration.TopEigenpairs(observed, new PowerIterationOptions
+                {
+                    K = options.TopK, MaxIterations = options.PowerMaxIterations, Tolerance = options.PowerTolerance, Seed = options.Seed,
+                })
+                : Lanczos.TopEigenpairs(observed, new LanczosOptions
+                {
+                    K = options.TopK, Which = options.Which, MaxSteps = options.EigenMaxSteps, Tolerance = options.EigenTolerance, Seed = options.Seed,
+                });
+            timings["eigen"] = clock.Elapsed.TotalSeconds;
+        }
+
+        TraceResult? trace = null;
+        if (options.Trace)
+        {
+            seeds["trace"] = options.Seed + 1;
+            observed.Begin("trace", options.TraceMaxIterations);
+            var clock = Stopwatch.StartNew();
+            trace = Hutchinson.Estimate(observed, new HutchinsonOptions
+            {
+                MaxIterations = options.TraceMaxIterations, Tolerance = options.TraceTolerance, Seed = options.Seed + 1,
+            });
+            timings["trace"] = clock.Elapsed.TotalSeconds;
+        }
+
+        SpectralDensityResult? esd = null;
+        CriteriaResult? criteria = null;
+        if (options.Esd)
+        {
+            seeds["esd"] = options.Seed + 2;
+            observed.Begin("spectral density", (long)options.Runs * Math.Min(options.LanczosSteps, op.Dimension));
+            var clock = Stopwatch.StartNew();
+            esd = SpectralDensity.Estimate(observed, new SlqOptions { Runs = options.Runs, Steps = options.LanczosSteps, Seed = options.Seed + 2 });
+            criteria = Criteria.FromSpectrum(esd.Runs, options.KhPower, options.CtThreshold);
+            timings["esd"] = clock.Elapsed.TotalSeconds;
+        }
+        return new HessianAnalysisResult(eigen, trace, esd, criteria, op.ApplyCount - start, timings, seeds);
+    }
+
+    /// <summary>Passes applications through and reports each one as progress of the current stage.</summary>
+    private sealed class ProgressOperator(ILinearOperator inner, Action<AnalysisProgress>? progress) : ILinearOperator
+    {
+        private string _stage = "";
+        private long _stageStart;
+        private long? _total;
+
+        public void Begin(string stage, long? total)
+        {
+            _stage = stage;
+            _stageStart = inner.ApplyCount;
+            _total = total;
+            progress?.Invoke(new AnalysisProgress(stage, 0, total));
+        }
+
+        public long Dimension => inner.Dimension;
+        public TorchSharp.torch.ScalarType DType => inner.DType;
+        public TorchSharp.torch.Device Device => inner.Device;
+        public long ApplyCount => inner.ApplyCount;
+
+        public TorchSharp.torch.Tensor Apply(TorchSharp.torch.Tensor v)
+        {
+            var result = inner.Apply(v);
+            progress?.Invoke(new AnalysisProgress(_stage, inner.ApplyCount - _stageStart, _total));
+            return result;
+        }
+    }
+}

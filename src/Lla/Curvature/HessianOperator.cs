@@ -1,0 +1,82 @@
+using Lla.Objectives;
+using Lla.Vectors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lla.Curvature;
+
+/// <summary>
+/// The Hessian of an <see cref="Objective"/> with respect to a <see cref="ParameterSet"/> (all
+/// trainable parameters, or a block of them), applied to vectors by double backward:
+/// Hv = ∂/∂θ (∇L(θ)·v). Over several batches it is the batch-size-weighted average of the
+/// per-batch products, each batch's graph built and freed in turn so memory stays bounded.
+/// </summary>
+public sealed class HessianOperator : ILinearOperator
+{
+    private readonly Objective _objective;
+    private readonly ParameterSet _parameters;
+    private long _count;
+
+    public HessianOperator(Objective objective, ParameterSet parameters)
+    {
+        _objective = objective;
+        _parameters = parameters;
+        foreach (var p in parameters.Parameters)
+            if (!p.requires_grad) throw new ArgumentException("every analysed parameter must require gradients");
+    }
+
+    public long Dimension => _parameters.Dimension;
+    public ScalarType DType => _parameters.DType;
+    public Device Device => _parameters.Device;
+    public long ApplyCount => _count;
+    public ParameterSet Parameters => _parameters;
+
+    public Tensor Apply(Tensor v)
+    {
+        if (v.dim() != 1 || v.shape[0] != Dimension)
+            throw new ArgumentException($"vector of length {Dimension} expected, got [{string.Join(",", v.shape)}]");
+        if (v.dtype != DType) throw new ArgumentException($"vector dtype {v.dtype} differs from the parameters' {DType}");
+        _count++;
+        var result = zeros_like(v);
+        var inputs = _parameters.Parameters.Cast<Tensor>().ToArray();
+        using var gradMode = enable_grad();
+        for (int i = 0; i < _objective.Batches.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var loss = _objective.BatchLoss(_objective.Batches[i]);
+            var grads = torch.autograd.grad(new[] { loss }, inputs, create_graph: true, retain_graph: true, allow_unused: true);
+            var parts = _parameters.Unflatten(v);
+            Tensor? gv = null;
+            for (int j = 0; j < grads.Count; j++)
+            {
+                if (IsUndefined(grads[j])) continue;
+                var term = grads[j].mul(parts[j]).sum();
+                gv = gv is null ? term : gv.add(term);
+            }
+            if (gv is null) continue;
+            var hv = torch.autograd.grad(new[] { gv }, inputs, retain_graph: false, allow_unused: true);
+            var flat = _parameters.FlattenLike(hv.Select((h, j) => IsUndefined(h) ? zeros_like(inputs[j]) : h).ToArray());
+            result.add_(flat, alpha: _objective.Weight(i));
+        }
+        return result;
+    }
+
+    /// <summary>The gradient of the objective at the current parameters, as a flat vector.</summary>
+    public Tensor Gradient()
+    {
+        var result = zeros(Dimension, dtype: DType, device: Device);
+        var inputs = _parameters.Parameters.Cast<Tensor>().ToArray();
+        using var gradMode = enable_grad();
+        for (int i = 0; i < _objective.Batches.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var loss = _objective.BatchLoss(_objective.Batches[i]);
+            var grads = torch.autograd.grad(new[] { loss }, inputs, allow_unused: true);
+            var flat = _parameters.FlattenLike(grads.Select((g, j) => IsUndefined(g) ? zeros_like(inputs[j]) : g).ToArray());
+            result.add_(flat, alpha: _objective.Weight(i));
+        }
+        return result;
+    }
+
+    private static bool IsUndefined(Tensor? t) => t is null || t.IsInvalid || t.Handle == IntPtr.Zero;
+}

@@ -1,0 +1,51 @@
+using TorchSharp;
+
+namespace Lla.Native;
+
+/// <summary>Process-wide settings that make libtorch fast and predictable on CPU.</summary>
+public static class RuntimeSetup
+{
+    /// <summary>
+    /// Keeps large freed blocks inside the process instead of returning them to the OS with munmap,
+    /// so a forward pass over a big batch does not page-fault its activations in again every time
+    /// (glibc only; a no-op elsewhere). Returns whether glibc accepted both settings.
+    /// </summary>
+    public static bool KeepFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            // Large enough that activations of big batches (tens to hundreds of MB) stay on the heap.
+            bool mmap = LibC.MallOpt(LibC.M_MMAP_THRESHOLD, int.MaxValue) == 1;
+            bool trim = LibC.MallOpt(LibC.M_TRIM_THRESHOLD, int.MaxValue) == 1;
+            return mmap && trim;
+        }
+        catch (DllNotFoundException) { return false; }
+        catch (EntryPointNotFoundException) { return false; }
+    }
+
+    /// <summary>
+    /// Sets the intra-op thread count. OpenMP threads spin while waiting, which on small machines
+    /// with another busy process costs 20x; a passive wait policy is set before libtorch starts.
+    /// </summary>
+    public static void SetThreads(int threads)
+    {
+        if (threads < 1) throw new LlaException($"--threads must be at least 1 (got {threads})");
+        torch.set_num_threads(threads);
+    }
+
+    /// <summary>
+    /// Turns NNPACK off. libtorch tries it for convolutions that oneDNN does not take (float64, or
+    /// oneDNN switched off) and, on CPUs it does not support, prints a warning on every call.
+    /// oneDNN and the native fallback cover every case NNPACK would.
+    /// </summary>
+    public static void DisableNnpack() => TorchContext.Nnpack = false;
+
+    /// <summary>Must run before the first TorchSharp call to take effect.</summary>
+    public static void SetPassiveOpenMpWait()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { LibC.SetEnv("OMP_WAIT_POLICY", "PASSIVE", 0); }
+        catch (DllNotFoundException) { }
+    }
+}

@@ -1,0 +1,10 @@
+using static TorchSharp.torch;
+
+namespace Lla.Objectives;
+
+/// <summary>Inputs and targets of one mini-batch. Owns its tensors.</summary>
+public sealed record Batch(Tensor Inputs, Tensor Targets) : IDisposable
+{
+    public long Count => Inputs.shape[0];
+    public void Dispose() { Inputs.Dispose(); Targets.Dispose(); }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Lla.Runs;
+
+/// <summary>
+/// The folder a command writes: results.json and figures. Every file is written to a temporary
+/// name and renamed into place, so a reader (or a crash) never sees a half-written file.
+/// </summary>
+public sealed class RunFolder
+{
+    public string Path { get; }
+
+    public RunFolder(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        if (System.IO.File.Exists(Path)) throw new LlaException($"--out {path} is a file, not a folder");
+        try { Directory.CreateDirectory(Path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LlaException($"cannot create the output folder {path} ({e.Message})");
+        }
+    }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public string ResultsPath => File("results.json");
+
+    public void WriteJson(string name, JsonNode node)
+    {
+        var text = node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        WriteAtomically(File(name), path => System.IO.File.WriteAllText(path, text));
+    }
+
+    /// <summary>Writes through <paramref name="write"/> to a temporary file, then renames it to <paramref name="path"/>.</summary>
+    public static void WriteAtomically(string path, Action<string> write)
+    {
+        string tmp = path + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            write(tmp);
+            System.IO.File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (System.IO.File.Exists(tmp)) System.IO.File.Delete(tmp);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using static TorchSharp.torch;
+
+namespace Lla.Training;
+
+/// <summary>A first-order optimizer over named parameters whose state can be saved and used later (Adam moments as landscape axes).</summary>
+public interface IOptimizer
+{
+    string Name { get; }
+    void Step();
+    void ZeroGrad();
+    /// <summary>The state tensors by name ("exp_avg.conv1.weight", …) for saving.</summary>
+    IEnumerable<KeyValuePair<string, Tensor>> State();
+}
+
+/// <summary>Adam as in PyTorch (bias-corrected moments; L2 weight decay added to the gradient).</summary>
+public sealed class Adam : IOptimizer
+{
+    private readonly (string Name, Tensor P)[] _parameters;
+    private readonly Tensor[] _m, _v;
+    private readonly double _lr, _beta1, _beta2, _eps, _weightDecay;
+    private long _step;
+
+    public Adam(IEnumerable<(string Name, Tensor P)> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
+    {
+        _parameters = parameters.ToArray();
+        _m = _parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
+        _v = _parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
+        (_lr, _beta1, _beta2, _eps, _weightDecay) = (lr, beta1, beta2, eps, weightDecay);
+    }
+
+    public string Name => "adam";
+
+    public void Step()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        _step++;
+        double c1 = 1 - Math.Pow(_beta1, _step), c2 = 1 - Math.Pow(_beta2, _step);
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var (_, p) = _parameters[i];
+            var g = p.grad;
+            if (g is null) continue;
+            if (_weightDecay != 0) g = g.add(p, alpha: _weightDecay);
+            _m[i].mul_(_beta1).add_(g, alpha: 1 - _beta1);
+            _v[i].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+            var denominator = _v[i].div(c2).sqrt_().add_(_eps);
+            p.addcdiv_(_m[i], denominator, value: -_lr / c1);
+        }
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var (_, p) in _parameters) p.grad?.zero_();
+    }
+
+    public IEnumerable<KeyValuePair<string, Tensor>> State()
+    {
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            yield return new($"exp_avg.{_parameters[i].Name}", _m[i]);
+            yield return new($"exp_avg_sq.{_parameters[i].Name}", _v[i]);
+        }
+        yield return new("step", tensor(_step));
+    }
+}
+
+/// <summary>SGD with optional momentum and L2 weight decay, as in PyTorch.</summary>
+public sealed class Sgd : IOptimizer
+{
+    private readonly (string Name, Tensor P)[] _parameters;
+    private readonly Tensor?[] _buffers;
+    private readonly double _lr, _momentum, _weightDecay;
+
+    public Sgd(IEnumerable<(string Name, Tensor P)> parameters, double lr, double momentum = 0, double weightDecay = 0)
+    {
+        _parameters = parameters.ToArray();
+        _buffers = new Tensor?[_parameters.Length];
+        (_lr, _momentum, _weightDecay) = (lr, momentum, weightDecay);
+    }
+
+    public string Name => "sgd";
+
+    public void Step()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var (_, p) = _parameters[i];
+            var g = p.grad;
+            if (g is null) continue;
+            if (_weightDecay != 0) g = g.add(p, alpha: _weightDecay);
+            if (_momentum != 0)
+            {
+                if (_buffers[i] is null) _buffers[i] = g.clone().DetachFromDisposeScope();
+                else _buffers[i]!.mul_(_momentum).add_(g);
+                g = _buffers[i]!;
+            }
+            p.add_(g, alpha: -_lr);
+        }
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var (_, p) in _parameters) p.grad?.zero_();
+    }
+
+    public IEnumerable<KeyValuePair<string, Tensor>> State()
+    {
+        for (int i = 0; i < _parameters.Length; i++)
+            if (_buffers[i] is not null) yield return new($"momentum_buffer.{_parameters[i].Name}", _buffers[i]!);
+    }
+}

@@ -1,0 +1,84 @@
+using Lla.Data;
+using Lla.Objectives;
+using static TorchSharp.torch;
+
+namespace Lla.Training;
+
+public sealed record TrainOptions
+{
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 64;
+    public string Optimizer { get; init; } = "adam";
+    public double LearningRate { get; init; } = 1e-3;
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; } = 0;
+    public long Seed { get; init; } = 42;
+}
+
+public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double Seconds);
+
+public sealed record TrainResult(IReadOnlyList<EpochReport> Epochs, IOptimizer Optimizer);
+
+/// <summary>Mini-batch training with a seeded shuffle per epoch and a test evaluation after each epoch.</summary>
+public static class Trainer
+{
+    public static IOptimizer CreateOptimizer(nn.Module model, TrainOptions options)
+    {
+        var named = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter));
+        return options.Optimizer switch
+        {
+            "adam" => new Adam(named, options.LearningRate, weightDecay: options.WeightDecay),
+            "sgd" => new Sgd(named, options.LearningRate, options.Momentum, options.WeightDecay),
+            _ => throw new LlaException($"unknown optimizer '{options.Optimizer}' (known: adam, sgd)"),
+        };
+    }
+
+    public static TrainResult Train(nn.Module<Tensor, Tensor> model, Dataset train, Dataset test, TrainOptions options,
+        LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport>? onEpoch = null)
+    {
+        if (options.Epochs < 1) throw new LlaException($"--epochs must be at least 1 (got {options.Epochs})");
+        if (!(options.LearningRate > 0)) throw new LlaException($"--lr must be positive (got {options.LearningRate})");
+        var optimizer = CreateOptimizer(model, options);
+        var reports = new List<EpochReport>();
+        var testBatches = test.Batches(1024, null, false, 0);
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                model.train();
+                var batches = train.Batches(options.BatchSize, null, shuffle: true, seed: options.Seed * 1000 + epoch);
+                double lossSum = 0, correct = 0;
+                long seen = 0;
+                for (int b = 0; b < batches.Count; b++)
+                {
+                    using var scope = NewDisposeScope();
+                    var batch = batches[b];
+                    optimizer.ZeroGrad();
+                    var outputs = model.forward(batch.Inputs);
+                    var value = loss(outputs, batch.Targets);
+                    double v = value.ToDouble();
+                    if (!double.IsFinite(v))
+                        throw new LlaException($"the training loss became {v} in epoch {epoch}, step {b + 1}: lower --lr");
+                    value.backward();
+                    optimizer.Step();
+                    lossSum += v * batch.Count;
+                    correct += outputs.argmax(1).eq(batch.Targets).sum().ToDouble();
+                    seen += batch.Count;
+                    onStep?.Invoke(epoch, b + 1, batches.Count, v);
+                }
+                foreach (var batch in batches) batch.Dispose();
+                model.eval();
+                var evaluation = new Objective(model, loss, testBatches).Evaluate();
+                var report = new EpochReport(epoch, lossSum / seen, correct / seen, evaluation.Loss, evaluation.Accuracy, clock.Elapsed.TotalSeconds);
+                reports.Add(report);
+                onEpoch?.Invoke(report);
+            }
+        }
+        finally
+        {
+            foreach (var batch in testBatches) batch.Dispose();
+        }
+        return new TrainResult(reports, optimizer);
+    }
+}

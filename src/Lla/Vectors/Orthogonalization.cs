@@ -1,0 +1,35 @@
+using static TorchSharp.torch;
+
+namespace Lla.Vectors;
+
+/// <summary>Projections that remove the components of a vector along a set of vectors (rows of a matrix).</summary>
+public static class Orthogonalization
+{
+    /// <summary>
+    /// v -= Bᵀ(B v) (orthonormal rows) or the Gram-Schmidt equivalent (general rows), done twice:
+    /// one classical pass loses orthogonality in floating point, two passes keep it at the level of
+    /// the rounding error ("twice is enough"). In place on <paramref name="v"/>.
+    /// </summary>
+    public static void Project(Tensor rows, Tensor v, bool normalizedRows)
+    {
+        for (int pass = 0; pass < 2; pass++)
+        {
+            using var scope = NewDisposeScope();
+            if (normalizedRows)
+            {
+                var coefficients = rows.mv(v);
+                v.sub_(rows.t().mv(coefficients));
+            }
+            else
+            {
+                for (long i = 0; i < rows.shape[0]; i++)
+                {
+                    var r = rows[i];
+                    double rr = r.dot(r).ToDouble();
+                    if (rr == 0) continue;
+                    v.add_(r, -v.dot(r).ToDouble() / rr);
+                }
+            }
+        }
+    }
+}

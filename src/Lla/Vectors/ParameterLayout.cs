@@ -1,0 +1,36 @@
+namespace Lla.Vectors;
+
+/// <summary>Names, shapes and offsets of parameter tensors laid end to end in one flat vector.</summary>
+public sealed class ParameterLayout
+{
+    public IReadOnlyList<string> Names { get; }
+    public IReadOnlyList<long[]> Shapes { get; }
+    public IReadOnlyList<long> Offsets { get; }
+    public IReadOnlyList<long> Sizes { get; }
+    public long Dimension { get; }
+
+    public ParameterLayout(IReadOnlyList<string> names, IReadOnlyList<long[]> shapes)
+    {
+        if (names.Count != shapes.Count) throw new ArgumentException("names and shapes differ in count");
+        Names = names;
+        Shapes = shapes;
+        var offsets = new long[names.Count];
+        var sizes = new long[names.Count];
+        long at = 0;
+        for (int i = 0; i < names.Count; i++)
+        {
+            offsets[i] = at;
+            sizes[i] = shapes[i].Aggregate(1L, (a, b) => a * b);
+            at += sizes[i];
+        }
+        Offsets = offsets;
+        Sizes = sizes;
+        Dimension = at;
+    }
+
+    public int Count => Names.Count;
+
+    public bool SameAs(ParameterLayout other) =>
+        Names.SequenceEqual(other.Names) &&
+        Shapes.Zip(other.Shapes).All(p => p.First.SequenceEqual(p.Second));
+}

@@ -1,0 +1,3 @@
+global using TorchSharp;
+global using Xunit;
+global using static TorchSharp.torch;
