@@ -56,14 +56,15 @@ internal static class HessianJob
         var objective = new Objective(model, LossFunctions.CrossEntropy, batches);
         var sample = GuardSample(batches[0]);
 
+        // The loss first: a non-finite loss is the user's problem to hear about, not the guard's.
+        clock.Restart();
+        var atWeights = objective.Evaluate();
+        timings["evaluate"] = clock.Elapsed.TotalSeconds;
+
         clock.Restart();
         var twin = o.Source.Float64Twin(model, data, o.BatchNorm);
         var decision = OneDnnPolicy.Decide(o.OneDnn, model, twin, LossFunctions.CrossEntropy, sample);
         timings["guard"] = clock.Elapsed.TotalSeconds;
-
-        clock.Restart();
-        var atWeights = objective.Evaluate();
-        timings["evaluate"] = clock.Elapsed.TotalSeconds;
 
         var parameters = ParameterSet.Of(model);
         var op = new HessianOperator(objective, parameters);

@@ -6,7 +6,7 @@ namespace Lla.Vectors;
 public static class Orthogonalization
 {
     /// <summary>
-    /// v -= Bᵀ(B v) (orthonormal rows) or the Gram-Schmidt equivalent (general rows), done twice:
+    /// v -= Bᵀ(B v) (orthonormal rows) or, for general rows, the projection onto their span through a QR factorization, done twice:
     /// one classical pass loses orthogonality in floating point, two passes keep it at the level of
     /// the rounding error ("twice is enough"). In place on <paramref name="v"/>.
     /// </summary>
@@ -22,13 +22,9 @@ public static class Orthogonalization
             }
             else
             {
-                for (long i = 0; i < rows.shape[0]; i++)
-                {
-                    var r = rows[i];
-                    double rr = r.dot(r).ToDouble();
-                    if (rr == 0) continue;
-                    v.add_(r, -v.dot(r).ToDouble() / rr);
-                }
+                // General rows: project onto the orthonormal basis of their span (QR of Bᵀ).
+                var (q, _) = linalg.qr(rows.t());
+                v.sub_(q.mv(q.t().mv(v)));
             }
         }
     }

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using Lla.Models;
+using Lla.Tests.Data;
+using Lla.Tests.Support;
+
+namespace Lla.Tests.Cli;
+
+/// <summary>The `lla` command run as a separate process, as a user runs it.</summary>
+public class CommandLineTests
+{
+    public CommandLineTests() => TestTorch.Init();
+
+    /// <summary>A user mistake: exit code 2, exactly one line on stderr that starts with "error:", and no results file.</summary>
+    private static string AssertUserError(string outDir, params string[] args)
+    {
+        var outcome = LlaProcess.Run(args.Concat(new[] { "--out", outDir }).ToArray());
+        Assert.True(outcome.ExitCode == 2, $"exit {outcome.ExitCode}; stderr: {outcome.Stderr}; stdout: {outcome.Stdout}");
+        var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, "stderr: " + outcome.Stderr);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.False(File.Exists(Path.Combine(outDir, "results.json")));
+        return lines[0];
+    }
+
+    [Fact]
+    public void Missing_weights_file()
+    {
+        string line = AssertUserError(Paths.NewTempFolder(), "hessian", "--weights", "/no/such/model.pth");
+        Assert.Contains("weights file not found: /no/such/model.pth", line);
+    }
+
+    [Fact]
+    public void Checkpoint_that_does_not_match_the_model_lists_the_mismatches()
+    {
+        string dir = Paths.NewTempFolder();
+        string path = Path.Combine(dir, "mlp.bin");
+        TensorFile.Write(path, new Mlp(784, new[] { 32 }).state_dict());
+        string line = AssertUserError(Path.Combine(dir, "out"), "hessian", "--weights", path);
+        Assert.Contains("does not match the model", line);
+        Assert.Contains("missing: conv1.weight", line);
+        Assert.Contains("mis-shaped: fc1.weight [32,784] in the file vs [120,400] in the model", line);
+    }
+
+    [Fact]
+    public void Labels_outside_the_models_classes()
+    {
+        string dir = Paths.NewTempFolder();
+        IdxTestData.Write(dir, 4, new byte[] { 1, 2, 10, 3 });
+        string line = AssertUserError(Path.Combine(dir, "out"), "hessian", "--data", "idx:" + dir, "--weights", "none");
+        Assert.Contains("label 10 is outside the model's 10 classes", line);
+    }
+
+    [Fact]
+    public void Nan_loss()
+    {
+        string dir = Paths.NewTempFolder();
+        string path = Path.Combine(dir, "nan.bin");
+        var model = new LeNet();
+        using (no_grad()) model.named_parameters().First(p => p.name == "fc3.bias").parameter.fill_(double.NaN);
+        TensorFile.Write(path, model.state_dict());
+        string line = AssertUserError(Path.Combine(dir, "out"), "hessian", "--weights", path);
+        Assert.Contains("the loss is NaN", line);
+    }
+
+    [Fact]
+    public void Zero_lanczos_steps()
+    {
+        string line = AssertUserError(Paths.NewTempFolder(), "hessian", "--esd", "--lanczos-steps", "0");
+        Assert.Contains("--lanczos-steps must be at least 1", line);
+    }
+
+    [Fact]
+    public void Unknown_model()
+    {
+        string line = AssertUserError(Paths.NewTempFolder(), "analyze", "--model", "transformer9000");
+        Assert.Contains("unknown model 'transformer9000' (known: lenet, mlp)", line);
+    }
+
+    [Fact]
+    public void Other_nonsense_options()
+    {
+        Assert.Contains("--batches must be a positive number or 'all'", AssertUserError(Paths.NewTempFolder(), "hessian", "--batches", "0"));
+        Assert.Contains("--which smallest needs --eigen-method lanczos", AssertUserError(Paths.NewTempFolder(), "hessian", "--which", "smallest", "--eigen-method", "power"));
+        Assert.Contains("--profile must be quick or full", AssertUserError(Paths.NewTempFolder(), "analyze", "--profile", "huge"));
+        Assert.Contains("--kh-power must not be negative", AssertUserError(Paths.NewTempFolder(), "analyze", "--kh-power", "-1"));
+    }
+
+    [Fact]
+    public void Help_is_there_for_every_command()
+    {
+        foreach (var command in new[] { "analyze", "hessian", "train" })
+        {
+            var outcome = LlaProcess.Run(command, "--help");
+            Assert.Equal(0, outcome.ExitCode);
+            Assert.Contains("--seed", outcome.Stdout);
+        }
+    }
+
+    [Fact]
+    public void Analyze_on_the_embedded_default_writes_a_complete_run_folder()
+    {
+        string dir = Paths.NewTempFolder();
+        // The pinned quick profile, with fewer SLQ steps to keep the suite short.
+        var outcome = LlaProcess.Run("analyze", "--lanczos-steps", "30", "--out", dir, "--threads", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        Assert.Contains("HESD type", outcome.Stdout);
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!;
+        var hessian = results["hessian"]!;
+        Assert.Equal(2, hessian["top_eigenvalues"]!.AsArray().Count);
+        Assert.All(hessian["eigen_residuals"]!.AsArray(), r => Assert.True(r!.GetValue<double>() <= 1e-3));
+        Assert.True(hessian["trace"]!.GetValue<double>() > 0);
+        Assert.NotNull(hessian["trace_stderr"]);
+        var run = hessian["esd"]!["runs"]![0]!;
+        Assert.Equal(30, run["nodes"]!.AsArray().Count);
+        Assert.Equal(1.0, run["weights"]!.AsArray().Sum(w => w!.GetValue<double>()), 6);
+        var criteria = hessian["criteria"]!;
+        foreach (var key in new[] { "re", "kh", "ct", "re_std", "kh_std", "ct_std", "kh_power", "hesd_type" }) Assert.NotNull(criteria[key]);
+        Assert.True(hessian["hvp_count"]!.GetValue<long>() > 30);
+        Assert.Equal(512, results["options"]!["batch-size"]!.GetValue<int>());
+        Assert.Equal(30, results["options"]!["lanczos-steps"]!.GetValue<int>());
+        Assert.Equal("quick", results["profile"]!.GetValue<string>());
+        Assert.Equal(42, results["seed"]!.GetValue<long>());
+        Assert.NotNull(results["versions"]!["torchsharp"]);
+        Assert.NotNull(results["timings_s"]!["total"]);
+        Assert.InRange(results["test_accuracy"]!.GetValue<double>(), 0.85, 1.0);
+        Assert.True(results["numeric_guard"]!["guard"]!["passed"]!.GetValue<bool>());
+        Assert.True(new FileInfo(Path.Combine(dir, "esd.png")).Length > 10_000);
+        var vectors = TensorFile.Read(Path.Combine(dir, "eigenvectors.bin"));
+        Assert.Equal(new long[] { 6, 1, 5, 5 }, vectors["v0.conv1.weight"].shape);
+    }
+
+    [Fact]
+    public void Train_saves_weights_and_optimizer_state_that_hessian_can_load()
+    {
+        string dir = Paths.NewTempFolder();
+        string model = Path.Combine(dir, "m.bin");
+        var train = LlaProcess.Run("train", "--model", "mlp", "--epochs", "1", "--save", model, "--threads", "2");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var saved = TensorFile.Read(model);
+        Assert.Contains("optimizer.exp_avg.fc1.weight", saved.Keys);
+        Assert.Contains("optimizer.exp_avg_sq.fc2.bias", saved.Keys);
+        var record = JsonNode.Parse(File.ReadAllText(model + ".json"))!;
+        Assert.InRange(record["test_accuracy"]!.GetValue<double>(), 0.6, 1.0);
+        var hessian = LlaProcess.Run("hessian", "--model", "mlp", "--weights", model, "--top-k", "1", "--batch-size", "256",
+            "--out", Path.Combine(dir, "run"), "--threads", "2");
+        Assert.True(hessian.ExitCode == 0, hessian.Stderr);
+        Assert.True(File.Exists(Path.Combine(dir, "run", "results.json")));
+    }
+}
