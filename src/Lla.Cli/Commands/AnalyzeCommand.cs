@@ -53,6 +53,7 @@ internal static class AnalyzeCommand
                 SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!),
                 analysis,
                 p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"),
+                p.GetValue(hessian.Params),
                 name,
                 record);
             return HessianJob.Run(options);

@@ -27,6 +27,7 @@ internal static class HessianCommand
                 SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!),
                 hessian.Analysis(p, source.Seed, p.GetValue(hessian.Trace), p.GetValue(hessian.Esd)),
                 p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("hessian"),
+                p.GetValue(hessian.Params),
                 Profile: null,
                 SharedOptions.Record(p, command));
             return HessianJob.Run(options);

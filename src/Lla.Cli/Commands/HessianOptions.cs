@@ -21,6 +21,7 @@ internal sealed class HessianOptions
     public readonly Option<double> KhPower = new("--kh-power") { Description = "n of Kh_n", DefaultValueFactory = _ => Criteria.DefaultKhPower };
     public readonly Option<double> CtThreshold = new("--ct-threshold") { Description = "HESD type MP when Ct ≥ this", DefaultValueFactory = _ => Criteria.DefaultCtThreshold };
     public readonly Option<string> Bn = new("--bn") { Description = "BatchNorm statistics: train (per batch, as the seed library) | eval (running)", DefaultValueFactory = _ => "train" };
+    public readonly Option<string?> Params = new("--params") { Description = "analyse a block of the Hessian: comma-separated globs of parameter names, e.g. 'fc*' (default: all trainable parameters)" };
     public readonly Option<string?> Out;
 
     public HessianOptions(int batchSize, string batches, int runs, int lanczosSteps, string outDescription)
@@ -36,7 +37,7 @@ internal sealed class HessianOptions
     {
         var list = new List<Option> { Split, BatchSize, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol };
         if (switches) { list.Add(Trace); list.Add(Esd); }
-        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Out });
+        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, Out });
         foreach (var o in list) command.Options.Add(o);
     }
 

@@ -10,10 +10,10 @@ namespace Lla.Cli.Display;
 internal static class Summary
 {
     public static void Print(HessianJobOptions o, HessianAnalysisResult r, LossAndAccuracy atWeights, double? testAccuracy,
-        OneDnnDecision guard, RunFolder folder, double seconds)
+        OneDnnDecision guard, RunFolder folder, double seconds, long parameterCount)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("quantity").AddColumn("value");
-        table.AddRow("model", Markup.Escape($"{o.Source.Model}, {r.Eigen?.Pairs[0].Vector.Length ?? 0:N0} parameters, {o.Source.DType.ToString().ToLowerInvariant()}"));
+        table.AddRow("model", Markup.Escape($"{o.Source.Model}, {parameterCount:N0} parameters analysed, {o.Source.DType.ToString().ToLowerInvariant()}"));
         table.AddRow("data", Markup.Escape($"{o.Source.Data} ({o.Split.ToString().ToLowerInvariant()}), BatchNorm {o.BatchNorm.ToString().ToLowerInvariant()}"));
         table.AddRow("loss / accuracy", $"{atWeights.Loss:G4} / {atWeights.Accuracy:P2} on the analysed data" + (testAccuracy is double t ? $", {t:P2} on the test split" : ""));
         if (r.Eigen is { } e)

@@ -26,6 +26,7 @@ internal sealed record HessianJobOptions(
     OneDnnSetting OneDnn,
     HessianAnalysisOptions Analysis,
     string OutDir,
+    string? Params,
     string? Profile,
     JsonObject OptionsRecord);
 
@@ -66,7 +67,7 @@ internal static class HessianJob
         var decision = OneDnnPolicy.Decide(o.OneDnn, model, twin, LossFunctions.CrossEntropy, sample);
         timings["guard"] = clock.Elapsed.TotalSeconds;
 
-        var parameters = ParameterSet.Of(model);
+        var parameters = ParameterSet.Of(model, ParameterFilter.FromGlobs(o.Params));
         var op = new HessianOperator(objective, parameters);
         HessianAnalysisResult result;
         using (var progress = ProgressDisplay.Start())
@@ -107,6 +108,7 @@ internal static class HessianJob
                 ["name"] = o.Source.Model,
                 ["weights"] = o.Source.Weights is null ? "none (seeded random initialization)" : Path.GetFullPath(o.Source.Weights),
                 ["parameters"] = parameters.Dimension,
+                ["analysed_parameters"] = new JsonArray(parameters.Layout.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
                 ["dtype"] = o.Source.DType.ToString().ToLowerInvariant(),
             },
             ["data"] = new JsonObject
@@ -129,7 +131,7 @@ internal static class HessianJob
             ["timings_s"] = JsonValues.Object(timings),
         };
         folder.WriteJson("results.json", results);
-        Summary.Print(o, result, atWeights, testAccuracy, decision, folder, total.Elapsed.TotalSeconds);
+        Summary.Print(o, result, atWeights, testAccuracy, decision, folder, total.Elapsed.TotalSeconds, parameters.Dimension);
         foreach (var b in batches) b.Dispose();
         return 0;
     }

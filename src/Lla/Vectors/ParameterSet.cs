@@ -26,7 +26,7 @@ public sealed class ParameterSet
             .Where(p => p.parameter.requires_grad && (include == null || include(p.name)))
             .Select(p => (p.name, p.parameter))
             .ToList();
-        if (chosen.Count == 0) throw new LlaException("no trainable parameters were selected");
+        if (chosen.Count == 0) throw new LlaException("no trainable parameter matches the selection (see the model's parameter names)");
         return new ParameterSet(chosen);
     }
 

@@ -86,6 +86,18 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void A_block_of_the_hessian_by_parameter_names()
+    {
+        string dir = Paths.NewTempFolder();
+        var outcome = LlaProcess.Run("hessian", "--params", "fc3*", "--top-k", "1", "--batch-size", "256", "--out", dir, "--threads", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!;
+        Assert.Equal(84 * 10 + 10, results["hessian"]!["parameter_count"]!.GetValue<long>());
+        Assert.Equal(new[] { "fc3.weight", "fc3.bias" }, results["model"]!["analysed_parameters"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Contains("no trainable parameter matches", AssertUserError(Paths.NewTempFolder(), "hessian", "--params", "decoder.*"));
+    }
+
+    [Fact]
     public void Help_is_there_for_every_command()
     {
         foreach (var command in new[] { "analyze", "hessian", "train" })
