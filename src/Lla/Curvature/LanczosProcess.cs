@@ -16,7 +16,6 @@ internal sealed class LanczosProcess : IDisposable
     private readonly Tensor _basis; // [capacity, n]
     private readonly List<double> _alphas = new();
     private readonly List<double> _betas = new(); // beta_j couples v_j and v_{j+1}
-    private Tensor? _next; // unit vector v_{j+1} (a row of _basis once accepted)
     private readonly Generator _generator;
 
     public LanczosProcess(ILinearOperator op, int capacity, Tensor start, Generator generator)
@@ -109,9 +108,5 @@ internal sealed class LanczosProcess : IDisposable
         return Basis.t().mv(coefficients).MoveToOuterDisposeScope();
     }
 
-    public void Dispose()
-    {
-        _basis.Dispose();
-        _next?.Dispose();
-    }
+    public void Dispose() => _basis.Dispose();
 }
