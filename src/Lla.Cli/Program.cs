@@ -17,6 +17,7 @@ public static class Program
         var root = new RootCommand("lla: loss landscapes, Hessian spectra and generalization criteria for neural networks");
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(HessianCommand.Create());
+        root.Subcommands.Add(LandscapeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         return root.Parse(args).Invoke();
     }

@@ -70,6 +70,8 @@ internal sealed class SharedOptions
                 Option<double> o => p.GetValue(o),
                 Option<bool> o => p.GetValue(o),
                 Option<string> o => p.GetValue(o),
+                Option<int?> o => p.GetValue(o),
+                Option<double?> o => p.GetValue(o),
                 _ => null,
             };
             record[option.Name.TrimStart('-')] = value switch

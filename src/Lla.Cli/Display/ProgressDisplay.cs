@@ -64,7 +64,7 @@ internal sealed class ProgressDisplay : IDisposable
                 _tasks[p.Stage] = task;
             }
             if (p.Total is long total) task.Value = Math.Min(p.Done, total);
-            else task.Description = $"{p.Stage} (HVP {p.Done})";
+            else task.Description = $"{p.Stage} ({p.Done} {p.Unit})";
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed class ProgressDisplay : IDisposable
             double perStep = (now - _stageStart).TotalSeconds / p.Done;
             eta = $" of {all}, about {TimeSpan.FromSeconds(perStep * (all - p.Done)):mm\\:ss} left";
         }
-        Console.Error.WriteLine($"[{now:mm\\:ss}] {p.Stage}: {p.Done} HVPs{eta}");
+        Console.Error.WriteLine($"[{now:mm\\:ss}] {p.Stage}: {p.Done} {p.Unit}{eta}");
     }
 
     public void Dispose()

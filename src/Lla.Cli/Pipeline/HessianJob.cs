@@ -46,16 +46,9 @@ internal static class HessianJob
         RuntimeSetup.SetThreads(o.Threads);
 
         var clock = Stopwatch.StartNew();
-        using var data = o.Source.LoadData(o.Split);
-        var batches = data.Batches(o.BatchSize, o.MaxBatches, o.Shuffle, o.Source.Seed);
-        if (o.Source.DType != ScalarType.Float32)
-            batches = batches.Select(b => new Batch(b.Inputs.to(o.Source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
-        var model = o.Source.Build(data);
+        using var session = AnalysisSession.Open(o.Source, o.Split, o.BatchSize, o.MaxBatches, o.Shuffle, o.BatchNorm);
+        var (model, objective, batches) = (session.Model, session.Objective, session.Batches);
         timings["load"] = clock.Elapsed.TotalSeconds;
-
-        using var mode = new AnalysisMode(model, o.BatchNorm);
-        var objective = new Objective(model, LossFunctions.CrossEntropy, batches);
-        var sample = GuardSample(batches[0]);
 
         // The loss first: a non-finite loss is the user's problem to hear about, not the guard's.
         clock.Restart();
@@ -63,7 +56,8 @@ internal static class HessianJob
         timings["evaluate"] = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var twin = o.Source.Float64Twin(model, data, o.BatchNorm);
+        var sample = session.GuardSample();
+        var twin = session.Float64Twin();
         var decision = OneDnnPolicy.Decide(o.OneDnn, model, twin, LossFunctions.CrossEntropy, sample);
         timings["guard"] = clock.Elapsed.TotalSeconds;
 
@@ -82,7 +76,7 @@ internal static class HessianJob
         if (o.Split == Split.Train)
         {
             clock.Restart();
-            testAccuracy = TestAccuracy(o.Source, model, mode);
+            testAccuracy = session.TestAccuracy();
             timings["test_evaluate"] = clock.Elapsed.TotalSeconds;
         }
 
@@ -102,24 +96,9 @@ internal static class HessianJob
             ["profile"] = o.Profile,
             ["seed"] = o.Source.Seed,
             ["options"] = o.OptionsRecord,
-            ["versions"] = new JsonObject(Versions.All().Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
-            ["model"] = new JsonObject
-            {
-                ["name"] = o.Source.Model,
-                ["weights"] = o.Source.Weights is null ? "none (seeded random initialization)" : Path.GetFullPath(o.Source.Weights),
-                ["parameters"] = parameters.Dimension,
-                ["analysed_parameters"] = new JsonArray(parameters.Layout.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
-                ["dtype"] = o.Source.DType.ToString().ToLowerInvariant(),
-            },
-            ["data"] = new JsonObject
-            {
-                ["spec"] = o.Source.Data,
-                ["split"] = o.Split.ToString().ToLowerInvariant(),
-                ["samples"] = objective.SampleCount,
-                ["batches"] = batches.Count,
-                ["batch_size"] = o.BatchSize,
-                ["shuffle"] = o.Shuffle,
-            },
+            ["versions"] = RunRecord.Versions(),
+            ["model"] = RunRecord.Model(o.Source, parameters),
+            ["data"] = RunRecord.Data(session, o.Split, o.BatchSize, o.Shuffle),
             ["bn_mode"] = o.BatchNorm.ToString().ToLowerInvariant(),
             ["numeric_guard"] = HessianResultsJson.Guard(decision),
             ["loss"] = Number(atWeights.Loss),
@@ -132,27 +111,6 @@ internal static class HessianJob
         };
         folder.WriteJson("results.json", results);
         Summary.Print(o, result, atWeights, testAccuracy, decision, folder, total.Elapsed.TotalSeconds, parameters.Dimension);
-        foreach (var b in batches) b.Dispose();
         return 0;
-    }
-
-    /// <summary>The numeric guard's batch: the first 256 samples of the first analysed batch (its shapes are the analysis's shapes).</summary>
-    private static Batch GuardSample(Batch first)
-    {
-        long n = Math.Min(256, first.Count);
-        return new Batch(first.Inputs.narrow(0, 0, n), first.Targets.narrow(0, 0, n));
-    }
-
-    /// <summary>Accuracy on the data's test split in eval mode (running statistics), restoring the analysis mode after.</summary>
-    private static double TestAccuracy(ModelSource source, nn.Module<Tensor, Tensor> model, AnalysisMode mode)
-    {
-        using var test = source.LoadData(Split.Test);
-        var batches = test.Batches(1024, null, false, 0);
-        if (source.DType != ScalarType.Float32)
-            batches = batches.Select(b => new Batch(b.Inputs.to(source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
-        using var eval = new AnalysisMode(model, BatchNormMode.Eval);
-        double accuracy = new Objective(model, LossFunctions.CrossEntropy, batches).Evaluate().Accuracy;
-        foreach (var b in batches) b.Dispose();
-        return accuracy;
     }
 }

@@ -43,8 +43,8 @@ public sealed record HessianAnalysisResult(
     long HvpCount, IReadOnlyDictionary<string, double> TimingsSeconds,
     IReadOnlyDictionary<string, long> Seeds);
 
-/// <summary>A progress report: which stage, how far (operator applications so far), and the stage's known total if any.</summary>
-public sealed record AnalysisProgress(string Stage, long Done, long? Total);
+/// <summary>A progress report: which stage, how far (in <see cref="Unit"/>: HVPs or grid points), and the stage's known total if any.</summary>
+public sealed record AnalysisProgress(string Stage, long Done, long? Total, string Unit = "HVPs");
 
 /// <summary>
 /// Runs the Hessian quantities a user asked for on one operator: top eigenpairs, trace, spectral

@@ -31,7 +31,8 @@ public sealed class Objective
     public Tensor BatchLoss(Batch batch) => Loss(Model.forward(batch.Inputs), batch.Targets);
 
     /// <summary>Loss and accuracy (argmax of the outputs against integer labels) over all batches, without autograd.</summary>
-    public LossAndAccuracy Evaluate()
+    /// <param name="allowNonFinite">Landscape points far from θ* may legitimately overflow; elsewhere a non-finite loss is an error.</param>
+    public LossAndAccuracy Evaluate(bool allowNonFinite = false)
     {
         using var _ = no_grad();
         double loss = 0, correct = 0;
@@ -41,7 +42,7 @@ public sealed class Objective
             var batch = Batches[i];
             var outputs = Model.forward(batch.Inputs);
             double batchLoss = Loss(outputs, batch.Targets).ToDouble();
-            if (!double.IsFinite(batchLoss))
+            if (!double.IsFinite(batchLoss) && !allowNonFinite)
                 throw new LlaException($"the loss is {batchLoss} on batch {i + 1} of {Batches.Count}: the weights or the data hold non-finite values or the model diverged");
             loss += batchLoss * batch.Count;
             if (batch.Targets.dtype == ScalarType.Int64 && outputs.dim() == 2)

@@ -38,7 +38,8 @@ public sealed class ParameterSet
     public Tensor Flatten()
     {
         using var _ = no_grad();
-        return cat(Parameters.Select(p => p.detach().reshape(-1)).ToArray()).detach();
+        // A copy in every case: with a single parameter, cat and reshape may hand back a view of it.
+        return cat(Parameters.Select(p => p.detach().reshape(-1)).ToArray()).clone().detach();
     }
 
     /// <summary>Flattens per-parameter tensors of this set's shapes (gradients, HVPs) into one vector.</summary>

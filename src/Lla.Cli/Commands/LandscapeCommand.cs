@@ -1,0 +1,102 @@
+using System.CommandLine;
+using Lla.Cli.Pipeline;
+using Lla.Landscapes;
+
+namespace Lla.Cli.Commands;
+
+/// <summary>`lla landscape`: loss surfaces on planes of weight space around the analysed weights.</summary>
+internal static class LandscapeCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("landscape", "Loss landscapes on planes around the weights: random, Adam, Hessian, checkpoint or file axes");
+        var shared = new SharedOptions();
+        var axes = new Option<string>("--axes") { Description = "random (Gaussian) | uniform (the seed library's [0,1) draws) | adam | hessian | checkpoints | file", DefaultValueFactory = _ => "random" };
+        var norm = new Option<string>("--norm") { Description = "none | weight | layer | model | filter", DefaultValueFactory = _ => "filter" };
+        var order = new Option<int>("--order") { Description = "norm order: 1 (L1) or 2 (L2)", DefaultValueFactory = _ => 2 };
+        var mode = new Option<string>("--mode") { Description = "add (θ* + α·d1 + β·d2) | adameq (θ* + (a/√b)·m/(√v + ε), Adam axes only)", DefaultValueFactory = _ => "add" };
+        var distance = new Option<double>("--distance") { Description = "add: α, β span [−distance/2, distance/2]; adameq: a in [−distance, distance], b in [0.1, 0.1 + 2·distance]", DefaultValueFactory = _ => 1.0 };
+        var steps = new Option<int>("--steps") { Description = "intervals per axis (even; steps + 1 points)", DefaultValueFactory = _ => 40 };
+        var ignoreBiasBn = new Option<bool>("--ignore-biasbn") { Description = "zero the directions' bias and BatchNorm (1-D) entries" };
+        var freeze = new Option<int?>("--freeze") { Description = "K ≥ 0: keep parameter tensors from index K on fixed; K < 0: keep those before index |K| fixed" };
+        var freezeNames = new Option<string?>("--freeze-names") { Description = "keep parameters whose names match these comma-separated globs fixed" };
+        var lossCap = new Option<double?>("--loss-cap") { Description = "clip the loss to [0, X]" };
+        var numPlots = new Option<int>("--num-plots") { Description = "random planes to draw (seeds seed, seed+1, …)", DefaultValueFactory = _ => 1 };
+        var allModes = new Option<bool>("--all-modes") { Description = "the seed library's panel: random axes with none/weight/filter-L1/filter-L2, then Hessian (or Adam, plus adameq) axes" };
+        var eigenPair = new Option<string>("--eigen-pair") { Description = "which eigenvectors are the Hessian axes (0-based, by magnitude)", DefaultValueFactory = _ => "0,1" };
+        var hessianRun = new Option<string?>("--hessian-run") { Description = "take the Hessian axes from an `lla hessian` run folder instead of computing them" };
+        var checkpoints = new Option<string?>("--checkpoints") { Description = "one or two other weight files (comma-separated): the line or plane through them and --weights" };
+        var directions = new Option<string?>("--directions") { Description = "a direction file (d1.NAME, d2.NAME), e.g. an earlier run's landscape-0.directions.bin" };
+        var optimizerState = new Option<string?>("--optimizer-state") { Description = "checkpoint holding the Adam state (default: --weights)" };
+        var resume = new Option<bool>("--resume") { Description = "finish an interrupted run in --out (same options), keeping every finished point" };
+        var hessian = new HessianOptions(batchSize: 2048, batches: "1", runs: 1, lanczosSteps: 100, "run folder (default: runs/landscape-TIMESTAMP)");
+        shared.AddTo(command);
+        foreach (var opt in new Option[] { axes, norm, order, mode, distance, steps, ignoreBiasBn, freeze, freezeNames, lossCap, numPlots, allModes,
+                     eigenPair, hessianRun, checkpoints, directions, optimizerState, resume,
+                     hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Bn, hessian.Out })
+            command.Options.Add(opt);
+
+        command.SetAction(p => CommandAction.Run(() =>
+        {
+            string axesName = p.GetValue(axes)!;
+            string internalAxes = axesName switch
+            {
+                "random" or "adam" or "hessian" or "checkpoints" or "file" => axesName,
+                "uniform" => "random-uniform",
+                _ => throw new LlaException($"--axes must be random, uniform, adam, hessian, checkpoints or file (got '{axesName}')"),
+            };
+            var rule = p.GetValue(mode) switch
+            {
+                "add" => UpdateRule.Add,
+                "adameq" => UpdateRule.AdamEq,
+                var m => throw new LlaException($"--mode must be add or adameq (got '{m}')"),
+            };
+            var normKind = Normalization.Parse(p.GetValue(norm)!);
+            int normOrder = p.GetValue(order);
+            if (normOrder is not (1 or 2)) throw new LlaException($"--order must be 1 or 2 (got {normOrder})");
+            int plots = p.GetValue(numPlots);
+            if (plots < 1) throw new LlaException($"--num-plots must be at least 1 (got {plots})");
+            if (plots > 1 && internalAxes is not ("random" or "random-uniform"))
+                throw new LlaException("--num-plots above 1 needs random axes (other axes give the same plane every time)");
+            var pairText = p.GetValue(eigenPair)!.Split(',');
+            if (pairText.Length != 2 || !int.TryParse(pairText[0], out int e1) || !int.TryParse(pairText[1], out int e2) || e1 < 0 || e2 < 0 || e1 == e2)
+                throw new LlaException($"--eigen-pair must be two different indices like 0,1 (got '{p.GetValue(eigenPair)}')");
+            var checkpointList = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (internalAxes == "checkpoints" && checkpointList.Length == 0) throw new LlaException("--axes checkpoints needs --checkpoints FILE[,FILE]");
+            foreach (var file in checkpointList) if (!File.Exists(file)) throw new LlaException($"checkpoint not found: {file}");
+            if (p.GetValue(hessianRun) is string run && !File.Exists(Path.Combine(run, Lla.Runs.EigenvectorFile.FileName)))
+                throw new LlaException($"--hessian-run {run} holds no {Lla.Runs.EigenvectorFile.FileName}");
+
+            long seed = p.GetValue(shared.Seed);
+            var planes = p.GetValue(allModes)
+                ? PlaneSpec.AllModes(internalAxes, seed)
+                : Enumerable.Range(0, plots).Select(k => new PlaneSpec(internalAxes, normKind, normOrder, rule, seed + k)).ToList();
+            var options = new LandscapeJobOptions(
+                shared.Source(p),
+                SharedOptions.ParseSplit(p.GetValue(hessian.Split)!),
+                p.GetValue(hessian.BatchSize),
+                SharedOptions.ParseBatches(p.GetValue(hessian.Batches)!),
+                p.GetValue(hessian.Shuffle),
+                SharedOptions.ParseBatchNorm(p.GetValue(hessian.Bn)!),
+                p.GetValue(shared.Threads),
+                SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!),
+                planes,
+                p.GetValue(steps),
+                p.GetValue(distance),
+                p.GetValue(ignoreBiasBn),
+                p.GetValue(freeze),
+                p.GetValue(freezeNames),
+                p.GetValue(lossCap),
+                e1, e2,
+                p.GetValue(hessianRun),
+                checkpointList,
+                p.GetValue(directions),
+                p.GetValue(optimizerState),
+                p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"),
+                p.GetValue(resume),
+                SharedOptions.Record(p, command));
+            return LandscapeJob.Run(options);
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,79 @@
+using Lla.Data;
+using Lla.Objectives;
+using static TorchSharp.torch;
+
+namespace Lla.Cli.Pipeline;
+
+/// <summary>
+/// A model with its weights, the analysed batches and the objective over them, in analysis mode
+/// (BatchNorm as chosen, buffers restored on dispose). Shared by every command that analyses a model.
+/// </summary>
+internal sealed class AnalysisSession : IDisposable
+{
+    public ModelSource Source { get; }
+    public Dataset Data { get; }
+    public List<Batch> Batches { get; }
+    public nn.Module<Tensor, Tensor> Model { get; }
+    public Objective Objective { get; }
+    public BatchNormMode BatchNorm { get; }
+    private readonly AnalysisMode _mode;
+
+    private AnalysisSession(ModelSource source, Dataset data, List<Batch> batches, nn.Module<Tensor, Tensor> model, BatchNormMode bn)
+    {
+        Source = source;
+        Data = data;
+        Batches = batches;
+        Model = model;
+        BatchNorm = bn;
+        _mode = new AnalysisMode(model, bn);
+        Objective = new Objective(model, LossFunctions.CrossEntropy, batches);
+    }
+
+    public static AnalysisSession Open(ModelSource source, Split split, int batchSize, int? maxBatches, bool shuffle, BatchNormMode bn)
+    {
+        var data = source.LoadData(split);
+        try
+        {
+            var batches = data.Batches(batchSize, maxBatches, shuffle, source.Seed);
+            if (source.DType != ScalarType.Float32)
+                batches = batches.Select(b => new Batch(b.Inputs.to(source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
+            var model = source.Build(data);
+            return new AnalysisSession(source, data, batches, model, bn);
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The numeric guard's batch: the first 256 samples of the first analysed batch (its shapes are the analysis's shapes).</summary>
+    public Batch GuardSample()
+    {
+        var first = Batches[0];
+        long n = Math.Min(256, first.Count);
+        return new Batch(first.Inputs.narrow(0, 0, n), first.Targets.narrow(0, 0, n));
+    }
+
+    public Func<nn.Module<Tensor, Tensor>> Float64Twin() => Source.Float64Twin(Model, Data, BatchNorm);
+
+    /// <summary>Accuracy on the data's test split in eval mode (running statistics); the analysis mode is restored after.</summary>
+    public double TestAccuracy()
+    {
+        using var test = Source.LoadData(Split.Test);
+        var batches = test.Batches(1024, null, false, 0);
+        if (Source.DType != ScalarType.Float32)
+            batches = batches.Select(b => new Batch(b.Inputs.to(Source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
+        using var eval = new AnalysisMode(Model, BatchNormMode.Eval);
+        double accuracy = new Objective(Model, LossFunctions.CrossEntropy, batches).Evaluate().Accuracy;
+        foreach (var b in batches) b.Dispose();
+        return accuracy;
+    }
+
+    public void Dispose()
+    {
+        _mode.Dispose();
+        foreach (var b in Batches) b.Dispose();
+        Data.Dispose();
+    }
+}

@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Lla.Cli.Display;
+using Lla.Curvature;
+using Lla.Data;
+using Lla.Landscapes;
+using Lla.Native;
+using Lla.Objectives;
+using Lla.Reports;
+using Lla.Runs;
+using Lla.Vectors;
+using static Lla.Runs.JsonValues;
+
+namespace Lla.Cli.Pipeline;
+
+internal sealed record LandscapeJobOptions(
+    ModelSource Source,
+    Split Split,
+    int BatchSize,
+    int? MaxBatches,
+    bool Shuffle,
+    BatchNormMode BatchNorm,
+    int Threads,
+    OneDnnSetting OneDnn,
+    IReadOnlyList<PlaneSpec> Planes,
+    int Steps,
+    double Distance,
+    bool IgnoreBiasAndBatchNorm,
+    int? Freeze,
+    string? FreezeNames,
+    double? LossCap,
+    int EigenFirst,
+    int EigenSecond,
+    string? HessianRun,
+    IReadOnlyList<string> Checkpoints,
+    string? DirectionFile,
+    string? OptimizerState,
+    string OutDir,
+    bool Resume,
+    JsonObject OptionsRecord);
+
+/// <summary>
+/// `lla landscape`: for each planned plane, build the raw directions, normalize, freeze, save them,
+/// and evaluate the grid with a point log, so an interrupted run resumes where it stopped. Writes
+/// plan.json first (what was asked), figures as planes finish, and results.json last.
+/// </summary>
+internal static class LandscapeJob
+{
+    public static int Run(LandscapeJobOptions o)
+    {
+        var total = Stopwatch.StartNew();
+        var timings = new Dictionary<string, double>();
+        var folder = PrepareFolder(o);
+        RuntimeSetup.SetThreads(o.Threads);
+        foreach (var plane in o.Planes)
+            if (plane.Mode == UpdateRule.AdamEq && plane.Axes != "adam")
+                throw new LlaException($"--mode adameq needs --axes adam: the Adam update equation moves along m/(√v + ε), which only Adam moments define (got {plane.Axes} axes)");
+        var grids = o.Planes.Select(p => Grid.Create(o.Steps, o.Distance, p.Mode, twoDimensional: true)).ToList();
+
+        var clock = Stopwatch.StartNew();
+        using var session = AnalysisSession.Open(o.Source, o.Split, o.BatchSize, o.MaxBatches, o.Shuffle, o.BatchNorm);
+        var parameters = ParameterSet.Of(session.Model);
+        using var theta = new ParameterVector(parameters.Flatten(), parameters.Layout);
+        var frozen = Freezing.FrozenNames(parameters.Layout, o.Freeze, o.FreezeNames);
+        timings["load"] = clock.Elapsed.TotalSeconds;
+        var atWeights = session.Objective.Evaluate();
+
+        OneDnnDecision? decision = null;
+        var raw = new Dictionary<(string Axes, long Seed), DirectionPair>();
+        var results = new JsonArray();
+        var figures = new JsonArray();
+        try
+        {
+            for (int k = 0; k < o.Planes.Count; k++)
+            {
+                var spec = o.Planes[k];
+                var grid = grids[k];
+                var planeClock = Stopwatch.StartNew();
+                string directionsPath = folder.File($"landscape-{k}.directions.bin");
+                DirectionPair pair;
+                IReadOnlyDictionary<string, double> facts;
+                string factsPath = folder.File($"landscape-{k}.axes.json");
+                if (o.Resume && File.Exists(directionsPath) && File.Exists(factsPath))
+                {
+                    // The directions of the interrupted run, exactly (Hessian axes are not recomputed).
+                    pair = Directions.FromFile(directionsPath, parameters.Layout, parameters.DType);
+                    facts = (JsonNode.Parse(File.ReadAllText(factsPath)) as JsonObject ?? new JsonObject())
+                        .ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<double>() ?? double.NaN);
+                }
+                else
+                {
+                    var source = Raw(spec);
+                    facts = source.Facts;
+                    pair = Prepare(source, spec, theta, frozen, o.IgnoreBiasAndBatchNorm);
+                    Directions.Save(directionsPath, pair.D1, pair.D2);
+                    folder.WriteJson(Path.GetFileName(factsPath), JsonValues.Object(facts));
+                }
+                Surface surface;
+                using (pair)
+                using (var log = new PointLog(folder.File($"landscape-{k}.points")))
+                using (var progress = ProgressDisplay.Start())
+                {
+                    TorchContext.OneDnn = true; // forward passes only: the oneDNN fault concerns gradients
+                    string stage = $"plane {k + 1}/{o.Planes.Count}: {spec.Label}";
+                    surface = SurfaceEvaluator.Evaluate(session.Objective, parameters, pair.D1, spec.Mode == UpdateRule.AdamEq ? null : pair.D2,
+                        grid, o.LossCap, log,
+                        (done, all) => progress.Report(new AnalysisProgress(stage, done, all, "points")));
+                }
+                timings[$"plane_{k}"] = planeClock.Elapsed.TotalSeconds;
+                string png = $"landscape-{k}.png", cuts = $"landscape-{k}-cuts.png";
+                string axisX = spec.Mode == UpdateRule.AdamEq ? "a" : "α (d1)", axisY = spec.Mode == UpdateRule.AdamEq ? "b" : "β (d2)";
+                LandscapePlot.SavePlane(folder.File(png), surface, spec.Label, axisX, axisY);
+                LandscapePlot.SaveCuts(folder.File(cuts), surface, spec.Label + ": cuts through the centre");
+                figures.Add(png);
+                figures.Add(cuts);
+                results.Add(Describe(spec, grid, surface, facts, frozen, o, directionsPath, planeClock.Elapsed.TotalSeconds));
+            }
+        }
+        finally
+        {
+            foreach (var p in raw.Values) p.Dispose();
+        }
+        timings["total"] = total.Elapsed.TotalSeconds;
+
+        var record = new JsonObject
+        {
+            ["command"] = "landscape",
+            ["seed"] = o.Source.Seed,
+            ["options"] = o.OptionsRecord,
+            ["versions"] = RunRecord.Versions(),
+            ["model"] = RunRecord.Model(o.Source, parameters),
+            ["data"] = RunRecord.Data(session, o.Split, o.BatchSize, o.Shuffle),
+            ["bn_mode"] = o.BatchNorm.ToString().ToLowerInvariant(),
+            ["numeric_guard"] = decision is null ? null : HessianResultsJson.Guard(decision),
+            ["loss"] = Number(atWeights.Loss),
+            ["accuracy"] = Number(atWeights.Accuracy),
+            ["landscapes"] = results,
+            ["figures"] = figures,
+            ["timings_s"] = JsonValues.Object(timings),
+        };
+        folder.WriteJson("results.json", record);
+        Console.WriteLine($"{o.Planes.Count} landscape{(o.Planes.Count == 1 ? "" : "s")} of {grids[0].PointCount} points each; loss at the centre {atWeights.Loss:G6}");
+        Console.WriteLine($"Results: {folder.ResultsPath}");
+        return 0;
+
+        DirectionPair Raw(PlaneSpec spec)
+        {
+            long seed = spec.Axes is "random" or "random-uniform" ? spec.Seed : 0;
+            if (raw.TryGetValue((spec.Axes, seed), out var known)) return known;
+            DirectionPair made = spec.Axes switch
+            {
+                "random" => Directions.Random(parameters.Layout, parameters.DType, spec.Seed),
+                "random-uniform" => Directions.Random(parameters.Layout, parameters.DType, spec.Seed, uniform: true),
+                "adam" => Directions.Adam(o.OptimizerState ?? o.Source.Weights
+                    ?? throw new LlaException("--axes adam needs a checkpoint written by `lla train --optimizer adam` (--weights or --optimizer-state)"),
+                    parameters.Layout, parameters.DType),
+                "hessian" => HessianAxes(),
+                "checkpoints" => Directions.Towards(theta, o.Checkpoints.Select(LoadOther).ToList()),
+                "file" => Directions.FromFile(o.DirectionFile ?? throw new LlaException("--axes file needs --directions FILE"), parameters.Layout, parameters.DType),
+                _ => throw new LlaException($"unknown axes '{spec.Axes}'"),
+            };
+            raw[(spec.Axes, seed)] = made;
+            return made;
+        }
+
+        DirectionPair HessianAxes()
+        {
+            if (o.HessianRun is not null)
+                return Directions.Hessian(Path.Combine(o.HessianRun, EigenvectorFile.FileName), parameters.Layout, parameters.DType, o.EigenFirst, o.EigenSecond);
+            // Compute the eigenvectors here, on the same data, behind the numeric guard.
+            decision = OneDnnPolicy.Decide(o.OneDnn, session.Model, session.Float64Twin(), LossFunctions.CrossEntropy, session.GuardSample());
+            var op = new HessianOperator(session.Objective, parameters);
+            var eigen = Lanczos.TopEigenpairs(op, new LanczosOptions { K = Math.Max(o.EigenFirst, o.EigenSecond) + 1, Seed = o.Source.Seed });
+            decision = OneDnnPolicy.PostCheck(decision, session.Model, session.Float64Twin(), LossFunctions.CrossEntropy, session.GuardSample());
+            string file = folder.File(EigenvectorFile.FileName);
+            EigenvectorFile.Write(file, eigen, parameters.Layout);
+            var pair = Directions.Hessian(file, parameters.Layout, parameters.DType, o.EigenFirst, o.EigenSecond);
+            var facts = new Dictionary<string, double>(pair.Facts)
+            {
+                ["residual_1"] = eigen.Pairs[o.EigenFirst].Residual,
+                ["residual_2"] = eigen.Pairs[o.EigenSecond].Residual,
+                ["hvps"] = eigen.OperatorApplications,
+            };
+            return pair with { Facts = facts };
+        }
+
+        ParameterVector LoadOther(string path)
+        {
+            var other = o.Source with { Weights = path };
+            var model = other.Build(session.Data);
+            return new ParameterVector(ParameterSet.Of(model).Flatten(), parameters.Layout);
+        }
+    }
+
+    /// <summary>Normalizes (and freezes) raw directions for one plane; for adameq, d1 becomes m/(√|v| + ε).</summary>
+    private static DirectionPair Prepare(DirectionPair raw, PlaneSpec spec, ParameterVector theta, IReadOnlyList<string> frozen, bool ignoreBiasBn)
+    {
+        var d1 = Normalization.Apply(raw.D1, theta, spec.Norm, spec.Order, ignoreBiasBn);
+        var d2 = raw.D2 is null ? null : Normalization.Apply(raw.D2, theta, spec.Norm, spec.Order, ignoreBiasBn);
+        if (spec.Mode == UpdateRule.AdamEq)
+        {
+            var c = AdamUpdate.Direction(d1, d2!);
+            d1.Dispose();
+            d2!.Dispose();
+            (d1, d2) = (c, null);
+        }
+        if (d2 is null && spec.Mode == UpdateRule.Add)
+            throw new LlaException($"{spec.Axes} axes gave one direction; a plane needs two (give two checkpoints, or a direction file with d2)");
+        Freezing.Apply(d1, frozen);
+        if (d2 is not null) Freezing.Apply(d2, frozen);
+        return new DirectionPair(d1, d2, raw.Axes, raw.Facts);
+    }
+
+    private static JsonObject Describe(PlaneSpec spec, Grid grid, Surface s, IReadOnlyDictionary<string, double> facts, IReadOnlyList<string> frozen,
+        LandscapeJobOptions o, string directionsPath, double seconds)
+    {
+        JsonArray Matrix(double[][] m) => new(m.Select(row => (JsonNode)Numbers(row)).ToArray());
+        return new JsonObject
+        {
+            ["axes"] = spec.Axes,
+            ["norm"] = Normalization.Name(spec.Norm),
+            ["order"] = spec.Order,
+            ["mode"] = spec.Mode == UpdateRule.AdamEq ? "adameq" : "add",
+            ["label"] = spec.Label,
+            ["seed"] = spec.Seed,
+            ["steps"] = grid.Steps,
+            ["distance"] = grid.Distance,
+            ["ignore_biasbn"] = o.IgnoreBiasAndBatchNorm,
+            ["frozen"] = new JsonArray(frozen.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
+            ["loss_cap"] = Number(o.LossCap),
+            ["axes_facts"] = JsonValues.Object(facts),
+            ["alphas"] = Numbers(s.Alphas),
+            ["betas"] = Numbers(s.Betas),
+            ["loss"] = Matrix(s.Loss),
+            ["accuracy"] = Matrix(s.Accuracy),
+            ["directions_file"] = Path.GetFileName(directionsPath),
+            ["points_computed"] = s.Computed,
+            ["points_resumed"] = s.Resumed,
+            ["seconds"] = seconds,
+        };
+    }
+
+    /// <summary>Creates the run folder and its plan; on --resume, checks that the plan matches the options given now.</summary>
+    private static RunFolder PrepareFolder(LandscapeJobOptions o)
+    {
+        if (File.Exists(o.OutDir)) throw new LlaException($"--out {o.OutDir} is a file, not a folder");
+        string planPath = Path.Combine(o.OutDir, "plan.json");
+        var plan = new JsonObject { ["command"] = "landscape", ["options"] = o.OptionsRecord.DeepClone() };
+        if (o.Resume)
+        {
+            if (!File.Exists(planPath)) throw new LlaException($"--resume: {o.OutDir} holds no interrupted landscape run (no plan.json)");
+            var old = JsonNode.Parse(File.ReadAllText(planPath))?["options"] as JsonObject
+                ?? throw new LlaException($"--resume: {planPath} is damaged");
+            foreach (var (key, value) in o.OptionsRecord)
+            {
+                if (key is "resume" or "threads") continue;
+                string now = value?.ToJsonString() ?? "null", before = old[key]?.ToJsonString() ?? "null";
+                if (now != before) throw new LlaException($"--resume: --{key} is {now} now but was {before} in the interrupted run; repeat its command");
+            }
+            return new RunFolder(o.OutDir);
+        }
+        if (File.Exists(planPath)) throw new LlaException($"{o.OutDir} already holds a landscape run: add --resume to finish it, or choose another --out");
+        var folder = new RunFolder(o.OutDir);
+        folder.WriteJson("plan.json", plan);
+        return folder;
+    }
+}

@@ -1,0 +1,79 @@
+using Lla.Landscapes;
+using Lla.Runs;
+using ScottPlot;
+
+namespace Lla.Reports;
+
+/// <summary>Figures of a landscape: a heat map with contour lines and the centre marked (planes), and line plots of 1-D cuts.</summary>
+public static class LandscapePlot
+{
+    public static void SavePlane(string path, Surface surface, string title, string xLabel = "α", string yLabel = "β")
+    {
+        int rows = surface.Betas.Length, columns = surface.Alphas.Length;
+        var z = new double[rows, columns];
+        var points = new Coordinates3d[rows, columns];
+        for (int j = 0; j < rows; j++)
+            for (int i = 0; i < columns; i++)
+            {
+                double v = surface.Loss[j][i];
+                if (!double.IsFinite(v)) v = double.NaN;
+                z[rows - 1 - j, i] = v; // heat map rows run top to bottom; β grows upwards
+                points[j, i] = new Coordinates3d(surface.Alphas[i], surface.Betas[j], double.IsNaN(v) ? 0 : v);
+            }
+        var plot = new Plot();
+        var heat = plot.Add.Heatmap(z);
+        double dx = columns > 1 ? (surface.Alphas[^1] - surface.Alphas[0]) / (columns - 1) : 1;
+        double dy = rows > 1 ? (surface.Betas[^1] - surface.Betas[0]) / (rows - 1) : 1;
+        heat.Extent = new CoordinateRect(surface.Alphas[0] - dx / 2, surface.Alphas[^1] + dx / 2, surface.Betas[0] - dy / 2, surface.Betas[^1] + dy / 2);
+        heat.Colormap = new ScottPlot.Colormaps.Viridis();
+        plot.Add.ColorBar(heat).Label = "loss";
+        var contours = plot.Add.ContourLines(points, 12);
+        contours.LineColor = Colors.White.WithAlpha(0.7);
+        contours.LabelStyle.IsVisible = false;
+        var (ci, cj) = Centre(surface);
+        var marker = plot.Add.Marker(surface.Alphas[ci], surface.Betas[cj], MarkerShape.FilledCircle, 9, Colors.Red);
+        plot.Axes.Bottom.Label.Text = xLabel;
+        plot.Axes.Left.Label.Text = yLabel;
+        plot.Title(title);
+        plot.Axes.SetLimits(heat.Extent.Value);
+        Save(plot, path, 760, 640);
+    }
+
+    /// <summary>The 1-D cuts through the centre of a plane (β = centre and α = centre), or the line of a 1-D landscape.</summary>
+    public static void SaveCuts(string path, Surface surface, string title)
+    {
+        var plot = new Plot();
+        var (ci, cj) = Centre(surface);
+        var alongAlpha = plot.Add.ScatterLine(surface.Alphas, surface.Loss[cj]);
+        alongAlpha.LegendText = "along d1 (β at the centre)";
+        alongAlpha.LineWidth = 2;
+        if (surface.Betas.Length > 1)
+        {
+            var column = surface.Loss.Select(row => row[ci]).ToArray();
+            var alongBeta = plot.Add.ScatterLine(surface.Betas, column);
+            alongBeta.LegendText = "along d2 (α at the centre)";
+            alongBeta.LineWidth = 2;
+            plot.ShowLegend(Alignment.UpperCenter);
+        }
+        plot.Axes.Bottom.Label.Text = "coordinate";
+        plot.Axes.Left.Label.Text = "loss";
+        plot.Title(title);
+        Save(plot, path, 760, 480);
+    }
+
+    /// <summary>The grid point nearest to the analysed weights: α = 0 and, for the add rule, β = 0.</summary>
+    private static (int I, int J) Centre(Surface s)
+    {
+        int i = Array.IndexOf(s.Alphas, s.Alphas.OrderBy(Math.Abs).First());
+        int j = Array.IndexOf(s.Betas, s.Betas.OrderBy(Math.Abs).First());
+        return (i, j);
+    }
+
+    private static void Save(Plot plot, string path, int width, int height) =>
+        RunFolder.WriteAtomically(path, tmp =>
+        {
+            string png = tmp + ".png";
+            plot.SavePng(png, width, height);
+            File.Move(png, tmp, overwrite: true);
+        });
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Lla.Tests.Support;
+
+namespace Lla.Tests.Cli;
+
+public class LandscapeCommandTests
+{
+    private static JsonNode Results(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!;
+
+    private static double[][] Loss(JsonNode plane) =>
+        plane["loss"]!.AsArray().Select(r => r!.AsArray().Select(v => v!.GetValue<double>()).ToArray()).ToArray();
+
+    [Fact]
+    public void A_run_killed_mid_grid_resumes_losing_at_most_the_point_in_flight()
+    {
+        string dir = Paths.NewTempFolder(), killed = Path.Combine(dir, "killed"), whole = Path.Combine(dir, "whole");
+        string[] args = { "landscape", "--steps", "12", "--batch-size", "1024", "--threads", "2" };
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(LlaProcess.CliDll);
+        foreach (var a in args.Concat(new[] { "--out", killed })) info.ArgumentList.Add(a);
+        using (var process = Process.Start(info)!)
+        {
+            string log = Path.Combine(killed, "landscape-0.points");
+            var clock = Stopwatch.StartNew();
+            while ((!File.Exists(log) || File.ReadAllLines(log).Length < 25) && clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
+                Thread.Sleep(20);
+            Assert.False(process.HasExited, "the run finished before it could be killed");
+            process.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
+            process.WaitForExit();
+        }
+        int before = File.ReadAllLines(Path.Combine(killed, "landscape-0.points")).Count(l => l.EndsWith(";"));
+        Assert.False(File.Exists(Path.Combine(killed, "results.json")));
+
+        var resumed = LlaProcess.Run(args.Concat(new[] { "--out", killed, "--resume" }).ToArray());
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        var plane = Results(killed)["landscapes"]![0]!;
+        Assert.Equal(before, plane["points_resumed"]!.GetValue<int>());
+        Assert.Equal(13 * 13 - before, plane["points_computed"]!.GetValue<int>());
+
+        var fresh = LlaProcess.Run(args.Concat(new[] { "--out", whole }).ToArray());
+        Assert.True(fresh.ExitCode == 0, fresh.Stderr);
+        var expected = Loss(Results(whole)["landscapes"]![0]!);
+        var actual = Loss(plane);
+        for (int j = 0; j < expected.Length; j++) Assert.Equal(expected[j], actual[j]);
+
+        var mismatch = LlaProcess.Run("landscape", "--steps", "14", "--out", killed, "--resume");
+        Assert.Equal(2, mismatch.ExitCode);
+        Assert.Contains("--steps is 14 now but was 12", mismatch.Stderr);
+        var again = LlaProcess.Run(args.Concat(new[] { "--out", killed }).ToArray());
+        Assert.Contains("already holds a landscape run", again.Stderr);
+    }
+
+    [Fact]
+    public void Adam_axes_and_the_adam_update_equation_from_a_real_training_run()
+    {
+        string dir = Paths.NewTempFolder();
+        string model = Path.Combine(dir, "m.bin");
+        var train = LlaProcess.Run("train", "--model", "mlp", "--epochs", "1", "--save", model, "--threads", "2");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+
+        string add = Path.Combine(dir, "adam");
+        var outcome = LlaProcess.Run("landscape", "--model", "mlp", "--weights", model, "--axes", "adam", "--steps", "4", "--batch-size", "512", "--out", add);
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var results = Results(add);
+        var plane = results["landscapes"]![0]!;
+        Assert.Equal("adam", plane["axes"]!.GetValue<string>());
+        Assert.Equal("filter", plane["norm"]!.GetValue<string>());
+        Assert.True(plane["axes_facts"]!["adam_step"]!.GetValue<double>() > 100);
+        Assert.Equal(results["loss"]!.GetValue<double>(), Loss(plane)[2][2]);
+        Assert.True(File.Exists(Path.Combine(add, "landscape-0.png")));
+
+        string eq = Path.Combine(dir, "adameq");
+        outcome = LlaProcess.Run("landscape", "--model", "mlp", "--weights", model, "--axes", "adam", "--mode", "adameq", "--norm", "none",
+            "--steps", "4", "--batch-size", "512", "--out", eq);
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        results = Results(eq);
+        plane = results["landscapes"]![0]!;
+        Assert.Equal(new[] { -1.0, -0.5, 0, 0.5, 1 }, plane["alphas"]!.AsArray().Select(v => v!.GetValue<double>()));
+        var loss = Loss(plane);
+        double centre = results["loss"]!.GetValue<double>();
+        for (int j = 0; j < loss.Length; j++) Assert.Equal(centre, loss[j][2]); // a = 0 is θ* in every row
+    }
+
+    [Fact]
+    public void Hessian_axes_are_computed_behind_the_guard_and_recorded()
+    {
+        string dir = Paths.NewTempFolder();
+        var outcome = LlaProcess.Run("landscape", "--axes", "hessian", "--norm", "none", "--steps", "4", "--batch-size", "256", "--out", dir, "--threads", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var results = Results(dir);
+        var facts = results["landscapes"]![0]!["axes_facts"]!;
+        Assert.True(facts["eigenvalue_1"]!.GetValue<double>() >= facts["eigenvalue_2"]!.GetValue<double>());
+        Assert.True(facts["residual_1"]!.GetValue<double>() <= 1e-3);
+        Assert.True(results["numeric_guard"]!["guard"]!["passed"]!.GetValue<bool>());
+        Assert.True(File.Exists(Path.Combine(dir, "eigenvectors.bin")));
+    }
+
+    [Fact]
+    public void Bad_landscape_options_are_one_line_errors()
+    {
+        string Error(params string[] args)
+        {
+            var outcome = LlaProcess.Run(args);
+            Assert.Equal(2, outcome.ExitCode);
+            Assert.Single(outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            return outcome.Stderr;
+        }
+        string dir = Paths.NewTempFolder();
+        Assert.Contains("--steps must be an even number", Error("landscape", "--steps", "7", "--out", Path.Combine(dir, "a")));
+        Assert.Contains("--mode adameq needs --axes adam", Error("landscape", "--mode", "adameq", "--out", Path.Combine(dir, "b")));
+        Assert.Contains("--norm must be", Error("landscape", "--norm", "batch", "--out", Path.Combine(dir, "c")));
+        Assert.Contains("has no optimizer.exp_avg", Error("landscape", "--axes", "adam", "--weights", Paths.Fixture("lenet_pytorch.pth"), "--out", Path.Combine(dir, "d")));
+        Assert.Contains("--resume", Error("landscape", "--resume", "--out", Path.Combine(dir, "e")));
+        Assert.False(File.Exists(Path.Combine(dir, "b", "results.json")));
+    }
+}
