@@ -7,7 +7,7 @@ namespace Lla.Reports;
 /// <summary>Figures of a landscape: a heat map with contour lines and the centre marked (planes), and line plots of 1-D cuts.</summary>
 public static class LandscapePlot
 {
-    public static void SavePlane(string path, Surface surface, string title, string xLabel = "α", string yLabel = "β")
+    public static void SavePlane(string path, Surface surface, string title, string xLabel = "α", string yLabel = "β", double[][]? trajectory = null)
     {
         int rows = surface.Betas.Length, columns = surface.Alphas.Length;
         var z = new double[rows, columns];
@@ -32,6 +32,14 @@ public static class LandscapePlot
         contours.LabelStyle.IsVisible = false;
         var (ci, cj) = Centre(surface);
         var marker = plot.Add.Marker(surface.Alphas[ci], surface.Betas[cj], MarkerShape.FilledCircle, 9, Colors.Red);
+        if (trajectory is { Length: > 0 })
+        {
+            var line = plot.Add.ScatterLine(trajectory.Select(c => c[0]).ToArray(), trajectory.Select(c => c[1]).ToArray());
+            line.Color = Colors.Orange;
+            line.LineWidth = 2;
+            line.MarkerSize = 6;
+            line.LegendText = "training path";
+        }
         plot.Axes.Bottom.Label.Text = xLabel;
         plot.Axes.Left.Label.Text = yLabel;
         plot.Title(title);

@@ -8,14 +8,15 @@ namespace Lla.Cli.Commands;
 /// ESD figure, on the embedded default unless told otherwise. Its "quick" profile is pinned so it
 /// finishes in under a minute on 2 cores (one batch of 512 training images, one 80-step SLQ run);
 /// "--profile full" uses the full-size settings (one batch of 2,048, three 100-step SLQ runs).
+/// It also draws a random and a Hessian-axes plane (filter-L2, 21×21 points quick, 41×41 full).
 /// Explicit options override the profile; what ran is recorded in results.json.
 /// </summary>
 internal static class AnalyzeCommand
 {
-    private static readonly Dictionary<string, (int BatchSize, int Runs, int Steps)> Profiles = new()
+    private static readonly Dictionary<string, (int BatchSize, int Runs, int Steps, int Landscape)> Profiles = new()
     {
-        ["quick"] = (512, 1, 80),
-        ["full"] = (2048, 3, 100),
+        ["quick"] = (512, 1, 80, 20),
+        ["full"] = (2048, 3, 100, 40),
     };
 
     public static Command Create()
@@ -24,8 +25,10 @@ internal static class AnalyzeCommand
         var shared = new SharedOptions();
         var profile = new Option<string>("--profile") { Description = "quick (pinned: batch 512, 1 SLQ run of 80 steps; under 60 s on 2 cores) | full (batch 2048, 3 runs of 100 steps)", DefaultValueFactory = _ => "quick" };
         var hessian = new HessianOptions(batchSize: 512, batches: "1", runs: 1, lanczosSteps: 80, "run folder (default: runs/analyze-TIMESTAMP)");
+        var landscapeSteps = new Option<int>("--landscape-steps") { Description = "grid intervals of the random and Hessian-axes planes (even; 0: none; quick 20, full 40)", DefaultValueFactory = _ => 20 };
         shared.AddTo(command);
         command.Options.Add(profile);
+        command.Options.Add(landscapeSteps);
         hessian.AddTo(command, switches: false);
         command.SetAction(p => CommandAction.Run(() =>
         {
@@ -42,6 +45,9 @@ internal static class AnalyzeCommand
             record["batch-size"] = Given(p, hessian.BatchSize) ?? settings.BatchSize;
             record["runs"] = analysis.Runs;
             record["lanczos-steps"] = analysis.LanczosSteps;
+            int planeSteps = Given(p, landscapeSteps) ?? settings.Landscape;
+            if (planeSteps < 0 || planeSteps % 2 != 0) throw new LlaException($"--landscape-steps must be 0 or an even number (got {planeSteps})");
+            record["landscape-steps"] = planeSteps;
             var options = new HessianJobOptions(
                 "analyze", source,
                 SharedOptions.ParseSplit(p.GetValue(hessian.Split)!),
@@ -54,6 +60,7 @@ internal static class AnalyzeCommand
                 analysis,
                 p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"),
                 p.GetValue(hessian.Params),
+                planeSteps,
                 name,
                 record);
             return HessianJob.Run(options);

@@ -28,6 +28,7 @@ internal static class HessianCommand
                 hessian.Analysis(p, source.Seed, p.GetValue(hessian.Trace), p.GetValue(hessian.Esd)),
                 p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("hessian"),
                 p.GetValue(hessian.Params),
+                LandscapeSteps: 0,
                 Profile: null,
                 SharedOptions.Record(p, command));
             return HessianJob.Run(options);

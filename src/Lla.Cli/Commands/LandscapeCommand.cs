@@ -11,7 +11,7 @@ internal static class LandscapeCommand
     {
         var command = new Command("landscape", "Loss landscapes on planes around the weights: random, Adam, Hessian, checkpoint or file axes");
         var shared = new SharedOptions();
-        var axes = new Option<string>("--axes") { Description = "random (Gaussian) | uniform (the seed library's [0,1) draws) | adam | hessian | checkpoints | file", DefaultValueFactory = _ => "random" };
+        var axes = new Option<string>("--axes") { Description = "random (Gaussian) | uniform (the seed library's [0,1) draws) | adam | hessian | pca | checkpoints | file", DefaultValueFactory = _ => "random" };
         var norm = new Option<string>("--norm") { Description = "none | weight | layer | model | filter", DefaultValueFactory = _ => "filter" };
         var order = new Option<int>("--order") { Description = "norm order: 1 (L1) or 2 (L2)", DefaultValueFactory = _ => 2 };
         var mode = new Option<string>("--mode") { Description = "add (θ* + α·d1 + β·d2) | adameq (θ* + (a/√b)·m/(√v + ε), Adam axes only)", DefaultValueFactory = _ => "add" };
@@ -26,13 +26,14 @@ internal static class LandscapeCommand
         var eigenPair = new Option<string>("--eigen-pair") { Description = "which eigenvectors are the Hessian axes (0-based, by magnitude)", DefaultValueFactory = _ => "0,1" };
         var hessianRun = new Option<string?>("--hessian-run") { Description = "take the Hessian axes from an `lla hessian` run folder instead of computing them" };
         var checkpoints = new Option<string?>("--checkpoints") { Description = "one or two other weight files (comma-separated): the line or plane through them and --weights" };
+        var trajectoryOption = new Option<string?>("--trajectory") { Description = "PCA axes: the checkpoints of a training run (comma-separated, or a glob such as 'lenet.bin.epoch*' from lla train --save-every)" };
         var directions = new Option<string?>("--directions") { Description = "a direction file (d1.NAME, d2.NAME), e.g. an earlier run's landscape-0.directions.bin" };
         var optimizerState = new Option<string?>("--optimizer-state") { Description = "checkpoint holding the Adam state (default: --weights)" };
         var resume = new Option<bool>("--resume") { Description = "finish an interrupted run in --out (same options), keeping every finished point" };
         var hessian = new HessianOptions(batchSize: 2048, batches: "1", runs: 1, lanczosSteps: 100, "run folder (default: runs/landscape-TIMESTAMP)");
         shared.AddTo(command);
         foreach (var opt in new Option[] { axes, norm, order, mode, distance, steps, ignoreBiasBn, freeze, freezeNames, lossCap, numPlots, allModes,
-                     eigenPair, hessianRun, checkpoints, directions, optimizerState, resume,
+                     eigenPair, hessianRun, checkpoints, trajectoryOption, directions, optimizerState, resume,
                      hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Bn, hessian.Out })
             command.Options.Add(opt);
 
@@ -41,9 +42,9 @@ internal static class LandscapeCommand
             string axesName = p.GetValue(axes)!;
             string internalAxes = axesName switch
             {
-                "random" or "adam" or "hessian" or "checkpoints" or "file" => axesName,
+                "random" or "adam" or "hessian" or "pca" or "checkpoints" or "file" => axesName,
                 "uniform" => "random-uniform",
-                _ => throw new LlaException($"--axes must be random, uniform, adam, hessian, checkpoints or file (got '{axesName}')"),
+                _ => throw new LlaException($"--axes must be random, uniform, adam, hessian, pca, checkpoints or file (got '{axesName}')"),
             };
             var rule = p.GetValue(mode) switch
             {
@@ -64,6 +65,8 @@ internal static class LandscapeCommand
             var checkpointList = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (internalAxes == "checkpoints" && checkpointList.Length == 0) throw new LlaException("--axes checkpoints needs --checkpoints FILE[,FILE]");
             foreach (var file in checkpointList) if (!File.Exists(file)) throw new LlaException($"checkpoint not found: {file}");
+            var trajectoryList = ExpandFiles(p.GetValue(trajectoryOption));
+            if (internalAxes == "pca" && trajectoryList.Count < 2) throw new LlaException("--axes pca needs --trajectory with at least 2 checkpoints (lla train --save-every N writes them)");
             if (p.GetValue(hessianRun) is string run && !File.Exists(Path.Combine(run, Lla.Runs.EigenvectorFile.FileName)))
                 throw new LlaException($"--hessian-run {run} holds no {Lla.Runs.EigenvectorFile.FileName}");
 
@@ -90,6 +93,7 @@ internal static class LandscapeCommand
                 e1, e2,
                 p.GetValue(hessianRun),
                 checkpointList,
+                trajectoryList,
                 p.GetValue(directions),
                 p.GetValue(optimizerState),
                 p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"),
@@ -98,5 +102,29 @@ internal static class LandscapeCommand
             return LandscapeJob.Run(options);
         }));
         return command;
+    }
+
+    /// <summary>Comma-separated files, each possibly a glob over file names ('*', '?'), in natural order of their numbers.</summary>
+    private static List<string> ExpandFiles(string? spec)
+    {
+        var files = new List<string>();
+        foreach (var item in (spec ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!item.Contains('*') && !item.Contains('?'))
+            {
+                if (!File.Exists(item)) throw new LlaException($"trajectory checkpoint not found: {item}");
+                files.Add(item);
+                continue;
+            }
+            string folder = Path.GetDirectoryName(item) is { Length: > 0 } d ? d : ".";
+            if (!Directory.Exists(folder)) throw new LlaException($"--trajectory: folder {folder} does not exist");
+            var matches = Directory.GetFiles(folder, Path.GetFileName(item))
+                .Where(f => !f.EndsWith(".json", StringComparison.Ordinal))
+                .OrderBy(f => System.Text.RegularExpressions.Regex.Replace(f, @"\d+", m => m.Value.PadLeft(10, '0')), StringComparer.Ordinal)
+                .ToList();
+            if (matches.Count == 0) throw new LlaException($"--trajectory: no file matches {item}");
+            files.AddRange(matches);
+        }
+        return files;
     }
 }

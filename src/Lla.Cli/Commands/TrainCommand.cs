@@ -28,9 +28,11 @@ internal static class TrainCommand
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay", DefaultValueFactory = _ => 0.0 };
         var batchSize = new Option<int>("--batch-size") { Description = "samples per step", DefaultValueFactory = _ => 64 };
+        var saveEvery = new Option<int>("--save-every") { Description = "also save FILE.epochE (weights and optimizer state) every N epochs: a trajectory for PCA axes (0: never)", DefaultValueFactory = _ => 0 };
+        var analyzeEvery = new Option<int>("--analyze-every") { Description = "every N epochs run `lla analyze` (quick profile: spectrum, criteria, random, Hessian and Adam planes) on the current weights into FILE.analysis/epoch-E (0: never)", DefaultValueFactory = _ => 0 };
         var save = new Option<string>("--save") { Description = "where to save the model and optimizer state (FILE and FILE.json)", Required = true };
         shared.AddTo(command);
-        foreach (var o in new Option[] { epochs, optimizer, lr, momentum, weightDecay, batchSize, save }) command.Options.Add(o);
+        foreach (var o in new Option[] { epochs, optimizer, lr, momentum, weightDecay, batchSize, saveEvery, analyzeEvery, save }) command.Options.Add(o);
 
         command.SetAction(p => CommandAction.Run(() =>
         {
@@ -48,6 +50,9 @@ internal static class TrainCommand
             if (options.BatchSize < 1) throw new LlaException($"--batch-size must be at least 1 (got {options.BatchSize})");
             if (options.Epochs < 1) throw new LlaException($"--epochs must be at least 1 (got {options.Epochs})");
             if (!(options.LearningRate > 0)) throw new LlaException($"--lr must be positive (got {options.LearningRate})");
+            int every = p.GetValue(saveEvery), analyzeInterval = p.GetValue(analyzeEvery);
+            if (every < 0) throw new LlaException($"--save-every must not be negative (got {every})");
+            if (analyzeInterval < 0) throw new LlaException($"--analyze-every must not be negative (got {analyzeInterval})");
             RuntimeSetup.SetThreads(p.GetValue(shared.Threads));
             var setting = SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!);
 
@@ -59,13 +64,30 @@ internal static class TrainCommand
             var decision = OneDnnPolicy.Decide(setting, model, source.Float64Twin(model, train, BatchNormMode.Train), LossFunctions.CrossEntropy, first);
             Console.Error.WriteLine($"numeric guard: {decision.Reason}");
 
+            var trajectory = new JsonArray();
+            var analyses = new JsonArray();
             var result = Trainer.Train(model, train, test, options, LossFunctions.CrossEntropy,
-                onEpoch: e => Console.WriteLine($"epoch {e.Epoch}/{options.Epochs}: train loss {e.TrainLoss:F4}, train accuracy {e.TrainAccuracy:P2}, test loss {e.TestLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)"));
+                onEpoch: (e, state) =>
+                {
+                    Console.WriteLine($"epoch {e.Epoch}/{options.Epochs}: train loss {e.TrainLoss:F4}, train accuracy {e.TrainAccuracy:P2}, test loss {e.TestLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
+                    bool snapshot = every > 0 && e.Epoch % every == 0, analyse = analyzeInterval > 0 && e.Epoch % analyzeInterval == 0;
+                    if (!snapshot && !analyse) return;
+                    string checkpoint = $"{path}.epoch{e.Epoch}";
+                    SaveCheckpoint(checkpoint, model, state);
+                    if (snapshot) trajectory.Add(Path.GetFullPath(checkpoint));
+                    if (analyse)
+                    {
+                        string outDir = Path.Combine($"{path}.analysis", $"epoch-{e.Epoch}");
+                        Console.WriteLine($"analysing epoch {e.Epoch} into {outDir}");
+                        HessianJob.Run(EpochAnalysis(source with { Weights = checkpoint }, p.GetValue(shared.Threads), setting, outDir));
+                        analyses.Add(Path.GetFullPath(outDir));
+                        TorchContext.OneDnn = decision.OneDnnForBackward; // back to the training's own guarded setting
+                        if (!snapshot) File.Delete(checkpoint);
+                    }
+                });
             decision = OneDnnPolicy.PostCheck(decision, model, source.Float64Twin(model, train, BatchNormMode.Train), LossFunctions.CrossEntropy, first);
 
-            var entries = model.state_dict().Select(kv => kv)
-                .Concat(result.Optimizer.State().Select(kv => new KeyValuePair<string, TorchSharp.torch.Tensor>(WeightsLoader.OptimizerPrefix + kv.Key, kv.Value)));
-            Lla.Models.TensorFile.Write(path, entries);
+            SaveCheckpoint(path, model, result.Optimizer);
             var last = result.Epochs[^1];
             var record = new JsonObject
             {
@@ -83,6 +105,8 @@ internal static class TrainCommand
                     ["epoch"] = e.Epoch, ["train_loss"] = Number(e.TrainLoss), ["train_accuracy"] = Number(e.TrainAccuracy),
                     ["test_loss"] = Number(e.TestLoss), ["test_accuracy"] = Number(e.TestAccuracy), ["seconds"] = Number(e.Seconds),
                 }).ToArray()),
+                ["trajectory"] = trajectory,
+                ["analyses"] = analyses,
                 ["seconds"] = clock.Elapsed.TotalSeconds,
             };
             RunFolder.WriteAtomically(path + ".json", tmp => File.WriteAllText(tmp, record.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
@@ -91,4 +115,19 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    /// <summary>The model's state dict plus the optimizer state under "optimizer.", atomically.</summary>
+    private static void SaveCheckpoint(string path, TorchSharp.torch.nn.Module model, IOptimizer optimizer)
+    {
+        var entries = model.state_dict().Select(kv => kv)
+            .Concat(optimizer.State().Select(kv => new KeyValuePair<string, TorchSharp.torch.Tensor>(WeightsLoader.OptimizerPrefix + kv.Key, kv.Value)));
+        TensorFile.Write(path, entries);
+    }
+
+    /// <summary>What `--analyze-every` runs: `lla analyze`'s quick profile on the checkpoint of that epoch.</summary>
+    private static HessianJobOptions EpochAnalysis(ModelSource source, int threads, OneDnnSetting setting, string outDir) => new(
+        "analyze", source, Split.Train, BatchSize: 512, MaxBatches: 1, Shuffle: false, BatchNormMode.Train, threads, setting,
+        new HessianAnalysisOptions { TopK = 2, Trace = true, Esd = true, Runs = 1, LanczosSteps = 80, Seed = source.Seed },
+        outDir, Params: null, LandscapeSteps: 20, Profile: "quick",
+        new JsonObject { ["source"] = "lla train --analyze-every", ["weights"] = source.Weights, ["profile"] = "quick" });
 }

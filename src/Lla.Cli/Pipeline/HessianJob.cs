@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Lla.Cli.Display;
 using Lla.Curvature;
 using Lla.Data;
+using Lla.Landscapes;
 using Lla.Native;
 using Lla.Objectives;
 using Lla.Reports;
@@ -27,6 +28,7 @@ internal sealed record HessianJobOptions(
     HessianAnalysisOptions Analysis,
     string OutDir,
     string? Params,
+    int LandscapeSteps,
     string? Profile,
     JsonObject OptionsRecord);
 
@@ -82,6 +84,13 @@ internal static class HessianJob
 
         var folder = new RunFolder(o.OutDir);
         var figures = new JsonArray();
+        var landscapes = new JsonArray();
+        if (o.LandscapeSteps > 0)
+        {
+            clock.Restart();
+            DrawPlanes(o, session, parameters, result.Eigen, folder, figures, landscapes);
+            timings["landscapes"] = clock.Elapsed.TotalSeconds;
+        }
         if (result.Eigen is not null) EigenvectorFile.Write(folder.File(EigenvectorFile.FileName), result.Eigen, parameters.Layout);
         if (result.Esd is not null)
         {
@@ -106,11 +115,61 @@ internal static class HessianJob
             ["test_accuracy"] = Number(testAccuracy),
             ["hessian"] = HessianResultsJson.Build(result, parameters.Dimension),
             ["seeds"] = new JsonObject(result.Seeds.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
+            ["landscapes"] = landscapes,
             ["figures"] = figures,
             ["timings_s"] = JsonValues.Object(timings),
         };
         folder.WriteJson("results.json", results);
         Summary.Print(o, result, atWeights, testAccuracy, decision, folder, total.Elapsed.TotalSeconds, parameters.Dimension);
         return 0;
+    }
+
+    /// <summary>
+    /// `analyze`'s pictures: a random plane, a plane along the top two Hessian eigenvectors and,
+    /// when the weights file holds Adam moments, an Adam-axes plane; all filter-L2 normalized so they
+    /// are drawn to the same scale, on the analysed batches.
+    /// </summary>
+    private static void DrawPlanes(HessianJobOptions o, AnalysisSession session, ParameterSet parameters, EigenResult? eigen,
+        RunFolder folder, JsonArray figures, JsonArray landscapes)
+    {
+        TorchContext.OneDnn = true; // forward passes only
+        using var theta = new ParameterVector(parameters.Flatten(), parameters.Layout);
+        var grid = Grid.Create(o.LandscapeSteps, 1.0, UpdateRule.Add, twoDimensional: true);
+        var settings = new LandscapeOutput.Settings(false, Array.Empty<string>(), null);
+        var planes = new List<(PlaneSpec Spec, DirectionPair Raw)>
+        {
+            (new PlaneSpec("random", NormKind.Filter, 2, UpdateRule.Add, o.Source.Seed), Directions.Random(parameters.Layout, parameters.DType, o.Source.Seed)),
+        };
+        if (eigen is { Pairs.Count: >= 2 })
+        {
+            ParameterVector Vector(int k) => new(torch.tensor(eigen.Pairs[k].Vector).to(parameters.DType), parameters.Layout);
+            planes.Add((new PlaneSpec("hessian", NormKind.Filter, 2, UpdateRule.Add, o.Source.Seed),
+                new DirectionPair(Vector(0), Vector(1), "hessian", new Dictionary<string, double>
+                {
+                    ["eigenvalue_1"] = eigen.Pairs[0].Value, ["eigenvalue_2"] = eigen.Pairs[1].Value,
+                    ["residual_1"] = eigen.Pairs[0].Residual, ["residual_2"] = eigen.Pairs[1].Residual,
+                })));
+        }
+        // Adam axes too when the weights carry the Adam state that `lla train` saves.
+        if (o.Source.Weights is string weights)
+        {
+            try { planes.Add((new PlaneSpec("adam", NormKind.Filter, 2, UpdateRule.Add, o.Source.Seed), Directions.Adam(weights, parameters.Layout, parameters.DType))); }
+            catch (LlaException) { /* no Adam state in this file: two planes */ }
+        }
+        for (int k = 0; k < planes.Count; k++)
+        {
+            var (spec, raw) = planes[k];
+            var clock = Stopwatch.StartNew();
+            using (raw)
+            using (var pair = LandscapeJob.Prepare(raw, spec, theta, Array.Empty<string>(), false))
+            using (var progress = ProgressDisplay.Start())
+            {
+                string stage = $"landscape {k + 1}/{planes.Count}: {spec.Label}";
+                var surface = SurfaceEvaluator.Evaluate(session.Objective, parameters, pair.D1, pair.D2, grid, null, null,
+                    (done, all) => progress.Report(new AnalysisProgress(stage, done, all, "points")));
+                LandscapeOutput.Plot(folder, k, spec, surface, figures);
+                landscapes.Add(LandscapeOutput.Describe(spec, grid, surface, raw.Facts, settings, null, clock.Elapsed.TotalSeconds));
+            }
+        }
     }
 }

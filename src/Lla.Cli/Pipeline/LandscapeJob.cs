@@ -33,6 +33,7 @@ internal sealed record LandscapeJobOptions(
     int EigenSecond,
     string? HessianRun,
     IReadOnlyList<string> Checkpoints,
+    IReadOnlyList<string> Trajectory,
     string? DirectionFile,
     string? OptimizerState,
     string OutDir,
@@ -62,10 +63,12 @@ internal static class LandscapeJob
         var parameters = ParameterSet.Of(session.Model);
         using var theta = new ParameterVector(parameters.Flatten(), parameters.Layout);
         var frozen = Freezing.FrozenNames(parameters.Layout, o.Freeze, o.FreezeNames);
+        var settings = new LandscapeOutput.Settings(o.IgnoreBiasAndBatchNorm, frozen, o.LossCap);
         timings["load"] = clock.Elapsed.TotalSeconds;
         var atWeights = session.Objective.Evaluate();
 
         OneDnnDecision? decision = null;
+        List<ParameterVector>? trajectory = null;
         var raw = new Dictionary<(string Axes, long Seed), DirectionPair>();
         var results = new JsonArray();
         var figures = new JsonArray();
@@ -107,18 +110,28 @@ internal static class LandscapeJob
                         (done, all) => progress.Report(new AnalysisProgress(stage, done, all, "points")));
                 }
                 timings[$"plane_{k}"] = planeClock.Elapsed.TotalSeconds;
-                string png = $"landscape-{k}.png", cuts = $"landscape-{k}-cuts.png";
-                string axisX = spec.Mode == UpdateRule.AdamEq ? "a" : "α (d1)", axisY = spec.Mode == UpdateRule.AdamEq ? "b" : "β (d2)";
-                LandscapePlot.SavePlane(folder.File(png), surface, spec.Label, axisX, axisY);
-                LandscapePlot.SaveCuts(folder.File(cuts), surface, spec.Label + ": cuts through the centre");
-                figures.Add(png);
-                figures.Add(cuts);
-                results.Add(Describe(spec, grid, surface, facts, frozen, o, directionsPath, planeClock.Elapsed.TotalSeconds));
+                double[][]? path = null;
+                if (spec.Axes == "pca")
+                {
+                    using var plane = Directions.FromFile(directionsPath, parameters.Layout, parameters.DType);
+                    path = TrajectoryPca.Project(theta, Trajectory(), plane.D1, plane.D2!);
+                }
+                LandscapeOutput.Plot(folder, k, spec, surface, figures, path);
+                var entry = LandscapeOutput.Describe(spec, grid, surface, facts, settings, Path.GetFileName(directionsPath), planeClock.Elapsed.TotalSeconds);
+                if (path is not null)
+                    entry["path"] = new JsonObject
+                    {
+                        ["checkpoints"] = new JsonArray(o.Trajectory.Select(t => (JsonNode)JsonValue.Create(Path.GetFullPath(t))).ToArray()),
+                        ["alphas"] = Numbers(path.Select(c => c[0])),
+                        ["betas"] = Numbers(path.Select(c => c[1])),
+                    };
+                results.Add(entry);
             }
         }
         finally
         {
             foreach (var p in raw.Values) p.Dispose();
+            foreach (var t in trajectory ?? new List<ParameterVector>()) t.Dispose();
         }
         timings["total"] = total.Elapsed.TotalSeconds;
 
@@ -156,6 +169,7 @@ internal static class LandscapeJob
                     parameters.Layout, parameters.DType),
                 "hessian" => HessianAxes(),
                 "checkpoints" => Directions.Towards(theta, o.Checkpoints.Select(LoadOther).ToList()),
+                "pca" => TrajectoryPca.Fit(theta, Trajectory()).Directions,
                 "file" => Directions.FromFile(o.DirectionFile ?? throw new LlaException("--axes file needs --directions FILE"), parameters.Layout, parameters.DType),
                 _ => throw new LlaException($"unknown axes '{spec.Axes}'"),
             };
@@ -184,6 +198,8 @@ internal static class LandscapeJob
             return pair with { Facts = facts };
         }
 
+        List<ParameterVector> Trajectory() => trajectory ??= o.Trajectory.Select(LoadOther).ToList();
+
         ParameterVector LoadOther(string path)
         {
             var other = o.Source with { Weights = path };
@@ -193,7 +209,7 @@ internal static class LandscapeJob
     }
 
     /// <summary>Normalizes (and freezes) raw directions for one plane; for adameq, d1 becomes m/(√|v| + ε).</summary>
-    private static DirectionPair Prepare(DirectionPair raw, PlaneSpec spec, ParameterVector theta, IReadOnlyList<string> frozen, bool ignoreBiasBn)
+    internal static DirectionPair Prepare(DirectionPair raw, PlaneSpec spec, ParameterVector theta, IReadOnlyList<string> frozen, bool ignoreBiasBn)
     {
         var d1 = Normalization.Apply(raw.D1, theta, spec.Norm, spec.Order, ignoreBiasBn);
         var d2 = raw.D2 is null ? null : Normalization.Apply(raw.D2, theta, spec.Norm, spec.Order, ignoreBiasBn);
@@ -209,35 +225,6 @@ internal static class LandscapeJob
         Freezing.Apply(d1, frozen);
         if (d2 is not null) Freezing.Apply(d2, frozen);
         return new DirectionPair(d1, d2, raw.Axes, raw.Facts);
-    }
-
-    private static JsonObject Describe(PlaneSpec spec, Grid grid, Surface s, IReadOnlyDictionary<string, double> facts, IReadOnlyList<string> frozen,
-        LandscapeJobOptions o, string directionsPath, double seconds)
-    {
-        JsonArray Matrix(double[][] m) => new(m.Select(row => (JsonNode)Numbers(row)).ToArray());
-        return new JsonObject
-        {
-            ["axes"] = spec.Axes,
-            ["norm"] = Normalization.Name(spec.Norm),
-            ["order"] = spec.Order,
-            ["mode"] = spec.Mode == UpdateRule.AdamEq ? "adameq" : "add",
-            ["label"] = spec.Label,
-            ["seed"] = spec.Seed,
-            ["steps"] = grid.Steps,
-            ["distance"] = grid.Distance,
-            ["ignore_biasbn"] = o.IgnoreBiasAndBatchNorm,
-            ["frozen"] = new JsonArray(frozen.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
-            ["loss_cap"] = Number(o.LossCap),
-            ["axes_facts"] = JsonValues.Object(facts),
-            ["alphas"] = Numbers(s.Alphas),
-            ["betas"] = Numbers(s.Betas),
-            ["loss"] = Matrix(s.Loss),
-            ["accuracy"] = Matrix(s.Accuracy),
-            ["directions_file"] = Path.GetFileName(directionsPath),
-            ["points_computed"] = s.Computed,
-            ["points_resumed"] = s.Resumed,
-            ["seconds"] = seconds,
-        };
     }
 
     /// <summary>Creates the run folder and its plan; on --resume, checks that the plan matches the options given now.</summary>

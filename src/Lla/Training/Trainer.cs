@@ -34,7 +34,7 @@ public static class Trainer
     }
 
     public static TrainResult Train(nn.Module<Tensor, Tensor> model, Dataset train, Dataset test, TrainOptions options,
-        LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport>? onEpoch = null)
+        LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport, IOptimizer>? onEpoch = null)
     {
         if (options.Epochs < 1) throw new LlaException($"--epochs must be at least 1 (got {options.Epochs})");
         if (!(options.LearningRate > 0)) throw new LlaException($"--lr must be positive (got {options.LearningRate})");
@@ -72,7 +72,7 @@ public static class Trainer
                 var evaluation = new Objective(model, loss, testBatches).Evaluate();
                 var report = new EpochReport(epoch, lossSum / seen, correct / seen, evaluation.Loss, evaluation.Accuracy, clock.Elapsed.TotalSeconds);
                 reports.Add(report);
-                onEpoch?.Invoke(report);
+                onEpoch?.Invoke(report, optimizer);
             }
         }
         finally

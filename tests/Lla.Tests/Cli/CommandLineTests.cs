@@ -113,7 +113,7 @@ public class CommandLineTests
     {
         string dir = Paths.NewTempFolder();
         // The pinned quick profile, with fewer SLQ steps to keep the suite short.
-        var outcome = LlaProcess.Run("analyze", "--lanczos-steps", "30", "--out", dir, "--threads", "2");
+        var outcome = LlaProcess.Run("analyze", "--lanczos-steps", "30", "--landscape-steps", "6", "--out", dir, "--threads", "2");
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);
         Assert.Contains("HESD type", outcome.Stdout);
         var results = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json")))!;
@@ -137,6 +137,11 @@ public class CommandLineTests
         Assert.InRange(results["test_accuracy"]!.GetValue<double>(), 0.85, 1.0);
         Assert.True(results["numeric_guard"]!["guard"]!["passed"]!.GetValue<bool>());
         Assert.True(new FileInfo(Path.Combine(dir, "esd.png")).Length > 10_000);
+        var planes = results["landscapes"]!.AsArray();
+        // The embedded checkpoint was saved by `lla train --optimizer adam`, so Adam axes are drawn too.
+        Assert.Equal(new[] { "random", "hessian", "adam" }, planes.Select(pl => pl!["axes"]!.GetValue<string>()));
+        Assert.All(planes, pl => Assert.Equal(results["loss"]!.GetValue<double>(), pl!["loss"]![3]![3]!.GetValue<double>()));
+        Assert.True(File.Exists(Path.Combine(dir, "landscape-1.png")));
         var vectors = TensorFile.Read(Path.Combine(dir, "eigenvectors.bin"));
         Assert.Equal(new long[] { 6, 1, 5, 5 }, vectors["v0.conv1.weight"].shape);
     }

@@ -83,6 +83,33 @@ public class LandscapeCommandTests
     }
 
     [Fact]
+    public void Pca_axes_of_a_saved_trajectory_and_analyses_during_training()
+    {
+        string dir = Paths.NewTempFolder();
+        string model = Path.Combine(dir, "m.bin");
+        var train = LlaProcess.Run("train", "--model", "mlp", "--epochs", "3", "--save-every", "1", "--analyze-every", "3", "--save", model, "--threads", "2");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.True(File.Exists(model + ".epoch1") && File.Exists(model + ".epoch3"));
+        var analysis = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "m.bin.analysis", "epoch-3", "results.json")))!;
+        Assert.Equal(3, analysis["landscapes"]!.AsArray().Count); // random, Hessian and Adam axes, as the seed library does during training
+        Assert.NotNull(analysis["hessian"]!["criteria"]!["hesd_type"]);
+
+        string run = Path.Combine(dir, "pca");
+        var outcome = LlaProcess.Run("landscape", "--model", "mlp", "--weights", model, "--axes", "pca", "--trajectory", model + ".epoch*",
+            "--norm", "none", "--steps", "4", "--distance", "4", "--batch-size", "512", "--out", run);
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var plane = Results(run)["landscapes"]![0]!;
+        double e1 = plane["axes_facts"]!["explained_variance_1"]!.GetValue<double>(), e2 = plane["axes_facts"]!["explained_variance_2"]!.GetValue<double>();
+        Assert.True(e1 >= e2 && e1 + e2 <= 1 + 1e-9 && e1 > 0.5, $"{e1} {e2}");
+        var alphas = plane["path"]!["alphas"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        var betas = plane["path"]!["betas"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        Assert.Equal(3, alphas.Length);
+        // The last checkpoint is the analysed model itself: the path ends at the centre.
+        Assert.True(Math.Abs(alphas[2]) < 1e-4 && Math.Abs(betas[2]) < 1e-4, $"{alphas[2]}, {betas[2]}");
+        Assert.True(Math.Abs(alphas[0]) > 1e-3);
+    }
+
+    [Fact]
     public void Hessian_axes_are_computed_behind_the_guard_and_recorded()
     {
         string dir = Paths.NewTempFolder();
