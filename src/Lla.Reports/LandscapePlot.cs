@@ -7,7 +7,27 @@ namespace Lla.Reports;
 /// <summary>Figures of a landscape: a heat map with contour lines and the centre marked (planes), and line plots of 1-D cuts.</summary>
 public static class LandscapePlot
 {
-    public static void SavePlane(string path, Surface surface, string title, string xLabel = "α", string yLabel = "β", double[][]? trajectory = null)
+    public static void SavePlane(string path, Surface surface, string title, string xLabel = "α", string yLabel = "β", double[][]? trajectory = null) =>
+        Save(PlanePlot(surface, title, xLabel, yLabel, trajectory), path, 760, 640);
+
+    /// <summary>Several planes side by side (up to four per row), each titled: the "all modes" panel and multi-plane runs.</summary>
+    public static void SavePanel(string path, IReadOnlyList<(string Title, Surface Surface, string XLabel, string YLabel)> planes)
+    {
+        int columns = Math.Min(4, planes.Count), rows = (planes.Count + columns - 1) / columns;
+        var plots = planes.Select(p => PlanePlot(p.Surface, p.Title, p.XLabel, p.YLabel, null)).ToList();
+        var multiplot = new Multiplot();
+        multiplot.Reset(plots[0]); // a new Multiplot holds one empty plot of its own
+        foreach (var plot in plots.Skip(1)) multiplot.AddPlot(plot);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
+        RunFolder.WriteAtomically(path, tmp =>
+        {
+            string png = tmp + ".png";
+            multiplot.SavePng(png, 480 * columns, 420 * rows);
+            File.Move(png, tmp, overwrite: true);
+        });
+    }
+
+    private static Plot PlanePlot(Surface surface, string title, string xLabel, string yLabel, double[][]? trajectory)
     {
         int rows = surface.Betas.Length, columns = surface.Alphas.Length;
         var z = new double[rows, columns];
@@ -44,7 +64,7 @@ public static class LandscapePlot
         plot.Axes.Left.Label.Text = yLabel;
         plot.Title(title);
         plot.Axes.SetLimits(heat.Extent.Value);
-        Save(plot, path, 760, 640);
+        return plot;
     }
 
     /// <summary>The 1-D cuts through the centre of a plane (β = centre and α = centre), or the line of a 1-D landscape.</summary>

@@ -72,6 +72,7 @@ internal static class LandscapeJob
         var raw = new Dictionary<(string Axes, long Seed), DirectionPair>();
         var results = new JsonArray();
         var figures = new JsonArray();
+        var panel = new List<(string, Surface, string, string)>();
         try
         {
             for (int k = 0; k < o.Planes.Count; k++)
@@ -117,6 +118,7 @@ internal static class LandscapeJob
                     path = TrajectoryPca.Project(theta, Trajectory(), plane.D1, plane.D2!);
                 }
                 LandscapeOutput.Plot(folder, k, spec, surface, figures, path);
+                panel.Add((spec.Label, surface, spec.Mode == UpdateRule.AdamEq ? "a" : "α", spec.Mode == UpdateRule.AdamEq ? "b" : "β"));
                 var entry = LandscapeOutput.Describe(spec, grid, surface, facts, settings, Path.GetFileName(directionsPath), planeClock.Elapsed.TotalSeconds);
                 if (path is not null)
                     entry["path"] = new JsonObject
@@ -132,6 +134,11 @@ internal static class LandscapeJob
         {
             foreach (var p in raw.Values) p.Dispose();
             foreach (var t in trajectory ?? new List<ParameterVector>()) t.Dispose();
+        }
+        if (panel.Count > 1)
+        {
+            LandscapePlot.SavePanel(folder.File("landscapes-panel.png"), panel);
+            figures.Add("landscapes-panel.png");
         }
         timings["total"] = total.Elapsed.TotalSeconds;
 

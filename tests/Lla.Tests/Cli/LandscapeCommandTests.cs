@@ -124,6 +124,27 @@ public class LandscapeCommandTests
     }
 
     [Fact]
+    public void All_modes_panel_and_several_random_planes()
+    {
+        string dir = Paths.NewTempFolder();
+        var outcome = LlaProcess.Run("landscape", "--all-modes", "--steps", "2", "--batch-size", "256", "--out", Path.Combine(dir, "all"), "--threads", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var planes = Results(Path.Combine(dir, "all"))["landscapes"]!.AsArray();
+        Assert.Equal(new[] { "random axes, none", "random axes, weight-L2", "random axes, filter-L1", "random axes, filter-L2",
+            "hessian axes, none", "hessian axes, weight-L2", "hessian axes, filter-L1", "hessian axes, filter-L2" },
+            planes.Select(pl => pl!["label"]!.GetValue<string>()));
+        Assert.True(File.Exists(Path.Combine(dir, "all", "landscapes-panel.png")));
+
+        outcome = LlaProcess.Run("landscape", "--num-plots", "2", "--steps", "2", "--batch-size", "256", "--ignore-biasbn", "--freeze", "-2",
+            "--out", Path.Combine(dir, "two"), "--threads", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        planes = Results(Path.Combine(dir, "two"))["landscapes"]!.AsArray();
+        Assert.Equal(new long[] { 42, 43 }, planes.Select(pl => pl!["seed"]!.GetValue<long>()));
+        Assert.Equal(new[] { "conv1.weight", "conv1.bias" }, planes[0]!["frozen"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.NotEqual(Loss(planes[0]!)[0][0], Loss(planes[1]!)[0][0]);
+    }
+
+    [Fact]
     public void Bad_landscape_options_are_one_line_errors()
     {
         string Error(params string[] args)
