@@ -73,7 +73,7 @@ public static class LandscapePlot
         var plot = new Plot();
         var (ci, cj) = Centre(surface);
         var alongAlpha = plot.Add.ScatterLine(surface.Alphas, surface.Loss[cj]);
-        alongAlpha.LegendText = "along d1 (β at the centre)";
+        alongAlpha.LegendText = surface.Betas.Length > 1 ? "along d1 (β at the centre)" : "along d1";
         alongAlpha.LineWidth = 2;
         if (surface.Betas.Length > 1)
         {

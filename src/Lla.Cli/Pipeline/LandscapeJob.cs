@@ -56,7 +56,8 @@ internal static class LandscapeJob
         foreach (var plane in o.Planes)
             if (plane.Mode == UpdateRule.AdamEq && plane.Axes != "adam")
                 throw new LlaException($"--mode adameq needs --axes adam: the Adam update equation moves along m/(√v + ε), which only Adam moments define (got {plane.Axes} axes)");
-        var grids = o.Planes.Select(p => Grid.Create(o.Steps, o.Distance, p.Mode, twoDimensional: true)).ToList();
+        foreach (var plane in o.Planes) Grid.Create(o.Steps, o.Distance, plane.Mode, twoDimensional: true); // validates steps and distance up front
+        var pointCounts = new List<int>();
 
         var clock = Stopwatch.StartNew();
         using var session = AnalysisSession.Open(o.Source, o.Split, o.BatchSize, o.MaxBatches, o.Shuffle, o.BatchNorm);
@@ -78,7 +79,6 @@ internal static class LandscapeJob
             for (int k = 0; k < o.Planes.Count; k++)
             {
                 var spec = o.Planes[k];
-                var grid = grids[k];
                 var planeClock = Stopwatch.StartNew();
                 string directionsPath = folder.File($"landscape-{k}.directions.bin");
                 DirectionPair pair;
@@ -99,6 +99,9 @@ internal static class LandscapeJob
                     Directions.Save(directionsPath, pair.D1, pair.D2);
                     folder.WriteJson(Path.GetFileName(factsPath), JsonValues.Object(facts));
                 }
+                // One direction (a single other checkpoint, or a file with d1 only) gives a 1-D line.
+                var grid = Grid.Create(o.Steps, o.Distance, spec.Mode, twoDimensional: pair.D2 is not null || spec.Mode == UpdateRule.AdamEq);
+                pointCounts.Add(grid.PointCount);
                 Surface surface;
                 using (pair)
                 using (var log = new PointLog(folder.File($"landscape-{k}.points")))
@@ -118,7 +121,7 @@ internal static class LandscapeJob
                     path = TrajectoryPca.Project(theta, Trajectory(), plane.D1, plane.D2!);
                 }
                 LandscapeOutput.Plot(folder, k, spec, surface, figures, path);
-                panel.Add((spec.Label, surface, spec.Mode == UpdateRule.AdamEq ? "a" : "α", spec.Mode == UpdateRule.AdamEq ? "b" : "β"));
+                if (surface.Betas.Length > 1) panel.Add((spec.Label, surface, spec.Mode == UpdateRule.AdamEq ? "a" : "α", spec.Mode == UpdateRule.AdamEq ? "b" : "β"));
                 var entry = LandscapeOutput.Describe(spec, grid, surface, facts, settings, Path.GetFileName(directionsPath), planeClock.Elapsed.TotalSeconds);
                 if (path is not null)
                     entry["path"] = new JsonObject
@@ -159,7 +162,7 @@ internal static class LandscapeJob
             ["timings_s"] = JsonValues.Object(timings),
         };
         folder.WriteJson("results.json", record);
-        Console.WriteLine($"{o.Planes.Count} landscape{(o.Planes.Count == 1 ? "" : "s")} of {grids[0].PointCount} points each; loss at the centre {atWeights.Loss:G6}");
+        Console.WriteLine($"{o.Planes.Count} landscape{(o.Planes.Count == 1 ? "" : "s")} of {string.Join(", ", pointCounts.Distinct())} points each; loss at the centre {atWeights.Loss:G6}");
         Console.WriteLine($"Results: {folder.ResultsPath}");
         return 0;
 
@@ -227,8 +230,6 @@ internal static class LandscapeJob
             d2!.Dispose();
             (d1, d2) = (c, null);
         }
-        if (d2 is null && spec.Mode == UpdateRule.Add)
-            throw new LlaException($"{spec.Axes} axes gave one direction; a plane needs two (give two checkpoints, or a direction file with d2)");
         Freezing.Apply(d1, frozen);
         if (d2 is not null) Freezing.Apply(d2, frozen);
         return new DirectionPair(d1, d2, raw.Axes, raw.Facts);

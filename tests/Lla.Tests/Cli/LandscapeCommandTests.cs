@@ -110,6 +110,28 @@ public class LandscapeCommandTests
     }
 
     [Fact]
+    public void Interpolation_towards_another_checkpoint_is_a_line_through_both_models()
+    {
+        string dir = Paths.NewTempFolder();
+        string other = Path.Combine(dir, "other.bin");
+        var train = LlaProcess.Run("train", "--epochs", "1", "--save", other, "--threads", "2", "--seed", "5");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var outcome = LlaProcess.Run("landscape", "--axes", "checkpoints", "--checkpoints", other, "--norm", "none", "--steps", "4", "--distance", "2",
+            "--batch-size", "512", "--out", Path.Combine(dir, "line"), "--threads", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var line = Results(Path.Combine(dir, "line"))["landscapes"]![0]!;
+        Assert.Single(line["betas"]!.AsArray());
+        Assert.Equal(new[] { -1.0, -0.5, 0, 0.5, 1 }, line["alphas"]!.AsArray().Select(v => v!.GetValue<double>()));
+        // α = 1 is the other model itself: its loss on the same batch, as `lla hessian` measures it.
+        var check = LlaProcess.Run("hessian", "--weights", other, "--data", "idx:" + Paths.EmbeddedData, "--top-k", "1", "--batch-size", "512",
+            "--out", Path.Combine(dir, "other-run"), "--threads", "2");
+        Assert.True(check.ExitCode == 0, check.Stderr);
+        double otherLoss = Results(Path.Combine(dir, "other-run"))["loss"]!.GetValue<double>();
+        Assert.Equal(otherLoss, Loss(line)[0][4], 5);
+        Assert.True(File.Exists(Path.Combine(dir, "line", "landscape-0.png")));
+    }
+
+    [Fact]
     public void Hessian_axes_are_computed_behind_the_guard_and_recorded()
     {
         string dir = Paths.NewTempFolder();
