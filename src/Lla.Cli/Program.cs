@@ -13,6 +13,7 @@ public static class Program
         // Large activations stay on the heap instead of being page-faulted in on every pass.
         RuntimeSetup.KeepFreedMemory();
         RuntimeSetup.DisableNnpack();
+        Lla.Vision.VisionModels.Register();
 
         var root = new RootCommand("lla: loss landscapes, Hessian spectra and generalization criteria for neural networks");
         root.Subcommands.Add(AnalyzeCommand.Create());

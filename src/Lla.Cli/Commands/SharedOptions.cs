@@ -10,21 +10,22 @@ namespace Lla.Cli.Commands;
 /// <summary>Options that every command which loads a model and data shares.</summary>
 internal sealed class SharedOptions
 {
-    public readonly Option<string?> Model = new("--model") { Description = "architecture: lenet | mlp (default: lenet, the embedded default)" };
+    public readonly Option<string?> Model = new("--model") { Description = "architecture: lenet | mlp | resnet20 | resnet18 | resnet34 | resnet50 (default: lenet, the embedded default)" };
     public readonly Option<string?> Weights = new("--weights") { Description = "weights: a PyTorch .pth state dict, safetensors, or a TorchSharp file; 'none' for a seeded random init (default: the embedded LeNet)" };
-    public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) (default: the embedded Fashion-MNIST subset)" };
+    public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) | cifar10:DIR (CIFAR-10 binary batches) | npy:INPUTS.npy,LABELS.npy (default: the embedded Fashion-MNIST subset)" };
     public readonly Option<string> DType = new("--dtype") { Description = "float32 | float64", DefaultValueFactory = _ => "float32" };
     public readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
+    public readonly Option<string> Loss = new("--loss") { Description = "cross-entropy (logits, integer labels) | nll (log-probabilities) | mse (float targets)", DefaultValueFactory = _ => "cross-entropy" };
     public readonly Option<string> OneDnn = new("--onednn") { Description = "oneDNN for backward passes: auto (checked by the numeric guard) | on | off", DefaultValueFactory = _ => "auto" };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Weights, Data, DType, Threads, Seed, OneDnn }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, Threads, Seed, OneDnn }) command.Options.Add(o);
     }
 
     public ModelSource Source(ParseResult p) =>
-        ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed));
+        ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!);
 
     public static OneDnnSetting ParseOneDnn(string value) => value switch
     {

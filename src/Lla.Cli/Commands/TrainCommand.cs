@@ -37,7 +37,7 @@ internal static class TrainCommand
         command.SetAction(p => CommandAction.Run(() =>
         {
             string? weights = p.GetValue(shared.Weights) ?? ModelSource.RandomWeights; // training starts from a seeded init unless told
-            var source = ModelSource.Resolve(p.GetValue(shared.Model), weights, p.GetValue(shared.Data), p.GetValue(shared.DType)!, p.GetValue(shared.Seed));
+            var source = ModelSource.Resolve(p.GetValue(shared.Model), weights, p.GetValue(shared.Data), p.GetValue(shared.DType)!, p.GetValue(shared.Seed), p.GetValue(shared.Loss)!);
             var options = new TrainOptions
             {
                 Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batchSize), Optimizer = p.GetValue(optimizer)!,
@@ -61,12 +61,12 @@ internal static class TrainCommand
             using var test = source.LoadData(Split.Test);
             var model = source.Build(train);
             var first = train.Batches(256, 1, false, 0)[0];
-            var decision = OneDnnPolicy.Decide(setting, model, source.Float64Twin(model, train, BatchNormMode.Train), LossFunctions.CrossEntropy, first);
+            var decision = OneDnnPolicy.Decide(setting, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
             Console.Error.WriteLine($"numeric guard: {decision.Reason}");
 
             var trajectory = new JsonArray();
             var analyses = new JsonArray();
-            var result = Trainer.Train(model, train, test, options, LossFunctions.CrossEntropy,
+            var result = Trainer.Train(model, train, test, options, source.LossFunction,
                 onEpoch: (e, state) =>
                 {
                     Console.WriteLine($"epoch {e.Epoch}/{options.Epochs}: train loss {e.TrainLoss:F4}, train accuracy {e.TrainAccuracy:P2}, test loss {e.TestLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
@@ -85,7 +85,7 @@ internal static class TrainCommand
                         if (!snapshot) File.Delete(checkpoint);
                     }
                 });
-            decision = OneDnnPolicy.PostCheck(decision, model, source.Float64Twin(model, train, BatchNormMode.Train), LossFunctions.CrossEntropy, first);
+            decision = OneDnnPolicy.PostCheck(decision, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
 
             SaveCheckpoint(path, model, result.Optimizer);
             var last = result.Epochs[^1];

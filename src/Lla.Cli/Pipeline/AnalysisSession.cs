@@ -26,7 +26,7 @@ internal sealed class AnalysisSession : IDisposable
         Model = model;
         BatchNorm = bn;
         _mode = new AnalysisMode(model, bn);
-        Objective = new Objective(model, LossFunctions.CrossEntropy, batches);
+        Objective = new Objective(model, source.LossFunction, batches);
     }
 
     public static AnalysisSession Open(ModelSource source, Split split, int batchSize, int? maxBatches, bool shuffle, BatchNormMode bn)
@@ -65,7 +65,7 @@ internal sealed class AnalysisSession : IDisposable
         if (Source.DType != ScalarType.Float32)
             batches = batches.Select(b => new Batch(b.Inputs.to(Source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
         using var eval = new AnalysisMode(Model, BatchNormMode.Eval);
-        double accuracy = new Objective(Model, LossFunctions.CrossEntropy, batches).Evaluate().Accuracy;
+        double accuracy = new Objective(Model, Source.LossFunction, batches).Evaluate().Accuracy;
         foreach (var b in batches) b.Dispose();
         return accuracy;
     }

@@ -60,7 +60,7 @@ internal static class HessianJob
         clock.Restart();
         var sample = session.GuardSample();
         var twin = session.Float64Twin();
-        var decision = OneDnnPolicy.Decide(o.OneDnn, model, twin, LossFunctions.CrossEntropy, sample);
+        var decision = OneDnnPolicy.Decide(o.OneDnn, model, twin, o.Source.LossFunction, sample);
         timings["guard"] = clock.Elapsed.TotalSeconds;
 
         var parameters = ParameterSet.Of(model, ParameterFilter.FromGlobs(o.Params));
@@ -71,11 +71,11 @@ internal static class HessianJob
         foreach (var (k, v) in result.TimingsSeconds) timings[k] = v;
 
         clock.Restart();
-        decision = OneDnnPolicy.PostCheck(decision, model, twin, LossFunctions.CrossEntropy, sample);
+        decision = OneDnnPolicy.PostCheck(decision, model, twin, o.Source.LossFunction, sample);
         timings["guard"] += clock.Elapsed.TotalSeconds;
 
         double? testAccuracy = null;
-        if (o.Split == Split.Train)
+        if (o.Split == Split.Train && DataSpec.HasTestSplit(o.Source.Data))
         {
             clock.Restart();
             testAccuracy = session.TestAccuracy();

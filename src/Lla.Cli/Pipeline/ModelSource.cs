@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Lla.Cli.Pipeline;
 
 /// <summary>Which model, weights and data a command works on (after defaults are filled in).</summary>
-internal sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed)
+internal sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy")
 {
     public const string RandomWeights = "none";
 
@@ -14,8 +14,9 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
     /// Fills in the embedded default: --data defaults to the Fashion-MNIST subset, --weights to the
     /// embedded LeNet when the model is lenet and the data is the default ("none": seeded random init).
     /// </summary>
-    public static ModelSource Resolve(string? model, string? weights, string? data, string dtype, long seed)
+    public static ModelSource Resolve(string? model, string? weights, string? data, string dtype, long seed, string loss = "cross-entropy")
     {
+        LossFunctions.ByName(loss); // an unknown loss is refused before anything is loaded
         var type = dtype switch
         {
             "float32" => ScalarType.Float32,
@@ -23,7 +24,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
             _ => throw new LlaException($"--dtype must be float32 or float64 (got '{dtype}')"),
         };
         string chosenModel = model ?? EmbeddedDefault.Model;
-        if (!ModelZoo.Names.Contains(chosenModel))
+        if (!ModelZoo.Knows(chosenModel))
             throw new LlaException($"unknown model '{chosenModel}' (known: {string.Join(", ", ModelZoo.Names)})");
         string chosenData = data ?? EmbeddedDefault.DataSpec;
         string? chosenWeights = weights;
@@ -34,10 +35,23 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
         }
         if (chosenWeights == RandomWeights) chosenWeights = null;
         else if (!File.Exists(chosenWeights)) throw new LlaException($"weights file not found: {chosenWeights}");
-        return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed);
+        return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, loss);
     }
 
-    public Dataset LoadData(Split split) => DataSpec.Load(Data, split);
+    public LossFunction LossFunction => LossFunctions.ByName(Loss);
+
+    public Dataset LoadData(Split split)
+    {
+        var data = DataSpec.Load(Data, split);
+        if (LossFunctions.TakesLabels(Loss) != data.IsClassification)
+        {
+            data.Dispose();
+            throw new LlaException(LossFunctions.TakesLabels(Loss)
+                ? $"--loss {Loss} needs integer class labels, but {Data} holds float targets (use --loss mse)"
+                : $"--loss {Loss} needs float targets, but {Data} holds integer labels (use --loss cross-entropy or nll)");
+        }
+        return data;
+    }
 
     /// <summary>Builds the model for data of this shape, loads the weights and converts to the chosen dtype.</summary>
     public nn.Module<Tensor, Tensor> Build(Dataset data)

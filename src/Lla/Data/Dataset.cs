@@ -21,6 +21,14 @@ public sealed class Dataset : IDisposable
         Inputs = inputs;
         Labels = labels;
         Description = description;
+        if (is_floating_point(labels))
+        {
+            // Regression targets: no classes to check.
+            IsClassification = false;
+            NumClasses = numClasses ?? (int)(labels.dim() > 1 ? labels.shape[^1] : 1);
+            return;
+        }
+        IsClassification = true;
         long max = labels.max().ToInt64(), min = labels.min().ToInt64();
         if (min < 0) throw new LlaException($"{description}: label {min} is negative");
         NumClasses = numClasses ?? (int)Math.Max(max + 1, 2);
@@ -28,12 +36,16 @@ public sealed class Dataset : IDisposable
             throw new LlaException($"{description}: label {max} is outside the model's {NumClasses} classes (0..{NumClasses - 1})");
     }
 
+    /// <summary>Integer labels (classification) rather than float targets (regression).</summary>
+    public bool IsClassification { get; }
+
     public long Count => Inputs.shape[0];
     public long[] SampleShape => Inputs.shape[1..];
 
     /// <summary>Checks that every label fits a model with <paramref name="classes"/> outputs.</summary>
     public void RequireClasses(int classes)
     {
+        if (!IsClassification) return;
         long max = Labels.max().ToInt64();
         if (max >= classes)
             throw new LlaException($"{Description}: label {max} is outside the model's {classes} classes (0..{classes - 1})");

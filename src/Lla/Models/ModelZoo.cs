@@ -5,24 +5,52 @@ namespace Lla.Models;
 /// <summary>What a model needs to be built: its name and the data's input shape and class count.</summary>
 public sealed record ModelSpec(string Name, long[] InputShape, int NumClasses, IReadOnlyList<int>? Hidden = null);
 
-/// <summary>The architectures the command line can build by name.</summary>
+/// <summary>
+/// The architectures that can be built by name. The library's own (mlp, lenet, resnet20) are always
+/// there; an application adds others (Lla.Vision registers TorchVision's ResNets) with <see cref="Register"/>.
+/// </summary>
 public static class ModelZoo
 {
-    public static readonly string[] Names = { "lenet", "mlp" };
+    private static readonly Dictionary<string, Func<ModelSpec, nn.Module<Tensor, Tensor>>> Factories = new()
+    {
+        ["lenet"] = spec =>
+        {
+            if (spec.InputShape.Length != 3 || spec.InputShape[1] != 28 || spec.InputShape[2] != 28)
+                throw new LlaException($"lenet needs 28×28 images, the data has samples of shape [{string.Join(",", spec.InputShape)}]");
+            return new LeNet((int)spec.InputShape[0], spec.NumClasses);
+        },
+        ["mlp"] = spec => new Mlp(spec.InputShape.Aggregate(1L, (a, b) => a * b), spec.Hidden ?? new[] { 128 }, spec.NumClasses),
+        ["resnet20"] = spec => new ResNet20(ImageChannels(spec, "resnet20", minimumSize: 8), spec.NumClasses),
+    };
+
+    public static IReadOnlyCollection<string> Names
+    {
+        get { lock (Factories) return Factories.Keys.ToArray(); }
+    }
+
+    public static void Register(string name, Func<ModelSpec, nn.Module<Tensor, Tensor>> factory)
+    {
+        lock (Factories) Factories[name] = factory;
+    }
+
+    public static bool Knows(string name)
+    {
+        lock (Factories) return Factories.ContainsKey(name);
+    }
 
     public static nn.Module<Tensor, Tensor> Create(ModelSpec spec)
     {
-        switch (spec.Name)
-        {
-            case "lenet":
-                if (spec.InputShape.Length != 3 || spec.InputShape[1] != 28 || spec.InputShape[2] != 28)
-                    throw new LlaException($"lenet needs 28×28 images, the data has samples of shape [{string.Join(",", spec.InputShape)}]");
-                return new LeNet((int)spec.InputShape[0], spec.NumClasses);
-            case "mlp":
-                long inputs = spec.InputShape.Aggregate(1L, (a, b) => a * b);
-                return new Mlp(inputs, spec.Hidden ?? new[] { 128 }, spec.NumClasses);
-            default:
-                throw new LlaException($"unknown model '{spec.Name}' (known: {string.Join(", ", Names)})");
-        }
+        Func<ModelSpec, nn.Module<Tensor, Tensor>>? factory;
+        lock (Factories) Factories.TryGetValue(spec.Name, out factory);
+        if (factory is null) throw new LlaException($"unknown model '{spec.Name}' (known: {string.Join(", ", Names)})");
+        return factory(spec);
+    }
+
+    /// <summary>The channel count of image samples [C, H, W], checked against a minimum size.</summary>
+    public static int ImageChannels(ModelSpec spec, string model, int minimumSize)
+    {
+        if (spec.InputShape.Length != 3 || spec.InputShape[1] < minimumSize || spec.InputShape[2] < minimumSize)
+            throw new LlaException($"{model} needs images [channels, height, width] of at least {minimumSize}×{minimumSize}, the data has samples of shape [{string.Join(",", spec.InputShape)}]");
+        return (int)spec.InputShape[0];
     }
 }

@@ -36,6 +36,7 @@ public sealed class Objective
     {
         using var _ = no_grad();
         double loss = 0, correct = 0;
+        bool classification = true;
         for (int i = 0; i < Batches.Count; i++)
         {
             using var scope = NewDisposeScope();
@@ -47,9 +48,11 @@ public sealed class Objective
             loss += batchLoss * batch.Count;
             if (batch.Targets.dtype == ScalarType.Int64 && outputs.dim() == 2)
                 correct += outputs.argmax(1).eq(batch.Targets).sum().ToDouble();
+            else classification = false;
         }
-        return new LossAndAccuracy(loss / SampleCount, correct / SampleCount);
+        return new LossAndAccuracy(loss / SampleCount, classification ? correct / SampleCount : double.NaN);
     }
 }
 
+/// <summary>Loss and accuracy; accuracy is NaN for regression targets (JSON: null).</summary>
 public sealed record LossAndAccuracy(double Loss, double Accuracy);

@@ -63,14 +63,14 @@ public static class Trainer
                     value.backward();
                     optimizer.Step();
                     lossSum += v * batch.Count;
-                    correct += outputs.argmax(1).eq(batch.Targets).sum().ToDouble();
+                    if (train.IsClassification) correct += outputs.argmax(1).eq(batch.Targets).sum().ToDouble();
                     seen += batch.Count;
                     onStep?.Invoke(epoch, b + 1, batches.Count, v);
                 }
                 foreach (var batch in batches) batch.Dispose();
                 model.eval();
                 var evaluation = new Objective(model, loss, testBatches).Evaluate();
-                var report = new EpochReport(epoch, lossSum / seen, correct / seen, evaluation.Loss, evaluation.Accuracy, clock.Elapsed.TotalSeconds);
+                var report = new EpochReport(epoch, lossSum / seen, train.IsClassification ? correct / seen : double.NaN, evaluation.Loss, evaluation.Accuracy, clock.Elapsed.TotalSeconds);
                 reports.Add(report);
                 onEpoch?.Invoke(report, optimizer);
             }

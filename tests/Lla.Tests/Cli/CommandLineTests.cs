@@ -73,7 +73,7 @@ public class CommandLineTests
     public void Unknown_model()
     {
         string line = AssertUserError(Paths.NewTempFolder(), "analyze", "--model", "transformer9000");
-        Assert.Contains("unknown model 'transformer9000' (known: lenet, mlp)", line);
+        Assert.Contains("unknown model 'transformer9000' (known: lenet, mlp, resnet20, resnet18, resnet34, resnet50)", line);
     }
 
     [Fact]
@@ -95,6 +95,36 @@ public class CommandLineTests
         Assert.Equal(84 * 10 + 10, results["hessian"]!["parameter_count"]!.GetValue<long>());
         Assert.Equal(new[] { "fc3.weight", "fc3.bias" }, results["model"]!["analysed_parameters"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Contains("no trainable parameter matches", AssertUserError(Paths.NewTempFolder(), "hessian", "--params", "decoder.*"));
+    }
+
+    [Fact]
+    public void Your_own_data_and_models_resnet20_on_cifar10_and_regression_on_npy()
+    {
+        // A tiny CIFAR-10 folder (2 records per file) and a BatchNorm ResNet-20 from a seeded init.
+        string dir = Paths.NewTempFolder();
+        var record = new byte[3073 * 2];
+        new Random(3).NextBytes(record);
+        record[0] = 3; record[3073] = 7;
+        for (int i = 1; i <= 5; i++) File.WriteAllBytes(Path.Combine(dir, $"data_batch_{i}.bin"), record);
+        File.WriteAllBytes(Path.Combine(dir, "test_batch.bin"), record);
+        var outcome = LlaProcess.Run("hessian", "--model", "resnet20", "--data", "cifar10:" + dir, "--weights", "none", "--top-k", "1",
+            "--batch-size", "10", "--bn", "train", "--out", Path.Combine(dir, "run"), "--threads", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run", "results.json")))!;
+        Assert.Equal(272_474, results["model"]!["parameters"]!.GetValue<long>());
+        Assert.Equal("train", results["bn_mode"]!.GetValue<string>());
+        Assert.True(results["hessian"]!["eigen_residuals"]![0]!.GetValue<double>() <= 1e-3);
+
+        string npy = Path.Combine(Paths.Root, "tests", "fixtures", "npy");
+        string data = $"npy:{npy}/inputs_f64.npy,{npy}/targets_f32.npy";
+        outcome = LlaProcess.Run("hessian", "--model", "mlp", "--data", data, "--loss", "mse", "--weights", "none", "--top-k", "2",
+            "--trace", "--out", Path.Combine(dir, "npy"), "--threads", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        results = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "npy", "results.json")))!;
+        Assert.Null(results["accuracy"]);
+        Assert.Null(results["test_accuracy"]);
+        Assert.Contains("--loss cross-entropy needs integer class labels", AssertUserError(Path.Combine(dir, "bad"), "hessian", "--model", "mlp", "--data", data, "--weights", "none"));
+        Assert.Contains("unknown loss 'hinge'", AssertUserError(Path.Combine(dir, "bad2"), "hessian", "--loss", "hinge"));
     }
 
     [Fact]
