@@ -9,6 +9,10 @@ namespace Lla.Cli.Pipeline;
 internal sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy")
 {
     public const string RandomWeights = "none";
+    public const string TorchScriptPrefix = "torchscript:";
+
+    private bool IsTorchScript => Model.StartsWith(TorchScriptPrefix, StringComparison.Ordinal);
+    private string ScriptPath => Model[TorchScriptPrefix.Length..];
 
     /// <summary>
     /// Fills in the embedded default: --data defaults to the Fashion-MNIST subset, --weights to the
@@ -24,6 +28,16 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
             _ => throw new LlaException($"--dtype must be float32 or float64 (got '{dtype}')"),
         };
         string chosenModel = model ?? EmbeddedDefault.Model;
+        if (chosenModel.StartsWith(TorchScriptPrefix, StringComparison.Ordinal))
+        {
+            string script = chosenModel[TorchScriptPrefix.Length..];
+            if (!File.Exists(script)) throw new LlaException($"TorchScript file not found: {script}");
+            if (data is null) throw new LlaException("--model torchscript:FILE needs --data: the embedded data is for the embedded LeNet");
+            if (weights is not null && weights != RandomWeights && !File.Exists(weights)) throw new LlaException($"weights file not found: {weights}");
+            // A TorchScript file carries its weights; --weights replaces them, 'none' is not a choice here.
+            if (weights == RandomWeights) throw new LlaException("--weights none does not apply to TorchScript models (they carry their own weights)");
+            return new ModelSource(chosenModel, weights, data, type, seed, loss);
+        }
         if (!ModelZoo.Knows(chosenModel))
             throw new LlaException($"unknown model '{chosenModel}' (known: {string.Join(", ", ModelZoo.Names)})");
         string chosenData = data ?? EmbeddedDefault.DataSpec;
@@ -56,6 +70,13 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
     /// <summary>Builds the model for data of this shape, loads the weights and converts to the chosen dtype.</summary>
     public nn.Module<Tensor, Tensor> Build(Dataset data)
     {
+        if (IsTorchScript)
+        {
+            var script = TorchScriptModel.Load(ScriptPath);
+            if (Weights is not null) WeightsLoader.Load(script, Weights);
+            if (DType != ScalarType.Float32) script.ToDType(DType);
+            return script;
+        }
         var spec = new ModelSpec(Model, data.SampleShape, data.NumClasses);
         torch.manual_seed(Seed);
         var model = ModelZoo.Create(spec);
@@ -67,9 +88,19 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
     /// <summary>A float64 copy of <paramref name="model"/> in the same analysis mode (for the numeric guard).</summary>
     public Func<nn.Module<Tensor, Tensor>> Float64Twin(nn.Module<Tensor, Tensor> model, Dataset data, BatchNormMode mode) => () =>
     {
-        var twin = ModelZoo.Create(new ModelSpec(Model, data.SampleShape, data.NumClasses));
-        twin.load_state_dict(model.state_dict());
-        twin.to(ScalarType.Float64);
+        nn.Module<Tensor, Tensor> twin;
+        if (IsTorchScript)
+        {
+            var script = TorchScriptModel.Load(ScriptPath);
+            using (no_grad()) foreach (var (name, t) in script.state_dict()) t.copy_(model.state_dict()[name]);
+            twin = script.ToDType(ScalarType.Float64);
+        }
+        else
+        {
+            twin = ModelZoo.Create(new ModelSpec(Model, data.SampleShape, data.NumClasses));
+            twin.load_state_dict(model.state_dict());
+            twin.to(ScalarType.Float64);
+        }
         AnalysisMode.Set(twin, mode);
         return twin;
     };

@@ -36,9 +36,11 @@ public sealed class AnalysisMode : IDisposable
     public static void Set(nn.Module model, BatchNormMode mode)
     {
         model.eval();
-        if (mode == BatchNormMode.Train)
-            foreach (var (_, module) in model.named_modules())
-                if (IsBatchNorm(module)) module.train();
+        if (mode != BatchNormMode.Train) return;
+        // A TorchScript model's submodules do not show their Python types: train mode for all of it.
+        if (model is Lla.Models.TorchScriptModel) { model.train(); return; }
+        foreach (var (_, module) in model.named_modules())
+            if (IsBatchNorm(module)) module.train();
     }
 
     public static bool IsBatchNorm(nn.Module module) =>
