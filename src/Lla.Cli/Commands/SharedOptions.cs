@@ -17,15 +17,16 @@ internal sealed class SharedOptions
     public readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
     public readonly Option<string> Loss = new("--loss") { Description = "cross-entropy (logits, integer labels) | nll (log-probabilities) | mse (float targets)", DefaultValueFactory = _ => "cross-entropy" };
+    public readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N (CUDA needs a CUDA libtorch backend package in place of the CPU one)", DefaultValueFactory = _ => "cpu" };
     public readonly Option<string> OneDnn = new("--onednn") { Description = "oneDNN for backward passes: auto (checked by the numeric guard) | on | off", DefaultValueFactory = _ => "auto" };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, Threads, Seed, OneDnn }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn }) command.Options.Add(o);
     }
 
     public ModelSource Source(ParseResult p) =>
-        ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!);
+        ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!);
 
     public static OneDnnSetting ParseOneDnn(string value) => value switch
     {

@@ -37,7 +37,7 @@ internal static class TrainCommand
         command.SetAction(p => CommandAction.Run(() =>
         {
             string? weights = p.GetValue(shared.Weights) ?? ModelSource.RandomWeights; // training starts from a seeded init unless told
-            var source = ModelSource.Resolve(p.GetValue(shared.Model), weights, p.GetValue(shared.Data), p.GetValue(shared.DType)!, p.GetValue(shared.Seed), p.GetValue(shared.Loss)!);
+            var source = ModelSource.Resolve(p.GetValue(shared.Model), weights, p.GetValue(shared.Data), p.GetValue(shared.DType)!, p.GetValue(shared.Seed), p.GetValue(shared.Loss)!, p.GetValue(shared.DeviceOption)!);
             var options = new TrainOptions
             {
                 Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batchSize), Optimizer = p.GetValue(optimizer)!,
@@ -60,6 +60,7 @@ internal static class TrainCommand
             using var train = source.LoadData(Split.Train);
             using var test = source.LoadData(Split.Test);
             var model = source.Build(train);
+            if (source.Device.type != TorchSharp.DeviceType.CPU) throw new LlaException("lla train runs on the CPU here (--device cpu)");
             var first = train.Batches(256, 1, false, 0)[0];
             var decision = OneDnnPolicy.Decide(setting, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
             Console.Error.WriteLine($"numeric guard: {decision.Reason}");

@@ -34,7 +34,7 @@ internal sealed class AnalysisSession : IDisposable
         var data = source.LoadData(split);
         try
         {
-            var batches = data.Batches(batchSize, maxBatches, shuffle, source.Seed);
+            var batches = data.Batches(batchSize, maxBatches, shuffle, source.Seed, source.Device);
             if (source.DType != ScalarType.Float32)
                 batches = batches.Select(b => new Batch(b.Inputs.to(source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
             var model = source.Build(data);
@@ -61,7 +61,7 @@ internal sealed class AnalysisSession : IDisposable
     public double TestAccuracy()
     {
         using var test = Source.LoadData(Split.Test);
-        var batches = test.Batches(1024, null, false, 0);
+        var batches = test.Batches(1024, null, false, 0, Source.Device);
         if (Source.DType != ScalarType.Float32)
             batches = batches.Select(b => new Batch(b.Inputs.to(Source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
         using var eval = new AnalysisMode(Model, BatchNormMode.Eval);

@@ -138,11 +138,11 @@ internal static class HessianJob
         var settings = new LandscapeOutput.Settings(false, Array.Empty<string>(), null);
         var planes = new List<(PlaneSpec Spec, DirectionPair Raw)>
         {
-            (new PlaneSpec("random", NormKind.Filter, 2, UpdateRule.Add, o.Source.Seed), Directions.Random(parameters.Layout, parameters.DType, o.Source.Seed)),
+            (new PlaneSpec("random", NormKind.Filter, 2, UpdateRule.Add, o.Source.Seed), Directions.Random(parameters.Layout, parameters.DType, o.Source.Seed).On(parameters.Device)),
         };
         if (eigen is { Pairs.Count: >= 2 })
         {
-            ParameterVector Vector(int k) => new(torch.tensor(eigen.Pairs[k].Vector).to(parameters.DType), parameters.Layout);
+            ParameterVector Vector(int k) => new(torch.tensor(eigen.Pairs[k].Vector).to(parameters.DType).to(parameters.Device), parameters.Layout);
             planes.Add((new PlaneSpec("hessian", NormKind.Filter, 2, UpdateRule.Add, o.Source.Seed),
                 new DirectionPair(Vector(0), Vector(1), "hessian", new Dictionary<string, double>
                 {
@@ -153,7 +153,7 @@ internal static class HessianJob
         // Adam axes too when the weights carry the Adam state that `lla train` saves.
         if (o.Source.Weights is string weights)
         {
-            try { planes.Add((new PlaneSpec("adam", NormKind.Filter, 2, UpdateRule.Add, o.Source.Seed), Directions.Adam(weights, parameters.Layout, parameters.DType))); }
+            try { planes.Add((new PlaneSpec("adam", NormKind.Filter, 2, UpdateRule.Add, o.Source.Seed), Directions.Adam(weights, parameters.Layout, parameters.DType).On(parameters.Device))); }
             catch (LlaException) { /* no Adam state in this file: two planes */ }
         }
         for (int k = 0; k < planes.Count; k++)

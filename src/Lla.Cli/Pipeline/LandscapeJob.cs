@@ -87,7 +87,7 @@ internal static class LandscapeJob
                 if (o.Resume && File.Exists(directionsPath) && File.Exists(factsPath))
                 {
                     // The directions of the interrupted run, exactly (Hessian axes are not recomputed).
-                    pair = Directions.FromFile(directionsPath, parameters.Layout, parameters.DType);
+                    pair = Directions.FromFile(directionsPath, parameters.Layout, parameters.DType).On(parameters.Device);
                     facts = (JsonNode.Parse(File.ReadAllText(factsPath)) as JsonObject ?? new JsonObject())
                         .ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<double>() ?? double.NaN);
                 }
@@ -183,6 +183,7 @@ internal static class LandscapeJob
                 "file" => Directions.FromFile(o.DirectionFile ?? throw new LlaException("--axes file needs --directions FILE"), parameters.Layout, parameters.DType),
                 _ => throw new LlaException($"unknown axes '{spec.Axes}'"),
             };
+            made = made.On(parameters.Device);
             raw[(spec.Axes, seed)] = made;
             return made;
         }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Lla.Cli.Pipeline;
 
 /// <summary>Which model, weights and data a command works on (after defaults are filled in).</summary>
-internal sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy")
+internal sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy", string DeviceName = "cpu")
 {
     public const string RandomWeights = "none";
     public const string TorchScriptPrefix = "torchscript:";
@@ -18,9 +18,10 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
     /// Fills in the embedded default: --data defaults to the Fashion-MNIST subset, --weights to the
     /// embedded LeNet when the model is lenet and the data is the default ("none": seeded random init).
     /// </summary>
-    public static ModelSource Resolve(string? model, string? weights, string? data, string dtype, long seed, string loss = "cross-entropy")
+    public static ModelSource Resolve(string? model, string? weights, string? data, string dtype, long seed, string loss = "cross-entropy", string device = "cpu")
     {
         LossFunctions.ByName(loss); // an unknown loss is refused before anything is loaded
+        ParseDevice(device);        // and so is a device that is not there
         var type = dtype switch
         {
             "float32" => ScalarType.Float32,
@@ -36,7 +37,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
             if (weights is not null && weights != RandomWeights && !File.Exists(weights)) throw new LlaException($"weights file not found: {weights}");
             // A TorchScript file carries its weights; --weights replaces them, 'none' is not a choice here.
             if (weights == RandomWeights) throw new LlaException("--weights none does not apply to TorchScript models (they carry their own weights)");
-            return new ModelSource(chosenModel, weights, data, type, seed, loss);
+            return new ModelSource(chosenModel, weights, data, type, seed, loss, device);
         }
         if (!ModelZoo.Knows(chosenModel))
             throw new LlaException($"unknown model '{chosenModel}' (known: {string.Join(", ", ModelZoo.Names)})");
@@ -49,10 +50,25 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
         }
         if (chosenWeights == RandomWeights) chosenWeights = null;
         else if (!File.Exists(chosenWeights)) throw new LlaException($"weights file not found: {chosenWeights}");
-        return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, loss);
+        return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, loss, device);
     }
 
     public LossFunction LossFunction => LossFunctions.ByName(Loss);
+
+    public Device Device => ParseDevice(DeviceName);
+
+    /// <summary>cpu, cuda or cuda:N; CUDA needs a CUDA backend package in place of the CPU one, and says which.</summary>
+    public static Device ParseDevice(string name)
+    {
+        if (name == "cpu") return CPU;
+        var match = System.Text.RegularExpressions.Regex.Match(name, @"^cuda(?::(\d+))?$");
+        if (!match.Success) throw new LlaException($"--device must be cpu, cuda or cuda:N (got '{name}')");
+        if (!torch.cuda.is_available())
+            throw new LlaException($"--device {name}: no CUDA device is usable here: this build carries the CPU backend (libtorch-cpu-linux-x64); for NVIDIA GPUs reference libtorch-cuda-12.8-linux-x64 (or libtorch-cuda-12.8-win-x64) instead and install the NVIDIA driver");
+        int index = match.Groups[1].Success ? int.Parse(match.Groups[1].Value) : 0;
+        if (index >= torch.cuda.device_count()) throw new LlaException($"--device {name}: only {torch.cuda.device_count()} CUDA device(s) are present");
+        return torch.device(DeviceType.CUDA, index);
+    }
 
     public Dataset LoadData(Split split)
     {
@@ -75,6 +91,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
             var script = TorchScriptModel.Load(ScriptPath);
             if (Weights is not null) WeightsLoader.Load(script, Weights);
             if (DType != ScalarType.Float32) script.ToDType(DType);
+            if (Device.type != DeviceType.CPU) throw new LlaException("TorchScript models run on the CPU here (--device cpu)");
             return script;
         }
         var spec = new ModelSpec(Model, data.SampleShape, data.NumClasses);
@@ -82,6 +99,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
         var model = ModelZoo.Create(spec);
         if (Weights is not null) WeightsLoader.Load(model, Weights);
         if (DType != ScalarType.Float32) model.to(DType);
+        if (Device.type != DeviceType.CPU) model.to(Device);
         return model;
     }
 
@@ -100,6 +118,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
             twin = ModelZoo.Create(new ModelSpec(Model, data.SampleShape, data.NumClasses));
             twin.load_state_dict(model.state_dict());
             twin.to(ScalarType.Float64);
+            if (Device.type != DeviceType.CPU) twin.to(Device);
         }
         AnalysisMode.Set(twin, mode);
         return twin;

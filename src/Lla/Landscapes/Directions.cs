@@ -7,6 +7,13 @@ namespace Lla.Landscapes;
 /// <summary>One or two raw (not yet normalized) landscape directions and what they are.</summary>
 public sealed record DirectionPair(ParameterVector D1, ParameterVector? D2, string Axes, IReadOnlyDictionary<string, double> Facts) : IDisposable
 {
+    /// <summary>The same directions on <paramref name="device"/> (itself when already there).</summary>
+    public DirectionPair On(Device device) => D1.Flat.device == device ? this : this with
+    {
+        D1 = new ParameterVector(D1.Flat.to(device), D1.Layout),
+        D2 = D2 is null ? null : new ParameterVector(D2.Flat.to(device), D2.Layout),
+    };
+
     public void Dispose() { D1.Dispose(); D2?.Dispose(); }
 }
 

@@ -83,6 +83,9 @@ public class CommandLineTests
         Assert.Contains("--which smallest needs --eigen-method lanczos", AssertUserError(Paths.NewTempFolder(), "hessian", "--which", "smallest", "--eigen-method", "power"));
         Assert.Contains("--profile must be quick or full", AssertUserError(Paths.NewTempFolder(), "analyze", "--profile", "huge"));
         Assert.Contains("--kh-power must not be negative", AssertUserError(Paths.NewTempFolder(), "analyze", "--kh-power", "-1"));
+        // No GPU here: the CUDA path is parsed and refused with the package that would provide it.
+        Assert.Contains("reference libtorch-cuda-12.8-linux-x64", AssertUserError(Paths.NewTempFolder(), "hessian", "--device", "cuda:0"));
+        Assert.Contains("--device must be cpu, cuda or cuda:N", AssertUserError(Paths.NewTempFolder(), "landscape", "--device", "tpu"));
     }
 
     [Fact]
