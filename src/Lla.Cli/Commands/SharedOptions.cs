@@ -12,21 +12,40 @@ internal sealed class SharedOptions
 {
     public readonly Option<string?> Model = new("--model") { Description = "architecture: lenet | mlp | resnet20 | resnet18 | resnet34 | resnet50 (default: lenet, the embedded default)" };
     public readonly Option<string?> Weights = new("--weights") { Description = "weights: a PyTorch .pth state dict, safetensors, or a TorchSharp file; 'none' for a seeded random init (default: the embedded LeNet)" };
-    public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) | cifar10:DIR (CIFAR-10 binary batches) | npy:INPUTS.npy,LABELS.npy (default: the embedded Fashion-MNIST subset)" };
+    public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) | cifar10:DIR (CIFAR-10 binary batches) | folder:DIR (one sub-folder of images per class) | npy:INPUTS.npy,LABELS.npy (default: the embedded Fashion-MNIST subset)" };
     public readonly Option<string> DType = new("--dtype") { Description = "float32 | float64", DefaultValueFactory = _ => "float32" };
     public readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
     public readonly Option<string> Loss = new("--loss") { Description = "cross-entropy (logits, integer labels) | nll (log-probabilities) | mse (float targets)", DefaultValueFactory = _ => "cross-entropy" };
+    public readonly Option<int> ImageSize = new("--image-size") { Description = "folder data: resize the shorter side to N and centre-crop N×N", DefaultValueFactory = _ => 32 };
+    public readonly Option<string> ImageMean = new("--image-mean") { Description = "folder data: per-channel mean R,G,B subtracted after scaling to [0,1]", DefaultValueFactory = _ => "0,0,0" };
+    public readonly Option<string> ImageStd = new("--image-std") { Description = "folder data: per-channel standard deviation R,G,B to divide by", DefaultValueFactory = _ => "1,1,1" };
     public readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N (CUDA needs a CUDA libtorch backend package in place of the CPU one)", DefaultValueFactory = _ => "cpu" };
     public readonly Option<string> OneDnn = new("--onednn") { Description = "oneDNN for backward passes: auto (checked by the numeric guard) | on | off", DefaultValueFactory = _ => "auto" };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, ImageSize, ImageMean, ImageStd }) command.Options.Add(o);
     }
 
-    public ModelSource Source(ParseResult p) =>
-        ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!);
+    public ModelSource Source(ParseResult p)
+    {
+        RegisterImageFolders(p);
+        return ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!);
+    }
+
+    /// <summary>folder:DIR data decodes images with the transform given on this command line.</summary>
+    public void RegisterImageFolders(ParseResult p)
+    {
+        float[] Three(Option<string> option)
+        {
+            var parts = p.GetValue(option)!.Split(',');
+            if (parts.Length != 3 || !parts.All(x => float.TryParse(x, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
+                throw new LlaException($"{option.Name} takes three numbers R,G,B (got '{p.GetValue(option)}')");
+            return parts.Select(x => float.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        }
+        Lla.Vision.ImageFolderDataset.Register(new Lla.Vision.ImageTransform(p.GetValue(ImageSize), Three(ImageMean), Three(ImageStd)));
+    }
 
     public static OneDnnSetting ParseOneDnn(string value) => value switch
     {

@@ -36,6 +36,7 @@ internal static class TrainCommand
 
         command.SetAction(p => CommandAction.Run(() =>
         {
+            shared.RegisterImageFolders(p);
             string? weights = p.GetValue(shared.Weights) ?? ModelSource.RandomWeights; // training starts from a seeded init unless told
             var source = ModelSource.Resolve(p.GetValue(shared.Model), weights, p.GetValue(shared.Data), p.GetValue(shared.DType)!, p.GetValue(shared.Seed), p.GetValue(shared.Loss)!, p.GetValue(shared.DeviceOption)!);
             var options = new TrainOptions

@@ -1,31 +1,53 @@
 namespace Lla.Data;
 
-/// <summary>Parses a --data value and loads the chosen split: idx:DIR, cifar10:DIR, npy:INPUTS.npy,LABELS.npy.</summary>
+/// <summary>
+/// Parses a --data value and loads the chosen split: idx:DIR, cifar10:DIR, npy:INPUTS.npy,LABELS.npy,
+/// and kinds an application registers (Lla.Vision adds folder:DIR).
+/// </summary>
 public static class DataSpec
 {
-    public const string Kinds = "idx, cifar10, npy";
+    private sealed record Kind(Func<string, Split, Dataset> Load, Func<string, bool> HasTestSplit);
+
+    private static readonly Dictionary<string, Kind> Kinds = new()
+    {
+        ["idx"] = new((path, split) => IdxDataset.Load(path, split), _ => true),
+        ["cifar10"] = new((path, split) => Cifar10Dataset.Load(path, split), _ => true),
+        ["npy"] = new((path, split) => split == Split.Train
+            ? NpyDataset.Load(path)
+            : throw new LlaException("--data npy:… has no test split: analyse --split train"), _ => false),
+    };
+
+    public static string Names
+    {
+        get { lock (Kinds) return string.Join(", ", Kinds.Keys); }
+    }
+
+    public static void Register(string kind, Func<string, Split, Dataset> load, Func<string, bool> hasTestSplit)
+    {
+        lock (Kinds) Kinds[kind] = new Kind(load, hasTestSplit);
+    }
 
     public static Dataset Load(string spec, Split split)
     {
         var (kind, path) = Parse(spec);
-        return kind switch
-        {
-            "idx" => IdxDataset.Load(path, split),
-            "cifar10" => Cifar10Dataset.Load(path, split),
-            "npy" => split == Split.Train
-                ? NpyDataset.Load(path)
-                : throw new LlaException($"--data npy:… has no test split: analyse --split train"),
-            _ => throw new LlaException($"unknown data kind '{kind}' in --data '{spec}' (known kinds: {Kinds})"),
-        };
+        return kind.Load(path, split);
     }
 
     /// <summary>Whether the data has a separate test split (for a test accuracy beside the analysis).</summary>
-    public static bool HasTestSplit(string spec) => Parse(spec).Kind is "idx" or "cifar10";
+    public static bool HasTestSplit(string spec)
+    {
+        var (kind, path) = Parse(spec);
+        return kind.HasTestSplit(path);
+    }
 
-    private static (string Kind, string Path) Parse(string spec)
+    private static (Kind Kind, string Path) Parse(string spec)
     {
         int colon = spec.IndexOf(':');
-        if (colon <= 0) throw new LlaException($"--data '{spec}' must look like KIND:PATH (known kinds: {Kinds})");
-        return (spec[..colon], spec[(colon + 1)..]);
+        if (colon <= 0) throw new LlaException($"--data '{spec}' must look like KIND:PATH (known kinds: {Names})");
+        string name = spec[..colon];
+        Kind? kind;
+        lock (Kinds) Kinds.TryGetValue(name, out kind);
+        if (kind is null) throw new LlaException($"unknown data kind '{name}' in --data '{spec}' (known kinds: {Names})");
+        return (kind, spec[(colon + 1)..]);
     }
 }

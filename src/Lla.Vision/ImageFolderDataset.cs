@@ -1,0 +1,83 @@
+using Lla.Data;
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace Lla.Vision;
+
+/// <summary>How images become tensors: resize the shorter side to <see cref="Size"/>, centre-crop a square, then (x − mean) / std per channel.</summary>
+public sealed record ImageTransform(int Size, float[] Mean, float[] Std)
+{
+    public static ImageTransform Default => new(32, new[] { 0f, 0f, 0f }, new[] { 1f, 1f, 1f });
+}
+
+/// <summary>
+/// `folder:DIR`: one sub-folder per class (sorted by name: class 0, 1, …), images decoded with
+/// SkiaSharp. If DIR has train/ and test/ (or val/) sub-folders, those are the splits; otherwise DIR
+/// itself is the training split and there is no test split. Images become float32 RGB
+/// [N, 3, Size, Size] in [0, 1] before the normalization.
+/// </summary>
+public static class ImageFolderDataset
+{
+    private static readonly string[] Extensions = { ".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp" };
+
+    public static void Register(ImageTransform transform) =>
+        DataSpec.Register("folder", (path, split) => Load(path, split, transform), hasTestSplit: path => FindSplit(path, Split.Test) is not null);
+
+    public static Dataset Load(string directory, Split split, ImageTransform transform)
+    {
+        if (!Directory.Exists(directory)) throw new LlaException($"image folder not found: {directory}");
+        if (transform.Size < 1) throw new LlaException($"--image-size must be at least 1 (got {transform.Size})");
+        if (transform.Mean.Length != 3 || transform.Std.Length != 3 || transform.Std.Any(s => !(s > 0)))
+            throw new LlaException("--image-mean and --image-std take three numbers (R,G,B), the standard deviations positive");
+        string root = FindSplit(directory, split)
+            ?? throw new LlaException($"{directory} has no {(split == Split.Test ? "test/ or val/" : "train/")} folder");
+        var classes = Directory.GetDirectories(root).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToArray();
+        if (classes.Length == 0) throw new LlaException($"{root} has no class folders (one sub-folder per class is expected)");
+        var files = new List<(string Path, long Label)>();
+        for (int c = 0; c < classes.Length; c++)
+            files.AddRange(Directory.GetFiles(classes[c])
+                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => (f, (long)c)));
+        if (files.Count == 0) throw new LlaException($"{root}: the class folders hold no images ({string.Join(", ", Extensions)})");
+
+        int s = transform.Size;
+        var pixels = new float[files.Count * 3 * s * s];
+        for (int i = 0; i < files.Count; i++) Decode(files[i].Path, transform, pixels.AsSpan(i * 3 * s * s, 3 * s * s));
+        var inputs = tensor(pixels).reshape(files.Count, 3, s, s);
+        var labels = tensor(files.Select(f => f.Label).ToArray());
+        return new Dataset(inputs.DetachFromDisposeScope(), labels.DetachFromDisposeScope(),
+            $"{root} ({classes.Length} classes)", numClasses: classes.Length);
+    }
+
+    private static string? FindSplit(string directory, Split split)
+    {
+        string train = Path.Combine(directory, "train");
+        bool hasSplits = Directory.Exists(train);
+        if (split == Split.Train) return hasSplits ? train : directory;
+        foreach (var name in new[] { "test", "val" })
+            if (hasSplits && Directory.Exists(Path.Combine(directory, name))) return Path.Combine(directory, name);
+        return null;
+    }
+
+    /// <summary>Decodes one image into planar RGB [3, Size, Size], resized (shorter side) and centre-cropped, normalized.</summary>
+    private static void Decode(string path, ImageTransform t, Span<float> target)
+    {
+        using var bitmap = SKBitmap.Decode(path)
+            ?? throw new LlaException($"{path} is not a readable image");
+        int s = t.Size;
+        double scale = (double)s / Math.Min(bitmap.Width, bitmap.Height);
+        int w = Math.Max(s, (int)Math.Round(bitmap.Width * scale)), h = Math.Max(s, (int)Math.Round(bitmap.Height * scale));
+        using var resized = bitmap.Resize(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
+            ?? throw new LlaException($"{path} could not be resized");
+        int x0 = (w - s) / 2, y0 = (h - s) / 2;
+        for (int y = 0; y < s; y++)
+            for (int x = 0; x < s; x++)
+            {
+                var color = resized.GetPixel(x0 + x, y0 + y);
+                target[0 * s * s + y * s + x] = (color.Red / 255f - t.Mean[0]) / t.Std[0];
+                target[1 * s * s + y * s + x] = (color.Green / 255f - t.Mean[1]) / t.Std[1];
+                target[2 * s * s + y * s + x] = (color.Blue / 255f - t.Mean[2]) / t.Std[2];
+            }
+    }
+}
