@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Lla.Tests.Support;
+
+namespace Lla.Tests.Cli;
+
+/// <summary>`dotnet pack` gives the library as a NuGet package without a native backend, and `lla` as a .NET tool that installs from a folder feed.</summary>
+public class PackagingTests
+{
+    private static (int Code, string Output) Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Paths.Root };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(8))) { process.Kill(true); throw new TimeoutException(string.Join(" ", args)); }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    [Fact]
+    public void The_library_package_depends_on_torchsharp_and_no_native_backend()
+    {
+        string feed = Paths.NewTempFolder();
+        var pack = Run("dotnet", "pack", "src/Lla", "-c", "Release", "-o", feed);
+        Assert.True(pack.Code == 0, pack.Output);
+        string package = Directory.GetFiles(feed, "Lla.*.nupkg").Single();
+        using var zip = ZipFile.OpenRead(package);
+        using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
+        string nuspec = reader.ReadToEnd();
+        Assert.Contains("id=\"TorchSharp\"", nuspec);
+        Assert.DoesNotContain("libtorch", nuspec);
+        Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Lla.dll");
+    }
+
+    [Fact]
+    public void The_tool_installs_from_a_folder_feed_and_runs()
+    {
+        string feed = Paths.NewTempFolder(), tools = Paths.NewTempFolder();
+        var pack = Run("dotnet", "pack", "src/Lla.Cli", "-c", "Release", "-o", feed);
+        Assert.True(pack.Code == 0, pack.Output);
+        var install = Run("dotnet", "tool", "install", "--tool-path", tools, "--add-source", feed, "Lla.Cli", "--version", "0.1.0");
+        Assert.True(install.Code == 0, install.Output);
+        var help = Run(Path.Combine(tools, "lla"), "--help");
+        Assert.True(help.Code == 0, help.Output);
+        Assert.Contains("analyze", help.Output);
+        Assert.Contains("landscape", help.Output);
+        Directory.Delete(tools, recursive: true); // about 1 GB unpacked
+        Directory.Delete(feed, recursive: true);
+    }
+}
