@@ -17,6 +17,7 @@ internal sealed class SharedOptions
     public readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
     public readonly Option<string> Loss = new("--loss") { Description = "cross-entropy (logits, integer labels) | nll (log-probabilities) | mse (float targets)", DefaultValueFactory = _ => "cross-entropy" };
+    public readonly Option<int?> NumClasses = new("--num-classes") { Description = "the model's output count (default: what the data implies, e.g. 10 for idx and cifar10, the class folders for folder:)" };
     public readonly Option<int> ImageSize = new("--image-size") { Description = "folder data: resize the shorter side to N and centre-crop N×N", DefaultValueFactory = _ => 32 };
     public readonly Option<string> ImageMean = new("--image-mean") { Description = "folder data: per-channel mean R,G,B subtracted after scaling to [0,1]", DefaultValueFactory = _ => "0,0,0" };
     public readonly Option<string> ImageStd = new("--image-std") { Description = "folder data: per-channel standard deviation R,G,B to divide by", DefaultValueFactory = _ => "1,1,1" };
@@ -25,13 +26,14 @@ internal sealed class SharedOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, ImageSize, ImageMean, ImageStd }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, ImageSize, ImageMean, ImageStd }) command.Options.Add(o);
     }
 
     public ModelSource Source(ParseResult p)
     {
         RegisterImageFolders(p);
-        return ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!);
+        return ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
+            with { NumClasses = p.GetValue(NumClasses) };
     }
 
     /// <summary>folder:DIR data decodes images with the transform given on this command line.</summary>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Lla.Cli.Pipeline;
 
 /// <summary>Which model, weights and data a command works on (after defaults are filled in).</summary>
-internal sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy", string DeviceName = "cpu")
+internal sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy", string DeviceName = "cpu", int? NumClasses = null)
 {
     public const string RandomWeights = "none";
     public const string TorchScriptPrefix = "torchscript:";
@@ -55,6 +55,15 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
 
     public LossFunction LossFunction => LossFunctions.ByName(Loss);
 
+    /// <summary>The model's output count: --num-classes if given (checked against the labels), else what the data implies.</summary>
+    private int Classes(Dataset data)
+    {
+        if (NumClasses is not int n) return data.NumClasses;
+        if (n < 1) throw new LlaException($"--num-classes must be at least 1 (got {n})");
+        data.RequireClasses(n);
+        return n;
+    }
+
     public Device Device => ParseDevice(DeviceName);
 
     /// <summary>cpu, cuda or cuda:N; CUDA needs a CUDA backend package in place of the CPU one, and says which.</summary>
@@ -94,7 +103,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
             if (Device.type != DeviceType.CPU) throw new LlaException("TorchScript models run on the CPU here (--device cpu)");
             return script;
         }
-        var spec = new ModelSpec(Model, data.SampleShape, data.NumClasses);
+        var spec = new ModelSpec(Model, data.SampleShape, Classes(data));
         torch.manual_seed(Seed);
         var model = ModelZoo.Create(spec);
         if (Weights is not null) WeightsLoader.Load(model, Weights);
@@ -115,7 +124,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
         }
         else
         {
-            twin = ModelZoo.Create(new ModelSpec(Model, data.SampleShape, data.NumClasses));
+            twin = ModelZoo.Create(new ModelSpec(Model, data.SampleShape, Classes(data)));
             twin.load_state_dict(model.state_dict());
             twin.to(ScalarType.Float64);
             if (Device.type != DeviceType.CPU) twin.to(Device);

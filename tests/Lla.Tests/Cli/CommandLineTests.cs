@@ -128,6 +128,9 @@ public class CommandLineTests
         Assert.Null(results["test_accuracy"]);
         Assert.Contains("--loss cross-entropy needs integer class labels", AssertUserError(Path.Combine(dir, "bad"), "hessian", "--model", "mlp", "--data", data, "--weights", "none"));
         Assert.Contains("unknown loss 'hinge'", AssertUserError(Path.Combine(dir, "bad2"), "hessian", "--loss", "hinge"));
+        // An explicit class count must cover the labels (label 7 is in the CIFAR records above).
+        Assert.Contains("label 7 is outside the model's 5 classes", AssertUserError(Path.Combine(dir, "bad3"), "hessian", "--model", "resnet20",
+            "--data", "cifar10:" + dir, "--weights", "none", "--num-classes", "5"));
     }
 
     [Fact]

@@ -76,6 +76,17 @@ public class WeightsTests
     }
 
     [Fact]
+    public void Safetensors_files_load_by_name()
+    {
+        string path = Path.Combine(Paths.NewTempFolder(), "lenet.safetensors");
+        var original = new LeNet();
+        TorchSharp.PyBridge.Safetensors.SaveStateDict(path, original.state_dict());
+        var loaded = new LeNet();
+        WeightsLoader.Load(loaded, path);
+        foreach (var (name, t) in original.state_dict()) Assert.True(loaded.state_dict()[name].eq(t).all().ToBoolean(), name);
+    }
+
+    [Fact]
     public void A_file_that_is_not_weights_is_a_clear_error()
     {
         string path = Path.Combine(Paths.NewTempFolder(), "junk.bin");
