@@ -50,11 +50,7 @@ internal static class AnalyzeCommand
             record["landscape-steps"] = planeSteps;
             var options = new HessianJobOptions(
                 "analyze", source,
-                SharedOptions.ParseSplit(p.GetValue(hessian.Split)!),
-                Given(p, hessian.BatchSize) ?? settings.BatchSize,
-                SharedOptions.ParseBatches(p.GetValue(hessian.Batches)!),
-                p.GetValue(hessian.Shuffle),
-                SharedOptions.ParseBatchNorm(p.GetValue(hessian.Bn)!),
+                hessian.Selection(p, Given(p, hessian.BatchSize) ?? settings.BatchSize),
                 p.GetValue(shared.Threads),
                 SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!),
                 analysis,

@@ -18,11 +18,7 @@ internal static class HessianCommand
             var source = shared.Source(p);
             var options = new HessianJobOptions(
                 "hessian", source,
-                SharedOptions.ParseSplit(p.GetValue(hessian.Split)!),
-                p.GetValue(hessian.BatchSize),
-                SharedOptions.ParseBatches(p.GetValue(hessian.Batches)!),
-                p.GetValue(hessian.Shuffle),
-                SharedOptions.ParseBatchNorm(p.GetValue(hessian.Bn)!),
+                hessian.Selection(p),
                 p.GetValue(shared.Threads),
                 SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!),
                 hessian.Analysis(p, source.Seed, p.GetValue(hessian.Trace), p.GetValue(hessian.Esd)),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lla.Cli.Pipeline;
 using Lla.Curvature;
 
 namespace Lla.Cli.Commands;
@@ -60,6 +61,14 @@ internal sealed class HessianOptions
         CtThreshold = p.GetValue(CtThreshold),
         Seed = seed,
     };
+
+    /// <summary>The data selection given on the command line; <paramref name="batchSize"/> overrides --batch-size (a profile's choice).</summary>
+    public DataSelection Selection(ParseResult p, int? batchSize = null) => new(
+        SharedOptions.ParseSplit(p.GetValue(Split)!),
+        batchSize ?? p.GetValue(BatchSize),
+        SharedOptions.ParseBatches(p.GetValue(Batches)!),
+        p.GetValue(Shuffle),
+        SharedOptions.ParseBatchNorm(p.GetValue(Bn)!));
 
     public static string DefaultOut(string command) => Path.Combine("runs", $"{command}-{DateTime.Now:yyyyMMdd-HHmmss}");
 }

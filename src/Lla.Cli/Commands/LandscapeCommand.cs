@@ -76,11 +76,7 @@ internal static class LandscapeCommand
                 : Enumerable.Range(0, plots).Select(k => new PlaneSpec(internalAxes, normKind, normOrder, rule, seed + k)).ToList();
             var options = new LandscapeJobOptions(
                 shared.Source(p),
-                SharedOptions.ParseSplit(p.GetValue(hessian.Split)!),
-                p.GetValue(hessian.BatchSize),
-                SharedOptions.ParseBatches(p.GetValue(hessian.Batches)!),
-                p.GetValue(hessian.Shuffle),
-                SharedOptions.ParseBatchNorm(p.GetValue(hessian.Bn)!),
+                hessian.Selection(p),
                 p.GetValue(shared.Threads),
                 SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!),
                 planes,

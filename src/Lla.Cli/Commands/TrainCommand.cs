@@ -129,7 +129,7 @@ internal static class TrainCommand
 
     /// <summary>What `--analyze-every` runs: `lla analyze`'s quick profile on the checkpoint of that epoch.</summary>
     private static HessianJobOptions EpochAnalysis(ModelSource source, int threads, OneDnnSetting setting, string outDir) => new(
-        "analyze", source, Split.Train, BatchSize: 512, MaxBatches: 1, Shuffle: false, BatchNormMode.Train, threads, setting,
+        "analyze", source, new DataSelection(Split.Train, BatchSize: 512, MaxBatches: 1, Shuffle: false, BatchNormMode.Train), threads, setting,
         new HessianAnalysisOptions { TopK = 2, Trace = true, Esd = true, Runs = 1, LanczosSteps = 80, Seed = source.Seed },
         outDir, Params: null, LandscapeSteps: 20, Profile: "quick",
         new JsonObject { ["source"] = "lla train --analyze-every", ["weights"] = source.Weights, ["profile"] = "quick" });

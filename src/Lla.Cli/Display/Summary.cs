@@ -14,7 +14,7 @@ internal static class Summary
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("quantity").AddColumn("value");
         table.AddRow("model", Markup.Escape($"{o.Source.Model}, {parameterCount:N0} parameters analysed, {o.Source.DType.ToString().ToLowerInvariant()}"));
-        table.AddRow("data", Markup.Escape($"{o.Source.Data} ({o.Split.ToString().ToLowerInvariant()}), BatchNorm {o.BatchNorm.ToString().ToLowerInvariant()}"));
+        table.AddRow("data", Markup.Escape($"{o.Source.Data} ({o.Selection.Split.ToString().ToLowerInvariant()}), BatchNorm {o.Selection.BatchNorm.ToString().ToLowerInvariant()}"));
         table.AddRow("loss / accuracy", $"{atWeights.Loss:G4} / {atWeights.Accuracy:P2} on the analysed data" + (testAccuracy is double t ? $", {t:P2} on the test split" : ""));
         if (r.Eigen is { } e)
         {

@@ -29,16 +29,16 @@ internal sealed class AnalysisSession : IDisposable
         Objective = new Objective(model, source.LossFunction, batches);
     }
 
-    public static AnalysisSession Open(ModelSource source, Split split, int batchSize, int? maxBatches, bool shuffle, BatchNormMode bn)
+    public static AnalysisSession Open(ModelSource source, DataSelection selection)
     {
-        var data = source.LoadData(split);
+        var data = source.LoadData(selection.Split);
         try
         {
-            var batches = data.Batches(batchSize, maxBatches, shuffle, source.Seed, source.Device);
+            var batches = data.Batches(selection.BatchSize, selection.MaxBatches, selection.Shuffle, source.Seed, source.Device);
             if (source.DType != ScalarType.Float32)
                 batches = batches.Select(b => new Batch(b.Inputs.to(source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
             var model = source.Build(data);
-            return new AnalysisSession(source, data, batches, model, bn);
+            return new AnalysisSession(source, data, batches, model, selection.BatchNorm);
         }
         catch
         {

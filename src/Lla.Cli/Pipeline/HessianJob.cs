@@ -18,11 +18,7 @@ namespace Lla.Cli.Pipeline;
 internal sealed record HessianJobOptions(
     string Command,
     ModelSource Source,
-    Split Split,
-    int BatchSize,
-    int? MaxBatches,
-    bool Shuffle,
-    BatchNormMode BatchNorm,
+    DataSelection Selection,
     int Threads,
     OneDnnSetting OneDnn,
     HessianAnalysisOptions Analysis,
@@ -48,7 +44,7 @@ internal static class HessianJob
         RuntimeSetup.SetThreads(o.Threads);
 
         var clock = Stopwatch.StartNew();
-        using var session = AnalysisSession.Open(o.Source, o.Split, o.BatchSize, o.MaxBatches, o.Shuffle, o.BatchNorm);
+        using var session = AnalysisSession.Open(o.Source, o.Selection);
         var (model, objective, batches) = (session.Model, session.Objective, session.Batches);
         timings["load"] = clock.Elapsed.TotalSeconds;
 
@@ -75,7 +71,7 @@ internal static class HessianJob
         timings["guard"] += clock.Elapsed.TotalSeconds;
 
         double? testAccuracy = null;
-        if (o.Split == Split.Train && DataSpec.HasTestSplit(o.Source.Data))
+        if (o.Selection.Split == Split.Train && DataSpec.HasTestSplit(o.Source.Data))
         {
             clock.Restart();
             testAccuracy = session.TestAccuracy();
@@ -107,8 +103,8 @@ internal static class HessianJob
             ["options"] = o.OptionsRecord,
             ["versions"] = RunRecord.Versions(),
             ["model"] = RunRecord.Model(o.Source, parameters),
-            ["data"] = RunRecord.Data(session, o.Split, o.BatchSize, o.Shuffle),
-            ["bn_mode"] = o.BatchNorm.ToString().ToLowerInvariant(),
+            ["data"] = RunRecord.Data(session, o.Selection),
+            ["bn_mode"] = o.Selection.BatchNorm.ToString().ToLowerInvariant(),
             ["numeric_guard"] = HessianResultsJson.Guard(decision),
             ["loss"] = Number(atWeights.Loss),
             ["accuracy"] = Number(atWeights.Accuracy),

@@ -15,11 +15,7 @@ namespace Lla.Cli.Pipeline;
 
 internal sealed record LandscapeJobOptions(
     ModelSource Source,
-    Split Split,
-    int BatchSize,
-    int? MaxBatches,
-    bool Shuffle,
-    BatchNormMode BatchNorm,
+    DataSelection Selection,
     int Threads,
     OneDnnSetting OneDnn,
     IReadOnlyList<PlaneSpec> Planes,
@@ -60,7 +56,7 @@ internal static class LandscapeJob
         var pointCounts = new List<int>();
 
         var clock = Stopwatch.StartNew();
-        using var session = AnalysisSession.Open(o.Source, o.Split, o.BatchSize, o.MaxBatches, o.Shuffle, o.BatchNorm);
+        using var session = AnalysisSession.Open(o.Source, o.Selection);
         var parameters = ParameterSet.Of(session.Model);
         using var theta = new ParameterVector(parameters.Flatten(), parameters.Layout);
         var frozen = Freezing.FrozenNames(parameters.Layout, o.Freeze, o.FreezeNames);
@@ -152,8 +148,8 @@ internal static class LandscapeJob
             ["options"] = o.OptionsRecord,
             ["versions"] = RunRecord.Versions(),
             ["model"] = RunRecord.Model(o.Source, parameters),
-            ["data"] = RunRecord.Data(session, o.Split, o.BatchSize, o.Shuffle),
-            ["bn_mode"] = o.BatchNorm.ToString().ToLowerInvariant(),
+            ["data"] = RunRecord.Data(session, o.Selection),
+            ["bn_mode"] = o.Selection.BatchNorm.ToString().ToLowerInvariant(),
             ["numeric_guard"] = decision is null ? null : HessianResultsJson.Guard(decision),
             ["loss"] = Number(atWeights.Loss),
             ["accuracy"] = Number(atWeights.Accuracy),

@@ -20,13 +20,13 @@ internal static class RunRecord
         ["dtype"] = source.DType.ToString().ToLowerInvariant(),
     };
 
-    public static JsonObject Data(AnalysisSession session, Split split, int batchSize, bool shuffle) => new()
+    public static JsonObject Data(AnalysisSession session, DataSelection selection) => new()
     {
         ["spec"] = session.Source.Data,
-        ["split"] = split.ToString().ToLowerInvariant(),
+        ["split"] = selection.Split.ToString().ToLowerInvariant(),
         ["samples"] = session.Objective.SampleCount,
         ["batches"] = session.Batches.Count,
-        ["batch_size"] = batchSize,
-        ["shuffle"] = shuffle,
+        ["batch_size"] = selection.BatchSize,
+        ["shuffle"] = selection.Shuffle,
     };
 }
