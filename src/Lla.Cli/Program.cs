@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(HessianCommand.Create());
         root.Subcommands.Add(LandscapeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -88,11 +88,7 @@ internal static class HessianJob
             timings["landscapes"] = clock.Elapsed.TotalSeconds;
         }
         if (result.Eigen is not null) EigenvectorFile.Write(folder.File(EigenvectorFile.FileName), result.Eigen, parameters.Layout);
-        if (result.Esd is not null)
-        {
-            EsdPlot.Save(folder.File("esd.png"), result.Esd, result.Criteria);
-            figures.Add("esd.png");
-        }
+        if (result.Esd is not null) figures.Add(RunRenderer.DrawEsd(folder.Path, result.Esd, result.Criteria));
         timings["total"] = total.Elapsed.TotalSeconds;
 
         var results = new JsonObject
@@ -116,6 +112,7 @@ internal static class HessianJob
             ["timings_s"] = JsonValues.Object(timings),
         };
         folder.WriteJson("results.json", results);
+        HtmlReport.Write(folder.File(HtmlReport.FileName), results);
         Summary.Print(o, result, atWeights, testAccuracy, decision, folder, total.Elapsed.TotalSeconds, parameters.Dimension);
         return 0;
     }

@@ -69,7 +69,7 @@ internal static class LandscapeJob
         var raw = new Dictionary<(string Axes, long Seed), DirectionPair>();
         var results = new JsonArray();
         var figures = new JsonArray();
-        var panel = new List<(string, Surface, string, string)>();
+        var panel = new List<(string, bool, Surface)>();
         try
         {
             for (int k = 0; k < o.Planes.Count; k++)
@@ -117,7 +117,7 @@ internal static class LandscapeJob
                     path = TrajectoryPca.Project(theta, Trajectory(), plane.D1, plane.D2!);
                 }
                 LandscapeOutput.Plot(folder, k, spec, surface, figures, path);
-                if (surface.Betas.Length > 1) panel.Add((spec.Label, surface, spec.Mode == UpdateRule.AdamEq ? "a" : "α", spec.Mode == UpdateRule.AdamEq ? "b" : "β"));
+                if (surface.Betas.Length > 1) panel.Add((spec.Label, spec.Mode == UpdateRule.AdamEq, surface));
                 var entry = LandscapeOutput.Describe(spec, grid, surface, facts, settings, Path.GetFileName(directionsPath), planeClock.Elapsed.TotalSeconds);
                 if (path is not null)
                     entry["path"] = new JsonObject
@@ -134,11 +134,7 @@ internal static class LandscapeJob
             foreach (var p in raw.Values) p.Dispose();
             foreach (var t in trajectory ?? new List<ParameterVector>()) t.Dispose();
         }
-        if (panel.Count > 1)
-        {
-            LandscapePlot.SavePanel(folder.File("landscapes-panel.png"), panel);
-            figures.Add("landscapes-panel.png");
-        }
+        if (panel.Count > 1) figures.Add(RunRenderer.DrawPanel(folder.Path, panel));
         timings["total"] = total.Elapsed.TotalSeconds;
 
         var record = new JsonObject
@@ -158,6 +154,7 @@ internal static class LandscapeJob
             ["timings_s"] = JsonValues.Object(timings),
         };
         folder.WriteJson("results.json", record);
+        HtmlReport.Write(folder.File(HtmlReport.FileName), record);
         Console.WriteLine($"{o.Planes.Count} landscape{(o.Planes.Count == 1 ? "" : "s")} of {string.Join(", ", pointCounts.Distinct())} points each; loss at the centre {atWeights.Loss:G6}");
         Console.WriteLine($"Results: {folder.ResultsPath}");
         return 0;

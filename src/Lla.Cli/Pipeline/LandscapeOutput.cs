@@ -40,20 +40,10 @@ internal static class LandscapeOutput
         };
     }
 
-    /// <summary>Draws landscape-K.png (heat map, contours, centre) and landscape-K-cuts.png, or for a 1-D landscape its line, and lists them in <paramref name="figures"/>.</summary>
+    /// <summary>Draws the plane's figures (see <see cref="RunRenderer.DrawLandscape"/>) and lists them in <paramref name="figures"/>.</summary>
     public static void Plot(RunFolder folder, int k, PlaneSpec spec, Surface surface, JsonArray figures, double[][]? path = null)
     {
-        string png = $"landscape-{k}.png", cuts = $"landscape-{k}-cuts.png";
-        if (surface.Betas.Length == 1)
-        {
-            LandscapePlot.SaveCuts(folder.File(png), surface, spec.Label + " (1-D)");
-            figures.Add(png);
-            return;
-        }
-        bool adam = spec.Mode == UpdateRule.AdamEq;
-        LandscapePlot.SavePlane(folder.File(png), surface, spec.Label, adam ? "a" : "α (d1)", adam ? "b" : "β (d2)", path);
-        LandscapePlot.SaveCuts(folder.File(cuts), surface, spec.Label + ": cuts through the centre");
-        figures.Add(png);
-        figures.Add(cuts);
+        foreach (var file in RunRenderer.DrawLandscape(folder.Path, k, spec.Label, spec.Mode == UpdateRule.AdamEq, surface, path))
+            figures.Add(file);
     }
 }

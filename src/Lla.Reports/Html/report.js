@@ -1,0 +1,211 @@
+// Lla.NET run report: draws everything from the results embedded in this page. No network access.
+(function () {
+  "use strict";
+  const R = JSON.parse(document.getElementById("lla-results").textContent);
+  const $ = (tag, attrs, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return e;
+  };
+  const fmt = (x, digits = 4) => (x === null || x === undefined || Number.isNaN(x)) ? "n/a"
+    : Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : Number(x).toPrecision(digits);
+  const pct = x => (x === null || x === undefined) ? "n/a" : (100 * x).toFixed(2) + " %";
+  const root = document.getElementById("report");
+
+  // Viridis, 9 stops, interpolated.
+  const VIRIDIS = [[68,1,84],[71,44,122],[59,81,139],[44,113,142],[33,144,141],[39,173,129],[92,200,99],[170,220,50],[253,231,37]];
+  function colour(t) {
+    if (!Number.isFinite(t)) return "rgb(200,200,200)";
+    t = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+    const i = Math.min(VIRIDIS.length - 2, Math.floor(t)), f = t - i, a = VIRIDIS[i], b = VIRIDIS[i + 1];
+    return `rgb(${a.map((v, k) => Math.round(v + f * (b[k] - v))).join(",")})`;
+  }
+
+  // ---- header
+  const model = R.model || {}, data = R.data || {};
+  root.append($("h1", {}, `Lla.NET ${R.command || "run"} report`));
+  root.append($("p", { class: "sub" }, `${model.name || "?"} (${(model.parameters || 0).toLocaleString()} parameters, ${model.dtype || ""}) on ${data.spec || "?"} — ${data.split || ""} split, ${data.samples || "?"} samples, BatchNorm ${R.bn_mode || "?"}`));
+  const cards = $("div", { class: "cards" });
+  const card = (label, value) => cards.append($("div", { class: "card" }, $("div", { class: "label" }, label), $("div", { class: "value" }, value)));
+  card("loss at the weights", fmt(R.loss));
+  card("accuracy (analysed data)", pct(R.accuracy));
+  if (R.test_accuracy !== undefined && R.test_accuracy !== null) card("accuracy (test split)", pct(R.test_accuracy));
+  const H = R.hessian;
+  if (H && H.top_eigenvalues) card("λ1 (top eigenvalue)", fmt(H.top_eigenvalues[0], 6));
+  if (H && H.trace !== undefined) card("trace", `${fmt(H.trace, 5)} ± ${fmt(H.trace_stderr, 2)}`);
+  root.append(cards);
+
+  // ---- verdict
+  if (H && H.criteria) {
+    const c = H.criteria;
+    const words = {
+      MP: `The Hessian spectrum is mainly positive (Ct = ${fmt(c.ct, 3)} ≥ ${c.ct_threshold}). The generalization criteria apply: the smaller re and Kh are, the flatter and more convex the minimum the network sits in. On their own they are not a score; what the papers report is that when the data changes (a new test set, a shifted distribution), the change of re and Kh tracks the change of accuracy, so comparing runs of the same model on different data is the intended use.`,
+      MN: `The Hessian spectrum is mainly negative (Ct = ${fmt(c.ct, 3)} < ${c.ct_threshold}). The generalization criteria do not apply to this model: such spectra come from random initialization or from training with external gradient manipulation (aggressive gradient clipping, Hessian-based optimizers), and there re and Kh do not track accuracy.`,
+      undefined: "The spectrum has no positive eigenvalue, so the HESD type and the criteria are undefined for this model.",
+    };
+    const box = $("div", { class: `verdict ${c.hesd_type}` },
+      $("strong", {}, `HESD type: ${c.hesd_type}`), $("p", {}, words[c.hesd_type] || words.undefined));
+    const t = $("table", {}, $("tr", {}, $("th", {}, "criterion"), $("th", {}, "mean over SLQ runs"), $("th", {}, "spread (std)"), $("th", {}, "meaning")));
+    t.append($("tr", {}, $("td", {}, "re = |λmin/λmax|"), $("td", {}, fmt(c.re)), $("td", {}, fmt(c.re_std, 2)), $("td", {}, "how large the most negative curvature is next to the most positive")));
+    t.append($("tr", {}, $("td", {}, `Kh${c.kh_power}`), $("td", {}, c.kh === null ? "∞" : fmt(c.kh)), $("td", {}, fmt(c.kh_std, 2)), $("td", {}, "weighted mass of negative against positive eigenvalues")));
+    t.append($("tr", {}, $("td", {}, "Ct = λmin/λmax"), $("td", {}, fmt(c.ct)), $("td", {}, fmt(c.ct_std, 2)), $("td", {}, `decides the type: MP when ≥ ${c.ct_threshold}`)));
+    box.append(t);
+    for (const n of c.notes || []) box.append($("p", { class: "muted" }, n));
+    root.append(box);
+  }
+
+  // ---- eigenvalues
+  if (H && H.top_eigenvalues) {
+    root.append($("h2", {}, "Top eigenvalues"));
+    const t = $("table", {}, $("tr", {}, $("th", {}, "#"), $("th", {}, "eigenvalue"), $("th", {}, "relative residual ‖Hv − λv‖/|λ|"), $("th", {}, "converged (≤ 1e-3)")));
+    H.top_eigenvalues.forEach((v, i) => t.append($("tr", {}, $("td", {}, i + 1), $("td", {}, fmt(v, 7)), $("td", {}, fmt(H.eigen_residuals[i], 2)), $("td", {}, H.eigen_converged && H.eigen_converged[i] ? "yes" : "NO"))));
+    root.append(t, $("p", { class: "muted" }, `${H.eigen_method}, ${H.eigen_steps} steps, ${H.eigen_hvps} Hessian-vector products; ${H.hvp_count} in the whole analysis.`));
+  }
+
+  // ---- SVG line plots
+  function linePlot(series, { width = 520, height = 320, xLabel = "", yLabel = "", logY = false, title = "" } = {}) {
+    const m = { l: 64, r: 16, t: 28, b: 44 }, W = width - m.l - m.r, Hh = height - m.t - m.b;
+    const pts = series.flatMap(s => s.x.map((x, i) => [x, s.y[i]])).filter(p => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("width", width); svg.setAttribute("height", height);
+    const add = (tag, attrs, text) => { const e = document.createElementNS(svg.namespaceURI, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); if (text !== undefined) e.textContent = text; svg.append(e); return e; };
+    if (pts.length === 0) { add("text", { x: 20, y: 40 }, "no finite values"); return svg; }
+    let [x0, x1] = [Math.min(...pts.map(p => p[0])), Math.max(...pts.map(p => p[0]))];
+    let [y0, y1] = [Math.min(...pts.map(p => p[1])), Math.max(...pts.map(p => p[1]))];
+    if (x1 === x0) { x0 -= 1; x1 += 1; } if (y1 === y0) { y0 -= 1; y1 += 1; }
+    const X = x => m.l + (x - x0) / (x1 - x0) * W, Y = y => m.t + Hh - (y - y0) / (y1 - y0) * Hh;
+    add("rect", { x: m.l, y: m.t, width: W, height: Hh, fill: "white", stroke: "#889" });
+    for (let k = 0; k <= 5; k++) {
+      const xv = x0 + k * (x1 - x0) / 5, yv = y0 + k * (y1 - y0) / 5;
+      add("text", { x: X(xv), y: m.t + Hh + 16, "text-anchor": "middle", "font-size": 11 }, fmt(xv, 3));
+      add("text", { x: m.l - 6, y: Y(yv) + 4, "text-anchor": "end", "font-size": 11 }, logY ? `1e${yv.toFixed(1)}` : fmt(yv, 3));
+      add("line", { x1: m.l, x2: m.l + W, y1: Y(yv), y2: Y(yv), stroke: "#eee" });
+    }
+    add("text", { x: m.l + W / 2, y: height - 6, "text-anchor": "middle", "font-size": 12 }, xLabel);
+    add("text", { x: 14, y: m.t + Hh / 2, "text-anchor": "middle", "font-size": 12, transform: `rotate(-90 14 ${m.t + Hh / 2})` }, yLabel);
+    add("text", { x: m.l, y: 18, "font-size": 13, "font-weight": 600 }, title);
+    const colours = ["#2b6cb0", "#d9480f", "#2f9e44", "#862e9c"];
+    series.forEach((s, k) => {
+      const d = s.x.map((x, i) => [x, s.y[i]]).filter(p => Number.isFinite(p[1])).map(p => `${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(" ");
+      add("polyline", { points: d, fill: "none", stroke: colours[k % colours.length], "stroke-width": 1.8 });
+      if (s.name) add("text", { x: m.l + W - 8, y: m.t + 16 + 14 * k, "text-anchor": "end", "font-size": 11, fill: colours[k % colours.length] }, s.name);
+    });
+    return svg;
+  }
+
+  // ---- spectral density (same smoothing as the library: s² = 1e-5·max(1, λmax − λmin))
+  if (H && H.esd && H.esd.runs && H.esd.runs.length) {
+    root.append($("h2", {}, "Hessian eigenvalue spectral density"));
+    const runs = H.esd.runs, all = runs.flatMap(r => r.nodes);
+    const lo = Math.min(...all), hi = Math.max(...all), s2 = 1e-5 * Math.max(1, hi - lo), sd = Math.sqrt(s2);
+    const pad = 5 * sd + 0.01 * (hi - lo), a = lo - pad, b = hi + pad, bins = 2000, dx = (b - a) / (bins - 1);
+    const xs = Array.from({ length: bins }, (_, i) => a + i * dx), ys = new Array(bins).fill(0);
+    for (const r of runs) r.nodes.forEach((l, k) => {
+      const w = r.weights[k] / runs.length; if (!(w > 0)) return;
+      const from = Math.max(0, Math.floor((l - 8 * sd - a) / dx)), to = Math.min(bins - 1, Math.ceil((l + 8 * sd - a) / dx));
+      for (let i = from; i <= to; i++) ys[i] += w * Math.exp(-((xs[i] - l) ** 2) / (2 * s2)) / Math.sqrt(2 * Math.PI * s2);
+    });
+    const area = ys.reduce((p, q) => p + q, 0) * dx, peak = Math.max(...ys) / area;
+    const logY = ys.map(y => Math.log10(Math.max(y / area, peak * 1e-8)));
+    const fig = $("figure", {}, linePlot([{ x: xs, y: logY }], { width: 760, height: 360, xLabel: "eigenvalue λ", yLabel: "density (log10)", logY: true, title: `${runs.length} SLQ run(s) × ${runs[0].steps} Lanczos steps` }),
+      $("figcaption", {}, "Most eigenvalues sit near zero (the tall peak); the isolated spikes on the right are the large curvatures the top eigenvalues measure. Mass left of zero is negative curvature, which re, Kh and Ct quantify."));
+    root.append(fig);
+  }
+
+  // ---- landscapes: rotatable 3-D surface, heat map, 1-D cuts
+  function surfaceCanvas(L) {
+    const canvas = $("canvas", { class: "surface", width: 460, height: 360 });
+    const ctx = canvas.getContext("2d");
+    const Z = L.loss, rows = Z.length, cols = Z[0].length, flat = Z.flat().filter(Number.isFinite);
+    const zmin = Math.min(...flat), zmax = Math.max(...flat), zr = (zmax - zmin) || 1;
+    let yaw = -0.8, pitch = 0.9;
+    function draw() {
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      const proj = (i, j, z) => {
+        const x = i / (cols - 1) - 0.5, y = j / (rows - 1) - 0.5, h = Number.isFinite(z) ? (z - zmin) / zr - 0.5 : 0;
+        const xr = x * Math.cos(yaw) - y * Math.sin(yaw), yr = x * Math.sin(yaw) + y * Math.cos(yaw);
+        const sy = yr * Math.cos(pitch) - h * Math.sin(pitch), depth = yr * Math.sin(pitch) + h * Math.cos(pitch);
+        return [canvas.width / 2 + xr * 250, canvas.height / 2 + 20 + sy * 200, depth];
+      };
+      const quads = [];
+      for (let j = 0; j < rows - 1; j++) for (let i = 0; i < cols - 1; i++) {
+        const zs = [Z[j][i], Z[j][i + 1], Z[j + 1][i + 1], Z[j + 1][i]];
+        const p = [proj(i, j, zs[0]), proj(i + 1, j, zs[1]), proj(i + 1, j + 1, zs[2]), proj(i, j + 1, zs[3])];
+        quads.push({ p, depth: p.reduce((s, q) => s + q[2], 0) / 4, z: zs.reduce((s, q) => s + q, 0) / 4 });
+      }
+      quads.sort((u, v) => v.depth - u.depth);
+      for (const q of quads) {
+        ctx.beginPath(); ctx.moveTo(q.p[0][0], q.p[0][1]); for (let k = 1; k < 4; k++) ctx.lineTo(q.p[k][0], q.p[k][1]); ctx.closePath();
+        ctx.fillStyle = colour((q.z - zmin) / zr); ctx.fill(); ctx.strokeStyle = "rgba(0,0,0,0.15)"; ctx.stroke();
+      }
+      ctx.fillStyle = "#333"; ctx.font = "12px sans-serif";
+      ctx.fillText(`loss ${fmt(zmin, 3)} … ${fmt(zmax, 3)} (drag to rotate)`, 8, 16);
+    }
+    let drag = null;
+    canvas.addEventListener("mousedown", e => { drag = [e.clientX, e.clientY, yaw, pitch]; });
+    window.addEventListener("mouseup", () => { drag = null; });
+    window.addEventListener("mousemove", e => { if (!drag) return; yaw = drag[2] + (e.clientX - drag[0]) / 100; pitch = Math.min(1.5, Math.max(0.1, drag[3] + (e.clientY - drag[1]) / 100)); draw(); });
+    draw();
+    return canvas;
+  }
+
+  function heatmapCanvas(L) {
+    const Z = L.loss, rows = Z.length, cols = Z[0].length, size = 340, m = 40;
+    const canvas = $("canvas", { width: size + m + 10, height: size + m + 10 });
+    const ctx = canvas.getContext("2d"), flat = Z.flat().filter(Number.isFinite);
+    const zmin = Math.min(...flat), zmax = Math.max(...flat), zr = (zmax - zmin) || 1, cw = size / cols, ch = size / rows;
+    for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) {
+      ctx.fillStyle = colour((Z[j][i] - zmin) / zr); ctx.fillRect(m + i * cw, (rows - 1 - j) * ch, cw + 0.5, ch + 0.5);
+    }
+    const ci = L.alphas.reduce((b, v, i) => Math.abs(v) < Math.abs(L.alphas[b]) ? i : b, 0);
+    const cj = L.betas.reduce((b, v, j) => Math.abs(v) < Math.abs(L.betas[b]) ? j : b, 0);
+    ctx.beginPath(); ctx.arc(m + (ci + 0.5) * cw, (rows - 1 - cj + 0.5) * ch, 5, 0, 2 * Math.PI); ctx.fillStyle = "red"; ctx.fill();
+    if (L.path) {
+      ctx.beginPath(); ctx.strokeStyle = "orange"; ctx.lineWidth = 2;
+      const a0 = L.alphas[0], a1 = L.alphas[cols - 1], b0 = L.betas[0], b1 = L.betas[rows - 1];
+      L.path.alphas.forEach((a, k) => {
+        const x = m + (a - a0) / (a1 - a0) * (size - cw) + cw / 2, y = (rows - 1) * ch - (L.path.betas[k] - b0) / (b1 - b0) * (size - ch) + ch / 2;
+        k ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
+      });
+      ctx.stroke();
+    }
+    ctx.fillStyle = "#333"; ctx.font = "11px sans-serif";
+    ctx.fillText(fmt(L.alphas[0], 3), m, size + 14); ctx.fillText(fmt(L.alphas[cols - 1], 3), m + size - 30, size + 14);
+    ctx.fillText(L.mode === "adameq" ? "a →" : "α →", m + size / 2, size + 14);
+    ctx.fillText(fmt(L.betas[rows - 1], 3), 2, 12); ctx.fillText(fmt(L.betas[0], 3), 2, size); ctx.fillText(L.mode === "adameq" ? "b" : "β", 8, size / 2);
+    return canvas;
+  }
+
+  const landscapes = R.landscapes || [];
+  if (landscapes.length) {
+    root.append($("h2", {}, "Loss landscapes"));
+    root.append($("p", { class: "muted" }, "Each plane shows the loss at θ* + α·d1 + β·d2 around the analysed weights θ* (the red dot). With BatchNorm, random directions built from the weights can look flatter than the network is; planes along the top Hessian eigenvectors show the real curvature."));
+  }
+  for (const L of landscapes) {
+    const facts = Object.entries(L.axes_facts || {}).map(([k, v]) => `${k} ${fmt(v, 5)}`).join(", ");
+    root.append($("h3", {}, L.label), $("p", { class: "muted" }, `${L.loss.length}×${L.loss[0].length} points, distance ${L.distance}, ${facts}`));
+    const plots = $("div", { class: "plots" });
+    if (L.loss.length > 1) {
+      plots.append($("figure", {}, surfaceCanvas(L), $("figcaption", {}, "3-D surface (drag to rotate)")));
+      plots.append($("figure", {}, heatmapCanvas(L), $("figcaption", {}, "heat map, centre marked" + (L.path ? ", training path in orange" : ""))));
+      const ci = L.alphas.reduce((b, v, i) => Math.abs(v) < Math.abs(L.alphas[b]) ? i : b, 0);
+      const cj = L.betas.reduce((b, v, j) => Math.abs(v) < Math.abs(L.betas[b]) ? j : b, 0);
+      plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[cj], name: "along d1" }, { x: L.betas, y: L.loss.map(r => r[ci]), name: "along d2" }], { xLabel: "coordinate", yLabel: "loss", title: "1-D cuts through the centre" })));
+    } else {
+      plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[0], name: "loss" }], { xLabel: "α", yLabel: "loss", title: "1-D landscape" })));
+    }
+    root.append(plots);
+  }
+
+  // ---- provenance
+  root.append($("h2", {}, "Options, seed, versions, timings"));
+  const prov = $("table", {});
+  prov.append($("tr", {}, $("th", {}, "seed"), $("td", {}, R.seed)));
+  for (const [k, v] of Object.entries(R.versions || {})) prov.append($("tr", {}, $("th", {}, k), $("td", {}, v)));
+  for (const [k, v] of Object.entries(R.timings_s || {})) prov.append($("tr", {}, $("th", {}, `time: ${k}`), $("td", {}, `${fmt(v, 3)} s`)));
+  if (R.numeric_guard) prov.append($("tr", {}, $("th", {}, "numeric guard"), $("td", {}, R.numeric_guard.reason)));
+  root.append(prov);
+  root.append($("details", {}, $("summary", {}, "all options"), $("pre", {}, JSON.stringify(R.options, null, 2))));
+  document.body.setAttribute("data-rendered", "true");
+})();

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Lla.Curvature;
+using Lla.Landscapes;
+
+namespace Lla.Reports;
+
+/// <summary>
+/// Draws a run folder's figures and report.html. The commands call the Draw methods as results
+/// arrive; <see cref="Render"/> draws everything again from results.json alone (`lla report`),
+/// computing nothing about the model.
+/// </summary>
+public static class RunRenderer
+{
+    public const string EsdFigure = "esd.png";
+    public const string PanelFigure = "landscapes-panel.png";
+
+    public static string DrawEsd(string folder, SpectralDensityResult esd, CriteriaResult? criteria)
+    {
+        EsdPlot.Save(Path.Combine(folder, EsdFigure), esd, criteria);
+        return EsdFigure;
+    }
+
+    /// <summary>landscape-K.png (heat map, contours, centre, path) and landscape-K-cuts.png; a 1-D landscape gets its line as landscape-K.png.</summary>
+    public static string[] DrawLandscape(string folder, int k, string label, bool adamEq, Surface surface, double[][]? path = null)
+    {
+        string png = $"landscape-{k}.png", cuts = $"landscape-{k}-cuts.png";
+        if (surface.Betas.Length == 1)
+        {
+            LandscapePlot.SaveCuts(Path.Combine(folder, png), surface, label + " (1-D)");
+            return new[] { png };
+        }
+        LandscapePlot.SavePlane(Path.Combine(folder, png), surface, label, adamEq ? "a" : "α (d1)", adamEq ? "b" : "β (d2)", path);
+        LandscapePlot.SaveCuts(Path.Combine(folder, cuts), surface, label + ": cuts through the centre");
+        return new[] { png, cuts };
+    }
+
+    public static string DrawPanel(string folder, IReadOnlyList<(string Label, bool AdamEq, Surface Surface)> planes)
+    {
+        LandscapePlot.SavePanel(Path.Combine(folder, PanelFigure),
+            planes.Select(p => (p.Label, p.Surface, p.AdamEq ? "a" : "α", p.AdamEq ? "b" : "β")).ToList());
+        return PanelFigure;
+    }
+
+    /// <summary>Redraws every figure and report.html of a finished run from its results.json; returns the figure files.</summary>
+    public static IReadOnlyList<string> Render(string folder)
+    {
+        string resultsPath = Path.Combine(folder, "results.json");
+        if (!File.Exists(resultsPath)) throw new LlaException($"{folder} holds no results.json: give the folder of a finished run");
+        JsonObject results;
+        try { results = JsonNode.Parse(File.ReadAllText(resultsPath)) as JsonObject ?? throw new FormatException("not an object"); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            throw new LlaException($"{resultsPath} is not a results file ({e.Message})");
+        }
+        var figures = new List<string>();
+        if (results["hessian"]?["esd"]?["runs"] is JsonArray runs && runs.Count > 0)
+        {
+            var slq = runs.Select(r => new SlqRun(Doubles(r!["nodes"]), Doubles(r!["weights"]), r!["steps"]!.GetValue<int>())).ToList();
+            long dimension = results["hessian"]!["parameter_count"]!.GetValue<long>();
+            var criteria = results["hessian"]!["criteria"] is JsonObject c
+                ? Criteria.FromSpectrum(slq, c["kh_power"]!.GetValue<double>(), c["ct_threshold"]!.GetValue<double>())
+                : null;
+            figures.Add(DrawEsd(folder, new SpectralDensityResult(slq, dimension, 0, 0), criteria));
+        }
+        var planes = new List<(string, bool, Surface)>();
+        if (results["landscapes"] is JsonArray landscapes)
+            for (int k = 0; k < landscapes.Count; k++)
+            {
+                var l = landscapes[k]!;
+                var surface = new Surface(Doubles(l["alphas"]), Doubles(l["betas"]), Matrix(l["loss"]), Matrix(l["accuracy"]), 0, 0);
+                double[][]? path = l["path"] is JsonObject p
+                    ? Doubles(p["alphas"]).Zip(Doubles(p["betas"]), (a, b) => new[] { a, b }).ToArray()
+                    : null;
+                bool adamEq = l["mode"]?.GetValue<string>() == "adameq";
+                string label = l["label"]?.GetValue<string>() ?? $"landscape {k}";
+                figures.AddRange(DrawLandscape(folder, k, label, adamEq, surface, path));
+                if (surface.Betas.Length > 1) planes.Add((label, adamEq, surface));
+            }
+        if (planes.Count > 1 && results["command"]?.GetValue<string>() == "landscape") figures.Add(DrawPanel(folder, planes));
+        HtmlReport.Write(Path.Combine(folder, HtmlReport.FileName), results);
+        return figures;
+    }
+
+    private static double[] Doubles(JsonNode? node) =>
+        node is JsonArray a ? a.Select(v => v is null ? double.NaN : v.GetValue<double>()).ToArray() : Array.Empty<double>();
+
+    private static double[][] Matrix(JsonNode? node) =>
+        node is JsonArray a ? a.Select(Doubles).ToArray() : Array.Empty<double[]>();
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Lla.Tests.Support;
+using SkiaSharp;
+
+namespace Lla.Tests.Cli;
+
+/// <summary>A test that needs Debian's chromium; skipped, with the reason shown, where it is not installed.</summary>
+public sealed class RequiresChromiumFactAttribute : FactAttribute
+{
+    public const string Browser = "/usr/bin/chromium";
+    public RequiresChromiumFactAttribute()
+    {
+        if (!File.Exists(Browser)) Skip = $"no browser at {Browser} (apt-get install chromium) to open report.html in";
+    }
+}
+
+public class ReportTests
+{
+    private static string AnalyzeRun()
+    {
+        string dir = Paths.NewTempFolder();
+        var outcome = LlaProcess.Run("analyze", "--lanczos-steps", "20", "--landscape-steps", "6", "--out", dir, "--threads", "2");
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        return dir;
+    }
+
+    [Fact]
+    public void Report_redraws_figures_and_page_from_results_alone()
+    {
+        string dir = AnalyzeRun();
+        string results = File.ReadAllText(Path.Combine(dir, "results.json"));
+        var drawn = new[] { "esd.png", "landscape-0.png", "landscape-2-cuts.png", "report.html" };
+        foreach (var f in drawn) { Assert.True(File.Exists(Path.Combine(dir, f)), f); File.Delete(Path.Combine(dir, f)); }
+        var outcome = LlaProcess.Run("report", dir);
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        foreach (var f in drawn) Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        Assert.Equal(results, File.ReadAllText(Path.Combine(dir, "results.json")));
+        string html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
+        Assert.DoesNotContain("https://", html);
+        var missing = LlaProcess.Run("report", Path.Combine(dir, "nope"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("run folder not found", missing.Stderr);
+    }
+
+    [RequiresChromiumFact]
+    public void The_page_renders_in_a_real_browser_without_errors()
+    {
+        string dir = AnalyzeRun();
+        string page = "file://" + Path.Combine(dir, "report.html");
+        (string Out, string Err) Chromium(params string[] args)
+        {
+            var info = new ProcessStartInfo(RequiresChromiumFactAttribute.Browser) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0" }.Concat(args)) info.ArgumentList.Add(a);
+            using var process = Process.Start(info)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(90_000), "chromium did not finish");
+            return (stdout.Result, stderr.Result);
+        }
+        var dom = Chromium("--dump-dom", page);
+        Assert.Contains("data-rendered=\"true\"", dom.Out); // the script ran to its end
+        Assert.Contains("HESD type: MP", dom.Out);
+        Assert.DoesNotContain("Uncaught", dom.Err);
+        Assert.DoesNotContain("Refused to", dom.Err); // nothing tried to load from anywhere
+        string shot = Path.Combine(dir, "shot.png");
+        Chromium("--window-size=1200,2400", $"--screenshot={shot}", page);
+        using var bitmap = SKBitmap.Decode(shot);
+        var colours = new HashSet<uint>();
+        for (int y = 0; y < bitmap.Height; y += 4)
+            for (int x = 0; x < bitmap.Width; x += 4) colours.Add((uint)bitmap.GetPixel(x, y));
+        Assert.True(colours.Count > 200, $"the screenshot has only {colours.Count} colours: the plots were not drawn");
+    }
+}
