@@ -77,8 +77,16 @@ public static class RunRenderer
                 if (surface.Betas.Length > 1) planes.Add((label, adamEq, surface));
             }
         if (planes.Count > 1 && results["command"]?.GetValue<string>() == "landscape") figures.Add(DrawPanel(folder, planes));
-        HtmlReport.Write(Path.Combine(folder, HtmlReport.FileName), results);
+        WritePageAndData(folder, results);
         return figures;
+    }
+
+    /// <summary>report.html, results.h5 and the VTK surfaces of a run whose results.json is written.</summary>
+    public static void WritePageAndData(string folder, JsonObject results)
+    {
+        HtmlReport.Write(Path.Combine(folder, HtmlReport.FileName), results);
+        DataExport.WriteHdf5(folder, results);
+        DataExport.WriteVtk(folder, results);
     }
 
     private static double[] Doubles(JsonNode? node) =>

@@ -112,7 +112,7 @@ internal static class HessianJob
             ["timings_s"] = JsonValues.Object(timings),
         };
         folder.WriteJson("results.json", results);
-        HtmlReport.Write(folder.File(HtmlReport.FileName), results);
+        RunRenderer.WritePageAndData(folder.Path, results);
         Summary.Print(o, result, atWeights, testAccuracy, decision, folder, total.Elapsed.TotalSeconds, parameters.Dimension);
         return 0;
     }

@@ -154,7 +154,7 @@ internal static class LandscapeJob
             ["timings_s"] = JsonValues.Object(timings),
         };
         folder.WriteJson("results.json", record);
-        HtmlReport.Write(folder.File(HtmlReport.FileName), record);
+        RunRenderer.WritePageAndData(folder.Path, record);
         Console.WriteLine($"{o.Planes.Count} landscape{(o.Planes.Count == 1 ? "" : "s")} of {string.Join(", ", pointCounts.Distinct())} points each; loss at the centre {atWeights.Loss:G6}");
         Console.WriteLine($"Results: {folder.ResultsPath}");
         return 0;
