@@ -21,6 +21,7 @@ public static class Program
         root.Subcommands.Add(LandscapeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -22,15 +22,19 @@ internal sealed class SharedOptions
     public readonly Option<string> ImageMean = new("--image-mean") { Description = "folder data: per-channel mean R,G,B subtracted after scaling to [0,1]", DefaultValueFactory = _ => "0,0,0" };
     public readonly Option<string> ImageStd = new("--image-std") { Description = "folder data: per-channel standard deviation R,G,B to divide by", DefaultValueFactory = _ => "1,1,1" };
     public readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N (CUDA needs a CUDA libtorch backend package in place of the CPU one)", DefaultValueFactory = _ => "cpu" };
+    public readonly Option<bool> Quiet = new("--quiet") { Description = "print nothing but errors" };
+    public readonly Option<bool> Json = new("--json") { Description = "print the results JSON on stdout (progress and summary are not shown)" };
     public readonly Option<string> OneDnn = new("--onednn") { Description = "oneDNN for backward passes: auto (checked by the numeric guard) | on | off", DefaultValueFactory = _ => "auto" };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, ImageSize, ImageMean, ImageStd }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, ImageSize, ImageMean, ImageStd, Quiet, Json }) command.Options.Add(o);
     }
 
     public ModelSource Source(ParseResult p)
     {
+        Display.OutputMode.Quiet = p.GetValue(Quiet);
+        Display.OutputMode.Json = p.GetValue(Json);
         RegisterImageFolders(p);
         return ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
             with { NumClasses = p.GetValue(NumClasses) };

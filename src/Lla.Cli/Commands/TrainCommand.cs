@@ -36,6 +36,8 @@ internal static class TrainCommand
 
         command.SetAction(p => CommandAction.Run(() =>
         {
+            Display.OutputMode.Quiet = p.GetValue(shared.Quiet);
+            Display.OutputMode.Json = p.GetValue(shared.Json);
             shared.RegisterImageFolders(p);
             string? weights = p.GetValue(shared.Weights) ?? ModelSource.RandomWeights; // training starts from a seeded init unless told
             var source = ModelSource.Resolve(p.GetValue(shared.Model), weights, p.GetValue(shared.Data), p.GetValue(shared.DType)!, p.GetValue(shared.Seed), p.GetValue(shared.Loss)!, p.GetValue(shared.DeviceOption)!)
@@ -65,14 +67,14 @@ internal static class TrainCommand
             if (source.Device.type != TorchSharp.DeviceType.CPU) throw new LlaException("lla train runs on the CPU here (--device cpu)");
             var first = train.Batches(256, 1, false, 0)[0];
             var decision = OneDnnPolicy.Decide(setting, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
-            Console.Error.WriteLine($"numeric guard: {decision.Reason}");
+            if (Display.OutputMode.Chatty) Console.Error.WriteLine($"numeric guard: {decision.Reason}");
 
             var trajectory = new JsonArray();
             var analyses = new JsonArray();
             var result = Trainer.Train(model, train, test, options, source.LossFunction,
                 onEpoch: (e, state) =>
                 {
-                    Console.WriteLine($"epoch {e.Epoch}/{options.Epochs}: train loss {e.TrainLoss:F4}, train accuracy {e.TrainAccuracy:P2}, test loss {e.TestLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
+                    Display.OutputMode.Say($"epoch {e.Epoch}/{options.Epochs}: train loss {e.TrainLoss:F4}, train accuracy {e.TrainAccuracy:P2}, test loss {e.TestLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
                     bool snapshot = every > 0 && e.Epoch % every == 0, analyse = analyzeInterval > 0 && e.Epoch % analyzeInterval == 0;
                     if (!snapshot && !analyse) return;
                     string checkpoint = $"{path}.epoch{e.Epoch}";
@@ -81,7 +83,7 @@ internal static class TrainCommand
                     if (analyse)
                     {
                         string outDir = Path.Combine($"{path}.analysis", $"epoch-{e.Epoch}");
-                        Console.WriteLine($"analysing epoch {e.Epoch} into {outDir}");
+                        Display.OutputMode.Say($"analysing epoch {e.Epoch} into {outDir}");
                         HessianJob.Run(EpochAnalysis(source with { Weights = checkpoint }, p.GetValue(shared.Threads), setting, outDir));
                         analyses.Add(Path.GetFullPath(outDir));
                         TorchContext.OneDnn = decision.OneDnnForBackward; // back to the training's own guarded setting
@@ -113,7 +115,8 @@ internal static class TrainCommand
                 ["seconds"] = clock.Elapsed.TotalSeconds,
             };
             RunFolder.WriteAtomically(path + ".json", tmp => File.WriteAllText(tmp, record.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
-            Console.WriteLine($"saved {path} (test accuracy {last.TestAccuracy:P2})");
+            Display.OutputMode.Say($"saved {path} (test accuracy {last.TestAccuracy:P2})");
+            Display.OutputMode.Finish(record);
             return 0;
         }));
         return command;

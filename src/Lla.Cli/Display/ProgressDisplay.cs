@@ -22,9 +22,13 @@ internal sealed class ProgressDisplay : IDisposable
     private ProgressContext? _context;
     private readonly ManualResetEventSlim _ready = new(), _finished = new();
 
-    private ProgressDisplay(bool interactive)
+    private readonly bool _silent;
+
+    private ProgressDisplay(bool interactive, bool silent = false)
     {
-        _interactive = interactive;
+        _silent = silent;
+        _interactive = interactive && !silent;
+        if (silent) return;
         if (!interactive) return;
         _thread = new Thread(() =>
         {
@@ -45,10 +49,11 @@ internal sealed class ProgressDisplay : IDisposable
     }
 
     public static ProgressDisplay Start() =>
-        new(!Console.IsErrorRedirected && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive);
+        new(!Console.IsErrorRedirected && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive, silent: !OutputMode.Chatty);
 
     public void Report(AnalysisProgress p)
     {
+        if (_silent) return;
         if (_interactive) ReportLive(p);
         else ReportPlain(p);
     }

@@ -113,7 +113,8 @@ internal static class HessianJob
         };
         folder.WriteJson("results.json", results);
         RunRenderer.WritePageAndData(folder.Path, results);
-        Summary.Print(o, result, atWeights, testAccuracy, decision, folder, total.Elapsed.TotalSeconds, parameters.Dimension);
+        if (OutputMode.Chatty) Summary.Print(o, result, atWeights, testAccuracy, decision, folder, total.Elapsed.TotalSeconds, parameters.Dimension);
+        OutputMode.Finish(results);
         return 0;
     }
 

@@ -155,8 +155,9 @@ internal static class LandscapeJob
         };
         folder.WriteJson("results.json", record);
         RunRenderer.WritePageAndData(folder.Path, record);
-        Console.WriteLine($"{o.Planes.Count} landscape{(o.Planes.Count == 1 ? "" : "s")} of {string.Join(", ", pointCounts.Distinct())} points each; loss at the centre {atWeights.Loss:G6}");
-        Console.WriteLine($"Results: {folder.ResultsPath}");
+        OutputMode.Say($"{o.Planes.Count} landscape{(o.Planes.Count == 1 ? "" : "s")} of {string.Join(", ", pointCounts.Distinct())} points each; loss at the centre {atWeights.Loss:G6}");
+        OutputMode.Say($"Results: {folder.ResultsPath}");
+        OutputMode.Finish(record);
         return 0;
 
         DirectionPair Raw(PlaneSpec spec)

@@ -43,6 +43,31 @@ public class ReportTests
         Assert.Contains("run folder not found", missing.Stderr);
     }
 
+    [Fact]
+    public void Quiet_prints_nothing_json_prints_the_results_and_compare_tabulates_runs()
+    {
+        string dir = Paths.NewTempFolder();
+        var quiet = LlaProcess.Run("hessian", "--top-k", "1", "--batch-size", "256", "--quiet", "--out", Path.Combine(dir, "a"), "--threads", "2");
+        Assert.True(quiet.ExitCode == 0, quiet.Stderr);
+        Assert.Equal("", quiet.Stdout.Trim());
+        Assert.Equal("", quiet.Stderr.Trim());
+        var json = LlaProcess.Run("hessian", "--top-k", "1", "--esd", "--lanczos-steps", "10", "--batch-size", "256", "--json", "--out", Path.Combine(dir, "b"), "--threads", "2");
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        var printed = System.Text.Json.Nodes.JsonNode.Parse(json.Stdout)!;
+        var saved = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "b", "results.json")))!;
+        Assert.Equal(saved["hessian"]!["top_eigenvalues"]![0]!.GetValue<double>(), printed["hessian"]!["top_eigenvalues"]![0]!.GetValue<double>());
+        var compare = LlaProcess.Run("compare", Path.Combine(dir, "a"), Path.Combine(dir, "b"), "--out", Path.Combine(dir, "cmp"));
+        Assert.True(compare.ExitCode == 0, compare.Stderr);
+        var csv = File.ReadAllLines(Path.Combine(dir, "cmp", "comparison.csv"));
+        Assert.Equal(3, csv.Length);
+        Assert.StartsWith("run,model,data,split,accuracy", csv[0]);
+        Assert.EndsWith(",MP", csv[2]); // run b has a spectrum; run a has none
+        Assert.True(File.Exists(Path.Combine(dir, "cmp", "esd-overlay.png")));
+        var bad = LlaProcess.Run("compare", Path.Combine(dir, "nothing"));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("holds no results.json", bad.Stderr);
+    }
+
     [RequiresChromiumFact]
     public void The_page_renders_in_a_real_browser_without_errors()
     {

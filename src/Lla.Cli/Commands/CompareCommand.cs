@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Lla.Reports;
+using Spectre.Console;
+
+namespace Lla.Cli.Commands;
+
+/// <summary>`lla compare RUN_DIR...`: a table of criteria (with spread), HESD type, accuracy, λ1 and trace, plus an ESD overlay.</summary>
+internal static class CompareCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("compare", "Compare finished runs: criteria with their spread, HESD type, accuracy, λ1, trace, and their spectral densities overlaid");
+        var runs = new Argument<string[]>("RUN_DIR") { Description = "folders of finished hessian/analyze runs", Arity = ArgumentArity.OneOrMore };
+        var outOption = new Option<string>("--out") { Description = "where comparison.csv and esd-overlay.png go", DefaultValueFactory = _ => "comparison" };
+        command.Arguments.Add(runs);
+        command.Options.Add(outOption);
+        command.SetAction(p => CommandAction.Run(() =>
+        {
+            var summaries = p.GetValue(runs)!.Select(RunComparison.Read).ToList();
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var c in new[] { "run", "model", "accuracy", "test acc.", "λ1", "trace", "re ± std", "Kh ± std", "Ct ± std", "HESD" }) table.AddColumn(c);
+            string N(double? x, string f = "G4") => x is double v ? v.ToString(f) : "n/a";
+            foreach (var s in summaries)
+                table.AddRow(Markup.Escape(s.Run), Markup.Escape(s.Model), N(s.Accuracy, "P2"), N(s.TestAccuracy, "P2"), N(s.Lambda1), N(s.Trace),
+                    $"{N(s.Re)} ± {N(s.ReStd, "G2")}", $"{N(s.Kh)} ± {N(s.KhStd, "G2")}", $"{N(s.Ct)} ± {N(s.CtStd, "G2")}", s.HesdType);
+            AnsiConsole.Write(table);
+            string folder = p.GetValue(outOption)!;
+            var files = RunComparison.Write(folder, summaries);
+            Console.WriteLine($"wrote {string.Join(", ", files.Select(f => Path.Combine(folder, f)))}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Lla.Curvature;
+using Lla.Runs;
+using ScottPlot;
+
+namespace Lla.Reports;
+
+/// <summary>One row of a comparison of runs, read from a run's results.json.</summary>
+public sealed record RunSummary(string Run, string Model, string Data, string Split, double? Accuracy, double? TestAccuracy, double? Lambda1, double? Trace,
+    double? Re, double? ReStd, double? Kh, double? KhStd, double? Ct, double? CtStd, string HesdType, IReadOnlyList<SlqRun> Esd);
+
+/// <summary>`lla compare`: criteria with their spread, HESD type, accuracy, λ1 and trace of several runs side by side, and their ESDs overlaid.</summary>
+public static class RunComparison
+{
+    public static RunSummary Read(string folder)
+    {
+        string path = Path.Combine(folder, "results.json");
+        if (!File.Exists(path)) throw new LlaException($"{folder} holds no results.json: give folders of finished lla hessian/analyze runs");
+        JsonObject r;
+        try { r = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException("not an object"); }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException) { throw new LlaException($"{path} is not a results file ({ex.Message})"); }
+        var h = r["hessian"];
+        double? D(JsonNode? n) => n is JsonValue v && v.TryGetValue(out double d) ? d : null;
+        var c = h?["criteria"];
+        var esd = h?["esd"]?["runs"] is JsonArray runs
+            ? runs.Select(x => new SlqRun(x!["nodes"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(),
+                x!["weights"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(), x!["steps"]!.GetValue<int>())).ToList()
+            : new List<SlqRun>();
+        return new RunSummary(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), r["model"]?["name"]?.GetValue<string>() ?? "?",
+            r["data"]?["spec"]?.GetValue<string>() ?? "?", r["data"]?["split"]?.GetValue<string>() ?? "?",
+            D(r["accuracy"]), D(r["test_accuracy"]), h?["top_eigenvalues"] is JsonArray e && e.Count > 0 ? D(e[0]) : null, D(h?["trace"]),
+            D(c?["re"]), D(c?["re_std"]), D(c?["kh"]), D(c?["kh_std"]), D(c?["ct"]), D(c?["ct_std"]), c?["hesd_type"]?.GetValue<string>() ?? "n/a", esd);
+    }
+
+    public static readonly string[] Columns = { "run", "model", "data", "split", "accuracy", "test_accuracy", "lambda1", "trace", "re", "re_std", "kh", "kh_std", "ct", "ct_std", "hesd_type" };
+
+    public static string[] Cells(RunSummary s)
+    {
+        string N(double? x) => x is double v ? v.ToString("G6", CultureInfo.InvariantCulture) : "";
+        return new[] { s.Run, s.Model, s.Data, s.Split, N(s.Accuracy), N(s.TestAccuracy), N(s.Lambda1), N(s.Trace), N(s.Re), N(s.ReStd), N(s.Kh), N(s.KhStd), N(s.Ct), N(s.CtStd), s.HesdType };
+    }
+
+    /// <summary>comparison.csv (RFC 4180 quoting) and esd-overlay.png in <paramref name="folder"/>.</summary>
+    public static IReadOnlyList<string> Write(string folder, IReadOnlyList<RunSummary> runs)
+    {
+        Directory.CreateDirectory(folder);
+        var csv = new StringBuilder();
+        csv.AppendLine(string.Join(",", Columns));
+        foreach (var s in runs) csv.AppendLine(string.Join(",", Cells(s).Select(Quote)));
+        RunFolder.WriteAtomically(Path.Combine(folder, "comparison.csv"), tmp => File.WriteAllText(tmp, csv.ToString()));
+        var files = new List<string> { "comparison.csv" };
+        var withEsd = runs.Where(r => r.Esd.Count > 0).ToList();
+        if (withEsd.Count > 0)
+        {
+            var plot = new Plot();
+            foreach (var run in withEsd)
+            {
+                var density = new SpectralDensityResult(run.Esd, 1, 0, 0).Smooth(bins: 4000);
+                double floor = density.Density.Max() * 1e-8;
+                var line = plot.Add.ScatterLine(density.X, density.Density.Select(d => Math.Log10(Math.Max(d, floor))).ToArray());
+                line.LegendText = $"{run.Run} ({run.HesdType})";
+                line.LineWidth = 1.4f;
+            }
+            plot.ShowLegend(Alignment.UpperRight);
+            plot.Axes.Bottom.Label.Text = "eigenvalue λ";
+            plot.Axes.Left.Label.Text = "density (log10)";
+            plot.Title("Hessian eigenvalue spectral densities");
+            RunFolder.WriteAtomically(Path.Combine(folder, "esd-overlay.png"), tmp => { plot.SavePng(tmp + ".png", 900, 560); File.Move(tmp + ".png", tmp, true); });
+            files.Add("esd-overlay.png");
+        }
+        return files;
+    }
+
+    private static string Quote(string cell) => cell.IndexOfAny(new[] { ',', '"', '\n' }) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
+}
