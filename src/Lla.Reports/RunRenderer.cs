@@ -20,10 +20,10 @@ public static class RunRenderer
         return EsdFigure;
     }
 
-    /// <summary>landscape-K.png (heat map, contours, centre, path) and landscape-K-cuts.png; a 1-D landscape gets its line as landscape-K.png.</summary>
+    /// <summary>landscape-K.png (heat map, contours, centre, path), landscape-K-3d.png (surface) and landscape-K-cuts.png; a 1-D landscape gets its line as landscape-K.png.</summary>
     public static string[] DrawLandscape(string folder, int k, string label, bool adamEq, Surface surface, double[][]? path = null)
     {
-        string png = $"landscape-{k}.png", cuts = $"landscape-{k}-cuts.png";
+        string png = $"landscape-{k}.png", cuts = $"landscape-{k}-cuts.png", surface3d = $"landscape-{k}-3d.png";
         if (surface.Betas.Length == 1)
         {
             LandscapePlot.SaveCuts(Path.Combine(folder, png), surface, label + " (1-D)");
@@ -31,7 +31,8 @@ public static class RunRenderer
         }
         LandscapePlot.SavePlane(Path.Combine(folder, png), surface, label, adamEq ? "a" : "α (d1)", adamEq ? "b" : "β (d2)", path);
         LandscapePlot.SaveCuts(Path.Combine(folder, cuts), surface, label + ": cuts through the centre");
-        return new[] { png, cuts };
+        SurfacePlot3D.Save(Path.Combine(folder, surface3d), surface, label, adamEq ? "a" : "α (d1)", adamEq ? "b" : "β (d2)");
+        return new[] { png, surface3d, cuts };
     }
 
     public static string DrawPanel(string folder, IReadOnlyList<(string Label, bool AdamEq, Surface Surface)> planes)

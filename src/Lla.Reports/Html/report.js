@@ -158,6 +158,23 @@
     for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) {
       ctx.fillStyle = colour((Z[j][i] - zmin) / zr); ctx.fillRect(m + i * cw, (rows - 1 - j) * ch, cw + 0.5, ch + 0.5);
     }
+    // Contour lines (marching squares over cell centres), 10 levels.
+    ctx.strokeStyle = "rgba(255,255,255,0.75)"; ctx.lineWidth = 1;
+    const px = i => m + (i + 0.5) * cw, py = j => (rows - 1 - j + 0.5) * ch;
+    for (let level = 1; level <= 10; level++) {
+      const z = zmin + zr * level / 11;
+      for (let j = 0; j < rows - 1; j++) for (let i = 0; i < cols - 1; i++) {
+        const c = [[i, j, Z[j][i]], [i + 1, j, Z[j][i + 1]], [i + 1, j + 1, Z[j + 1][i + 1]], [i, j + 1, Z[j + 1][i]]];
+        const cuts = [];
+        for (let k = 0; k < 4; k++) {
+          const [x0, y0, z0] = c[k], [x1, y1, z1] = c[(k + 1) % 4];
+          if (!Number.isFinite(z0) || !Number.isFinite(z1) || (z0 < z) === (z1 < z)) continue;
+          const f = (z - z0) / (z1 - z0);
+          cuts.push([px(x0 + f * (x1 - x0)), py(y0 + f * (y1 - y0))]);
+        }
+        for (let k = 0; k + 1 < cuts.length; k += 2) { ctx.beginPath(); ctx.moveTo(...cuts[k]); ctx.lineTo(...cuts[k + 1]); ctx.stroke(); }
+      }
+    }
     const ci = L.alphas.reduce((b, v, i) => Math.abs(v) < Math.abs(L.alphas[b]) ? i : b, 0);
     const cj = L.betas.reduce((b, v, j) => Math.abs(v) < Math.abs(L.betas[b]) ? j : b, 0);
     ctx.beginPath(); ctx.arc(m + (ci + 0.5) * cw, (rows - 1 - cj + 0.5) * ch, 5, 0, 2 * Math.PI); ctx.fillStyle = "red"; ctx.fill();
@@ -188,7 +205,7 @@
     const plots = $("div", { class: "plots" });
     if (L.loss.length > 1) {
       plots.append($("figure", {}, surfaceCanvas(L), $("figcaption", {}, "3-D surface (drag to rotate)")));
-      plots.append($("figure", {}, heatmapCanvas(L), $("figcaption", {}, "heat map, centre marked" + (L.path ? ", training path in orange" : ""))));
+      plots.append($("figure", {}, heatmapCanvas(L), $("figcaption", {}, "heat map with contour lines, centre marked" + (L.path ? ", training path in orange" : ""))));
       const ci = L.alphas.reduce((b, v, i) => Math.abs(v) < Math.abs(L.alphas[b]) ? i : b, 0);
       const cj = L.betas.reduce((b, v, j) => Math.abs(v) < Math.abs(L.betas[b]) ? j : b, 0);
       plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[cj], name: "along d1" }, { x: L.betas, y: L.loss.map(r => r[ci]), name: "along d2" }], { xLabel: "coordinate", yLabel: "loss", title: "1-D cuts through the centre" })));
