@@ -27,15 +27,33 @@ public static class DataSpec
         lock (Kinds) Kinds[kind] = new Kind(load, hasTestSplit);
     }
 
+    /// <summary>Loads a split; <c>shift:KIND:SEVERITY:SPEC</c> loads SPEC and applies a deterministic distribution shift.</summary>
     public static Dataset Load(string spec, Split split)
     {
-        var (kind, path) = Parse(spec);
-        return kind.Load(path, split);
+        if (spec.StartsWith("shift:", StringComparison.Ordinal))
+        {
+            var (kind, severity, inner) = ParseShift(spec);
+            using var clean = Load(inner, split);
+            return Shifts.Apply(clean, kind, severity);
+        }
+        var (k, path) = Parse(spec);
+        return k.Load(path, split);
+    }
+
+    private static (string Kind, int Severity, string Inner) ParseShift(string spec)
+    {
+        var parts = spec.Split(':', 4);
+        if (parts.Length < 4 || !int.TryParse(parts[2], out int severity))
+            throw new LlaException($"--data '{spec}' must look like shift:KIND:SEVERITY:DATA, e.g. shift:noise:3:idx:DIR (kinds: {string.Join(", ", Shifts.Kinds)})");
+        if (!Shifts.Kinds.Contains(parts[1])) throw new LlaException($"unknown shift '{parts[1]}' (known: {string.Join(", ", Shifts.Kinds)})");
+        if (severity is < 1 or > 5) throw new LlaException($"shift severity must be 1 to 5 (got {severity})");
+        return (parts[1], severity, parts[3]);
     }
 
     /// <summary>Whether the data has a separate test split (for a test accuracy beside the analysis).</summary>
     public static bool HasTestSplit(string spec)
     {
+        if (spec.StartsWith("shift:", StringComparison.Ordinal)) return HasTestSplit(ParseShift(spec).Inner);
         var (kind, path) = Parse(spec);
         return kind.HasTestSplit(path);
     }
