@@ -37,12 +37,9 @@ public class DataExportTests
         string script = "import h5py, json; f = h5py.File(__import__('sys').argv[1]); p = f['landscapes/plane_0'];"
             + " print(json.dumps({'seed': int(f.attrs['seed']), 'axes': p.attrs['axes'], 'order': int(p.attrs['order']), 'loss': p['loss'][:].tolist(),"
             + " 'alphas': p['alphas'][:].tolist(), 'd1': int(p['d1'].shape[0]), 'names': len(p['parameter_names'])}))";
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-c"); info.ArgumentList.Add(script); info.ArgumentList.Add(Path.Combine(dir, "results.h5"));
-        using var process = Process.Start(info)!;
-        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, stderr);
+        var python = ProcessRunner.Run("/usr/bin/python3", new[] { "-c", script, Path.Combine(dir, "results.h5") });
+        Assert.True(python.ExitCode == 0, python.Stderr);
+        string stdout = python.Stdout;
         var read = JsonNode.Parse(stdout)!;
         Assert.Equal(42, read["seed"]!.GetValue<int>());
         Assert.Equal("random", read["axes"]!.GetValue<string>());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Lla.Tests.Support;
 
 namespace Lla.Tests.Cli;
@@ -11,11 +10,9 @@ public class ExampleTests
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string dll = Path.Combine(Paths.Root, "examples", "CustomModel", "bin", here.Parent!.Name, here.Name, "CustomModel.dll");
         Assert.True(File.Exists(dll), $"build the example first: {dll}");
-        var info = new ProcessStartInfo("dotnet", dll) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(info)!;
-        string stdout = process.StandardOutput.ReadToEnd(), stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000));
-        Assert.True(process.ExitCode == 0, stderr);
+        var outcome = ProcessRunner.Run("dotnet", new[] { dll }, timeout: TimeSpan.FromMinutes(2));
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        string stdout = outcome.Stdout;
         Assert.Contains("top eigenvalues", stdout);
         Assert.Contains("HESD type MP", stdout);
         // The landscape centre is the objective's value at the trained weights.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using Lla.Tests.Support;
 
@@ -9,15 +8,9 @@ public class PackagingTests
 {
     private static (int Code, string Output) Run(string file, params string[] args)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Paths.Root };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(8))) { process.Kill(true); throw new TimeoutException(string.Join(" ", args)); }
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        var outcome = ProcessRunner.Run(file, args, Paths.Root, TimeSpan.FromMinutes(8),
+            new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
+        return (outcome.ExitCode, outcome.Stdout + outcome.Stderr);
     }
 
     [Fact]

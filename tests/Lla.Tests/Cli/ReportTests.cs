@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Lla.Tests.Support;
 using SkiaSharp;
 
@@ -75,13 +74,9 @@ public class ReportTests
         string page = "file://" + Path.Combine(dir, "report.html");
         (string Out, string Err) Chromium(params string[] args)
         {
-            var info = new ProcessStartInfo(RequiresChromiumFactAttribute.Browser) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0" }.Concat(args)) info.ArgumentList.Add(a);
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(90_000), "chromium did not finish");
-            return (stdout.Result, stderr.Result);
+            var outcome = ProcessRunner.Run(RequiresChromiumFactAttribute.Browser,
+                new[] { "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0" }.Concat(args), timeout: TimeSpan.FromSeconds(90));
+            return (outcome.Stdout, outcome.Stderr);
         }
         var dom = Chromium("--dump-dom", page);
         Assert.Contains("data-rendered=\"true\"", dom.Out); // the script ran to its end

@@ -1,12 +1,8 @@
-using System.Diagnostics;
-
 namespace Lla.Tests.Support;
 
 /// <summary>Runs the `lla` command as a separate process (errors inside libtorch abort a process, so bad input is tested this way).</summary>
 public static class LlaProcess
 {
-    public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
-
     public static string CliDll
     {
         get
@@ -20,22 +16,8 @@ public static class LlaProcess
         }
     }
 
-    public static Outcome Run(params string[] args) => RunIn(Path.GetTempPath(), args);
+    public static ProcessRunner.Outcome Run(params string[] args) => RunIn(Path.GetTempPath(), args);
 
-    public static Outcome RunIn(string workingDirectory, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        info.ArgumentList.Add(CliDll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["OMP_NUM_THREADS"] = "2";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("lla " + string.Join(" ", args));
-        }
-        return new Outcome(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static ProcessRunner.Outcome RunIn(string workingDirectory, params string[] args) =>
+        ProcessRunner.Run("dotnet", new[] { CliDll }.Concat(args), workingDirectory, environment: new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "2" });
 }
