@@ -38,8 +38,8 @@ public static class DataExport
         if (results["hessian"] is JsonObject h)
         {
             var hessian = new H5Group();
-            if (h["top_eigenvalues"] is JsonArray values) hessian["top_eigenvalues"] = Doubles(values);
-            if (h["eigen_residuals"] is JsonArray residuals) hessian["eigen_residuals"] = Doubles(residuals);
+            if (h["top_eigenvalues"] is JsonArray values) hessian["top_eigenvalues"] = ResultsFile.Doubles(values);
+            if (h["eigen_residuals"] is JsonArray residuals) hessian["eigen_residuals"] = ResultsFile.Doubles(residuals);
             Attr(hessian.Attributes, "trace", h["trace"]);
             Attr(hessian.Attributes, "trace_stderr", h["trace_stderr"]);
             Attr(hessian.Attributes, "hvp_count", h["hvp_count"]);
@@ -54,7 +54,7 @@ public static class DataExport
             {
                 var esd = new H5Group();
                 for (int r = 0; r < runs.Count; r++)
-                    esd[$"run_{r}"] = new H5Group { ["nodes"] = Doubles(runs[r]!["nodes"]), ["weights"] = Doubles(runs[r]!["weights"]) };
+                    esd[$"run_{r}"] = new H5Group { ["nodes"] = ResultsFile.Doubles(runs[r]!["nodes"]), ["weights"] = ResultsFile.Doubles(runs[r]!["weights"]) };
                 hessian["esd"] = esd;
             }
             file["hessian"] = hessian;
@@ -68,8 +68,8 @@ public static class DataExport
                 var l = planes[k]!;
                 var plane = new H5Group
                 {
-                    ["alphas"] = Doubles(l["alphas"]),
-                    ["betas"] = Doubles(l["betas"]),
+                    ["alphas"] = ResultsFile.Doubles(l["alphas"]),
+                    ["betas"] = ResultsFile.Doubles(l["betas"]),
                     ["loss"] = new H5Dataset(Matrix(l["loss"])),
                     ["accuracy"] = new H5Dataset(Matrix(l["accuracy"])),
                 };
@@ -104,8 +104,8 @@ public static class DataExport
         for (int k = 0; k < planes.Count; k++)
         {
             var l = planes[k]!;
-            var alphas = Doubles(l["alphas"]);
-            var betas = Doubles(l["betas"]);
+            var alphas = ResultsFile.Doubles(l["alphas"]);
+            var betas = ResultsFile.Doubles(l["betas"]);
             var loss = Matrix(l["loss"]);
             var text = new StringBuilder();
             text.Append("# vtk DataFile Version 3.0\n");
@@ -137,12 +137,9 @@ public static class DataExport
         else if (v.TryGetValue(out string? s) && s is not null) attributes[key] = s;
     }
 
-    private static double[] Doubles(JsonNode? node) =>
-        node is JsonArray a ? a.Select(v => v is null ? double.NaN : v.GetValue<double>()).ToArray() : Array.Empty<double>();
-
     private static double[,] Matrix(JsonNode? node)
     {
-        var rows = node is JsonArray a ? a.Select(Doubles).ToArray() : Array.Empty<double[]>();
+        var rows = ResultsFile.Rows(node);
         var m = new double[rows.Length, rows.Length == 0 ? 0 : rows[0].Length];
         for (int j = 0; j < rows.Length; j++) for (int i = 0; i < rows[j].Length; i++) m[j, i] = rows[j][i];
         return m;

@@ -16,18 +16,11 @@ public static class RunComparison
 {
     public static RunSummary Read(string folder)
     {
-        string path = Path.Combine(folder, "results.json");
-        if (!File.Exists(path)) throw new LlaException($"{folder} holds no results.json: give folders of finished lla hessian/analyze runs");
-        JsonObject r;
-        try { r = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException("not an object"); }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException) { throw new LlaException($"{path} is not a results file ({ex.Message})"); }
+        var r = ResultsFile.Load(folder);
         var h = r["hessian"];
         double? D(JsonNode? n) => n is JsonValue v && v.TryGetValue(out double d) ? d : null;
         var c = h?["criteria"];
-        var esd = h?["esd"]?["runs"] is JsonArray runs
-            ? runs.Select(x => new SlqRun(x!["nodes"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(),
-                x!["weights"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(), x!["steps"]!.GetValue<int>())).ToList()
-            : new List<SlqRun>();
+        var esd = ResultsFile.SlqRuns(r);
         return new RunSummary(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), r["model"]?["name"]?.GetValue<string>() ?? "?",
             r["data"]?["spec"]?.GetValue<string>() ?? "?", r["data"]?["split"]?.GetValue<string>() ?? "?",
             D(r["accuracy"]), D(r["test_accuracy"]), h?["top_eigenvalues"] is JsonArray e && e.Count > 0 ? D(e[0]) : null, D(h?["trace"]),

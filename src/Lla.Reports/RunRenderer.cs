@@ -45,18 +45,11 @@ public static class RunRenderer
     /// <summary>Redraws every figure and report.html of a finished run from its results.json; returns the figure files.</summary>
     public static IReadOnlyList<string> Render(string folder)
     {
-        string resultsPath = Path.Combine(folder, "results.json");
-        if (!File.Exists(resultsPath)) throw new LlaException($"{folder} holds no results.json: give the folder of a finished run");
-        JsonObject results;
-        try { results = JsonNode.Parse(File.ReadAllText(resultsPath)) as JsonObject ?? throw new FormatException("not an object"); }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
-        {
-            throw new LlaException($"{resultsPath} is not a results file ({e.Message})");
-        }
+        var results = ResultsFile.Load(folder);
         var figures = new List<string>();
-        if (results["hessian"]?["esd"]?["runs"] is JsonArray runs && runs.Count > 0)
+        var slq = ResultsFile.SlqRuns(results);
+        if (slq.Count > 0)
         {
-            var slq = runs.Select(r => new SlqRun(Doubles(r!["nodes"]), Doubles(r!["weights"]), r!["steps"]!.GetValue<int>())).ToList();
             long dimension = results["hessian"]!["parameter_count"]!.GetValue<long>();
             var criteria = results["hessian"]!["criteria"] is JsonObject c
                 ? Criteria.FromSpectrum(slq, c["kh_power"]!.GetValue<double>(), c["ct_threshold"]!.GetValue<double>())
@@ -68,9 +61,9 @@ public static class RunRenderer
             for (int k = 0; k < landscapes.Count; k++)
             {
                 var l = landscapes[k]!;
-                var surface = new Surface(Doubles(l["alphas"]), Doubles(l["betas"]), Matrix(l["loss"]), Matrix(l["accuracy"]), 0, 0);
+                var surface = new Surface(ResultsFile.Doubles(l["alphas"]), ResultsFile.Doubles(l["betas"]), ResultsFile.Rows(l["loss"]), ResultsFile.Rows(l["accuracy"]), 0, 0);
                 double[][]? path = l["path"] is JsonObject p
-                    ? Doubles(p["alphas"]).Zip(Doubles(p["betas"]), (a, b) => new[] { a, b }).ToArray()
+                    ? ResultsFile.Doubles(p["alphas"]).Zip(ResultsFile.Doubles(p["betas"]), (a, b) => new[] { a, b }).ToArray()
                     : null;
                 bool adamEq = l["mode"]?.GetValue<string>() == "adameq";
                 string label = l["label"]?.GetValue<string>() ?? $"landscape {k}";
@@ -89,10 +82,4 @@ public static class RunRenderer
         DataExport.WriteHdf5(folder, results);
         DataExport.WriteVtk(folder, results);
     }
-
-    private static double[] Doubles(JsonNode? node) =>
-        node is JsonArray a ? a.Select(v => v is null ? double.NaN : v.GetValue<double>()).ToArray() : Array.Empty<double>();
-
-    private static double[][] Matrix(JsonNode? node) =>
-        node is JsonArray a ? a.Select(Doubles).ToArray() : Array.Empty<double[]>();
 }

@@ -54,9 +54,7 @@ internal static class HessianJob
         timings["evaluate"] = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var sample = session.GuardSample();
-        var twin = session.Float64Twin();
-        var decision = OneDnnPolicy.Decide(o.OneDnn, model, twin, o.Source.LossFunction, sample);
+        var decision = session.DecideOneDnn(o.OneDnn);
         timings["guard"] = clock.Elapsed.TotalSeconds;
 
         var parameters = ParameterSet.Of(model, ParameterFilter.FromGlobs(o.Params));
@@ -67,7 +65,7 @@ internal static class HessianJob
         foreach (var (k, v) in result.TimingsSeconds) timings[k] = v;
 
         clock.Restart();
-        decision = OneDnnPolicy.PostCheck(decision, model, twin, o.Source.LossFunction, sample);
+        decision = session.PostCheck(decision);
         timings["guard"] += clock.Elapsed.TotalSeconds;
 
         double? testAccuracy = null;

@@ -187,10 +187,10 @@ internal static class LandscapeJob
             if (o.HessianRun is not null)
                 return Directions.Hessian(Path.Combine(o.HessianRun, EigenvectorFile.FileName), parameters.Layout, parameters.DType, o.EigenFirst, o.EigenSecond);
             // Compute the eigenvectors here, on the same data, behind the numeric guard.
-            decision = OneDnnPolicy.Decide(o.OneDnn, session.Model, session.Float64Twin(), o.Source.LossFunction, session.GuardSample());
+            decision = session.DecideOneDnn(o.OneDnn);
             var op = new HessianOperator(session.Objective, parameters);
             var eigen = Lanczos.TopEigenpairs(op, new LanczosOptions { K = Math.Max(o.EigenFirst, o.EigenSecond) + 1, Seed = o.Source.Seed });
-            decision = OneDnnPolicy.PostCheck(decision, session.Model, session.Float64Twin(), o.Source.LossFunction, session.GuardSample());
+            decision = session.PostCheck(decision);
             string file = folder.File(EigenvectorFile.FileName);
             EigenvectorFile.Write(file, eigen, parameters.Layout);
             var pair = Directions.Hessian(file, parameters.Layout, parameters.DType, o.EigenFirst, o.EigenSecond);
