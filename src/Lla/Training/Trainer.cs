@@ -13,6 +13,10 @@ public sealed record TrainOptions
     public double Momentum { get; init; } = 0.9;
     public double WeightDecay { get; init; } = 0;
     public long Seed { get; init; } = 42;
+    /// <summary>A change of the gradients before each step (none by default).</summary>
+    public GradientManipulation Gradient { get; init; } = GradientManipulation.None;
+    /// <summary>Random shifts and flips of the training images (null: none).</summary>
+    public Augmentation? Augment { get; init; }
 }
 
 public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double Seconds);
@@ -38,7 +42,11 @@ public static class Trainer
     {
         if (options.Epochs < 1) throw new LlaException($"--epochs must be at least 1 (got {options.Epochs})");
         if (!(options.LearningRate > 0)) throw new LlaException($"--lr must be positive (got {options.LearningRate})");
+        options.Gradient.Validate();
         var optimizer = CreateOptimizer(model, options);
+        var trainable = model.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
+        var gradientGenerator = new Generator((ulong)(options.Seed * 1000 + 17));
+        var augmentRandom = new Random(unchecked((int)(options.Seed * 7919 + 3)));
         var reports = new List<EpochReport>();
         var testBatches = test.Batches(1024, null, false, 0);
         try
@@ -55,12 +63,14 @@ public static class Trainer
                     using var scope = NewDisposeScope();
                     var batch = batches[b];
                     optimizer.ZeroGrad();
-                    var outputs = model.forward(batch.Inputs);
+                    var inputs = options.Augment is null ? batch.Inputs : options.Augment.Apply(batch.Inputs, augmentRandom);
+                    var outputs = model.forward(inputs);
                     var value = loss(outputs, batch.Targets);
                     double v = value.ToDouble();
                     if (!double.IsFinite(v))
                         throw new LlaException($"the training loss became {v} in epoch {epoch}, step {b + 1}: lower --lr");
                     value.backward();
+                    options.Gradient.Apply(trainable, gradientGenerator);
                     optimizer.Step();
                     lossSum += v * batch.Count;
                     if (train.IsClassification) correct += outputs.argmax(1).eq(batch.Targets).sum().ToDouble();
