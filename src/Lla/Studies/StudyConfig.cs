@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lla.Training;
+
+namespace Lla.Studies;
+
+/// <summary>
+/// One model of a study: trained from a seeded initialization with the given recipe, loaded from
+/// <see cref="Weights"/>, or (with <see cref="Epochs"/> = 0 and no weights) left at its random
+/// initialization as the reference point of the HESD types.
+/// </summary>
+public sealed record StudyModel(
+    string Name, string Architecture, string Optimizer, double LearningRate, double Momentum, int Epochs, int BatchSize,
+    bool Augment, GradientManipulation Gradient, long Seed, string? Weights, AnalysisOverride? Analysis = null)
+{
+    /// <summary>The study's analysis settings with this model's overrides (a large model may use smaller batches or fewer steps).</summary>
+    public StudyAnalysis AnalysisFor(StudyAnalysis study) => Analysis is null ? study : study with
+    {
+        BatchSize = Analysis.BatchSize ?? study.BatchSize, Batches = Analysis.Batches ?? study.Batches,
+        SlqRuns = Analysis.SlqRuns ?? study.SlqRuns, LanczosSteps = Analysis.LanczosSteps ?? study.LanczosSteps,
+    };
+
+    /// <summary>A random-initialization reference: analysed, but not part of the correlations.</summary>
+    public bool IsReference => Epochs == 0 && Weights is null;
+
+    public string Recipe => IsReference ? "random init"
+        : Weights is not null ? $"loaded from {Weights}"
+        : $"{Optimizer} lr {LearningRate.ToString("G4", CultureInfo.InvariantCulture)}, {Epochs} epochs, batch {BatchSize}"
+          + (Augment ? ", augmented" : "") + (Gradient.Kind == "none" ? "" : $", gradients {Gradient}");
+}
+
+/// <summary>Per-model changes of the measurement settings (null: the study's).</summary>
+public sealed record AnalysisOverride(int? BatchSize, int? Batches, int? SlqRuns, int? LanczosSteps);
+
+/// <summary>A shifted copy of the test split: shift:KIND:SEVERITY:DATA.</summary>
+public sealed record StudyShift(string Kind, int Severity)
+{
+    public string Name => $"{Kind}:{Severity}";
+}
+
+/// <summary>How each model × dataset pair is measured and how the correlations are estimated.</summary>
+public sealed record StudyAnalysis(
+    int BatchSize, int Batches, int SlqRuns, int LanczosSteps, double KhPower, double CtThreshold, int BootstrapResamples, long Seed);
+
+/// <summary>
+/// A study: models × datasets (the training split, the clean test split, every shift of the test
+/// split). Read from JSON; every key is checked, and a mistake names the key.
+/// </summary>
+public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyModel> Models, IReadOnlyList<StudyShift> Shifts, StudyAnalysis Analysis)
+{
+    public static StudyConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new LlaException($"study config not found: {path}");
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new LlaException($"study config {path} is not valid JSON: {e.Message}");
+        }
+        return Parse(root, path);
+    }
+
+    public static StudyConfig Parse(JsonNode? root, string origin)
+    {
+        if (root is not JsonObject o) throw new LlaException($"{origin}: a study config is a JSON object");
+        var reader = new Reader(o, origin);
+        string name = reader.String("name", "study")!;
+        string? data = reader.String("data", null);
+        var shifts = reader.Array("shifts").Select((s, i) => ParseShift(s, $"{origin}: shifts[{i}]")).ToList();
+        var a = new Reader(reader.Object("analysis"), $"{origin}: analysis");
+        var analysis = new StudyAnalysis(
+            a.Int("batch_size", 512, 1), a.Int("batches", 2, 1), a.Int("slq_runs", 2, 1), a.Int("lanczos_steps", 60, 2),
+            a.Double("kh_power", Curvature.Criteria.DefaultKhPower), a.Double("ct_threshold", Curvature.Criteria.DefaultCtThreshold),
+            a.Int("bootstrap", 2000, 100), a.Long("seed", 7));
+        if (analysis.KhPower < 0) throw new LlaException($"{origin}: analysis.kh_power must not be negative (got {analysis.KhPower})");
+        a.RejectUnknown();
+        var models = reader.Array("models").Select((m, i) => ParseModel(m, $"{origin}: models[{i}]")).ToList();
+        var duplicate = models.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new LlaException($"{origin}: two models are named '{duplicate.Key}'");
+        var duplicateShift = shifts.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicateShift is not null) throw new LlaException($"{origin}: shift '{duplicateShift.Key}' is listed twice");
+        reader.RejectUnknown();
+        if (models.Count == 0) throw new LlaException($"{origin}: 'models' lists no model");
+        return new StudyConfig(name, data, models, shifts, analysis);
+    }
+
+    private static StudyShift ParseShift(JsonNode? node, string where)
+    {
+        string text = node is JsonValue v && v.TryGetValue(out string? s) ? s : throw new LlaException($"{where} must be a string KIND:SEVERITY, e.g. \"noise:3\"");
+        var parts = text.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[1], out int severity))
+            throw new LlaException($"{where} '{text}' must look like KIND:SEVERITY, e.g. \"noise:3\"");
+        if (!Lla.Data.Shifts.Kinds.Contains(parts[0])) throw new LlaException($"{where}: unknown shift '{parts[0]}' (known: {string.Join(", ", Lla.Data.Shifts.Kinds)})");
+        if (severity is < 1 or > 5) throw new LlaException($"{where}: shift severity must be 1 to 5 (got {severity})");
+        return new StudyShift(parts[0], severity);
+    }
+
+    private static StudyModel ParseModel(JsonNode? node, string where)
+    {
+        if (node is not JsonObject o) throw new LlaException($"{where} must be an object");
+        var r = new Reader(o, where);
+        string name = r.String("name", null) ?? throw new LlaException($"{where} needs a 'name'");
+        if (name.Length == 0 || name.Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '_' or '.')))
+            throw new LlaException($"{where}: name '{name}' may hold only letters, digits, '-', '_' and '.' (it names files)");
+        string architecture = r.String("model", null) ?? throw new LlaException($"{where} needs a 'model' (an architecture such as mlp, lenet or resnet20)");
+        string optimizer = r.String("optimizer", "adam")!;
+        if (optimizer is not ("adam" or "sgd")) throw new LlaException($"{where}: unknown optimizer '{optimizer}' (known: adam, sgd)");
+        double lr = r.Double("lr", optimizer == "adam" ? 1e-3 : 0.05);
+        if (!(lr > 0)) throw new LlaException($"{where}: lr must be positive (got {lr})");
+        string gradientText = r.String("gradient", "none")!;
+        var gradient = ParseGradient(gradientText, where);
+        string? weights = r.String("weights", null);
+        AnalysisOverride? analysis = null;
+        var analysisNode = r.Object("analysis");
+        if (analysisNode.Count > 0)
+        {
+            var a = new Reader(analysisNode, $"{where}: analysis");
+            analysis = new AnalysisOverride(a.OptionalInt("batch_size", 1), a.OptionalInt("batches", 1), a.OptionalInt("slq_runs", 1), a.OptionalInt("lanczos_steps", 2));
+            a.RejectUnknown();
+        }
+        var model = new StudyModel(name, architecture, optimizer, lr, r.Double("momentum", 0.9), r.Int("epochs", weights is null ? 3 : 0, 0),
+            r.Int("batch_size", 64, 1), r.Bool("augment", false), gradient, r.Long("seed", 1), weights, analysis);
+        if (weights is not null && model.Epochs != 0) throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'epochs'");
+        r.RejectUnknown();
+        return model;
+    }
+
+    /// <summary>"none", or KIND:VALUE with KIND one of clip-norm, clip-value, sign-flip, noise.</summary>
+    public static GradientManipulation ParseGradient(string text, string where)
+    {
+        if (text == "none") return GradientManipulation.None;
+        var parts = text.Split(':');
+        if (parts.Length != 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+            throw new LlaException($"{where}: gradient '{text}' must be none or KIND:VALUE, e.g. clip-norm:0.001 (kinds: {string.Join(", ", GradientManipulation.Kinds.Skip(1))})");
+        var manipulation = new GradientManipulation(parts[0], value);
+        try { manipulation.Validate(); }
+        catch (LlaException e) { throw new LlaException($"{where}: {e.Message}"); }
+        return manipulation;
+    }
+
+    /// <summary>The config as JSON, in the form <see cref="Parse"/> reads (written into the study folder).</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["name"] = Name,
+        ["data"] = Data,
+        ["shifts"] = new JsonArray(Shifts.Select(s => (JsonNode)s.Name).ToArray()),
+        ["analysis"] = new JsonObject
+        {
+            ["batch_size"] = Analysis.BatchSize, ["batches"] = Analysis.Batches, ["slq_runs"] = Analysis.SlqRuns,
+            ["lanczos_steps"] = Analysis.LanczosSteps, ["kh_power"] = Analysis.KhPower, ["ct_threshold"] = Analysis.CtThreshold,
+            ["bootstrap"] = Analysis.BootstrapResamples, ["seed"] = Analysis.Seed,
+        },
+        ["models"] = new JsonArray(Models.Select(m =>
+        {
+            var node = new JsonObject { ["name"] = m.Name, ["model"] = m.Architecture };
+            if (m.Analysis is { } o)
+            {
+                var a = new JsonObject();
+                if (o.BatchSize is int bs) a["batch_size"] = bs;
+                if (o.Batches is int b) a["batches"] = b;
+                if (o.SlqRuns is int r) a["slq_runs"] = r;
+                if (o.LanczosSteps is int l) a["lanczos_steps"] = l;
+                node["analysis"] = a;
+            }
+            if (m.Weights is not null) { node["weights"] = m.Weights; return (JsonNode)node; }
+            node["optimizer"] = m.Optimizer;
+            node["lr"] = m.LearningRate;
+            if (m.Optimizer == "sgd") node["momentum"] = m.Momentum;
+            node["epochs"] = m.Epochs;
+            node["batch_size"] = m.BatchSize;
+            node["augment"] = m.Augment;
+            node["gradient"] = m.Gradient.Kind == "none" ? "none" : $"{m.Gradient.Kind}:{m.Gradient.Value.ToString("R", CultureInfo.InvariantCulture)}";
+            node["seed"] = m.Seed;
+            return (JsonNode)node;
+        }).ToArray()),
+    };
+
+    /// <summary>Reads typed keys of one JSON object and remembers which it saw, to refuse unknown ones.</summary>
+    private sealed class Reader(JsonObject o, string where)
+    {
+        private readonly HashSet<string> _seen = new();
+
+        private JsonNode? Get(string key)
+        {
+            _seen.Add(key);
+            return o[key];
+        }
+
+        public string? String(string key, string? fallback)
+        {
+            var node = Get(key);
+            if (node is null) return fallback;
+            return node is JsonValue v && v.TryGetValue(out string? s) ? s : throw new LlaException($"{where}: '{key}' must be a string");
+        }
+
+        public double Double(string key, double fallback)
+        {
+            var node = Get(key);
+            if (node is null) return fallback;
+            return node is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) ? d : throw new LlaException($"{where}: '{key}' must be a number");
+        }
+
+        public long Long(string key, long fallback)
+        {
+            var node = Get(key);
+            if (node is null) return fallback;
+            return node is JsonValue v && v.TryGetValue(out long l) ? l : throw new LlaException($"{where}: '{key}' must be a whole number");
+        }
+
+        public int Int(string key, int fallback, int minimum)
+        {
+            long value = Long(key, fallback);
+            if (value < minimum || value > int.MaxValue) throw new LlaException($"{where}: '{key}' must be at least {minimum} (got {value})");
+            return (int)value;
+        }
+
+        public int? OptionalInt(string key, int minimum) => o[key] is null ? Mark(key) : Int(key, 0, minimum);
+
+        private int? Mark(string key)
+        {
+            _seen.Add(key);
+            return null;
+        }
+
+        public bool Bool(string key, bool fallback)
+        {
+            var node = Get(key);
+            if (node is null) return fallback;
+            return node is JsonValue v && v.TryGetValue(out bool b) ? b : throw new LlaException($"{where}: '{key}' must be true or false");
+        }
+
+        public JsonObject Object(string key)
+        {
+            var node = Get(key);
+            if (node is null) return new JsonObject();
+            return node as JsonObject ?? throw new LlaException($"{where}: '{key}' must be an object");
+        }
+
+        public IReadOnlyList<JsonNode?> Array(string key)
+        {
+            var node = Get(key);
+            if (node is null) return System.Array.Empty<JsonNode?>();
+            return node is JsonArray a ? a.ToList() : throw new LlaException($"{where}: '{key}' must be a list");
+        }
+
+        public void RejectUnknown()
+        {
+            var unknown = o.Select(kv => kv.Key).FirstOrDefault(k => !_seen.Contains(k));
+            if (unknown is not null) throw new LlaException($"{where}: unknown key '{unknown}'");
+        }
+    }
+}
