@@ -22,6 +22,7 @@ public static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

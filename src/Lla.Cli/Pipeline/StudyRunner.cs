@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lla.Curvature;
+using Lla.Data;
+using Lla.Models;
+using Lla.Native;
+using Lla.Objectives;
+using Lla.Runs;
+using Lla.Studies;
+using Lla.Training;
+using Lla.Vectors;
+using static TorchSharp.torch;
+
+namespace Lla.Cli.Pipeline;
+
+/// <summary>
+/// Runs a study into its folder: trains (or loads) every model into models/, measures every model
+/// on every dataset and appends each measurement to measurements.jsonl as soon as it is done, so
+/// an interrupted study resumes where it stopped: finished models are not retrained and finished
+/// measurements are not repeated. The config is saved as config.json; a resumed study must have the same one.
+/// </summary>
+internal sealed class StudyRunner(StudyConfig config, string folder, OneDnnSetting oneDnn, Action<AnalysisProgress> progress, Action<string> say)
+{
+    private const string MeasurementsFile = "measurements.jsonl";
+    private readonly string _data = config.Data ?? EmbeddedDefault.DataSpec;
+
+    public (StudyOutcome Outcome, JsonObject Meta) Run()
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var spec in config.Models)
+        {
+            if (!ModelZoo.Knows(spec.Architecture)) throw new LlaException($"model {spec.Name}: unknown architecture '{spec.Architecture}' (known: {string.Join(", ", ModelZoo.Names)})");
+            if (spec.Weights is not null && !File.Exists(spec.Weights)) throw new LlaException($"model {spec.Name}: weights file not found: {spec.Weights}");
+        }
+        Directory.CreateDirectory(Path.Combine(folder, "models"));
+        CheckConfig();
+        var done = ReadMeasurements();
+        if (done.Count > 0) say($"resuming: {done.Count} measurements already in {Path.Combine(folder, MeasurementsFile)}");
+
+        using var train = DataSpec.Load(_data, Split.Train);
+        using var test = DataSpec.Load(_data, Split.Test);
+        var datasets = new List<(string Name, Dataset Data)> { (StudyOutcome.TrainDataset, train), (StudyOutcome.TestDataset, test) };
+        foreach (var shift in config.Shifts) datasets.Add((shift.Name, Shifts.Apply(test, shift.Kind, shift.Severity)));
+        var loss = LossFunctions.ByName("cross-entropy");
+        int total = config.Models.Count * datasets.Count, finished = done.Count;
+        var guards = new JsonObject();
+        var training = new JsonObject();
+        var described = new JsonArray(datasets.Select(d => (JsonNode)new JsonObject { ["name"] = d.Name, ["description"] = d.Data.Description, ["samples"] = d.Data.Count }).ToArray());
+        try
+        {
+            foreach (var spec in config.Models)
+            {
+                string weights = EnsureModel(spec, train, test, loss, training);
+                var source = new ModelSource(spec.Architecture, weights, _data, ScalarType.Float32, spec.Seed);
+                var model = source.Build(train);
+                using var guardBatch = train.Batches(256, 1, false, 0)[0];
+                var decision = OneDnnPolicy.Decide(oneDnn, model, source.Float64Twin(model, train, BatchNormMode.Train), loss, guardBatch);
+                guards[spec.Name] = decision.Reason;
+                if (done.Count(kv => kv.Value.Model == spec.Name) < datasets.Count) say($"{spec.Name}: numeric guard: {decision.Reason}");
+                foreach (var (name, data) in datasets)
+                {
+                    if (done.ContainsKey(StudyMeasurement.KeyOf(spec.Name, name))) continue;
+                    var measurement = Measure(spec.Name, model, name, data, loss, spec.AnalysisFor(config.Analysis), progress);
+                    done[measurement.Key] = measurement;
+                    File.AppendAllText(Path.Combine(folder, MeasurementsFile), measurement.ToJson().ToJsonString() + "\n");
+                    finished++;
+                    say($"[{finished}/{total}] {spec.Name} on {name}: accuracy {measurement.Accuracy:P2}, re {StudyOutcome.F(measurement.Re.Mean)}, "
+                        + $"Kh {StudyOutcome.F(measurement.Kh.Mean)}, Ct {StudyOutcome.F(measurement.Ct.Mean)} ({measurement.HesdType}), {measurement.Seconds:F1} s");
+                }
+                model.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var (name, data) in datasets.Skip(2)) data.Dispose();
+        }
+
+        var measurements = config.Models.SelectMany(m => datasets.Select(d => done[StudyMeasurement.KeyOf(m.Name, d.Name)])).ToList();
+        var outcome = StudyOutcome.Analyse(config, measurements);
+        var meta = new JsonObject
+        {
+            ["command"] = "study",
+            ["data"] = _data,
+            ["datasets"] = described,
+            ["batch_norm_mode_for_hessian"] = "train (batch statistics), as the seed library; accuracy in eval mode",
+            ["threads"] = TorchSharp.torch.get_num_threads(),
+            ["numeric_guard"] = guards,
+            ["training"] = training,
+            ["versions"] = new JsonObject(Versions.All().Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
+            ["seconds_this_session"] = clock.Elapsed.TotalSeconds,
+            ["seconds_measuring_total"] = measurements.Sum(m => m.Seconds),
+        };
+        return (outcome, meta);
+    }
+
+    /// <summary>The config must match the one a resumed folder was started with.</summary>
+    private void CheckConfig()
+    {
+        string path = Path.Combine(folder, "config.json");
+        string json = config.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        if (File.Exists(path))
+        {
+            var saved = JsonNode.Parse(File.ReadAllText(path));
+            if (!JsonNode.DeepEquals(saved, config.ToJson()))
+                throw new LlaException($"{folder} holds a study with another config (see its config.json): give a new --out, or the same config to resume");
+            return;
+        }
+        RunFolder.WriteAtomically(path, tmp => File.WriteAllText(tmp, json));
+    }
+
+    private Dictionary<string, StudyMeasurement> ReadMeasurements()
+    {
+        var result = new Dictionary<string, StudyMeasurement>();
+        string path = Path.Combine(folder, MeasurementsFile);
+        if (!File.Exists(path)) return result;
+        var lines = File.ReadAllLines(path);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            try
+            {
+                var m = StudyMeasurement.FromJson(JsonNode.Parse(lines[i])!.AsObject());
+                result[m.Key] = m;
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+            {
+                // A line cut short by an interruption is the last one; it is measured again.
+                if (i != lines.Length - 1) throw new LlaException($"{path}: line {i + 1} is not a measurement ({e.Message})");
+                File.WriteAllLines(path, lines.Take(i));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The model's weights file: trained (or initialized) once into models/NAME.bin, or the config's own file.</summary>
+    private string EnsureModel(StudyModel spec, Dataset train, Dataset test, LossFunction loss, JsonObject training)
+    {
+        if (spec.Weights is not null) return spec.Weights;
+        string path = Path.Combine(folder, "models", spec.Name + ".bin");
+        string record = path + ".json";
+        if (File.Exists(path) && File.Exists(record))
+        {
+            training[spec.Name] = JsonNode.Parse(File.ReadAllText(record));
+            return path;
+        }
+        var source = new ModelSource(spec.Architecture, null, _data, ScalarType.Float32, spec.Seed);
+        using var model = source.Build(train);
+        var clock = Stopwatch.StartNew();
+        var node = new JsonObject { ["recipe"] = spec.Recipe, ["seed"] = spec.Seed };
+        IOptimizer? optimizer = null;
+        if (!spec.IsReference)
+        {
+            var options = new TrainOptions
+            {
+                Epochs = spec.Epochs, BatchSize = spec.BatchSize, Optimizer = spec.Optimizer, LearningRate = spec.LearningRate,
+                Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
+            };
+            string stage = $"training {spec.Name}";
+            long steps = (train.Count + spec.BatchSize - 1) / spec.BatchSize;
+            var epochs = new JsonArray();
+            var result = Trainer.Train(model, train, test, options, loss,
+                onStep: (epoch, step, count, _) => progress(new AnalysisProgress(stage, (epoch - 1) * steps + step, spec.Epochs * steps, "steps")),
+                onEpoch: (e, _) =>
+                {
+                    say($"{spec.Name} epoch {e.Epoch}/{spec.Epochs}: train loss {e.TrainLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
+                    epochs.Add(new JsonObject { ["epoch"] = e.Epoch, ["train_loss"] = JsonValues.Number(e.TrainLoss), ["test_accuracy"] = JsonValues.Number(e.TestAccuracy), ["seconds"] = JsonValues.Number(e.Seconds) });
+                });
+            optimizer = result.Optimizer;
+            node["epochs"] = epochs;
+        }
+        node["seconds"] = clock.Elapsed.TotalSeconds;
+        var entries = model.state_dict().Select(kv => kv);
+        if (optimizer is not null) entries = entries.Concat(optimizer.State().Select(kv => new KeyValuePair<string, Tensor>(WeightsLoader.OptimizerPrefix + kv.Key, kv.Value)));
+        RunFolder.WriteAtomically(path, tmp => TensorFile.Write(tmp, entries));
+        RunFolder.WriteAtomically(record, tmp => File.WriteAllText(tmp, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+        training[spec.Name] = node;
+        return path;
+    }
+
+    /// <summary>Accuracy and loss on the whole dataset (eval mode), then SLQ criteria on each analysed batch (BatchNorm in train mode).</summary>
+    private static StudyMeasurement Measure(string modelName, nn.Module<Tensor, Tensor> model, string datasetName, Dataset data, LossFunction loss, StudyAnalysis a, Action<AnalysisProgress> progress)
+    {
+        var clock = Stopwatch.StartNew();
+        var evalBatches = data.Batches(1024, null, false, 0);
+        LossAndAccuracy evaluation;
+        using (new AnalysisMode(model, BatchNormMode.Eval)) evaluation = new Objective(model, loss, evalBatches).Evaluate(allowNonFinite: true);
+        foreach (var b in evalBatches) b.Dispose();
+
+        var batches = data.Batches(a.BatchSize, a.Batches, shuffle: true, seed: a.Seed);
+        var perBatch = new List<IReadOnlyList<RunCriteria>>();
+        long hvps = 0;
+        string stage = $"{modelName} on {datasetName}";
+        try
+        {
+            using var mode = new AnalysisMode(model, BatchNormMode.Train);
+            var parameters = ParameterSet.Of(model);
+            int steps = (int)Math.Min(a.LanczosSteps, parameters.Dimension);
+            long all = (long)batches.Count * a.SlqRuns * steps;
+            for (int b = 0; b < batches.Count; b++)
+            {
+                using var scope = NewDisposeScope();
+                var op = new HessianOperator(new Objective(model, loss, new[] { batches[b] }), parameters);
+                long before = hvps;
+                var esd = SpectralDensity.Estimate(op, new SlqOptions { Runs = a.SlqRuns, Steps = steps, Seed = a.Seed * 1000 + b },
+                    (step, _) => progress(new AnalysisProgress(stage, before + step, all)));
+                hvps += op.ApplyCount;
+                perBatch.Add(Criteria.FromSpectrum(esd.Runs, a.KhPower, a.CtThreshold).Runs);
+            }
+        }
+        finally
+        {
+            foreach (var b in batches) b.Dispose();
+        }
+        return new StudyMeasurement(modelName, datasetName, evaluation.Accuracy, evaluation.Loss, perBatch, a.CtThreshold, hvps, clock.Elapsed.TotalSeconds);
+    }
+}
