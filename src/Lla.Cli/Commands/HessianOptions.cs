@@ -15,7 +15,9 @@ internal sealed class HessianOptions
     public readonly Option<string> Which = new("--which") { Description = "largest (by magnitude) | smallest (algebraically)", DefaultValueFactory = _ => "largest" };
     public readonly Option<string> EigenMethod = new("--eigen-method") { Description = "lanczos | power (the seed library's method)", DefaultValueFactory = _ => "lanczos" };
     public readonly Option<double> EigenTol = new("--eigen-tol") { Description = "Lanczos stops when the relative residual estimates reach this", DefaultValueFactory = _ => 1e-4 };
-    public readonly Option<bool> Trace = new("--trace") { Description = "estimate the trace (Hutchinson)" };
+    public readonly Option<bool> Trace = new("--trace") { Description = "estimate the trace" };
+    public readonly Option<string> TraceMethod = new("--trace-method") { Description = "hutch++ (default: less variance per HVP) | hutchinson (the seed library's, stops at a relative change of 1e-3 or 100 probes)", DefaultValueFactory = _ => "hutch++" };
+    public readonly Option<int> TraceHvps = new("--trace-hvps") { Description = "Hutch++'s HVP budget, a multiple of 3", DefaultValueFactory = _ => 30 };
     public readonly Option<bool> Esd = new("--esd") { Description = "estimate the spectral density (SLQ) and the criteria" };
     public readonly Option<int> Runs;
     public readonly Option<int> LanczosSteps;
@@ -38,6 +40,8 @@ internal sealed class HessianOptions
     {
         var list = new List<Option> { Split, BatchSize, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol };
         if (switches) { list.Add(Trace); list.Add(Esd); }
+        list.Add(TraceMethod);
+        list.Add(TraceHvps);
         list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, Out });
         foreach (var o in list) command.Options.Add(o);
     }
@@ -54,6 +58,8 @@ internal sealed class HessianOptions
         EigenMethod = p.GetValue(EigenMethod)!,
         EigenTolerance = p.GetValue(EigenTol),
         Trace = trace,
+        TraceMethod = p.GetValue(TraceMethod)!,
+        TraceApplications = p.GetValue(TraceHvps),
         Esd = esd,
         Runs = p.GetValue(Runs),
         LanczosSteps = p.GetValue(LanczosSteps),

@@ -21,7 +21,7 @@ internal static class Summary
             string values = string.Join(", ", e.Pairs.Select(p => $"{p.Value:G6} (residual {p.Residual:G2}{(p.Converged ? "" : ", NOT converged")})"));
             table.AddRow($"top eigenvalues ({e.Method})", Markup.Escape(values));
         }
-        if (r.Trace is { } tr) table.AddRow("trace (Hutchinson)", $"{tr.Trace:G6} ± {tr.StandardError:G3} ({tr.Probes} probes)");
+        if (r.Trace is { } tr) table.AddRow($"trace ({(tr.Method == "hutch++" ? "Hutch++" : "Hutchinson")})", $"{tr.Trace:G6} ± {tr.StandardError:G3} ({tr.OperatorApplications} HVPs)");
         if (r.Criteria is { } c)
         {
             table.AddRow("re = |λmin/λmax|", c.Re is double re ? $"{re:G4} ± {c.ReStd:G2}" : "undefined");

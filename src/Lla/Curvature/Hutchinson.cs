@@ -13,7 +13,7 @@ public sealed record HutchinsonOptions
 
 /// <param name="Trace">Mean of zᵀAz over the probes.</param>
 /// <param name="StandardError">Sample standard deviation of the probes over √count (NaN with one probe).</param>
-public sealed record TraceResult(double Trace, double StandardError, int Probes, long OperatorApplications, long Seed);
+public sealed record TraceResult(double Trace, double StandardError, int Probes, long OperatorApplications, long Seed, string Method = "hutchinson");
 
 /// <summary>Hutchinson's trace estimator with Rademacher probes: E[zᵀAz] = tr(A).</summary>
 public static class Hutchinson

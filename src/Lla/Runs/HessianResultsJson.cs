@@ -28,6 +28,8 @@ public static class HessianResultsJson
             hessian["trace"] = Number(trace.Trace);
             hessian["trace_stderr"] = Number(trace.StandardError);
             hessian["trace_probes"] = trace.Probes;
+            hessian["trace_method"] = trace.Method;
+            hessian["trace_hvps"] = trace.OperatorApplications;
         }
         if (result.Esd is { } esd)
         {

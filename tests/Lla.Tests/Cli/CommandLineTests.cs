@@ -83,6 +83,8 @@ public class CommandLineTests
         Assert.Contains("--which smallest needs --eigen-method lanczos", AssertUserError(Paths.NewTempFolder(), "hessian", "--which", "smallest", "--eigen-method", "power"));
         Assert.Contains("--profile must be quick or full", AssertUserError(Paths.NewTempFolder(), "analyze", "--profile", "huge"));
         Assert.Contains("--kh-power must not be negative", AssertUserError(Paths.NewTempFolder(), "analyze", "--kh-power", "-1"));
+        Assert.Contains("--trace-hvps must be a positive multiple of 3", AssertUserError(Paths.NewTempFolder(), "hessian", "--trace", "--trace-hvps", "10"));
+        Assert.Contains("--trace-method must be hutch++ or hutchinson", AssertUserError(Paths.NewTempFolder(), "hessian", "--trace", "--trace-method", "exact"));
         // No GPU here: the CUDA path is parsed and refused with the package that would provide it.
         Assert.Contains("reference libtorch-cuda-12.8-linux-x64", AssertUserError(Paths.NewTempFolder(), "hessian", "--device", "cuda:0"));
         Assert.Contains("--device must be cpu, cuda or cuda:N", AssertUserError(Paths.NewTempFolder(), "landscape", "--device", "tpu"));
@@ -158,6 +160,8 @@ public class CommandLineTests
         Assert.All(hessian["eigen_residuals"]!.AsArray(), r => Assert.True(r!.GetValue<double>() <= 1e-3));
         Assert.True(hessian["trace"]!.GetValue<double>() > 0);
         Assert.NotNull(hessian["trace_stderr"]);
+        Assert.Equal("hutch++", hessian["trace_method"]!.GetValue<string>());
+        Assert.Equal(30, hessian["trace_hvps"]!.GetValue<int>());
         var run = hessian["esd"]!["runs"]![0]!;
         Assert.Equal(30, run["nodes"]!.AsArray().Count);
         Assert.Equal(1.0, run["weights"]!.AsArray().Sum(w => w!.GetValue<double>()), 6);

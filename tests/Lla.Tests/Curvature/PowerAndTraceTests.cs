@@ -56,4 +56,31 @@ public class PowerAndTraceTests
         Assert.Equal(10.0, result.Trace, 12);
         Assert.Equal(0.0, result.StandardError, 12);
     }
+
+    [Fact]
+    public void HutchPlusPlus_is_exact_when_the_rank_fits_its_sketch()
+    {
+        // Rank 8 < k = 10: Q spans the whole range, the residual part is zero.
+        var spectrum = new double[50];
+        for (int i = 0; i < 8; i++) spectrum[i] = 10 - i;
+        using var op = DenseOperator.WithSpectrum(spectrum, seed: 3);
+        var result = HutchPlusPlus.Estimate(op, new HutchPlusPlusOptions { Applications = 30, Seed = 1 });
+        Assert.Equal(spectrum.Sum(), result.Trace, 9);
+        Assert.Equal(30, result.OperatorApplications);
+        Assert.Equal("hutch++", result.Method);
+    }
+
+    [Fact]
+    public void HutchPlusPlus_has_far_less_error_than_Hutchinson_for_the_same_count_on_a_decaying_spectrum()
+    {
+        // λ_i = 100 / i² (a few large eigenvalues dominate, as in Hessians of trained networks); 40 seeds each, 30 applications.
+        var spectrum = Enumerable.Range(1, 200).Select(i => 100.0 / (i * i)).ToArray();
+        using var op = DenseOperator.WithSpectrum(spectrum, seed: 4);
+        double exact = spectrum.Sum();
+        double Rms(Func<long, double> estimate) => Math.Sqrt(Enumerable.Range(0, 40).Average(s => Math.Pow(estimate(s) - exact, 2)));
+        double plus = Rms(s => HutchPlusPlus.Estimate(op, new HutchPlusPlusOptions { Applications = 30, Seed = s }).Trace);
+        double plain = Rms(s => Hutchinson.Estimate(op, new HutchinsonOptions { MaxIterations = 30, Tolerance = 0, Seed = s }).Trace);
+        Assert.True(plus < plain / 5, $"Hutch++ rms error {plus}, Hutchinson {plain}");
+        Assert.Throws<LlaException>(() => HutchPlusPlus.Estimate(op, new HutchPlusPlusOptions { Applications = 10 }));
+    }
 }
