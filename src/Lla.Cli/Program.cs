@@ -14,6 +14,15 @@ public static class Program
         RuntimeSetup.KeepFreedMemory();
         RuntimeSetup.DisableNnpack();
         Lla.Vision.VisionModels.Register();
+        try
+        {
+            Pipeline.Cluster.Start(args);
+        }
+        catch (LlaException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Commands.CommandAction.UserError;
+        }
 
         var root = new RootCommand("lla: loss landscapes, Hessian spectra and generalization criteria for neural networks");
         root.Subcommands.Add(AnalyzeCommand.Create());
@@ -23,6 +32,13 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
-        return root.Parse(args).Invoke();
+        try
+        {
+            return root.Parse(args).Invoke();
+        }
+        finally
+        {
+            Pipeline.Cluster.Stop();
+        }
     }
 }

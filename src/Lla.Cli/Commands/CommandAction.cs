@@ -13,7 +13,9 @@ internal static class CommandAction
         }
         catch (LlaException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(Pipeline.Cluster.Distributed ? $"error (rank {Pipeline.Cluster.Group.Rank}): {e.Message}" : $"error: {e.Message}");
+            Console.Error.Flush();
+            Pipeline.Cluster.Abort(UserError); // the other ranks may be waiting for this one
             return UserError;
         }
     }

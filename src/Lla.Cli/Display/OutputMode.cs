@@ -10,7 +10,7 @@ internal static class OutputMode
     public static bool Json { get; set; }
 
     /// <summary>Progress and summaries are shown unless --quiet or --json.</summary>
-    public static bool Chatty => !Quiet && !Json;
+    public static bool Chatty => !Quiet && !Json && Pipeline.Cluster.IsRoot;
 
     public static void Say(string line)
     {
@@ -19,6 +19,6 @@ internal static class OutputMode
 
     public static void Finish(JsonObject results)
     {
-        if (Json) Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (Json && Pipeline.Cluster.IsRoot) Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -58,7 +58,7 @@ internal static class HessianJob
         timings["guard"] = clock.Elapsed.TotalSeconds;
 
         var parameters = ParameterSet.Of(model, ParameterFilter.FromGlobs(o.Params));
-        var op = new HessianOperator(objective, parameters);
+        var op = new HessianOperator(objective, parameters, Cluster.Group);
         HessianAnalysisResult result;
         using (var progress = ProgressDisplay.Start())
             result = HessianAnalysis.Run(op, o.Analysis, progress.Report);
@@ -76,7 +76,7 @@ internal static class HessianJob
             timings["test_evaluate"] = clock.Elapsed.TotalSeconds;
         }
 
-        var folder = new RunFolder(o.OutDir);
+        var folder = Cluster.IsRoot ? new RunFolder(o.OutDir) : null;
         var figures = new JsonArray();
         var landscapes = new JsonArray();
         if (o.LandscapeSteps > 0)
@@ -85,6 +85,7 @@ internal static class HessianJob
             DrawPlanes(o, session, parameters, result.Eigen, folder, figures, landscapes);
             timings["landscapes"] = clock.Elapsed.TotalSeconds;
         }
+        if (folder is null) return 0; // another MPI rank: rank 0 writes the run
         if (result.Eigen is not null) EigenvectorFile.Write(folder.File(EigenvectorFile.FileName), result.Eigen, parameters.Layout);
         if (result.Esd is not null) figures.Add(RunRenderer.DrawEsd(folder.Path, result.Esd, result.Criteria));
         timings["total"] = total.Elapsed.TotalSeconds;
@@ -108,6 +109,7 @@ internal static class HessianJob
             ["landscapes"] = landscapes,
             ["figures"] = figures,
             ["timings_s"] = JsonValues.Object(timings),
+            ["processes"] = Cluster.Describe(),
         };
         folder.WriteJson("results.json", results);
         RunRenderer.WritePageAndData(folder.Path, results);
@@ -122,7 +124,7 @@ internal static class HessianJob
     /// are drawn to the same scale, on the analysed batches.
     /// </summary>
     private static void DrawPlanes(HessianJobOptions o, AnalysisSession session, ParameterSet parameters, EigenResult? eigen,
-        RunFolder folder, JsonArray figures, JsonArray landscapes)
+        RunFolder? folder, JsonArray figures, JsonArray landscapes)
     {
         TorchContext.OneDnn = true; // forward passes only
         using var theta = new ParameterVector(parameters.Flatten(), parameters.Layout);
@@ -153,12 +155,13 @@ internal static class HessianJob
             var (spec, raw) = planes[k];
             var clock = Stopwatch.StartNew();
             using (raw)
-            using (var pair = LandscapeJob.Prepare(raw, spec, theta, Array.Empty<string>(), false))
+            using (var pair = LandscapeJob.Shared(LandscapeJob.Prepare(raw, spec, theta, Array.Empty<string>(), false), parameters))
             using (var progress = ProgressDisplay.Start())
             {
                 string stage = $"landscape {k + 1}/{planes.Count}: {spec.Label}";
                 var surface = SurfaceEvaluator.Evaluate(session.Objective, parameters, pair.D1, pair.D2, grid, null, null,
-                    (done, all) => progress.Report(new AnalysisProgress(stage, done, all, "points")));
+                    (done, all) => progress.Report(new AnalysisProgress(stage, done, all, "points")), Cluster.Group);
+                if (folder is null) continue;
                 LandscapeOutput.Plot(folder, k, spec, surface, figures);
                 landscapes.Add(LandscapeOutput.Describe(spec, grid, surface, raw.Facts, settings, null, clock.Elapsed.TotalSeconds));
             }

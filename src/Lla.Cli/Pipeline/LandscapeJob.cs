@@ -10,6 +10,7 @@ using Lla.Reports;
 using Lla.Runs;
 using Lla.Vectors;
 using static Lla.Runs.JsonValues;
+using static TorchSharp.torch;
 
 namespace Lla.Cli.Pipeline;
 
@@ -47,7 +48,8 @@ internal static class LandscapeJob
     {
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
-        var folder = PrepareFolder(o);
+        // Under MPI rank 0 alone owns the folder: it checks and writes the plan, the directions and the point log.
+        var folder = Cluster.IsRoot ? PrepareFolder(o) : null;
         RuntimeSetup.SetThreads(o.Threads);
         foreach (var plane in o.Planes)
             if (plane.Mode == UpdateRule.AdamEq && plane.Axes != "adam")
@@ -76,11 +78,13 @@ internal static class LandscapeJob
             {
                 var spec = o.Planes[k];
                 var planeClock = Stopwatch.StartNew();
-                string directionsPath = folder.File($"landscape-{k}.directions.bin");
+                string directionsPath = Path.Combine(o.OutDir, $"landscape-{k}.directions.bin");
                 DirectionPair pair;
-                IReadOnlyDictionary<string, double> facts;
-                string factsPath = folder.File($"landscape-{k}.axes.json");
-                if (o.Resume && File.Exists(directionsPath) && File.Exists(factsPath))
+                IReadOnlyDictionary<string, double> facts = new Dictionary<string, double>();
+                string factsPath = Path.Combine(o.OutDir, $"landscape-{k}.axes.json");
+                if (folder is null)
+                    pair = null!; // computed or read by rank 0 and broadcast below
+                else if (o.Resume && File.Exists(directionsPath) && File.Exists(factsPath))
                 {
                     // The directions of the interrupted run, exactly (Hessian axes are not recomputed).
                     pair = Directions.FromFile(directionsPath, parameters.Layout, parameters.DType).On(parameters.Device);
@@ -95,21 +99,23 @@ internal static class LandscapeJob
                     Directions.Save(directionsPath, pair.D1, pair.D2);
                     folder.WriteJson(Path.GetFileName(factsPath), JsonValues.Object(facts));
                 }
+                pair = Shared(pair, parameters);
                 // One direction (a single other checkpoint, or a file with d1 only) gives a 1-D line.
                 var grid = Grid.Create(o.Steps, o.Distance, spec.Mode, twoDimensional: pair.D2 is not null || spec.Mode == UpdateRule.AdamEq);
                 pointCounts.Add(grid.PointCount);
                 Surface surface;
                 using (pair)
-                using (var log = new PointLog(folder.File($"landscape-{k}.points")))
+                using (var log = folder is null ? null : new PointLog(folder.File($"landscape-{k}.points")))
                 using (var progress = ProgressDisplay.Start())
                 {
                     TorchContext.OneDnn = true; // forward passes only: the oneDNN fault concerns gradients
                     string stage = $"plane {k + 1}/{o.Planes.Count}: {spec.Label}";
                     surface = SurfaceEvaluator.Evaluate(session.Objective, parameters, pair.D1, spec.Mode == UpdateRule.AdamEq ? null : pair.D2,
                         grid, o.LossCap, log,
-                        (done, all) => progress.Report(new AnalysisProgress(stage, done, all, "points")));
+                        (done, all) => progress.Report(new AnalysisProgress(stage, done, all, "points")), Cluster.Group);
                 }
                 timings[$"plane_{k}"] = planeClock.Elapsed.TotalSeconds;
+                if (folder is null) continue;
                 double[][]? path = null;
                 if (spec.Axes == "pca")
                 {
@@ -134,6 +140,7 @@ internal static class LandscapeJob
             foreach (var p in raw.Values) p.Dispose();
             foreach (var t in trajectory ?? new List<ParameterVector>()) t.Dispose();
         }
+        if (folder is null) return 0; // another MPI rank: rank 0 writes the run
         if (panel.Count > 1) figures.Add(RunRenderer.DrawPanel(folder.Path, panel));
         timings["total"] = total.Elapsed.TotalSeconds;
 
@@ -152,6 +159,7 @@ internal static class LandscapeJob
             ["landscapes"] = results,
             ["figures"] = figures,
             ["timings_s"] = JsonValues.Object(timings),
+            ["processes"] = Cluster.Describe(),
         };
         folder.WriteJson("results.json", record);
         RunRenderer.WritePageAndData(folder.Path, record);
@@ -228,6 +236,23 @@ internal static class LandscapeJob
         Freezing.Apply(d1, frozen);
         if (d2 is not null) Freezing.Apply(d2, frozen);
         return new DirectionPair(d1, d2, raw.Axes, raw.Facts);
+    }
+
+    /// <summary>
+    /// The same directions on every MPI rank: rank 0's, broadcast (a no-op for one process). Every
+    /// rank then evaluates its points along exactly the vectors rank 0 saved.
+    /// </summary>
+    internal static DirectionPair Shared(DirectionPair? onRoot, ParameterSet parameters)
+    {
+        if (!Cluster.Distributed) return onRoot!;
+        var (layout, dtype, device) = (parameters.Layout, parameters.DType, parameters.Device);
+        var hasSecond = Cluster.Group.Broadcast(new double[] { Cluster.IsRoot && onRoot!.D2 is not null ? 1 : 0 })[0] > 0;
+        var d1 = new ParameterVector(Cluster.Broadcast(onRoot?.D1.Flat, dtype, device), layout);
+        ParameterVector? d2 = hasSecond ? new ParameterVector(Cluster.Broadcast(onRoot?.D2?.Flat, dtype, device), layout) : null;
+        var facts = onRoot?.Facts ?? new Dictionary<string, double>();
+        string axes = onRoot?.Axes ?? "";
+        onRoot?.Dispose();
+        return new DirectionPair(d1, d2, axes, facts);
     }
 
     /// <summary>Creates the run folder and its plan; on --resume, checks that the plan matches the options given now.</summary>

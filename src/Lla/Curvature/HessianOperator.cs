@@ -1,4 +1,5 @@
 using Lla.Objectives;
+using Lla.Parallel;
 using Lla.Vectors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,12 +16,22 @@ public sealed class HessianOperator : ILinearOperator
 {
     private readonly Objective _objective;
     private readonly ParameterSet _parameters;
+    private readonly IProcessGroup _group;
     private long _count;
 
-    public HessianOperator(Objective objective, ParameterSet parameters)
+    /// <param name="group">
+    /// With several processes (MPI ranks) each computes the products of its share of the batches
+    /// (batch i on rank i mod size, weighted by the whole objective's sample count) and the shares
+    /// are summed across ranks, so every rank gets the same product as one process would
+    /// (to floating-point summation order).
+    /// </param>
+    public HessianOperator(Objective objective, ParameterSet parameters, IProcessGroup? group = null)
     {
         _objective = objective;
         _parameters = parameters;
+        _group = group ?? SingleProcess.Instance;
+        if (_group.Size > objective.Batches.Count)
+            throw new LlaException($"{_group.Size} processes share {objective.Batches.Count} batch(es): every process needs at least one (use more --batches or fewer ranks)");
         foreach (var p in parameters.Parameters)
             if (!p.requires_grad) throw new ArgumentException("every analysed parameter must require gradients");
     }
@@ -40,7 +51,7 @@ public sealed class HessianOperator : ILinearOperator
         var result = zeros_like(v);
         var inputs = _parameters.Parameters.Cast<Tensor>().ToArray();
         using var gradMode = enable_grad();
-        for (int i = 0; i < _objective.Batches.Count; i++)
+        for (int i = _group.Rank; i < _objective.Batches.Count; i += _group.Size)
         {
             using var scope = NewDisposeScope();
             var loss = _objective.BatchLoss(_objective.Batches[i]);
@@ -58,7 +69,7 @@ public sealed class HessianOperator : ILinearOperator
             var flat = _parameters.FlattenLike(hv.Select((h, j) => IsUndefined(h) ? zeros_like(inputs[j]) : h).ToArray());
             result.add_(flat, alpha: _objective.Weight(i));
         }
-        return result;
+        return SumAcrossProcesses(result);
     }
 
     /// <summary>The gradient of the objective at the current parameters, as a flat vector.</summary>
@@ -67,7 +78,7 @@ public sealed class HessianOperator : ILinearOperator
         var result = zeros(Dimension, dtype: DType, device: Device);
         var inputs = _parameters.Parameters.Cast<Tensor>().ToArray();
         using var gradMode = enable_grad();
-        for (int i = 0; i < _objective.Batches.Count; i++)
+        for (int i = _group.Rank; i < _objective.Batches.Count; i += _group.Size)
         {
             using var scope = NewDisposeScope();
             var loss = _objective.BatchLoss(_objective.Batches[i]);
@@ -75,7 +86,25 @@ public sealed class HessianOperator : ILinearOperator
             var flat = _parameters.FlattenLike(grads.Select((g, j) => IsUndefined(g) ? zeros_like(inputs[j]) : g).ToArray());
             result.add_(flat, alpha: _objective.Weight(i));
         }
-        return result;
+        return SumAcrossProcesses(result);
+    }
+
+    /// <summary>The elementwise sum of every process's partial result (the identity for one process).</summary>
+    private Tensor SumAcrossProcesses(Tensor partial)
+    {
+        if (_group.Size == 1) return partial;
+        using var cpu = partial.cpu();
+        Tensor summed;
+        if (partial.dtype == ScalarType.Float64)
+            summed = tensor(_group.Sum(cpu.data<double>().ToArray()));
+        else
+        {
+            var values = cpu.to(ScalarType.Float32).data<float>().ToArray();
+            _group.SumInPlace(values);
+            summed = tensor(values).to(partial.dtype);
+        }
+        partial.Dispose();
+        return summed.to(Device);
     }
 
     private static bool IsUndefined(Tensor? t) => t is null || t.IsInvalid || t.Handle == IntPtr.Zero;

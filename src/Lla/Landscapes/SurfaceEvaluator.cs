@@ -1,4 +1,5 @@
 using Lla.Objectives;
+using Lla.Parallel;
 using Lla.Vectors;
 using static TorchSharp.torch;
 
@@ -12,52 +13,76 @@ public sealed record Surface(double[] Alphas, double[] Betas, double[][] Loss, d
 /// stored base weights (no walking, no drift), evaluated without autograd on every batch of the
 /// objective (batch-size-weighted) in the objective's current module modes, then θ* is restored
 /// bit for bit. Finished points go to an optional <see cref="PointLog"/> and are skipped on resume.
-/// A loss cap clips values to [0, cap] as the seed library does.
+/// A loss cap clips values to [0, cap] as the seed library does. With several processes the points
+/// are shared round-robin; rank 0 alone holds the log and the complete surface.
 /// </summary>
 public static class SurfaceEvaluator
 {
     public static Surface Evaluate(Objective objective, ParameterSet parameters, ParameterVector d1, ParameterVector? d2, Grid grid,
-        double? lossCap = null, PointLog? log = null, Action<int, int>? progress = null)
+        double? lossCap = null, PointLog? log = null, Action<int, int>? progress = null, IProcessGroup? group = null)
     {
         if (d2 is null && grid.TwoDimensional && grid.Rule == UpdateRule.Add) throw new ArgumentException("a plane needs two directions");
         if (lossCap is double cap && !(cap > 0)) throw new LlaException($"--loss-cap must be positive (got {cap})");
-        using var theta = parameters.Flatten();
-        int rows = grid.Rows, columns = grid.Columns;
+        group ??= SingleProcess.Instance;
+        int rows = grid.Rows, columns = grid.Columns, all = rows * columns;
         var loss = new double[rows][];
         var accuracy = new double[rows][];
         for (int j = 0; j < rows; j++) { loss[j] = new double[columns]; accuracy[j] = new double[columns]; }
-        int computed = 0, resumed = 0, done = 0;
+
+        // Rank 0 holds the log: the points it lacks, in row-major order, are what everyone computes.
+        var pending = new List<double>();
+        int resumed = 0;
+        if (group.IsRoot)
+            for (int p = 0; p < all; p++)
+            {
+                int i = p % columns, j = p / columns;
+                if (log is not null && log.Finished.TryGetValue((i, j), out var known)) { (loss[j][i], accuracy[j][i]) = known; resumed++; }
+                else pending.Add(p);
+            }
+        var todo = group.Broadcast(pending.ToArray());
+        int computed = 0, done = resumed;
+        if (group.IsRoot && resumed > 0) progress?.Invoke(done, all);
+
+        using var theta = parameters.Flatten();
         try
         {
             using var work = theta.clone();
-            for (int j = 0; j < rows; j++)
-                for (int i = 0; i < columns; i++)
+            // Round-robin in rounds: in round t rank r computes point todo[t·size + r], then rank 0 gathers
+            // the round's results and logs them, so its log is current after every round.
+            int rounds = (todo.Length + group.Size - 1) / group.Size;
+            for (int t = 0; t < rounds; t++)
+            {
+                int k = t * group.Size + group.Rank;
+                var record = new double[] { -1, 0, 0 };
+                if (k < todo.Length)
                 {
-                    if (log is not null && log.Finished.TryGetValue((i, j), out var known))
+                    int p = (int)todo[k];
+                    var (a, b) = grid.Coefficients(p % columns, p / columns);
+                    using (no_grad())
                     {
-                        (loss[j][i], accuracy[j][i]) = known;
-                        resumed++;
+                        work.copy_(theta);
+                        if (a != 0) work.add_(d1.Flat, a);
+                        if (b != 0) work.add_(d2!.Flat, b);
                     }
-                    else
-                    {
-                        var (a, b) = grid.Coefficients(i, j);
-                        using (no_grad())
-                        {
-                            work.copy_(theta);
-                            if (a != 0) work.add_(d1.Flat, a);
-                            if (b != 0) work.add_(d2!.Flat, b);
-                        }
-                        parameters.Assign(work);
-                        var value = objective.Evaluate(allowNonFinite: true);
-                        double l = value.Loss;
-                        if (lossCap is double c) l = double.IsNaN(l) ? c : Math.Clamp(l, 0, c);
-                        loss[j][i] = l;
-                        accuracy[j][i] = value.Accuracy;
-                        log?.Add(i, j, l, value.Accuracy);
-                        computed++;
-                    }
-                    progress?.Invoke(++done, rows * columns);
+                    parameters.Assign(work);
+                    var value = objective.Evaluate(allowNonFinite: true);
+                    double l = value.Loss;
+                    if (lossCap is double c) l = double.IsNaN(l) ? c : Math.Clamp(l, 0, c);
+                    record = new double[] { p, l, value.Accuracy };
                 }
+                var gathered = group.Size == 1 ? new[] { record } : group.GatherToRoot(record);
+                if (gathered is null) continue;
+                foreach (var r in gathered)
+                {
+                    if (r[0] < 0) continue;
+                    int p = (int)r[0], i = p % columns, j = p / columns;
+                    loss[j][i] = r[1];
+                    accuracy[j][i] = r[2];
+                    log?.Add(i, j, r[1], r[2]);
+                    computed++;
+                    progress?.Invoke(++done, all);
+                }
+            }
         }
         finally
         {
