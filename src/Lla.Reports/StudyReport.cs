@@ -34,7 +34,7 @@ public static class StudyReport
             files.Add(name);
         }
         var csv = new StringBuilder().AppendLine(string.Join(",", Columns));
-        foreach (var row in outcome.Rows) csv.AppendLine(string.Join(",", Cells(row).Select(c => c is null ? "" : Convert.ToString(c, CultureInfo.InvariantCulture)).Select(Quote)));
+        foreach (var row in outcome.Rows) csv.AppendLine(string.Join(",", Cells(row).Select(c => c is null ? "" : Convert.ToString(c, CultureInfo.InvariantCulture) ?? "").Select(Quote)));
         Text("table.csv", csv.ToString());
         var options = new JsonSerializerOptions { WriteIndented = true };
         Text("table.json", RowsJson(outcome).ToJsonString(options));

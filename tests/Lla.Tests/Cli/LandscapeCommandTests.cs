@@ -16,19 +16,8 @@ public class LandscapeCommandTests
     {
         string dir = Paths.NewTempFolder(), killed = Path.Combine(dir, "killed"), whole = Path.Combine(dir, "whole");
         string[] args = { "landscape", "--steps", "12", "--batch-size", "1024", "--threads", "2" };
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(LlaProcess.CliDll);
-        foreach (var a in args.Concat(new[] { "--out", killed })) info.ArgumentList.Add(a);
-        using (var process = Process.Start(info)!)
-        {
-            string log = Path.Combine(killed, "landscape-0.points");
-            var clock = Stopwatch.StartNew();
-            while ((!File.Exists(log) || File.ReadAllLines(log).Length < 25) && clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
-                Thread.Sleep(20);
-            Assert.False(process.HasExited, "the run finished before it could be killed");
-            process.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
-            process.WaitForExit();
-        }
+        Assert.True(ProcessRunner.KillWhenFileHasLines("dotnet", new[] { LlaProcess.CliDll }.Concat(args).Concat(new[] { "--out", killed }),
+            Path.Combine(killed, "landscape-0.points"), 25), "the run finished before it could be killed");
         int before = File.ReadAllLines(Path.Combine(killed, "landscape-0.points")).Count(l => l.EndsWith(";"));
         Assert.False(File.Exists(Path.Combine(killed, "results.json")));
 

@@ -63,19 +63,9 @@ public class MpiTests
     {
         string dir = Paths.NewTempFolder(), killed = Path.Combine(dir, "killed"), whole = Path.Combine(dir, "whole");
         string[] args = { "landscape", "--steps", "12", "--batch-size", "1024", "--threads", "1" };
-        var info = new ProcessStartInfo(RequiresMpiFactAttribute.Launcher) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-n", "2", "dotnet", LlaProcess.CliDll }.Concat(args).Concat(new[] { "--out", killed })) info.ArgumentList.Add(a);
-        info.Environment["OMP_NUM_THREADS"] = "1";
-        using (var process = Process.Start(info)!)
-        {
-            string log = Path.Combine(killed, "landscape-0.points");
-            var clock = Stopwatch.StartNew();
-            while ((!File.Exists(log) || File.ReadAllLines(log).Length < 30) && clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
-                Thread.Sleep(20);
-            Assert.False(process.HasExited, "the run finished before it could be killed");
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
+        Assert.True(ProcessRunner.KillWhenFileHasLines(RequiresMpiFactAttribute.Launcher,
+            new[] { "-n", "2", "dotnet", LlaProcess.CliDll }.Concat(args).Concat(new[] { "--out", killed }),
+            Path.Combine(killed, "landscape-0.points"), 30, new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" }), "the run finished before it could be killed");
         int before = File.ReadAllLines(Path.Combine(killed, "landscape-0.points")).Count(l => l.EndsWith(";"));
         var resumed = LlaProcess.Run(args.Concat(new[] { "--out", killed, "--resume" }).ToArray());
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);

@@ -56,19 +56,8 @@ public class StudyCommandTests
     {
         string dir = Paths.NewTempFolder(), config = Path.Combine(dir, "tiny.json"), killed = Path.Combine(dir, "killed"), whole = Path.Combine(dir, "whole");
         File.WriteAllText(config, Tiny);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { LlaProcess.CliDll, "study", "--config", config, "--out", killed, "--threads", "2" }) info.ArgumentList.Add(arg);
-        info.Environment["OMP_NUM_THREADS"] = "2";
-        using (var process = Process.Start(info)!)
-        {
-            string log = Path.Combine(killed, "measurements.jsonl");
-            var clock = Stopwatch.StartNew();
-            while ((!File.Exists(log) || File.ReadAllLines(log).Length < 5) && clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
-                Thread.Sleep(10);
-            Assert.False(process.HasExited, "the study finished before it could be killed");
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
+        Assert.True(ProcessRunner.KillWhenFileHasLines("dotnet", new[] { LlaProcess.CliDll, "study", "--config", config, "--out", killed, "--threads", "2" },
+            Path.Combine(killed, "measurements.jsonl"), 5, new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "2" }), "the study finished before it could be killed");
         int before = Lines(killed).Length;
         Assert.InRange(before, 5, 11);
         Assert.False(File.Exists(Path.Combine(killed, "study.json")));

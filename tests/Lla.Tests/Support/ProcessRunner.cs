@@ -24,4 +24,24 @@ public static class ProcessRunner
         }
         return new Outcome(process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    /// <summary>
+    /// Starts a program and kills it (SIGKILL, the whole process tree: no chance to clean up) as soon
+    /// as a file has at least <paramref name="lines"/> lines. Returns false when the program ended first.
+    /// </summary>
+    public static bool KillWhenFileHasLines(string file, IEnumerable<string> args, string watched, int lines,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var clock = Stopwatch.StartNew();
+        while ((!File.Exists(watched) || File.ReadAllLines(watched).Length < lines) && clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
+            Thread.Sleep(10);
+        if (process.HasExited) return false;
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return true;
+    }
 }
