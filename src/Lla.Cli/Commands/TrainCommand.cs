@@ -78,7 +78,7 @@ internal static class TrainCommand
                     bool snapshot = every > 0 && e.Epoch % every == 0, analyse = analyzeInterval > 0 && e.Epoch % analyzeInterval == 0;
                     if (!snapshot && !analyse) return;
                     string checkpoint = $"{path}.epoch{e.Epoch}";
-                    SaveCheckpoint(checkpoint, model, state);
+                    Checkpoint.Save(checkpoint, model, state);
                     if (snapshot) trajectory.Add(Path.GetFullPath(checkpoint));
                     if (analyse)
                     {
@@ -92,7 +92,7 @@ internal static class TrainCommand
                 });
             decision = OneDnnPolicy.PostCheck(decision, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
 
-            SaveCheckpoint(path, model, result.Optimizer);
+            Checkpoint.Save(path, model, result.Optimizer);
             var last = result.Epochs[^1];
             var record = new JsonObject
             {
@@ -120,14 +120,6 @@ internal static class TrainCommand
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>The model's state dict plus the optimizer state under "optimizer.", atomically.</summary>
-    private static void SaveCheckpoint(string path, TorchSharp.torch.nn.Module model, IOptimizer optimizer)
-    {
-        var entries = model.state_dict().Select(kv => kv)
-            .Concat(optimizer.State().Select(kv => new KeyValuePair<string, TorchSharp.torch.Tensor>(WeightsLoader.OptimizerPrefix + kv.Key, kv.Value)));
-        TensorFile.Write(path, entries);
     }
 
     /// <summary>What `--analyze-every` runs: `lla analyze`'s quick profile on the checkpoint of that epoch.</summary>

@@ -170,9 +170,7 @@ internal sealed class StudyRunner(StudyConfig config, string folder, OneDnnSetti
             node["epochs"] = epochs;
         }
         node["seconds"] = clock.Elapsed.TotalSeconds;
-        var entries = model.state_dict().Select(kv => kv);
-        if (optimizer is not null) entries = entries.Concat(optimizer.State().Select(kv => new KeyValuePair<string, Tensor>(WeightsLoader.OptimizerPrefix + kv.Key, kv.Value)));
-        RunFolder.WriteAtomically(path, tmp => TensorFile.Write(tmp, entries));
+        Checkpoint.Save(path, model, optimizer); // atomic: a killed run leaves no half-written model
         RunFolder.WriteAtomically(record, tmp => File.WriteAllText(tmp, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
         training[spec.Name] = node;
         return path;
