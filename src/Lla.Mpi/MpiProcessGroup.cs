@@ -23,13 +23,13 @@ public sealed class MpiProcessGroup : IProcessGroup, IDisposable
 
     private readonly System.Diagnostics.Stopwatch _inCollectives = new();
 
-    /// <summary>Collective calls made so far and the time spent inside them (transfer plus waiting for the other ranks).</summary>
-    public long CollectiveCalls { get; private set; }
-    public double CollectiveSeconds => _inCollectives.Elapsed.TotalSeconds;
+    /// <summary>MPI calls made so far (collectives, sends, receives, probes) and the time spent inside them (transfer plus waiting for the other ranks).</summary>
+    public long Calls { get; private set; }
+    public double Seconds => _inCollectives.Elapsed.TotalSeconds;
 
     private T Timed<T>(Func<T> collective)
     {
-        CollectiveCalls++;
+        Calls++;
         _inCollectives.Start();
         try { return collective(); }
         finally { _inCollectives.Stop(); }
@@ -98,6 +98,26 @@ public sealed class MpiProcessGroup : IProcessGroup, IDisposable
             return buffer;
         });
     }
+
+    private const int RecordTag = 17;
+
+    public void SendToRoot(double[] record) => Timed(() => { _world.Send(record, 0, RecordTag); return 0; });
+
+    public double[]? TryReceive(int length) => Timed(() =>
+    {
+        var status = _world.ImmediateProbe(MPI.Communicator.anySource, RecordTag);
+        if (status is null) return null;
+        var record = new double[length];
+        _world.Receive(status.Source, RecordTag, ref record);
+        return record;
+    });
+
+    public double[] Receive(int length) => Timed(() =>
+    {
+        var record = new double[length];
+        _world.Receive(MPI.Communicator.anySource, RecordTag, ref record);
+        return record;
+    });
 
     /// <summary>Ends every rank of the job with this exit code (MPI_Abort).</summary>
     public void Abort(int code) => MPI.Environment.Abort(code);

@@ -31,13 +31,13 @@ internal static class Cluster
 
     public static void Stop() => _mpi?.Dispose();
 
-    /// <summary>For results.json: how many processes did the work and, under MPI, rank 0's time inside collectives.</summary>
+    /// <summary>For results.json: how many processes did the work and, under MPI, rank 0's MPI calls and the time inside them.</summary>
     public static System.Text.Json.Nodes.JsonObject Describe() => new()
     {
         ["ranks"] = Group.Size,
         ["mpi"] = _mpi is not null,
-        ["collective_calls_rank0"] = _mpi?.CollectiveCalls ?? 0,
-        ["collective_seconds_rank0"] = _mpi?.CollectiveSeconds ?? 0,
+        ["mpi_calls_rank0"] = _mpi?.Calls ?? 0,
+        ["mpi_seconds_rank0"] = _mpi?.Seconds ?? 0,
     };
 
     /// <summary>Rank 0's values, on every rank.</summary>

@@ -14,7 +14,8 @@ public sealed record Surface(double[] Alphas, double[] Betas, double[][] Loss, d
 /// objective (batch-size-weighted) in the objective's current module modes, then θ* is restored
 /// bit for bit. Finished points go to an optional <see cref="PointLog"/> and are skipped on resume.
 /// A loss cap clips values to [0, cap] as the seed library does. With several processes the points
-/// are shared round-robin; rank 0 alone holds the log and the complete surface.
+/// are shared round-robin and sent to rank 0 as they are done; rank 0 alone holds the log and the
+/// complete surface.
 /// </summary>
 public static class SurfaceEvaluator
 {
@@ -47,42 +48,39 @@ public static class SurfaceEvaluator
         try
         {
             using var work = theta.clone();
-            // Round-robin in rounds: in round t rank r computes point todo[t·size + r], then rank 0 gathers
-            // the round's results and logs them, so its log is current after every round.
-            int rounds = (todo.Length + group.Size - 1) / group.Size;
-            for (int t = 0; t < rounds; t++)
+            // Rank r computes todo[r], todo[r + size], …; every other rank sends each result to rank 0
+            // as soon as it has it, and rank 0 logs what has arrived after each of its own points (and
+            // waits for the rest at the end), so its log is current and no rank waits for another.
+            void Record(double[] r)
             {
-                int k = t * group.Size + group.Rank;
-                var record = new double[] { -1, 0, 0 };
-                if (k < todo.Length)
-                {
-                    int p = (int)todo[k];
-                    var (a, b) = grid.Coefficients(p % columns, p / columns);
-                    using (no_grad())
-                    {
-                        work.copy_(theta);
-                        if (a != 0) work.add_(d1.Flat, a);
-                        if (b != 0) work.add_(d2!.Flat, b);
-                    }
-                    parameters.Assign(work);
-                    var value = objective.Evaluate(allowNonFinite: true);
-                    double l = value.Loss;
-                    if (lossCap is double c) l = double.IsNaN(l) ? c : Math.Clamp(l, 0, c);
-                    record = new double[] { p, l, value.Accuracy };
-                }
-                var gathered = group.Size == 1 ? new[] { record } : group.GatherToRoot(record);
-                if (gathered is null) continue;
-                foreach (var r in gathered)
-                {
-                    if (r[0] < 0) continue;
-                    int p = (int)r[0], i = p % columns, j = p / columns;
-                    loss[j][i] = r[1];
-                    accuracy[j][i] = r[2];
-                    log?.Add(i, j, r[1], r[2]);
-                    computed++;
-                    progress?.Invoke(++done, all);
-                }
+                int p = (int)r[0], i = p % columns, j = p / columns;
+                loss[j][i] = r[1];
+                accuracy[j][i] = r[2];
+                log?.Add(i, j, r[1], r[2]);
+                computed++;
+                progress?.Invoke(++done, all);
             }
+            for (int k = group.Rank; k < todo.Length; k += group.Size)
+            {
+                int p = (int)todo[k];
+                var (a, b) = grid.Coefficients(p % columns, p / columns);
+                using (no_grad())
+                {
+                    work.copy_(theta);
+                    if (a != 0) work.add_(d1.Flat, a);
+                    if (b != 0) work.add_(d2!.Flat, b);
+                }
+                parameters.Assign(work);
+                var value = objective.Evaluate(allowNonFinite: true);
+                double l = value.Loss;
+                if (lossCap is double c) l = double.IsNaN(l) ? c : Math.Clamp(l, 0, c);
+                var record = new double[] { p, l, value.Accuracy };
+                if (!group.IsRoot) { group.SendToRoot(record); continue; }
+                Record(record);
+                while (group.TryReceive(3) is { } other) Record(other);
+            }
+            if (group.IsRoot)
+                while (computed < todo.Length) Record(group.Receive(3));
         }
         finally
         {

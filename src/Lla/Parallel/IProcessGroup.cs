@@ -22,6 +22,15 @@ public interface IProcessGroup
 
     /// <summary>Rank 0's array, on every rank (MPI_Bcast); the length may differ from the others' arguments.</summary>
     double[] Broadcast(double[] valuesOnRoot);
+
+    /// <summary>On a rank other than 0: sends a small record to rank 0 without waiting for the others (MPI_Send).</summary>
+    void SendToRoot(double[] record);
+
+    /// <summary>On rank 0: a record of <paramref name="length"/> values from any rank if one has arrived, else null; never waits.</summary>
+    double[]? TryReceive(int length);
+
+    /// <summary>On rank 0: waits for the next record of <paramref name="length"/> values from any rank.</summary>
+    double[] Receive(int length);
 }
 
 /// <summary>A job of one process: every collective is the identity.</summary>
@@ -34,4 +43,7 @@ public sealed class SingleProcess : IProcessGroup
     public void SumInPlace(float[] values) { }
     public double[][]? GatherToRoot(double[] record) => new[] { record };
     public double[] Broadcast(double[] valuesOnRoot) => valuesOnRoot;
+    public void SendToRoot(double[] record) => throw new InvalidOperationException("a single process has no other rank to send from");
+    public double[]? TryReceive(int length) => null;
+    public double[] Receive(int length) => throw new InvalidOperationException("a single process receives nothing");
 }
