@@ -15,7 +15,12 @@ internal static class CommandAction
         {
             Console.Error.WriteLine(Pipeline.Cluster.Distributed ? $"error (rank {Pipeline.Cluster.Group.Rank}): {e.Message}" : $"error: {e.Message}");
             Console.Error.Flush();
-            Pipeline.Cluster.Abort(UserError); // the other ranks may be waiting for this one
+            if (Pipeline.Cluster.Distributed)
+            {
+                // The launcher forwards output asynchronously: give it the line before the abort ends every rank.
+                Thread.Sleep(500);
+                Pipeline.Cluster.Abort(UserError); // the other ranks may be waiting for this one
+            }
             return UserError;
         }
     }

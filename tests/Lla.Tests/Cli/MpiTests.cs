@@ -32,7 +32,7 @@ public class MpiTests
         string[] args = { "landscape", "--steps", "8", "--batch-size", "512", "--threads", "1" };
         var two = Ranks(2, args.Concat(new[] { "--out", Path.Combine(dir, "two") }).ToArray());
         Assert.True(two.ExitCode == 0, two.Stderr);
-        Assert.Single(two.Stdout.Split('\n').Where(l => l.StartsWith("Results:")));   // one rank prints
+        Assert.Single(two.Stdout.Split('\n'), l => l.StartsWith("Results:"));   // one rank prints
         var one = LlaProcess.Run(args.Concat(new[] { "--out", Path.Combine(dir, "one") }).ToArray());
         Assert.True(one.ExitCode == 0, one.Stderr);
         Assert.Equal(Loss(Path.Combine(dir, "one")), Loss(Path.Combine(dir, "two")));
