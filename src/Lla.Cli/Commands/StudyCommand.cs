@@ -33,6 +33,7 @@ internal static class StudyCommand
         {
             OutputMode.Quiet = p.GetValue(quiet);
             OutputMode.Json = p.GetValue(json);
+            if (Cluster.Distributed) throw new LlaException("lla study runs as one process: start it without mpiexec");
             string? configPath = p.GetValue(config), presetName = p.GetValue(preset);
             if ((configPath is null) == (presetName is null)) throw new LlaException("give either --config FILE or --preset quick|paper");
             if (presetName is not null && !Presets.Contains(presetName)) throw new LlaException($"unknown preset '{presetName}' (known: {string.Join(", ", Presets)})");

@@ -38,6 +38,7 @@ internal static class TrainCommand
         {
             Display.OutputMode.Quiet = p.GetValue(shared.Quiet);
             Display.OutputMode.Json = p.GetValue(shared.Json);
+            if (Cluster.Distributed) throw new LlaException("lla train runs as one process: start it without mpiexec");
             shared.RegisterImageFolders(p);
             string? weights = p.GetValue(shared.Weights) ?? ModelSource.RandomWeights; // training starts from a seeded init unless told
             var source = ModelSource.Resolve(p.GetValue(shared.Model), weights, p.GetValue(shared.Data), p.GetValue(shared.DType)!, p.GetValue(shared.Seed), p.GetValue(shared.Loss)!, p.GetValue(shared.DeviceOption)!)

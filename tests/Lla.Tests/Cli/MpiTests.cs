@@ -83,5 +83,10 @@ public class MpiTests
         var run = Ranks(2, "hessian", "--batch-size", "256", "--batches", "1", "--top-k", "1", "--out", Path.Combine(Paths.NewTempFolder(), "x"), "--threads", "1");
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("2 processes share 1 batch(es)", run.Stderr);
+        string folder = Path.Combine(Paths.NewTempFolder(), "study");
+        var study = Ranks(2, "study", "--preset", "quick", "--out", folder);
+        Assert.NotEqual(0, study.ExitCode);
+        Assert.Contains("lla study runs as one process", study.Stderr);
+        Assert.False(Directory.Exists(folder));
     }
 }
