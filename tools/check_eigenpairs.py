@@ -16,7 +16,7 @@ import torch.nn.functional as F
 sys.path.insert(0, __file__.rsplit("/", 2)[0] + "/tests/fixtures")
 from make_pytorch_fixtures import LeNet, read_idx  # noqa: E402
 
-TYPES = {6: (torch.float32, 4), 7: (torch.float64, 8)}
+TYPES = {6: (torch.float32, 4), 7: (torch.float64, 8), 4: (torch.int64, 8)}
 
 
 def leb(f):

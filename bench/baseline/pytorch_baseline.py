@@ -10,99 +10,27 @@ Weights are read from TorchSharp's state-dict format (what Lla.Bench writes), im
 files (pixel / 255, first N training images, file order).
 """
 import argparse
-import gzip
 import json
 import math
 import os
-import struct
+import sys
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-TYPES = {6: torch.float32, 7: torch.float64, 4: torch.int64}
-
-
-def read_leb(f):
-    result, shift = 0, 0
-    while True:
-        b = f.read(1)[0]
-        result |= (b & 0x7F) << shift
-        if b < 0x80:
-            return result
-        shift += 7
-
-
-def read_torchsharp(path):
-    out = {}
-    with open(path, "rb") as f:
-        for _ in range(read_leb(f)):
-            name = f.read(read_leb(f)).decode()
-            dtype = TYPES[read_leb(f)]
-            shape = [read_leb(f) for _ in range(read_leb(f))]
-            count = math.prod(shape)
-            size = torch.empty(0, dtype=dtype).element_size() * count
-            out[name] = torch.frombuffer(bytearray(f.read(size)), dtype=dtype).reshape(shape).clone()
-    return out
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "fixtures"))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from check_eigenpairs import read_tensor_file  # noqa: E402  (TorchSharp's state-dict format)
+from make_model_fixtures import ResNet20  # noqa: E402  (same names as Lla's ResNet20)
+from make_pytorch_fixtures import LeNet, read_idx  # noqa: E402
 
 
 def read_idx_images(folder, n):
-    with gzip.open(os.path.join(folder, "train-images-idx3-ubyte.gz"), "rb") as f:
-        _, count, rows, cols = struct.unpack(">IIII", f.read(16))
-        data = f.read(n * rows * cols)
-    x = torch.frombuffer(bytearray(data), dtype=torch.uint8).reshape(n, 1, rows, cols).float() / 255
-    with gzip.open(os.path.join(folder, "train-labels-idx1-ubyte.gz"), "rb") as f:
-        f.read(8)
-        y = torch.frombuffer(bytearray(f.read(n)), dtype=torch.uint8).long()
+    x = read_idx(os.path.join(folder, "train-images-idx3-ubyte.gz"))[:n].float().div(255).unsqueeze(1)
+    y = read_idx(os.path.join(folder, "train-labels-idx1-ubyte.gz"))[:n].long()
     return x, y
-
-
-class LeNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(400, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = x.flatten(1)
-        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
-
-
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.downsample = None
-        if stride != 1 or cin != cout:
-            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
-        return F.relu(y + (x if self.downsample is None else self.downsample(x)))
-
-
-class ResNet20(nn.Module):
-    def __init__(self, channels=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(channels, 16, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(16)
-        stage = lambda cin, cout, s: nn.Sequential(Block(cin, cout, s), Block(cout, cout, 1), Block(cout, cout, 1))
-        self.layer1, self.layer2, self.layer3 = stage(16, 16, 1), stage(16, 32, 2), stage(32, 64, 2)
-        self.fc = nn.Linear(64, 10)
-
-    def forward(self, x):
-        x = F.relu(self.bn1(self.conv1(x)))
-        x = self.layer3(self.layer2(self.layer1(x)))
-        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
 
 
 def median(fn, repeats):
@@ -257,8 +185,8 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     items = a.items.split(",")
-    model = LeNet() if a.workload == "lenet" else ResNet20()
-    state = {k: v for k, v in read_torchsharp(a.weights).items() if not k.startswith("optimizer.")}
+    model = LeNet() if a.workload == "lenet" else ResNet20(channels=1)
+    state = {k: v for k, v in read_tensor_file(a.weights).items() if not k.startswith("optimizer.")}
     model.load_state_dict(state)
     # LLA and PyHessian analyse in train mode for BatchNorm models (batch statistics) and eval mode otherwise.
     model.train(a.workload == "resnet20")

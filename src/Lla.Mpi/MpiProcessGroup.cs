@@ -79,14 +79,6 @@ public sealed class MpiProcessGroup : IProcessGroup, IDisposable
         Array.Copy(sum, values, values.Length);
     }
 
-    public double[][]? GatherToRoot(double[] record)
-    {
-        int length = record.Length;
-        var flat = Timed(() => _world.GatherFlattened(record, 0));
-        if (Rank != 0) return null;
-        return Enumerable.Range(0, Size).Select(r => flat.AsSpan(r * length, length).ToArray()).ToArray();
-    }
-
     public double[] Broadcast(double[] valuesOnRoot)
     {
         return Timed(() =>

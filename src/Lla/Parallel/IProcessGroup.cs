@@ -3,7 +3,7 @@ namespace Lla.Parallel;
 /// <summary>
 /// The processes that share one job: one process (<see cref="SingleProcess"/>), or the ranks of an
 /// MPI job (Lla.Mpi). The algorithms ask only for what they need: who am I, how many are we, sum
-/// arrays across all, collect small records on rank 0, and send rank 0's data to all.
+/// arrays across all, send small records to rank 0, and send rank 0's data to all.
 /// </summary>
 public interface IProcessGroup
 {
@@ -16,9 +16,6 @@ public interface IProcessGroup
 
     /// <summary>Every rank passes its array; every rank gets back the elementwise sum over ranks, in place.</summary>
     void SumInPlace(float[] values);
-
-    /// <summary>Every rank passes a record of the same length; rank 0 gets all of them in rank order, the others null (MPI_Gather).</summary>
-    double[][]? GatherToRoot(double[] record);
 
     /// <summary>Rank 0's array, on every rank (MPI_Bcast); the length may differ from the others' arguments.</summary>
     double[] Broadcast(double[] valuesOnRoot);
@@ -41,7 +38,6 @@ public sealed class SingleProcess : IProcessGroup
     public int Size => 1;
     public double[] Sum(double[] values) => values;
     public void SumInPlace(float[] values) { }
-    public double[][]? GatherToRoot(double[] record) => new[] { record };
     public double[] Broadcast(double[] valuesOnRoot) => valuesOnRoot;
     public void SendToRoot(double[] record) => throw new InvalidOperationException("a single process has no other rank to send from");
     public double[]? TryReceive(int length) => null;
