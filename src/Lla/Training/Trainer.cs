@@ -48,7 +48,11 @@ public static class Trainer
         var gradientGenerator = new Generator((ulong)(options.Seed * 1000 + 17));
         var augmentRandom = new Random(unchecked((int)(options.Seed * 7919 + 3)));
         var reports = new List<EpochReport>();
+        // Inputs follow the model's floating type (a float64 model trains on float64 inputs).
+        var dtype = model.parameters().Select(p => p.dtype).FirstOrDefault(ScalarType.Float32);
         var testBatches = test.Batches(1024, null, false, 0);
+        if (dtype != ScalarType.Float32)
+            testBatches = testBatches.Select(b => new Batch(b.Inputs.to(dtype).DetachFromDisposeScope(), b.Targets)).ToList();
         try
         {
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -64,6 +68,7 @@ public static class Trainer
                     var batch = batches[b];
                     optimizer.ZeroGrad();
                     var inputs = options.Augment is null ? batch.Inputs : options.Augment.Apply(batch.Inputs, augmentRandom);
+                    if (inputs.dtype != dtype) inputs = inputs.to(dtype);
                     var outputs = model.forward(inputs);
                     var value = loss(outputs, batch.Targets);
                     double v = value.ToDouble();

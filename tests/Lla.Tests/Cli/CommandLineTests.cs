@@ -203,4 +203,13 @@ public class CommandLineTests
         Assert.True(hessian.ExitCode == 0, hessian.Stderr);
         Assert.True(File.Exists(Path.Combine(dir, "run", "results.json")));
     }
+
+    [Fact]
+    public void Training_in_float64_feeds_float64_inputs()
+    {
+        string dir = Paths.NewTempFolder();
+        var train = LlaProcess.Run("train", "--model", "mlp", "--epochs", "1", "--dtype", "float64", "--save", Path.Combine(dir, "m.bin"), "--threads", "2");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.True(File.Exists(Path.Combine(dir, "m.bin")));
+    }
 }
