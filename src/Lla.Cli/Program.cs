@@ -14,31 +14,28 @@ public static class Program
         RuntimeSetup.KeepFreedMemory();
         RuntimeSetup.DisableNnpack();
         Lla.Vision.VisionModels.Register();
+        Processes processes;
         try
         {
-            Pipeline.Cluster.Start(args);
+            processes = Processes.Start(args);
         }
         catch (LlaException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return Commands.CommandAction.UserError;
+            Console.Error.WriteLine($"error: {e.Render(s => "--" + s)}");
+            return CommandAction.UserError;
         }
 
-        var root = new RootCommand("lla: loss landscapes, Hessian spectra and generalization criteria for neural networks");
-        root.Subcommands.Add(AnalyzeCommand.Create());
-        root.Subcommands.Add(HessianCommand.Create());
-        root.Subcommands.Add(LandscapeCommand.Create());
-        root.Subcommands.Add(TrainCommand.Create());
-        root.Subcommands.Add(ReportCommand.Create());
-        root.Subcommands.Add(CompareCommand.Create());
-        root.Subcommands.Add(StudyCommand.Create());
-        try
+        using (processes)
         {
+            var root = new RootCommand("lla: loss landscapes, Hessian spectra and generalization criteria for neural networks");
+            root.Subcommands.Add(AnalyzeCommand.Create(processes));
+            root.Subcommands.Add(HessianCommand.Create(processes));
+            root.Subcommands.Add(LandscapeCommand.Create(processes));
+            root.Subcommands.Add(TrainCommand.Create(processes));
+            root.Subcommands.Add(ReportCommand.Create(processes));
+            root.Subcommands.Add(CompareCommand.Create(processes));
+            root.Subcommands.Add(StudyCommand.Create(processes));
             return root.Parse(args).Invoke();
-        }
-        finally
-        {
-            Pipeline.Cluster.Stop();
         }
     }
 }

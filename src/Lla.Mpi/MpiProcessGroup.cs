@@ -35,6 +35,7 @@ public sealed class MpiProcessGroup : IProcessGroup, IDisposable
         finally { _inCollectives.Stop(); }
     }
 
+    public bool IsMpi => true;
     public int Rank => _world.Rank;
     public int Size => _world.Size;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Lla.Models;
 using Lla.Runs;
 using PureHDF;
@@ -22,61 +21,74 @@ public static class DataExport
     /// d1, d2 (flat direction vectors, parameter order as in parameter_names)} with the plane's settings
     /// as attributes.
     /// </summary>
-    public static void WriteHdf5(string folder, JsonObject results)
+    public static void WriteHdf5(string folder, RunResults results)
     {
         var file = new H5File();
-        Attr(file.Attributes, "command", results["command"]);
-        Attr(file.Attributes, "seed", results["seed"]);
-        Attr(file.Attributes, "model", results["model"]?["name"]);
-        Attr(file.Attributes, "parameters", results["model"]?["parameters"]);
-        Attr(file.Attributes, "data", results["data"]?["spec"]);
-        Attr(file.Attributes, "bn_mode", results["bn_mode"]);
-        Attr(file.Attributes, "loss", results["loss"]);
-        Attr(file.Attributes, "accuracy", results["accuracy"]);
-        Attr(file.Attributes, "lla_version", results["versions"]?["lla"]);
+        Attr(file.Attributes, "command", results.Command);
+        Attr(file.Attributes, "seed", results.Seed);
+        Attr(file.Attributes, "model", results.Model?.Name);
+        Attr(file.Attributes, "parameters", results.Model?.Parameters);
+        Attr(file.Attributes, "data", results.Data?.Spec);
+        Attr(file.Attributes, "bn_mode", results.BnMode);
+        Attr(file.Attributes, "loss", results.Loss);
+        Attr(file.Attributes, "accuracy", results.Accuracy);
+        Attr(file.Attributes, "lla_version", results.Versions.GetValueOrDefault("lla"));
 
-        if (results["hessian"] is JsonObject h)
+        if (results.Hessian is { } h)
         {
             var hessian = new H5Group();
-            if (h["top_eigenvalues"] is JsonArray values) hessian["top_eigenvalues"] = ResultsFile.Doubles(values);
-            if (h["eigen_residuals"] is JsonArray residuals) hessian["eigen_residuals"] = ResultsFile.Doubles(residuals);
-            Attr(hessian.Attributes, "trace", h["trace"]);
-            Attr(hessian.Attributes, "trace_stderr", h["trace_stderr"]);
-            Attr(hessian.Attributes, "hvp_count", h["hvp_count"]);
-            if (h["criteria"] is JsonObject c)
+            if (h.TopEigenvalues is { } values) hessian["top_eigenvalues"] = values.ToArray();
+            if (h.EigenResiduals is { } residuals) hessian["eigen_residuals"] = residuals.ToArray();
+            Attr(hessian.Attributes, "trace", h.Trace);
+            Attr(hessian.Attributes, "trace_stderr", h.TraceStderr);
+            Attr(hessian.Attributes, "hvp_count", h.HvpCount);
+            if (h.Criteria is { } c)
             {
                 var criteria = new H5Group();
-                foreach (var key in new[] { "re", "re_std", "kh", "kh_std", "ct", "ct_std", "kh_power", "ct_threshold", "hesd_type" })
-                    Attr(criteria.Attributes, key, c[key]);
+                Attr(criteria.Attributes, "re", c.Re);
+                Attr(criteria.Attributes, "re_std", c.ReStd);
+                Attr(criteria.Attributes, "kh", c.Kh);
+                Attr(criteria.Attributes, "kh_std", c.KhStd);
+                Attr(criteria.Attributes, "ct", c.Ct);
+                Attr(criteria.Attributes, "ct_std", c.CtStd);
+                Attr(criteria.Attributes, "kh_power", c.KhPower);
+                Attr(criteria.Attributes, "ct_threshold", c.CtThreshold);
+                Attr(criteria.Attributes, "hesd_type", c.HesdType);
                 hessian["criteria"] = criteria;
             }
-            if (h["esd"]?["runs"] is JsonArray runs)
+            if (h.Esd is { } e)
             {
                 var esd = new H5Group();
-                for (int r = 0; r < runs.Count; r++)
-                    esd[$"run_{r}"] = new H5Group { ["nodes"] = ResultsFile.Doubles(runs[r]!["nodes"]), ["weights"] = ResultsFile.Doubles(runs[r]!["weights"]) };
+                for (int r = 0; r < e.Runs.Count; r++)
+                    esd[$"run_{r}"] = new H5Group { ["nodes"] = e.Runs[r].Nodes.ToArray(), ["weights"] = e.Runs[r].Weights.ToArray() };
                 hessian["esd"] = esd;
             }
             file["hessian"] = hessian;
         }
 
-        if (results["landscapes"] is JsonArray planes && planes.Count > 0)
+        if (results.Landscapes.Count > 0)
         {
             var group = new H5Group();
-            for (int k = 0; k < planes.Count; k++)
+            for (int k = 0; k < results.Landscapes.Count; k++)
             {
-                var l = planes[k]!;
+                var l = results.Landscapes[k];
                 var plane = new H5Group
                 {
-                    ["alphas"] = ResultsFile.Doubles(l["alphas"]),
-                    ["betas"] = ResultsFile.Doubles(l["betas"]),
-                    ["loss"] = new H5Dataset(Matrix(l["loss"])),
-                    ["accuracy"] = new H5Dataset(Matrix(l["accuracy"])),
+                    ["alphas"] = l.Alphas.ToArray(),
+                    ["betas"] = l.Betas.ToArray(),
+                    ["loss"] = new H5Dataset(Matrix(l.Loss)),
+                    ["accuracy"] = new H5Dataset(Matrix(l.Accuracy)),
                 };
-                foreach (var key in new[] { "axes", "norm", "order", "mode", "label", "seed", "steps", "distance", "ignore_biasbn" })
-                    Attr(plane.Attributes, key, l[key]);
-                string? directions = l["directions_file"]?.GetValue<string>();
-                if (directions is not null && File.Exists(Path.Combine(folder, directions)))
+                Attr(plane.Attributes, "axes", l.Axes);
+                Attr(plane.Attributes, "norm", l.Norm);
+                Attr(plane.Attributes, "order", l.Order);
+                Attr(plane.Attributes, "mode", l.Mode);
+                Attr(plane.Attributes, "label", l.Label);
+                Attr(plane.Attributes, "seed", l.Seed);
+                Attr(plane.Attributes, "steps", l.Steps);
+                Attr(plane.Attributes, "distance", l.Distance);
+                Attr(plane.Attributes, "ignore_biasbn", l.IgnoreBiasbn);
+                if (l.DirectionsFile is string directions && File.Exists(Path.Combine(folder, directions)))
                 {
                     var tensors = TensorFile.Read(Path.Combine(folder, directions));
                     try
@@ -97,26 +109,25 @@ public static class DataExport
     }
 
     /// <summary>landscape-K.vtk for each plane: a legacy ASCII STRUCTURED_GRID with points (α, β, loss) and the loss as point data.</summary>
-    public static IReadOnlyList<string> WriteVtk(string folder, JsonObject results)
+    public static IReadOnlyList<string> WriteVtk(string folder, RunResults results)
     {
         var files = new List<string>();
-        if (results["landscapes"] is not JsonArray planes) return files;
-        for (int k = 0; k < planes.Count; k++)
+        for (int k = 0; k < results.Landscapes.Count; k++)
         {
-            var l = planes[k]!;
-            var alphas = ResultsFile.Doubles(l["alphas"]);
-            var betas = ResultsFile.Doubles(l["betas"]);
-            var loss = Matrix(l["loss"]);
+            var l = results.Landscapes[k];
+            var alphas = l.Alphas;
+            var betas = l.Betas;
+            var loss = Matrix(l.Loss);
             var text = new StringBuilder();
             text.Append("# vtk DataFile Version 3.0\n");
-            text.Append($"Lla.NET landscape {k}: {l["label"]?.GetValue<string>()}\nASCII\nDATASET STRUCTURED_GRID\n");
-            text.Append($"DIMENSIONS {alphas.Length} {betas.Length} 1\nPOINTS {alphas.Length * betas.Length} double\n");
-            for (int j = 0; j < betas.Length; j++)
-                for (int i = 0; i < alphas.Length; i++)
+            text.Append($"Lla.NET landscape {k}: {l.Label}\nASCII\nDATASET STRUCTURED_GRID\n");
+            text.Append($"DIMENSIONS {alphas.Count} {betas.Count} 1\nPOINTS {alphas.Count * betas.Count} double\n");
+            for (int j = 0; j < betas.Count; j++)
+                for (int i = 0; i < alphas.Count; i++)
                     text.Append(FormattableString.Invariant($"{alphas[i]:R} {betas[j]:R} {Finite(loss[j, i]):R}\n"));
-            text.Append($"POINT_DATA {alphas.Length * betas.Length}\nSCALARS loss double 1\nLOOKUP_TABLE default\n");
-            for (int j = 0; j < betas.Length; j++)
-                for (int i = 0; i < alphas.Length; i++)
+            text.Append($"POINT_DATA {alphas.Count * betas.Count}\nSCALARS loss double 1\nLOOKUP_TABLE default\n");
+            for (int j = 0; j < betas.Count; j++)
+                for (int i = 0; i < alphas.Count; i++)
                     text.Append(Finite(loss[j, i]).ToString("R", CultureInfo.InvariantCulture)).Append('\n');
             string name = $"landscape-{k}.vtk";
             RunFolder.WriteAtomically(Path.Combine(folder, name), tmp => File.WriteAllText(tmp, text.ToString()));
@@ -127,21 +138,23 @@ public static class DataExport
 
     private static double Finite(double v) => double.IsFinite(v) ? v : 0;
 
-    private static void Attr(IDictionary<string, object> attributes, string key, JsonNode? value)
+    private static void Attr(IDictionary<string, object> attributes, string key, object? value)
     {
-        if (value is not JsonValue v) return;
-        if (v.TryGetValue(out long l)) attributes[key] = l;
-        else if (v.TryGetValue(out int i)) attributes[key] = (long)i;
-        else if (v.TryGetValue(out double d)) attributes[key] = d;
-        else if (v.TryGetValue(out bool b)) attributes[key] = b ? 1L : 0L;
-        else if (v.TryGetValue(out string? s) && s is not null) attributes[key] = s;
+        switch (value)
+        {
+            case null: return;
+            case double d: if (double.IsFinite(d)) attributes[key] = d; return;
+            case int i: attributes[key] = (long)i; return;
+            case long l: attributes[key] = l; return;
+            case bool b: attributes[key] = b ? 1L : 0L; return;
+            case string s: attributes[key] = s; return;
+        }
     }
 
-    private static double[,] Matrix(JsonNode? node)
+    private static double[,] Matrix(IReadOnlyList<IReadOnlyList<double>> rows)
     {
-        var rows = ResultsFile.Rows(node);
-        var m = new double[rows.Length, rows.Length == 0 ? 0 : rows[0].Length];
-        for (int j = 0; j < rows.Length; j++) for (int i = 0; i < rows[j].Length; i++) m[j, i] = rows[j][i];
+        var m = new double[rows.Count, rows.Count == 0 ? 0 : rows[0].Count];
+        for (int j = 0; j < rows.Count; j++) for (int i = 0; i < rows[j].Count; i++) m[j, i] = rows[j][i];
         return m;
     }
 }

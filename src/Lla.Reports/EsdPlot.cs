@@ -1,4 +1,3 @@
-using Lla.Curvature;
 using Lla.Runs;
 using ScottPlot;
 
@@ -10,15 +9,15 @@ namespace Lla.Reports;
 /// </summary>
 public static class EsdPlot
 {
-    public static void Save(string path, SpectralDensityResult esd, CriteriaResult? criteria, int width = 900, int height = 560)
+    public static void Save(string path, EsdRecord esd, CriteriaRecord? criteria, int width = 900, int height = 560)
     {
-        var density = esd.Smooth();
+        var density = esd.Density ?? throw new InvalidOperationException("the spectral density has no stored smoothed curve");
         double peak = density.Density.Max();
         double floor = peak > 0 ? peak * 1e-8 : 1e-12;
         var logY = density.Density.Select(d => Math.Log10(Math.Max(d, floor))).ToArray();
 
         var plot = new Plot();
-        var line = plot.Add.ScatterLine(density.X, logY);
+        var line = plot.Add.ScatterLine(density.Lambda.ToArray(), logY);
         line.LineWidth = 1.5f;
         line.Color = Colors.SteelBlue;
         plot.Axes.Bottom.Label.Text = "eigenvalue λ";
@@ -39,7 +38,7 @@ public static class EsdPlot
         });
     }
 
-    private static string Title(SpectralDensityResult esd, CriteriaResult? c)
+    private static string Title(EsdRecord esd, CriteriaRecord? c)
     {
         string runs = $"{esd.Runs.Count} SLQ run{(esd.Runs.Count == 1 ? "" : "s")} × {esd.Runs.Max(r => r.Steps)} steps";
         if (c is null) return $"Hessian eigenvalue spectral density ({runs})";

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json.Nodes;
 using Lla.Runs;
 
 namespace Lla.Reports;
@@ -14,11 +13,11 @@ public static class HtmlReport
 {
     public const string FileName = "report.html";
 
-    public static void Write(string path, JsonObject results)
+    public static void Write(string path, RunResults results)
     {
-        string title = $"Lla.NET {results["command"]?.GetValue<string>() ?? "run"} report";
+        string title = $"Lla.NET {results.Command} report";
         // "</" inside the JSON would end the script element early.
-        string json = results.ToJsonString().Replace("</", "<\\/");
+        string json = ResultsSerializer.ToNode(results).ToJsonString().Replace("</", "<\\/");
         string html = $"""
             <!DOCTYPE html>
             <html lang="en">

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
-using Lla.Curvature;
 using Lla.Runs;
 using ScottPlot;
 
@@ -9,22 +7,20 @@ namespace Lla.Reports;
 
 /// <summary>One row of a comparison of runs, read from a run's results.json.</summary>
 public sealed record RunSummary(string Run, string Model, string Data, string Split, double? Accuracy, double? TestAccuracy, double? Lambda1, double? Trace,
-    double? Re, double? ReStd, double? Kh, double? KhStd, double? Ct, double? CtStd, string HesdType, IReadOnlyList<SlqRun> Esd);
+    double? Re, double? ReStd, double? Kh, double? KhStd, double? Ct, double? CtStd, string HesdType, DensityRecord? Density);
 
 /// <summary>`lla compare`: criteria with their spread, HESD type, accuracy, λ1 and trace of several runs side by side, and their ESDs overlaid.</summary>
 public static class RunComparison
 {
     public static RunSummary Read(string folder)
     {
-        var r = ResultsFile.Load(folder);
-        var h = r["hessian"];
-        double? D(JsonNode? n) => n is JsonValue v && v.TryGetValue(out double d) ? d : null;
-        var c = h?["criteria"];
-        var esd = ResultsFile.SlqRuns(r);
-        return new RunSummary(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), r["model"]?["name"]?.GetValue<string>() ?? "?",
-            r["data"]?["spec"]?.GetValue<string>() ?? "?", r["data"]?["split"]?.GetValue<string>() ?? "?",
-            D(r["accuracy"]), D(r["test_accuracy"]), h?["top_eigenvalues"] is JsonArray e && e.Count > 0 ? D(e[0]) : null, D(h?["trace"]),
-            D(c?["re"]), D(c?["re_std"]), D(c?["kh"]), D(c?["kh_std"]), D(c?["ct"]), D(c?["ct_std"]), c?["hesd_type"]?.GetValue<string>() ?? "n/a", esd);
+        var r = ResultsSerializer.ReadRun(folder);
+        var h = r.Hessian;
+        var c = h?.Criteria;
+        static double? D(double? v) => v is double x && double.IsFinite(x) ? x : null;
+        return new RunSummary(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), r.Model?.Name ?? "?", r.Data?.Spec ?? "?", r.Data?.Split ?? "?",
+            D(r.Accuracy), D(r.TestAccuracy), h?.TopEigenvalues is { Count: > 0 } e ? D(e[0]) : null, D(h?.Trace),
+            D(c?.Re), D(c?.ReStd), D(c?.Kh), D(c?.KhStd), D(c?.Ct), D(c?.CtStd), c?.HesdType ?? "n/a", h?.Esd?.Density);
     }
 
     public static readonly string[] Columns = { "run", "model", "data", "split", "accuracy", "test_accuracy", "lambda1", "trace", "re", "re_std", "kh", "kh_std", "ct", "ct_std", "hesd_type" };
@@ -44,15 +40,15 @@ public static class RunComparison
         foreach (var s in runs) csv.AppendLine(string.Join(",", Cells(s).Select(Quote)));
         RunFolder.WriteAtomically(Path.Combine(folder, "comparison.csv"), tmp => File.WriteAllText(tmp, csv.ToString()));
         var files = new List<string> { "comparison.csv" };
-        var withEsd = runs.Where(r => r.Esd.Count > 0).ToList();
+        var withEsd = runs.Where(r => r.Density is not null).ToList();
         if (withEsd.Count > 0)
         {
             var plot = new Plot();
             foreach (var run in withEsd)
             {
-                var density = new SpectralDensityResult(run.Esd, 1, 0, 0).Smooth(bins: 4000);
+                var density = run.Density!;
                 double floor = density.Density.Max() * 1e-8;
-                var line = plot.Add.ScatterLine(density.X, density.Density.Select(d => Math.Log10(Math.Max(d, floor))).ToArray());
+                var line = plot.Add.ScatterLine(density.Lambda.ToArray(), density.Density.Select(d => Math.Log10(Math.Max(d, floor))).ToArray());
                 line.LegendText = $"{run.Run} ({run.HesdType})";
                 line.LineWidth = 1.4f;
             }

@@ -1,85 +1,75 @@
-using System.Text.Json.Nodes;
-using Lla.Curvature;
-using Lla.Landscapes;
+using Lla.Runs;
+using Lla.Studies;
 
 namespace Lla.Reports;
 
 /// <summary>
-/// Draws a run folder's figures and report.html. The commands call the Draw methods as results
-/// arrive; <see cref="Render"/> draws everything again from results.json alone (`lla report`),
-/// computing nothing about the model.
+/// Draws a run folder's figures, report.html, results.h5 and VTK surfaces from its typed results
+/// alone, computing nothing about the model: right after a job, and again for `lla report`
+/// (results of older schemas are upgraded by the library first). Study folders get their own page.
 /// </summary>
 public static class RunRenderer
 {
     public const string EsdFigure = "esd.png";
     public const string PanelFigure = "landscapes-panel.png";
 
-    public static string DrawEsd(string folder, SpectralDensityResult esd, CriteriaResult? criteria)
+    /// <summary>Redraws a finished run or study folder; returns the figure files.</summary>
+    public static IReadOnlyList<string> Render(string folder)
     {
-        EsdPlot.Save(Path.Combine(folder, EsdFigure), esd, criteria);
-        return EsdFigure;
+        if (!Directory.Exists(folder)) throw new LlaException($"run folder not found: {folder}");
+        if (StudyFolder.IsStudy(folder))
+        {
+            var (config, study) = StudyFolder.Load(folder);
+            return StudyReport.Write(folder, config, study);
+        }
+        return Render(folder, ResultsSerializer.ReadRun(folder)).Figures;
+    }
+
+    /// <summary>Draws every figure of <paramref name="results"/>, records them in results.json, then writes the page and data files.</summary>
+    public static RunResults Render(string folder, RunResults results)
+    {
+        var figures = new List<string>();
+        if (results.Hessian?.Esd is { Runs.Count: > 0 } esd)
+        {
+            EsdPlot.Save(Path.Combine(folder, EsdFigure), esd, results.Hessian.Criteria);
+            figures.Add(EsdFigure);
+        }
+        var planes = new List<LandscapeRecord>();
+        for (int k = 0; k < results.Landscapes.Count; k++)
+        {
+            var l = results.Landscapes[k];
+            figures.AddRange(DrawLandscape(folder, k, l));
+            if (l.IsPlane) planes.Add(l);
+        }
+        if (planes.Count > 1 && results.Command == "landscape")
+        {
+            LandscapePlot.SavePanel(Path.Combine(folder, PanelFigure),
+                planes.Select(p => (p.Label, LandscapeRecords.ToSurface(p), p.IsAdamEq ? "a" : "α", p.IsAdamEq ? "b" : "β")).ToList());
+            figures.Add(PanelFigure);
+        }
+        var rendered = results with { Figures = figures };
+        new RunFolder(folder).WriteResults(rendered);
+        HtmlReport.Write(Path.Combine(folder, HtmlReport.FileName), rendered);
+        DataExport.WriteHdf5(folder, rendered);
+        DataExport.WriteVtk(folder, rendered);
+        return rendered;
     }
 
     /// <summary>landscape-K.png (heat map, contours, centre, path), landscape-K-3d.png (surface) and landscape-K-cuts.png; a 1-D landscape gets its line as landscape-K.png.</summary>
-    public static string[] DrawLandscape(string folder, int k, string label, bool adamEq, Surface surface, double[][]? path = null)
+    private static string[] DrawLandscape(string folder, int k, LandscapeRecord l)
     {
         string png = $"landscape-{k}.png", cuts = $"landscape-{k}-cuts.png", surface3d = $"landscape-{k}-3d.png";
-        if (surface.Betas.Length == 1)
+        var surface = LandscapeRecords.ToSurface(l);
+        if (!l.IsPlane)
         {
-            LandscapePlot.SaveCuts(Path.Combine(folder, png), surface, label + " (1-D)");
+            LandscapePlot.SaveCuts(Path.Combine(folder, png), surface, l.Label + " (1-D)");
             return new[] { png };
         }
-        LandscapePlot.SavePlane(Path.Combine(folder, png), surface, label, adamEq ? "a" : "α (d1)", adamEq ? "b" : "β (d2)", path);
-        LandscapePlot.SaveCuts(Path.Combine(folder, cuts), surface, label + ": cuts through the centre");
-        SurfacePlot3D.Save(Path.Combine(folder, surface3d), surface, label, adamEq ? "a" : "α (d1)", adamEq ? "b" : "β (d2)");
+        string x = l.IsAdamEq ? "a" : "α (d1)", y = l.IsAdamEq ? "b" : "β (d2)";
+        double[][]? path = l.Path is { } p ? p.Alphas.Zip(p.Betas, (a, b) => new[] { a, b }).ToArray() : null;
+        LandscapePlot.SavePlane(Path.Combine(folder, png), surface, l.Label, x, y, path);
+        LandscapePlot.SaveCuts(Path.Combine(folder, cuts), surface, l.Label + ": cuts through the centre");
+        SurfacePlot3D.Save(Path.Combine(folder, surface3d), surface, l.Label, x, y);
         return new[] { png, surface3d, cuts };
-    }
-
-    public static string DrawPanel(string folder, IReadOnlyList<(string Label, bool AdamEq, Surface Surface)> planes)
-    {
-        LandscapePlot.SavePanel(Path.Combine(folder, PanelFigure),
-            planes.Select(p => (p.Label, p.Surface, p.AdamEq ? "a" : "α", p.AdamEq ? "b" : "β")).ToList());
-        return PanelFigure;
-    }
-
-    /// <summary>Redraws every figure and report.html of a finished run from its results.json; returns the figure files.</summary>
-    public static IReadOnlyList<string> Render(string folder)
-    {
-        var results = ResultsFile.Load(folder);
-        var figures = new List<string>();
-        var slq = ResultsFile.SlqRuns(results);
-        if (slq.Count > 0)
-        {
-            long dimension = results["hessian"]!["parameter_count"]!.GetValue<long>();
-            var criteria = results["hessian"]!["criteria"] is JsonObject c
-                ? Criteria.FromSpectrum(slq, c["kh_power"]!.GetValue<double>(), c["ct_threshold"]!.GetValue<double>())
-                : null;
-            figures.Add(DrawEsd(folder, new SpectralDensityResult(slq, dimension, 0, 0), criteria));
-        }
-        var planes = new List<(string, bool, Surface)>();
-        if (results["landscapes"] is JsonArray landscapes)
-            for (int k = 0; k < landscapes.Count; k++)
-            {
-                var l = landscapes[k]!;
-                var surface = new Surface(ResultsFile.Doubles(l["alphas"]), ResultsFile.Doubles(l["betas"]), ResultsFile.Rows(l["loss"]), ResultsFile.Rows(l["accuracy"]), 0, 0);
-                double[][]? path = l["path"] is JsonObject p
-                    ? ResultsFile.Doubles(p["alphas"]).Zip(ResultsFile.Doubles(p["betas"]), (a, b) => new[] { a, b }).ToArray()
-                    : null;
-                bool adamEq = l["mode"]?.GetValue<string>() == "adameq";
-                string label = l["label"]?.GetValue<string>() ?? $"landscape {k}";
-                figures.AddRange(DrawLandscape(folder, k, label, adamEq, surface, path));
-                if (surface.Betas.Length > 1) planes.Add((label, adamEq, surface));
-            }
-        if (planes.Count > 1 && results["command"]?.GetValue<string>() == "landscape") figures.Add(DrawPanel(folder, planes));
-        WritePageAndData(folder, results);
-        return figures;
-    }
-
-    /// <summary>report.html, results.h5 and the VTK surfaces of a run whose results.json is written.</summary>
-    public static void WritePageAndData(string folder, JsonObject results)
-    {
-        HtmlReport.Write(Path.Combine(folder, HtmlReport.FileName), results);
-        DataExport.WriteHdf5(folder, results);
-        DataExport.WriteVtk(folder, results);
     }
 }

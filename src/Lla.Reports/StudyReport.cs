@@ -6,39 +6,21 @@ using System.Text.Json.Nodes;
 using Lla.Runs;
 using Lla.Studies;
 using ScottPlot;
-using static Lla.Runs.JsonValues;
 
 namespace Lla.Reports;
 
 /// <summary>
-/// The files of a finished study: table.csv and table.json (one row per model × dataset),
-/// study.json (everything: config, HESD types, correlations with intervals, findings, versions),
+/// The pictures of a finished study (its data files, study.json and the tables, are the library's):
 /// scatter plots of Δcriterion vs Δaccuracy (one colour per model), the models' Ct on their
 /// training split, and a standalone report.html (images inlined, no scripts).
 /// </summary>
 public static class StudyReport
 {
-    public static readonly string[] Columns =
+    /// <summary>The figures and report.html of a study whose study.json, table.csv and table.json the library wrote; returns the files drawn.</summary>
+    public static IReadOnlyList<string> Write(string folder, StudyConfig config, StudyResults study)
     {
-        "model", "dataset", "reference", "hesd_type", "accuracy", "loss",
-        "re", "re_std_runs", "re_std_batches", "kh", "kh_std_runs", "kh_std_batches", "ct", "ct_std_runs", "ct_std_batches",
-        "delta_accuracy", "delta_re", "delta_kh", "hvps", "seconds",
-    };
-
-    public static IReadOnlyList<string> Write(string folder, StudyConfig config, StudyOutcome outcome, JsonObject meta)
-    {
+        var outcome = study.Outcome ?? throw new InvalidOperationException("a study is rendered from its outcome");
         var files = new List<string>();
-        void Text(string name, string text)
-        {
-            RunFolder.WriteAtomically(Path.Combine(folder, name), tmp => File.WriteAllText(tmp, text));
-            files.Add(name);
-        }
-        var csv = new StringBuilder().AppendLine(string.Join(",", Columns));
-        foreach (var row in outcome.Rows) csv.AppendLine(string.Join(",", Cells(row).Select(c => c is null ? "" : Convert.ToString(c, CultureInfo.InvariantCulture) ?? "").Select(Quote)));
-        Text("table.csv", csv.ToString());
-        var options = new JsonSerializerOptions { WriteIndented = true };
-        Text("table.json", RowsJson(outcome).ToJsonString(options));
-        Text("study.json", StudyJson(config, outcome, meta).ToJsonString(options));
         foreach (var criterion in StudyOutcome.CriteriaNames)
         {
             string name = $"scatter-{criterion.ToLowerInvariant()}.png";
@@ -47,66 +29,11 @@ public static class StudyReport
         }
         Save(Path.Combine(folder, "hesd-types.png"), Types(outcome, config.Analysis.CtThreshold));
         files.Add("hesd-types.png");
-        Text("report.html", Html(folder, config, outcome, meta));
+        string html = Html(folder, config, outcome, study.Meta);
+        RunFolder.WriteAtomically(Path.Combine(folder, "report.html"), tmp => File.WriteAllText(tmp, html));
+        files.Add("report.html");
         return files;
     }
-
-    private static object?[] Cells(StudyRow r)
-    {
-        var m = r.Measurement;
-        static object? N(double? v) => v is double x && double.IsFinite(x) ? x.ToString("G6", CultureInfo.InvariantCulture) : null;
-        return new object?[]
-        {
-            m.Model, m.Dataset, r.Reference ? "yes" : "no", m.HesdType, N(m.Accuracy), N(m.Loss),
-            N(m.Re.Mean), N(m.Re.StdOverRuns), N(m.Re.StdOverBatches), N(m.Kh.Mean), N(m.Kh.StdOverRuns), N(m.Kh.StdOverBatches),
-            N(m.Ct.Mean), N(m.Ct.StdOverRuns), N(m.Ct.StdOverBatches), N(r.DeltaAccuracy), N(r.DeltaRe), N(r.DeltaKh), m.Hvps, N(m.Seconds),
-        };
-    }
-
-    private static JsonArray RowsJson(StudyOutcome outcome) => new(outcome.Rows.Select(r =>
-    {
-        var m = r.Measurement;
-        JsonObject Spread(CriterionSpread s) => new() { ["mean"] = Number(s.Mean), ["std_over_runs"] = Number(s.StdOverRuns), ["std_over_batches"] = Number(s.StdOverBatches) };
-        return (JsonNode)new JsonObject
-        {
-            ["model"] = m.Model, ["dataset"] = m.Dataset, ["reference"] = r.Reference, ["hesd_type"] = m.HesdType,
-            ["accuracy"] = Number(m.Accuracy), ["loss"] = Number(m.Loss),
-            ["re"] = Spread(m.Re), ["kh"] = Spread(m.Kh), ["ct"] = Spread(m.Ct),
-            ["delta_accuracy"] = Number(r.DeltaAccuracy), ["delta_re"] = Number(r.DeltaRe), ["delta_kh"] = Number(r.DeltaKh),
-            ["hvps"] = m.Hvps, ["seconds"] = Number(m.Seconds),
-        };
-    }).ToArray());
-
-    private static JsonObject Estimate(CorrelationEstimate e) => new()
-    {
-        ["value"] = Number(e.Value), ["ci_low"] = Number(e.Low), ["ci_high"] = Number(e.High),
-        ["pairs"] = e.Points, ["models"] = e.Groups, ["valid_resamples"] = e.ValidResamples, ["resamples"] = e.Resamples,
-    };
-
-    public static JsonObject StudyJson(StudyConfig config, StudyOutcome outcome, JsonObject meta) => new()
-    {
-        ["study"] = config.Name,
-        ["claim"] = "across datasets, the change of a criterion (re, Kh) relative to the training split correlates negatively with the change of accuracy (criteria grow as accuracy falls); tested on the models whose HESD is MP on their training split, with 95% percentile intervals from a bootstrap that resamples models",
-        ["config"] = config.ToJson(),
-        ["meta"] = meta.DeepClone(),
-        ["findings"] = new JsonArray(outcome.Findings.Select(f => (JsonNode)f).ToArray()),
-        ["hesd_types"] = new JsonArray(outcome.Types.Select(t => (JsonNode)new JsonObject
-        {
-            ["model"] = t.Model, ["recipe"] = t.Recipe, ["reference"] = t.Reference, ["gradient_manipulation"] = t.Manipulated,
-            ["hesd_type"] = t.HesdType, ["ct"] = Number(t.Ct), ["ct_spread"] = Number(t.CtStd),
-            ["train_accuracy"] = Number(t.TrainAccuracy), ["test_accuracy"] = Number(t.TestAccuracy),
-        }).ToArray()),
-        ["correlations"] = new JsonArray(outcome.Correlations.Select(c => (JsonNode)new JsonObject
-        {
-            ["criterion"] = c.Criterion, ["group"] = c.Group, ["verdict"] = c.Verdict,
-            ["spearman"] = Estimate(c.Spearman), ["pearson"] = Estimate(c.Pearson),
-        }).ToArray()),
-        ["within_model"] = new JsonArray(outcome.WithinModel.Select(w => (JsonNode)new JsonObject
-        {
-            ["model"] = w.Model, ["criterion"] = w.Criterion, ["spearman"] = Number(w.Spearman), ["pearson"] = Number(w.Pearson), ["points"] = w.Points,
-        }).ToArray()),
-        ["rows"] = RowsJson(outcome),
-    };
 
     private static Plot Scatter(StudyOutcome outcome, string criterion, double khPower)
     {
@@ -203,18 +130,16 @@ public static class StudyReport
              .Append($"<td>{(t.TrainAccuracy * 100).ToString("0.00", CultureInfo.InvariantCulture)}%</td><td>{(t.TestAccuracy is double a ? (a * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "n/a")}</td></tr>");
         h.Append("</table>").Append(Image("hesd-types.png"));
         h.Append("<h2>Every measurement</h2><table><tr>");
-        foreach (var c in Columns) h.Append($"<th>{E(c)}</th>");
+        foreach (var c in StudyTable.Columns) h.Append($"<th>{E(c)}</th>");
         h.Append("</tr>");
         foreach (var row in outcome.Rows)
         {
             h.Append("<tr>");
-            foreach (var cell in Cells(row)) h.Append($"<td>{E(cell is null ? "" : Convert.ToString(cell, CultureInfo.InvariantCulture)!)}</td>");
+            foreach (var cell in StudyTable.Cells(row)) h.Append($"<td>{E(cell)}</td>");
             h.Append("</tr>");
         }
         h.Append("</table><h2>Settings</h2><pre>").Append(E(new JsonObject { ["config"] = config.ToJson(), ["meta"] = meta.DeepClone() }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })))
          .Append("</pre></body></html>");
         return h.ToString();
     }
-
-    private static string Quote(string cell) => cell.IndexOfAny(new[] { ',', '"', '\n' }) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
 }

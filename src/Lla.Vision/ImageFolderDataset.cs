@@ -26,9 +26,9 @@ public static class ImageFolderDataset
     public static Dataset Load(string directory, Split split, ImageTransform transform)
     {
         if (!Directory.Exists(directory)) throw new LlaException($"image folder not found: {directory}");
-        if (transform.Size < 1) throw new LlaException($"--image-size must be at least 1 (got {transform.Size})");
+        if (transform.Size < 1) throw new LlaException($"{{image-size}} must be at least 1 (got {transform.Size})");
         if (transform.Mean.Length != 3 || transform.Std.Length != 3 || transform.Std.Any(s => !(s > 0)))
-            throw new LlaException("--image-mean and --image-std take three numbers (R,G,B), the standard deviations positive");
+            throw new LlaException("{image-mean} and {image-std} take three numbers (R,G,B), the standard deviations positive");
         string root = FindSplit(directory, split)
             ?? throw new LlaException($"{directory} has no {(split == Split.Test ? "test/ or val/" : "train/")} folder");
         var classes = Directory.GetDirectories(root).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToArray();

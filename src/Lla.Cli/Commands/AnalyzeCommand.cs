@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lla.Cli.Pipeline;
+using Lla.Runs;
 
 namespace Lla.Cli.Commands;
 
@@ -19,7 +19,7 @@ internal static class AnalyzeCommand
         ["full"] = (2048, 3, 100, 40),
     };
 
-    public static Command Create()
+    public static Command Create(Processes processes)
     {
         var command = new Command("analyze", "The main job: Hessian spectrum, criteria, accuracy and figures for a model (the embedded default unless told otherwise)");
         var shared = new SharedOptions();
@@ -30,7 +30,7 @@ internal static class AnalyzeCommand
         command.Options.Add(profile);
         command.Options.Add(landscapeSteps);
         hessian.AddTo(command, switches: false);
-        command.SetAction(p => CommandAction.Run(() =>
+        command.SetAction(p => CommandAction.Run(processes, () =>
         {
             string name = p.GetValue(profile)!;
             if (!Profiles.TryGetValue(name, out var settings))
@@ -46,20 +46,21 @@ internal static class AnalyzeCommand
             record["runs"] = analysis.Runs;
             record["lanczos-steps"] = analysis.LanczosSteps;
             int planeSteps = Given(p, landscapeSteps) ?? settings.Landscape;
-            if (planeSteps < 0 || planeSteps % 2 != 0) throw new LlaException($"--landscape-steps must be 0 or an even number (got {planeSteps})");
             record["landscape-steps"] = planeSteps;
-            var options = new HessianJobOptions(
-                "analyze", source,
-                hessian.Selection(p, Given(p, hessian.BatchSize) ?? settings.BatchSize),
-                p.GetValue(shared.Threads),
-                SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!),
-                analysis,
-                p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"),
-                p.GetValue(hessian.Params),
-                planeSteps,
-                name,
-                record);
-            return HessianJob.Run(options);
+            var options = new HessianRunOptions
+            {
+                Command = "analyze",
+                Source = source,
+                Selection = hessian.Selection(p, Given(p, hessian.BatchSize) ?? settings.BatchSize),
+                OneDnn = shared.RunSettings(p),
+                Analysis = analysis,
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"),
+                Params = p.GetValue(hessian.Params),
+                LandscapeSteps = planeSteps,
+                Profile = name,
+                Record = record,
+            };
+            return HessianCommand.Execute(options, shared.Output(p, processes), processes);
         }));
         return command;
     }

@@ -1,11 +1,11 @@
 namespace Lla.Cli.Commands;
 
-/// <summary>Runs a command body and turns a user mistake into one line on stderr and exit code 2.</summary>
+/// <summary>Runs a command body and turns a user mistake into one line on stderr (settings named as flags) and exit code 2.</summary>
 internal static class CommandAction
 {
     public const int UserError = 2;
 
-    public static int Run(Func<int> body)
+    public static int Run(Processes processes, Func<int> body)
     {
         try
         {
@@ -13,13 +13,14 @@ internal static class CommandAction
         }
         catch (LlaException e)
         {
-            Console.Error.WriteLine(Pipeline.Cluster.Distributed ? $"error (rank {Pipeline.Cluster.Group.Rank}): {e.Message}" : $"error: {e.Message}");
+            string message = e.Render(setting => "--" + setting);
+            Console.Error.WriteLine(processes.Distributed ? $"error (rank {processes.Group.Rank}): {message}" : $"error: {message}");
             Console.Error.Flush();
-            if (Pipeline.Cluster.Distributed)
+            if (processes.Distributed)
             {
                 // The launcher forwards output asynchronously: give it the line before the abort ends every rank.
                 Thread.Sleep(500);
-                Pipeline.Cluster.Abort(UserError); // the other ranks may be waiting for this one
+                processes.Abort(UserError); // the other ranks may be waiting for this one
             }
             return UserError;
         }

@@ -1,34 +1,50 @@
 using System.CommandLine;
-using Lla.Cli.Pipeline;
+using Lla.Cli.Display;
+using Lla.Reports;
+using Lla.Runs;
 
 namespace Lla.Cli.Commands;
 
 /// <summary>`lla hessian`: eigenpairs, trace, spectral density and criteria with every knob exposed.</summary>
 internal static class HessianCommand
 {
-    public static Command Create()
+    public static Command Create(Processes processes)
     {
         var command = new Command("hessian", "Hessian eigenpairs, trace, spectral density and generalization criteria of a model on data");
         var shared = new SharedOptions();
         var hessian = new HessianOptions(batchSize: 2048, batches: "1", runs: 1, lanczosSteps: 100, "run folder (default: runs/hessian-TIMESTAMP)");
         shared.AddTo(command);
         hessian.AddTo(command, switches: true);
-        command.SetAction(p => CommandAction.Run(() =>
+        command.SetAction(p => CommandAction.Run(processes, () =>
         {
+            var output = shared.Output(p, processes);
             var source = shared.Source(p);
-            var options = new HessianJobOptions(
-                "hessian", source,
-                hessian.Selection(p),
-                p.GetValue(shared.Threads),
-                SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!),
-                hessian.Analysis(p, source.Seed, p.GetValue(hessian.Trace), p.GetValue(hessian.Esd)),
-                p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("hessian"),
-                p.GetValue(hessian.Params),
-                LandscapeSteps: 0,
-                Profile: null,
-                SharedOptions.Record(p, command));
-            return HessianJob.Run(options);
+            var options = new HessianRunOptions
+            {
+                Command = "hessian",
+                Source = source,
+                Selection = hessian.Selection(p),
+                OneDnn = shared.RunSettings(p),
+                Analysis = hessian.Analysis(p, source.Seed, p.GetValue(hessian.Trace), p.GetValue(hessian.Esd)),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("hessian"),
+                Params = p.GetValue(hessian.Params),
+                Record = SharedOptions.Record(p, command),
+            };
+            return Execute(options, output, processes);
         }));
         return command;
+    }
+
+    /// <summary>Runs the job with progress on the console, renders the folder, prints the summary (shared with `analyze`).</summary>
+    public static int Execute(HessianRunOptions options, OutputMode output, Processes processes)
+    {
+        RunResults results;
+        using (var progress = output.Progress())
+            results = HessianRun.Execute(options, progress.Report, processes.Group);
+        if (!processes.IsRoot) return 0;
+        results = RunRenderer.Render(options.OutDir, results);
+        if (output.Chatty) Summary.Print(results, Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile));
+        output.Finish(results);
+        return 0;
     }
 }

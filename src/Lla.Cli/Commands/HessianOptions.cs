@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lla.Cli.Pipeline;
+using Lla.Objectives;
 using Lla.Curvature;
 
 namespace Lla.Cli.Commands;
@@ -55,10 +55,10 @@ internal sealed class HessianOptions
             "smallest" => EigenTarget.Smallest,
             var w => throw new LlaException($"--which must be largest or smallest (got '{w}')"),
         },
-        EigenMethod = p.GetValue(EigenMethod)!,
+        EigenMethod = MethodNames.ParseEigen(p.GetValue(EigenMethod)!),
         EigenTolerance = p.GetValue(EigenTol),
         Trace = trace,
-        TraceMethod = p.GetValue(TraceMethod)!,
+        TraceMethod = MethodNames.ParseTrace(p.GetValue(TraceMethod)!),
         TraceApplications = p.GetValue(TraceHvps),
         Esd = esd,
         Runs = p.GetValue(Runs),

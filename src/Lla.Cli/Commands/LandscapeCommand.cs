@@ -1,13 +1,14 @@
 using System.CommandLine;
-using Lla.Cli.Pipeline;
 using Lla.Landscapes;
+using Lla.Reports;
+using Lla.Runs;
 
 namespace Lla.Cli.Commands;
 
 /// <summary>`lla landscape`: loss surfaces on planes of weight space around the analysed weights.</summary>
 internal static class LandscapeCommand
 {
-    public static Command Create()
+    public static Command Create(Processes processes)
     {
         var command = new Command("landscape", "Loss landscapes on planes around the weights: random, Adam, Hessian, checkpoint or file axes");
         var shared = new SharedOptions();
@@ -37,13 +38,18 @@ internal static class LandscapeCommand
                      hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Bn, hessian.Out })
             command.Options.Add(opt);
 
-        command.SetAction(p => CommandAction.Run(() =>
+        command.SetAction(p => CommandAction.Run(processes, () =>
         {
             string axesName = p.GetValue(axes)!;
-            string internalAxes = axesName switch
+            var axesKind = axesName switch
             {
-                "random" or "adam" or "hessian" or "pca" or "checkpoints" or "file" => axesName,
-                "uniform" => "random-uniform",
+                "random" => AxesKind.Random,
+                "uniform" => AxesKind.RandomUniform,
+                "adam" => AxesKind.Adam,
+                "hessian" => AxesKind.Hessian,
+                "pca" => AxesKind.Pca,
+                "checkpoints" => AxesKind.Checkpoints,
+                "file" => AxesKind.File,
                 _ => throw new LlaException($"--axes must be random, uniform, adam, hessian, pca, checkpoints or file (got '{axesName}')"),
             };
             var rule = p.GetValue(mode) switch
@@ -57,45 +63,57 @@ internal static class LandscapeCommand
             if (normOrder is not (1 or 2)) throw new LlaException($"--order must be 1 or 2 (got {normOrder})");
             int plots = p.GetValue(numPlots);
             if (plots < 1) throw new LlaException($"--num-plots must be at least 1 (got {plots})");
-            if (plots > 1 && internalAxes is not ("random" or "random-uniform"))
+            if (plots > 1 && !axesKind.IsRandom())
                 throw new LlaException("--num-plots above 1 needs random axes (other axes give the same plane every time)");
             var pairText = p.GetValue(eigenPair)!.Split(',');
-            if (pairText.Length != 2 || !int.TryParse(pairText[0], out int e1) || !int.TryParse(pairText[1], out int e2) || e1 < 0 || e2 < 0 || e1 == e2)
+            if (pairText.Length != 2 || !int.TryParse(pairText[0], out int e1) || !int.TryParse(pairText[1], out int e2))
                 throw new LlaException($"--eigen-pair must be two different indices like 0,1 (got '{p.GetValue(eigenPair)}')");
             var checkpointList = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (internalAxes == "checkpoints" && checkpointList.Length == 0) throw new LlaException("--axes checkpoints needs --checkpoints FILE[,FILE]");
+            if (axesKind == AxesKind.Checkpoints && checkpointList.Length == 0) throw new LlaException("--axes checkpoints needs --checkpoints FILE[,FILE]");
             foreach (var file in checkpointList) if (!File.Exists(file)) throw new LlaException($"checkpoint not found: {file}");
             var trajectoryList = ExpandFiles(p.GetValue(trajectoryOption));
-            if (internalAxes == "pca" && trajectoryList.Count < 2) throw new LlaException("--axes pca needs --trajectory with at least 2 checkpoints (lla train --save-every N writes them)");
+            if (axesKind == AxesKind.Pca && trajectoryList.Count < 2) throw new LlaException("--axes pca needs --trajectory with at least 2 checkpoints (lla train --save-every N writes them)");
             if (p.GetValue(hessianRun) is string run && !File.Exists(Path.Combine(run, Lla.Runs.EigenvectorFile.FileName)))
                 throw new LlaException($"--hessian-run {run} holds no {Lla.Runs.EigenvectorFile.FileName}");
 
             long seed = p.GetValue(shared.Seed);
             var planes = p.GetValue(allModes)
-                ? PlaneSpec.AllModes(internalAxes, seed)
-                : Enumerable.Range(0, plots).Select(k => new PlaneSpec(internalAxes, normKind, normOrder, rule, seed + k)).ToList();
-            var options = new LandscapeJobOptions(
-                shared.Source(p),
-                hessian.Selection(p),
-                p.GetValue(shared.Threads),
-                SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!),
-                planes,
-                p.GetValue(steps),
-                p.GetValue(distance),
-                p.GetValue(ignoreBiasBn),
-                p.GetValue(freeze),
-                p.GetValue(freezeNames),
-                p.GetValue(lossCap),
-                e1, e2,
-                p.GetValue(hessianRun),
-                checkpointList,
-                trajectoryList,
-                p.GetValue(directions),
-                p.GetValue(optimizerState),
-                p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"),
-                p.GetValue(resume),
-                SharedOptions.Record(p, command));
-            return LandscapeJob.Run(options);
+                ? PlaneSpec.AllModes(axesKind, seed)
+                : Enumerable.Range(0, plots).Select(k => new PlaneSpec(axesKind, normKind, normOrder, rule, seed + k)).ToList();
+            var output = shared.Output(p, processes);
+            var options = new LandscapeRunOptions
+            {
+                Source = shared.Source(p),
+                Selection = hessian.Selection(p),
+                OneDnn = shared.RunSettings(p),
+                Planes = planes,
+                Steps = p.GetValue(steps),
+                Distance = p.GetValue(distance),
+                IgnoreBiasAndBatchNorm = p.GetValue(ignoreBiasBn),
+                Freeze = p.GetValue(freeze),
+                FreezeNames = p.GetValue(freezeNames),
+                LossCap = p.GetValue(lossCap),
+                EigenFirst = e1,
+                EigenSecond = e2,
+                HessianRun = p.GetValue(hessianRun),
+                Checkpoints = checkpointList,
+                Trajectory = trajectoryList,
+                DirectionFile = p.GetValue(directions),
+                OptimizerState = p.GetValue(optimizerState),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"),
+                Resume = p.GetValue(resume),
+                Record = SharedOptions.Record(p, command),
+            };
+            RunResults results;
+            using (var progress = output.Progress())
+                results = LandscapeRun.Execute(options, progress.Report, processes.Group);
+            if (!processes.IsRoot) return 0;
+            results = RunRenderer.Render(options.OutDir, results);
+            var counts = results.Landscapes.Select(l => l.Alphas.Count * l.Betas.Count).Distinct();
+            output.Say($"{planes.Count} landscape{(planes.Count == 1 ? "" : "s")} of {string.Join(", ", counts)} points each; loss at the centre {results.Loss:G6}");
+            output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}");
+            output.Finish(results);
+            return 0;
         }));
         return command;
     }

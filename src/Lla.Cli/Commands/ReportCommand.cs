@@ -6,15 +6,14 @@ namespace Lla.Cli.Commands;
 /// <summary>`lla report RUN_DIR`: redraws the figures and report.html of a finished run from its results.json, computing nothing.</summary>
 internal static class ReportCommand
 {
-    public static Command Create()
+    public static Command Create(Processes processes)
     {
         var command = new Command("report", "Redraw the figures and report.html of a finished run from its results.json (nothing is recomputed)");
         var folder = new Argument<string>("RUN_DIR") { Description = "the folder of a finished run" };
         command.Arguments.Add(folder);
-        command.SetAction(p => CommandAction.Run(() =>
+        command.SetAction(p => CommandAction.Run(processes, () =>
         {
             string dir = p.GetValue(folder)!;
-            if (!Directory.Exists(dir)) throw new LlaException($"run folder not found: {dir}");
             var figures = RunRenderer.Render(dir);
             Console.WriteLine($"redrew {figures.Count} figure{(figures.Count == 1 ? "" : "s")} and {Path.Combine(dir, HtmlReport.FileName)}");
             return 0;

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Lla.Cli.Pipeline;
+using Lla.Cli.Display;
+using Lla.Models;
 using Lla.Curvature;
 using Lla.Data;
+using Lla.Native;
 using Lla.Objectives;
 
 namespace Lla.Cli.Commands;
@@ -31,13 +33,21 @@ internal sealed class SharedOptions
         foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, ImageSize, ImageMean, ImageStd, Quiet, Json }) command.Options.Add(o);
     }
 
-    public ModelSource Source(ParseResult p)
+    /// <summary>The model, weights and data asked for, with the embedded default filled in; <paramref name="weights"/> replaces a missing --weights.</summary>
+    public ModelSource Source(ParseResult p, string? weights = null)
     {
-        Display.OutputMode.Quiet = p.GetValue(Quiet);
-        Display.OutputMode.Json = p.GetValue(Json);
         RegisterImageFolders(p);
-        return ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights), p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
+        return ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
             with { NumClasses = p.GetValue(NumClasses) };
+    }
+
+    public OutputMode Output(ParseResult p, Processes processes) => new(p.GetValue(Quiet), p.GetValue(Json), processes.IsRoot);
+
+    /// <summary>Sets libtorch's threads and parses --onednn: the run settings every computing command shares.</summary>
+    public OneDnnSetting RunSettings(ParseResult p)
+    {
+        RuntimeSetup.SetThreads(p.GetValue(Threads));
+        return ParseOneDnn(p.GetValue(OneDnn)!);
     }
 
     /// <summary>folder:DIR data decodes images with the transform given on this command line.</summary>

@@ -1,14 +1,8 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
-using Lla.Cli.Pipeline;
-using Lla.Curvature;
-using Lla.Data;
 using Lla.Models;
-using Lla.Native;
-using Lla.Objectives;
+using Lla.Reports;
 using Lla.Runs;
 using Lla.Training;
-using static Lla.Runs.JsonValues;
 
 namespace Lla.Cli.Commands;
 
@@ -18,7 +12,7 @@ namespace Lla.Cli.Commands;
 /// </summary>
 internal static class TrainCommand
 {
-    public static Command Create()
+    public static Command Create(Processes processes)
     {
         var command = new Command("train", "Train a model and save its weights and optimizer state");
         var shared = new SharedOptions();
@@ -34,99 +28,31 @@ internal static class TrainCommand
         shared.AddTo(command);
         foreach (var o in new Option[] { epochs, optimizer, lr, momentum, weightDecay, batchSize, saveEvery, analyzeEvery, save }) command.Options.Add(o);
 
-        command.SetAction(p => CommandAction.Run(() =>
+        command.SetAction(p => CommandAction.Run(processes, () =>
         {
-            Display.OutputMode.Quiet = p.GetValue(shared.Quiet);
-            Display.OutputMode.Json = p.GetValue(shared.Json);
-            if (Cluster.Distributed) throw new LlaException("lla train runs as one process: start it without mpiexec");
-            shared.RegisterImageFolders(p);
-            string? weights = p.GetValue(shared.Weights) ?? ModelSource.RandomWeights; // training starts from a seeded init unless told
-            var source = ModelSource.Resolve(p.GetValue(shared.Model), weights, p.GetValue(shared.Data), p.GetValue(shared.DType)!, p.GetValue(shared.Seed), p.GetValue(shared.Loss)!, p.GetValue(shared.DeviceOption)!)
-                with { NumClasses = p.GetValue(shared.NumClasses) };
-            var options = new TrainOptions
+            processes.RequireSingle("train");
+            var output = shared.Output(p, processes);
+            var options = new TrainRunOptions
             {
-                Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batchSize), Optimizer = p.GetValue(optimizer)!,
-                LearningRate = p.GetValue(lr), Momentum = p.GetValue(momentum), WeightDecay = p.GetValue(weightDecay), Seed = source.Seed,
-            };
-            string path = p.GetValue(save)!;
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null && !Directory.Exists(folder)) throw new LlaException($"--save: folder {folder} does not exist");
-            if (options.Optimizer is not ("adam" or "sgd")) throw new LlaException($"unknown optimizer '{options.Optimizer}' (known: adam, sgd)");
-            if (options.BatchSize < 1) throw new LlaException($"--batch-size must be at least 1 (got {options.BatchSize})");
-            if (options.Epochs < 1) throw new LlaException($"--epochs must be at least 1 (got {options.Epochs})");
-            if (!(options.LearningRate > 0)) throw new LlaException($"--lr must be positive (got {options.LearningRate})");
-            int every = p.GetValue(saveEvery), analyzeInterval = p.GetValue(analyzeEvery);
-            if (every < 0) throw new LlaException($"--save-every must not be negative (got {every})");
-            if (analyzeInterval < 0) throw new LlaException($"--analyze-every must not be negative (got {analyzeInterval})");
-            RuntimeSetup.SetThreads(p.GetValue(shared.Threads));
-            var setting = SharedOptions.ParseOneDnn(p.GetValue(shared.OneDnn)!);
-
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            using var train = source.LoadData(Split.Train);
-            using var test = source.LoadData(Split.Test);
-            var model = source.Build(train);
-            if (source.Device.type != TorchSharp.DeviceType.CPU) throw new LlaException("lla train runs on the CPU here (--device cpu)");
-            var first = train.Batches(256, 1, false, 0)[0];
-            var decision = OneDnnPolicy.Decide(setting, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
-            if (Display.OutputMode.Chatty) Console.Error.WriteLine($"numeric guard: {decision.Reason}");
-
-            var trajectory = new JsonArray();
-            var analyses = new JsonArray();
-            var result = Trainer.Train(model, train, test, options, source.LossFunction,
-                onEpoch: (e, state) =>
+                Source = shared.Source(p, weights: ModelSource.RandomWeights), // training starts from a seeded init unless told
+                Training = new TrainOptions
                 {
-                    Display.OutputMode.Say($"epoch {e.Epoch}/{options.Epochs}: train loss {e.TrainLoss:F4}, train accuracy {e.TrainAccuracy:P2}, test loss {e.TestLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
-                    bool snapshot = every > 0 && e.Epoch % every == 0, analyse = analyzeInterval > 0 && e.Epoch % analyzeInterval == 0;
-                    if (!snapshot && !analyse) return;
-                    string checkpoint = $"{path}.epoch{e.Epoch}";
-                    Checkpoint.Save(checkpoint, model, state);
-                    if (snapshot) trajectory.Add(Path.GetFullPath(checkpoint));
-                    if (analyse)
-                    {
-                        string outDir = Path.Combine($"{path}.analysis", $"epoch-{e.Epoch}");
-                        Display.OutputMode.Say($"analysing epoch {e.Epoch} into {outDir}");
-                        HessianJob.Run(EpochAnalysis(source with { Weights = checkpoint }, p.GetValue(shared.Threads), setting, outDir));
-                        analyses.Add(Path.GetFullPath(outDir));
-                        TorchContext.OneDnn = decision.OneDnnForBackward; // back to the training's own guarded setting
-                        if (!snapshot) File.Delete(checkpoint);
-                    }
-                });
-            decision = OneDnnPolicy.PostCheck(decision, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
-
-            Checkpoint.Save(path, model, result.Optimizer);
-            var last = result.Epochs[^1];
-            var record = new JsonObject
-            {
-                ["command"] = "train",
-                ["model"] = source.Model,
-                ["data"] = source.Data,
-                ["optimizer"] = result.Optimizer.Name,
-                ["seed"] = source.Seed,
-                ["options"] = SharedOptions.Record(p, command),
-                ["versions"] = new JsonObject(Versions.All().Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
-                ["numeric_guard"] = HessianResultsJson.Guard(decision),
-                ["test_accuracy"] = Number(last.TestAccuracy),
-                ["epochs"] = new JsonArray(result.Epochs.Select(e => (JsonNode)new JsonObject
-                {
-                    ["epoch"] = e.Epoch, ["train_loss"] = Number(e.TrainLoss), ["train_accuracy"] = Number(e.TrainAccuracy),
-                    ["test_loss"] = Number(e.TestLoss), ["test_accuracy"] = Number(e.TestAccuracy), ["seconds"] = Number(e.Seconds),
-                }).ToArray()),
-                ["trajectory"] = trajectory,
-                ["analyses"] = analyses,
-                ["seconds"] = clock.Elapsed.TotalSeconds,
+                    Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batchSize), Optimizer = p.GetValue(optimizer)!,
+                    LearningRate = p.GetValue(lr), Momentum = p.GetValue(momentum), WeightDecay = p.GetValue(weightDecay), Seed = p.GetValue(shared.Seed),
+                },
+                Save = p.GetValue(save)!,
+                SaveEvery = p.GetValue(saveEvery),
+                AnalyzeEvery = p.GetValue(analyzeEvery),
+                OneDnn = shared.RunSettings(p),
+                Record = SharedOptions.Record(p, command),
             };
-            RunFolder.WriteAtomically(path + ".json", tmp => File.WriteAllText(tmp, record.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
-            Display.OutputMode.Say($"saved {path} (test accuracy {last.TestAccuracy:P2})");
-            Display.OutputMode.Finish(record);
+            TrainResults results;
+            using (var progress = output.Progress())
+                results = TrainRun.Execute(options, output.Say, progress.Report);
+            foreach (var folder in results.Analyses) RunRenderer.Render(folder);
+            output.Finish(results);
             return 0;
         }));
         return command;
     }
-
-    /// <summary>What `--analyze-every` runs: `lla analyze`'s quick profile on the checkpoint of that epoch.</summary>
-    private static HessianJobOptions EpochAnalysis(ModelSource source, int threads, OneDnnSetting setting, string outDir) => new(
-        "analyze", source, new DataSelection(Split.Train, BatchSize: 512, MaxBatches: 1, Shuffle: false, BatchNormMode.Train), threads, setting,
-        new HessianAnalysisOptions { TopK = 2, Trace = true, Esd = true, Runs = 1, LanczosSteps = 80, Seed = source.Seed },
-        outDir, Params: null, LandscapeSteps: 20, Profile: "quick",
-        new JsonObject { ["source"] = "lla train --analyze-every", ["weights"] = source.Weights, ["profile"] = "quick" });
 }

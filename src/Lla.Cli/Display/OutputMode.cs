@@ -1,24 +1,23 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Lla.Runs;
 
 namespace Lla.Cli.Display;
 
-/// <summary>What a command prints: a summary (default), nothing but errors (--quiet), or the results JSON on stdout (--json).</summary>
-internal static class OutputMode
+/// <summary>What one command prints: a summary (default), nothing but errors (--quiet), or the results JSON on stdout (--json); only rank 0 prints.</summary>
+internal sealed class OutputMode(bool quiet, bool json, bool isRoot)
 {
-    public static bool Quiet { get; set; }
-    public static bool Json { get; set; }
-
     /// <summary>Progress and summaries are shown unless --quiet or --json.</summary>
-    public static bool Chatty => !Quiet && !Json && Pipeline.Cluster.IsRoot;
+    public bool Chatty => !quiet && !json && isRoot;
 
-    public static void Say(string line)
+    public void Say(string line)
     {
         if (Chatty) Console.WriteLine(line);
     }
 
-    public static void Finish(JsonObject results)
+    /// <summary>With --json, the results on stdout (written by the one serializer).</summary>
+    public void Finish<T>(T results)
     {
-        if (Json && Pipeline.Cluster.IsRoot) Console.WriteLine(results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (json && isRoot) Console.WriteLine(ResultsSerializer.ToJson(results));
     }
+
+    public ProgressDisplay Progress() => ProgressDisplay.Start(Chatty);
 }

@@ -48,8 +48,8 @@ internal sealed class ProgressDisplay : IDisposable
         _ready.Wait();
     }
 
-    public static ProgressDisplay Start() =>
-        new(!Console.IsErrorRedirected && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive, silent: !OutputMode.Chatty);
+    public static ProgressDisplay Start(bool shown) =>
+        new(!Console.IsErrorRedirected && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive, silent: !shown);
 
     public void Report(AnalysisProgress p)
     {

@@ -94,20 +94,12 @@
     return svg;
   }
 
-  // ---- spectral density (same smoothing as the library: s² = 1e-5·max(1, λmax − λmin))
-  if (H && H.esd && H.esd.runs && H.esd.runs.length) {
+  // ---- spectral density: the smoothed curve stored in the results (drawn, never computed here)
+  if (H && H.esd && H.esd.runs && H.esd.runs.length && H.esd.density) {
     root.append($("h2", {}, "Hessian eigenvalue spectral density"));
-    const runs = H.esd.runs, all = runs.flatMap(r => r.nodes);
-    const lo = Math.min(...all), hi = Math.max(...all), s2 = 1e-5 * Math.max(1, hi - lo), sd = Math.sqrt(s2);
-    const pad = 5 * sd + 0.01 * (hi - lo), a = lo - pad, b = hi + pad, bins = 2000, dx = (b - a) / (bins - 1);
-    const xs = Array.from({ length: bins }, (_, i) => a + i * dx), ys = new Array(bins).fill(0);
-    for (const r of runs) r.nodes.forEach((l, k) => {
-      const w = r.weights[k] / runs.length; if (!(w > 0)) return;
-      const from = Math.max(0, Math.floor((l - 8 * sd - a) / dx)), to = Math.min(bins - 1, Math.ceil((l + 8 * sd - a) / dx));
-      for (let i = from; i <= to; i++) ys[i] += w * Math.exp(-((xs[i] - l) ** 2) / (2 * s2)) / Math.sqrt(2 * Math.PI * s2);
-    });
-    const area = ys.reduce((p, q) => p + q, 0) * dx, peak = Math.max(...ys) / area;
-    const logY = ys.map(y => Math.log10(Math.max(y / area, peak * 1e-8)));
+    const runs = H.esd.runs, xs = H.esd.density.lambda, ys = H.esd.density.density;
+    const peak = Math.max(...ys);
+    const logY = ys.map(y => Math.log10(Math.max(y, peak * 1e-8)));
     const fig = $("figure", {}, linePlot([{ x: xs, y: logY }], { width: 760, height: 360, xLabel: "eigenvalue λ", yLabel: "density (log10)", logY: true, title: `${runs.length} SLQ run(s) × ${runs[0].steps} Lanczos steps` }),
       $("figcaption", {}, "Most eigenvalues sit near zero (the tall peak); the isolated spikes on the right are the large curvatures the top eigenvalues measure. Mass left of zero is negative curvature, which re, Kh and Ct quantify."));
     root.append(fig);

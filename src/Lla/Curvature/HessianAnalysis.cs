@@ -6,15 +6,14 @@ public sealed record HessianAnalysisOptions
 {
     public int TopK { get; init; } = 2;
     public EigenTarget Which { get; init; } = EigenTarget.LargestMagnitude;
-    /// <summary>"lanczos" (default) or "power" (the seed library's method).</summary>
-    public string EigenMethod { get; init; } = "lanczos";
+    public EigenMethod EigenMethod { get; init; } = EigenMethod.Lanczos;
     public int EigenMaxSteps { get; init; } = 200;
     public double EigenTolerance { get; init; } = 1e-4;
     public int PowerMaxIterations { get; init; } = 100;
     public double PowerTolerance { get; init; } = 1e-3;
     public bool Trace { get; init; } = true;
-    /// <summary>"hutch++" (default: far less variance per HVP on spectra with a few large eigenvalues) or "hutchinson" (the seed library's).</summary>
-    public string TraceMethod { get; init; } = "hutch++";
+    /// <summary>Hutch++ by default (far less variance per HVP on spectra with a few large eigenvalues), or Hutchinson (the seed library's).</summary>
+    public TraceMethod TraceMethod { get; init; } = TraceMethod.HutchPlusPlus;
     /// <summary>Hutch++'s HVP budget (a multiple of 3).</summary>
     public int TraceApplications { get; init; } = 30;
     public int TraceMaxIterations { get; init; } = 100;
@@ -29,18 +28,16 @@ public sealed record HessianAnalysisOptions
     /// <summary>Checks every option before any work starts; throws <see cref="LlaException"/> naming the bad one.</summary>
     public void Validate()
     {
-        if (TopK < 0) throw new LlaException($"--top-k must not be negative (got {TopK})");
-        if (EigenMethod is not ("lanczos" or "power")) throw new LlaException($"--eigen-method must be lanczos or power (got '{EigenMethod}')");
-        if (EigenMethod == "power" && Which == EigenTarget.Smallest) throw new LlaException("--which smallest needs --eigen-method lanczos (power iteration finds the largest magnitudes)");
+        if (TopK < 0) throw new LlaException($"{{top-k}} must not be negative (got {TopK})");
+        if (EigenMethod == EigenMethod.Power && Which == EigenTarget.Smallest) throw new LlaException("{which} smallest needs {eigen-method} lanczos (power iteration finds the largest magnitudes)");
         if (EigenMaxSteps < 1) throw new LlaException($"the eigen step limit must be at least 1 (got {EigenMaxSteps})");
-        if (!(EigenTolerance > 0)) throw new LlaException($"--eigen-tol must be positive (got {EigenTolerance})");
-        if (TraceMethod is not ("hutch++" or "hutchinson")) throw new LlaException($"--trace-method must be hutch++ or hutchinson (got '{TraceMethod}')");
-        if (TraceMethod == "hutch++" && (TraceApplications < 3 || TraceApplications % 3 != 0)) throw new LlaException($"--trace-hvps must be a positive multiple of 3 (got {TraceApplications})");
-        if (TraceMaxIterations < 1) throw new LlaException($"--trace-iters must be at least 1 (got {TraceMaxIterations})");
-        if (Runs < 1) throw new LlaException($"--runs must be at least 1 (got {Runs})");
-        if (LanczosSteps < 1) throw new LlaException($"--lanczos-steps must be at least 1 (got {LanczosSteps})");
-        if (KhPower < 0 || double.IsNaN(KhPower)) throw new LlaException($"--kh-power must not be negative (got {KhPower})");
-        if (double.IsNaN(CtThreshold)) throw new LlaException("--ct-threshold must be a number");
+        if (!(EigenTolerance > 0)) throw new LlaException($"{{eigen-tol}} must be positive (got {EigenTolerance})");
+        if (TraceMethod == TraceMethod.HutchPlusPlus && (TraceApplications < 3 || TraceApplications % 3 != 0)) throw new LlaException($"{{trace-hvps}} must be a positive multiple of 3 (got {TraceApplications})");
+        if (TraceMaxIterations < 1) throw new LlaException($"{{trace-iters}} must be at least 1 (got {TraceMaxIterations})");
+        if (Runs < 1) throw new LlaException($"{{runs}} must be at least 1 (got {Runs})");
+        if (LanczosSteps < 1) throw new LlaException($"{{lanczos-steps}} must be at least 1 (got {LanczosSteps})");
+        if (KhPower < 0 || double.IsNaN(KhPower)) throw new LlaException($"{{kh-power}} must not be negative (got {KhPower})");
+        if (double.IsNaN(CtThreshold)) throw new LlaException("{ct-threshold} must be a number");
     }
 }
 
@@ -73,7 +70,7 @@ public static class HessianAnalysis
             seeds["eigen"] = options.Seed;
             observed.Begin("eigenpairs", null);
             var clock = Stopwatch.StartNew();
-            eigen = options.EigenMethod == "power"
+            eigen = options.EigenMethod == EigenMethod.Power
                 ? PowerIteration.TopEigenpairs(observed, new PowerIterationOptions
                 {
                     K = options.TopK, MaxIterations = options.PowerMaxIterations, Tolerance = options.PowerTolerance, Seed = options.Seed,
@@ -89,9 +86,9 @@ public static class HessianAnalysis
         if (options.Trace)
         {
             seeds["trace"] = options.Seed + 1;
-            observed.Begin("trace", options.TraceMethod == "hutch++" ? options.TraceApplications : options.TraceMaxIterations);
+            observed.Begin("trace", options.TraceMethod == TraceMethod.HutchPlusPlus ? options.TraceApplications : options.TraceMaxIterations);
             var clock = Stopwatch.StartNew();
-            trace = options.TraceMethod == "hutch++"
+            trace = options.TraceMethod == TraceMethod.HutchPlusPlus
                 ? HutchPlusPlus.Estimate(observed, new HutchPlusPlusOptions { Applications = options.TraceApplications, Seed = options.Seed + 1 })
                 : Hutchinson.Estimate(observed, new HutchinsonOptions
                 {

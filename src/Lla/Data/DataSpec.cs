@@ -14,7 +14,7 @@ public static class DataSpec
         ["cifar10"] = new((path, split) => Cifar10Dataset.Load(path, split), _ => true),
         ["npy"] = new((path, split) => split == Split.Train
             ? NpyDataset.Load(path)
-            : throw new LlaException("--data npy:… has no test split: analyse --split train"), _ => false),
+            : throw new LlaException("{data} npy:… has no test split: analyse {split} train"), _ => false),
     };
 
     public static string Names
@@ -44,7 +44,7 @@ public static class DataSpec
     {
         var parts = spec.Split(':', 4);
         if (parts.Length < 4 || !int.TryParse(parts[2], out int severity))
-            throw new LlaException($"--data '{spec}' must look like shift:KIND:SEVERITY:DATA, e.g. shift:noise:3:idx:DIR (kinds: {string.Join(", ", Shifts.Kinds)})");
+            throw new LlaException($"{{data}} '{spec}' must look like shift:KIND:SEVERITY:DATA, e.g. shift:noise:3:idx:DIR (kinds: {string.Join(", ", Shifts.Kinds)})");
         if (!Shifts.Kinds.Contains(parts[1])) throw new LlaException($"unknown shift '{parts[1]}' (known: {string.Join(", ", Shifts.Kinds)})");
         if (severity is < 1 or > 5) throw new LlaException($"shift severity must be 1 to 5 (got {severity})");
         return (parts[1], severity, parts[3]);
@@ -61,11 +61,11 @@ public static class DataSpec
     private static (Kind Kind, string Path) Parse(string spec)
     {
         int colon = spec.IndexOf(':');
-        if (colon <= 0) throw new LlaException($"--data '{spec}' must look like KIND:PATH (known kinds: {Names})");
+        if (colon <= 0) throw new LlaException($"{{data}} '{spec}' must look like KIND:PATH (known kinds: {Names})");
         string name = spec[..colon];
         Kind? kind;
         lock (Kinds) Kinds.TryGetValue(name, out kind);
-        if (kind is null) throw new LlaException($"unknown data kind '{name}' in --data '{spec}' (known kinds: {Names})");
+        if (kind is null) throw new LlaException($"unknown data kind '{name}' in {{data}} '{spec}' (known kinds: {Names})");
         return (kind, spec[(colon + 1)..]);
     }
 }

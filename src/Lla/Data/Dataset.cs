@@ -58,8 +58,8 @@ public sealed class Dataset : IDisposable
     /// </summary>
     public List<Batch> Batches(int batchSize, int? maxBatches, bool shuffle, long seed, Device? device = null)
     {
-        if (batchSize < 1) throw new LlaException($"--batch-size must be at least 1 (got {batchSize})");
-        if (maxBatches is < 1) throw new LlaException($"--batches must be at least 1 (got {maxBatches})");
+        if (batchSize < 1) throw new LlaException($"{{batch-size}} must be at least 1 (got {batchSize})");
+        if (maxBatches is < 1) throw new LlaException($"{{batches}} must be at least 1 (got {maxBatches})");
         long n = Count;
         Tensor? order = shuffle ? randperm(n, generator: new Generator((ulong)seed)) : null;
         var list = new List<Batch>();

@@ -59,7 +59,7 @@ public static class NpyDataset
     public static Dataset Load(string spec)
     {
         var files = spec.Split(',');
-        if (files.Length != 2) throw new LlaException($"--data npy:{spec} must name two files: npy:INPUTS.npy,LABELS.npy");
+        if (files.Length != 2) throw new LlaException($"{{data}} npy:{spec} must name two files: npy:INPUTS.npy,LABELS.npy");
         var inputs = NpyReader.Read(files[0]);
         var targets = NpyReader.Read(files[1]);
         if (inputs.dim() < 1 || targets.dim() < 1 || inputs.shape[0] != targets.shape[0])

@@ -62,7 +62,7 @@ public static class Directions
                 throw new LlaException($"{eigenvectorFile} holds no eigenvalues: give the eigenvectors.bin of an `lla hessian` run");
             var lambda = values.to(ScalarType.Float64).data<double>().ToArray();
             foreach (int k in new[] { first, second })
-                if (k < 0 || k >= lambda.Length) throw new LlaException($"--eigen-pair index {k} is out of range: {eigenvectorFile} holds {lambda.Length} eigenvectors");
+                if (k < 0 || k >= lambda.Length) throw new LlaException($"{{eigen-pair}} index {k} is out of range: {eigenvectorFile} holds {lambda.Length} eigenvectors");
             var d1 = Gather(entries, layout, $"v{first}.", eigenvectorFile, dtype, "the eigenvectors were computed for other parameters");
             var d2 = Gather(entries, layout, $"v{second}.", eigenvectorFile, dtype, "the eigenvectors were computed for other parameters");
             return new DirectionPair(d1, d2, "hessian", new Dictionary<string, double>
@@ -76,7 +76,7 @@ public static class Directions
     /// <summary>Directions towards other models: d_k = θ_k − θ* (one for a line, two for the plane through three models).</summary>
     public static DirectionPair Towards(ParameterVector theta, IReadOnlyList<ParameterVector> others)
     {
-        if (others.Count is < 1 or > 2) throw new LlaException("--checkpoints takes one other model (a line) or two (a plane)");
+        if (others.Count is < 1 or > 2) throw new LlaException("{checkpoints} takes one other model (a line) or two (a plane)");
         var d1 = others[0].Clone().Axpy(-1, theta);
         var d2 = others.Count > 1 ? others[1].Clone().Axpy(-1, theta) : null;
         return new DirectionPair(d1, d2, "checkpoints", new Dictionary<string, double>());

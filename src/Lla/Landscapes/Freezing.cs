@@ -18,7 +18,7 @@ public static class Freezing
             bool byIndex = freezeIndex is int k && (k >= 0 ? i >= k : i < -k);
             if (byIndex || (byName?.Invoke(layout.Names[i]) ?? false)) frozen.Add(layout.Names[i]);
         }
-        if (frozen.Count == layout.Count) throw new LlaException("--freeze/--freeze-names keep every parameter fixed: nothing would move");
+        if (frozen.Count == layout.Count) throw new LlaException("{freeze}/{freeze-names} keep every parameter fixed: nothing would move");
         return frozen;
     }
 

@@ -14,8 +14,8 @@ public sealed record Grid(int Steps, double Distance, UpdateRule Rule, bool TwoD
 {
     public static Grid Create(int steps, double distance, UpdateRule rule, bool twoDimensional)
     {
-        if (steps < 2 || steps % 2 != 0) throw new LlaException($"--steps must be an even number of at least 2, so that the centre is a grid point (got {steps})");
-        if (!(distance > 0) || double.IsInfinity(distance)) throw new LlaException($"--distance must be positive (got {distance})");
+        if (steps < 2 || steps % 2 != 0) throw new LlaException($"{{steps}} must be an even number of at least 2, so that the centre is a grid point (got {steps})");
+        if (!(distance > 0) || double.IsInfinity(distance)) throw new LlaException($"{{distance}} must be positive (got {distance})");
         if (rule == UpdateRule.AdamEq && !twoDimensional) throw new LlaException("adameq needs a plane (two axes)");
         return new Grid(steps, distance, rule, twoDimensional);
     }

@@ -21,7 +21,7 @@ public static class Normalization
         "layer" => NormKind.Layer,
         "model" => NormKind.Model,
         "filter" => NormKind.Filter,
-        _ => throw new LlaException($"--norm must be none, weight, layer, model or filter (got '{value}')"),
+        _ => throw new LlaException($"{{norm}} must be none, weight, layer, model or filter (got '{value}')"),
     };
 
     public static string Name(NormKind kind) => kind.ToString().ToLowerInvariant();
@@ -29,7 +29,7 @@ public static class Normalization
     /// <summary>A new normalized direction; <paramref name="direction"/> is left unchanged.</summary>
     public static ParameterVector Apply(ParameterVector direction, ParameterVector weights, NormKind kind, int order, bool ignoreBiasAndBatchNorm = false)
     {
-        if (order is not (1 or 2)) throw new LlaException($"--order must be 1 or 2 (got {order})");
+        if (order is not (1 or 2)) throw new LlaException($"{{order}} must be 1 or 2 (got {order})");
         if (!direction.Layout.SameAs(weights.Layout)) throw new ArgumentException("direction and weights have different layouts");
         var result = direction.Clone();
         using var scope = NewDisposeScope();

@@ -1,26 +1,26 @@
 namespace Lla.Landscapes;
 
 /// <summary>One landscape to draw: which axes, how they are normalized, and the update rule.</summary>
-public sealed record PlaneSpec(string Axes, NormKind Norm, int Order, UpdateRule Mode, long Seed)
+public sealed record PlaneSpec(AxesKind Axes, NormKind Norm, int Order, UpdateRule Mode, long Seed)
 {
     public string Label => Mode == UpdateRule.AdamEq
-        ? $"{Axes} axes, adameq, {Normalization.Name(Norm)}{(Norm == NormKind.None ? "" : $"-L{Order}")}"
-        : $"{Axes} axes, {Normalization.Name(Norm)}{(Norm == NormKind.None ? "" : $"-L{Order}")}";
+        ? $"{Axes.Name()} axes, adameq, {Normalization.Name(Norm)}{(Norm == NormKind.None ? "" : $"-L{Order}")}"
+        : $"{Axes.Name()} axes, {Normalization.Name(Norm)}{(Norm == NormKind.None ? "" : $"-L{Order}")}";
 
     /// <summary>
     /// The seed library's "all modes" panel: random axes with none / weight / filter-L1 / filter-L2,
     /// then the same four for Hessian axes, or for Adam axes plus adameq with none and with filter-L2.
     /// </summary>
-    public static IReadOnlyList<PlaneSpec> AllModes(string axes, long seed)
+    public static IReadOnlyList<PlaneSpec> AllModes(AxesKind axes, long seed)
     {
         var modes = new (NormKind Norm, int Order)[] { (NormKind.None, 2), (NormKind.Weight, 2), (NormKind.Filter, 1), (NormKind.Filter, 2) };
-        var list = modes.Select(m => new PlaneSpec("random", m.Norm, m.Order, UpdateRule.Add, seed)).ToList();
-        string second = axes == "adam" ? "adam" : "hessian";
+        var list = modes.Select(m => new PlaneSpec(AxesKind.Random, m.Norm, m.Order, UpdateRule.Add, seed)).ToList();
+        var second = axes == AxesKind.Adam ? AxesKind.Adam : AxesKind.Hessian;
         list.AddRange(modes.Select(m => new PlaneSpec(second, m.Norm, m.Order, UpdateRule.Add, seed)));
-        if (second == "adam")
+        if (second == AxesKind.Adam)
         {
-            list.Add(new PlaneSpec("adam", NormKind.None, 2, UpdateRule.AdamEq, seed));
-            list.Add(new PlaneSpec("adam", NormKind.Filter, 2, UpdateRule.AdamEq, seed));
+            list.Add(new PlaneSpec(AxesKind.Adam, NormKind.None, 2, UpdateRule.AdamEq, seed));
+            list.Add(new PlaneSpec(AxesKind.Adam, NormKind.Filter, 2, UpdateRule.AdamEq, seed));
         }
         return list;
     }

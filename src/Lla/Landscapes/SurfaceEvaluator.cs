@@ -23,7 +23,7 @@ public static class SurfaceEvaluator
         double? lossCap = null, PointLog? log = null, Action<int, int>? progress = null, IProcessGroup? group = null)
     {
         if (d2 is null && grid.TwoDimensional && grid.Rule == UpdateRule.Add) throw new ArgumentException("a plane needs two directions");
-        if (lossCap is double cap && !(cap > 0)) throw new LlaException($"--loss-cap must be positive (got {cap})");
+        if (lossCap is double cap && !(cap > 0)) throw new LlaException($"{{loss-cap}} must be positive (got {cap})");
         group ??= SingleProcess.Instance;
         int rows = grid.Rows, columns = grid.Columns, all = rows * columns;
         var loss = new double[rows][];

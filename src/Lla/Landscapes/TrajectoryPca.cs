@@ -15,7 +15,7 @@ public static class TrajectoryPca
 {
     public static TrajectoryPlane Fit(ParameterVector theta, IReadOnlyList<ParameterVector> trajectory)
     {
-        if (trajectory.Count < 2) throw new LlaException($"PCA axes need at least 2 trajectory checkpoints besides the analysed weights (got {trajectory.Count}); train with --save-every");
+        if (trajectory.Count < 2) throw new LlaException($"PCA axes need at least 2 trajectory checkpoints besides the analysed weights (got {trajectory.Count}); train with {{save-every}}");
         using var scope = NewDisposeScope();
         var rows = stack(trajectory.Select(t => t.Flat.sub(theta.Flat)).ToArray()).to(ScalarType.Float64);
         var (_, s, vh) = linalg.svd(rows, fullMatrices: false);

@@ -30,7 +30,7 @@ public static class RuntimeSetup
     /// </summary>
     public static void SetThreads(int threads)
     {
-        if (threads < 1) throw new LlaException($"--threads must be at least 1 (got {threads})");
+        if (threads < 1) throw new LlaException($"{{threads}} must be at least 1 (got {threads})");
         torch.set_num_threads(threads);
     }
 

@@ -11,6 +11,13 @@ public interface IProcessGroup
     int Size { get; }
     bool IsRoot => Rank == 0;
 
+    /// <summary>Whether the processes talk through MPI (for the results' record).</summary>
+    bool IsMpi => false;
+
+    /// <summary>This rank's calls into the communication layer so far, and the seconds spent inside them.</summary>
+    long Calls => 0;
+    double Seconds => 0;
+
     /// <summary>Every rank passes its array; every rank gets back the elementwise sum over ranks (MPI_Allreduce).</summary>
     double[] Sum(double[] values);
 

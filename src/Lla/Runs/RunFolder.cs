@@ -14,7 +14,7 @@ public sealed class RunFolder
     public RunFolder(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        if (System.IO.File.Exists(Path)) throw new LlaException($"--out {path} is a file, not a folder");
+        if (System.IO.File.Exists(Path)) throw new LlaException($"{{out}} {path} is a file, not a folder");
         try { Directory.CreateDirectory(Path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -24,7 +24,10 @@ public sealed class RunFolder
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    public string ResultsPath => File("results.json");
+    public string ResultsPath => File(ResultsSerializer.ResultsFile);
+
+    /// <summary>results.json, atomically, by the one serializer.</summary>
+    public void WriteResults(RunResults results) => ResultsSerializer.Write(ResultsPath, results);
 
     public void WriteJson(string name, JsonNode node)
     {

@@ -40,8 +40,8 @@ public static class Trainer
     public static TrainResult Train(nn.Module<Tensor, Tensor> model, Dataset train, Dataset test, TrainOptions options,
         LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport, IOptimizer>? onEpoch = null)
     {
-        if (options.Epochs < 1) throw new LlaException($"--epochs must be at least 1 (got {options.Epochs})");
-        if (!(options.LearningRate > 0)) throw new LlaException($"--lr must be positive (got {options.LearningRate})");
+        if (options.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {options.Epochs})");
+        if (!(options.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {options.LearningRate})");
         options.Gradient.Validate();
         var optimizer = CreateOptimizer(model, options);
         var trainable = model.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
@@ -73,7 +73,7 @@ public static class Trainer
                     var value = loss(outputs, batch.Targets);
                     double v = value.ToDouble();
                     if (!double.IsFinite(v))
-                        throw new LlaException($"the training loss became {v} in epoch {epoch}, step {b + 1}: lower --lr");
+                        throw new LlaException($"the training loss became {v} in epoch {epoch}, step {b + 1}: lower {{lr}}");
                     value.backward();
                     options.Gradient.Apply(trainable, gradientGenerator);
                     optimizer.Step();

@@ -54,17 +54,20 @@ public class GuardAndPrecisionTests
     }
 
     [Fact]
-    public void Policy_off_switches_onednn_off_and_checks_that_path()
+    public void Policy_off_checks_that_path_and_scopes_the_switch_to_the_work()
     {
         var (model, batch) = EmbeddedLeNet(64);
         bool before = TorchContext.OneDnn;
         try
         {
+            TorchContext.OneDnn = true;
             var decision = OneDnnPolicy.Decide(OneDnnSetting.Off, model, () => Float64Twin(model), LossFunctions.CrossEntropy, batch, repeats: 2);
             Assert.False(decision.OneDnnForBackward);
-            Assert.False(TorchContext.OneDnn);
             Assert.True(decision.Guard!.Passed);
             Assert.False(decision.Guard.OneDnn);
+            Assert.True(TorchContext.OneDnn); // deciding leaves the switch as it was
+            using (decision.Scope()) Assert.False(TorchContext.OneDnn); // the work runs as decided
+            Assert.True(TorchContext.OneDnn);
         }
         finally { TorchContext.OneDnn = before; }
     }

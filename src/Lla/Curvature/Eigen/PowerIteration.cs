@@ -23,7 +23,7 @@ public static class PowerIteration
 {
     public static EigenResult TopEigenpairs(ILinearOperator op, PowerIterationOptions options)
     {
-        if (options.K < 1) throw new LlaException($"--top-k must be at least 1 (got {options.K})");
+        if (options.K < 1) throw new LlaException($"{{top-k}} must be at least 1 (got {options.K})");
         if (options.MaxIterations < 1) throw new LlaException($"power iteration needs at least one iteration (got {options.MaxIterations})");
         long before = op.ApplyCount;
         var generator = new Generator((ulong)options.Seed);

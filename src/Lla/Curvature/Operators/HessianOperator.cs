@@ -31,7 +31,7 @@ public sealed class HessianOperator : ILinearOperator
         _parameters = parameters;
         _group = group ?? SingleProcess.Instance;
         if (_group.Size > objective.Batches.Count)
-            throw new LlaException($"{_group.Size} processes share {objective.Batches.Count} batch(es): every process needs at least one (use more --batches or fewer ranks)");
+            throw new LlaException($"{_group.Size} processes share {objective.Batches.Count} batch(es): every process needs at least one (use more {{batches}} or fewer ranks)");
         foreach (var p in parameters.Parameters)
             if (!p.requires_grad) throw new ArgumentException("every analysed parameter must require gradients");
     }

@@ -1,10 +1,10 @@
-namespace Lla.Cli.Pipeline;
+namespace Lla.Models;
 
 /// <summary>
 /// The data and model shipped with the tool: a 10,000/2,000-image subset of Fashion-MNIST and a
 /// LeNet trained on it by <c>lla train</c> (see data/README.md for the command that made it).
 /// </summary>
-internal static class EmbeddedDefault
+public static class EmbeddedDefault
 {
     public const string Model = "lenet";
     public static string Folder => Path.Combine(AppContext.BaseDirectory, "defaults");

@@ -7,25 +7,64 @@ using Lla.Models;
 using Lla.Native;
 using Lla.Objectives;
 using Lla.Runs;
-using Lla.Studies;
 using Lla.Training;
 using Lla.Vectors;
 using static TorchSharp.torch;
 
-namespace Lla.Cli.Pipeline;
+namespace Lla.Studies;
+
+/// <summary>What a study run is asked to do: the config, its folder, and how backward passes are guarded.</summary>
+public sealed record StudyRunOptions(StudyConfig Config, string Folder, OneDnnSetting OneDnn = OneDnnSetting.Auto)
+{
+    /// <summary>Recorded in study.json's meta: the preset's name, or the config file.</summary>
+    public string? Preset { get; init; }
+    public string? ConfigFile { get; init; }
+}
 
 /// <summary>
-/// Runs a study into its folder: trains (or loads) every model into models/, measures every model
-/// on every dataset and appends each measurement to measurements.jsonl as soon as it is done, so
-/// an interrupted study resumes where it stopped: finished models are not retrained and finished
-/// measurements are not repeated. The config is saved as config.json; a resumed study must have the same one.
+/// Runs a study into its folder (`lla study`): trains (or loads) every model into models/, measures
+/// every model on every dataset and appends each measurement to measurements.jsonl as soon as it is
+/// done, so an interrupted study resumes where it stopped: finished models are not retrained and
+/// finished measurements are not repeated. The config is saved as config.json; a resumed study must
+/// have the same one. Writes study.json, table.csv and table.json at the end; draws nothing.
 /// </summary>
-internal sealed class StudyRunner(StudyConfig config, string folder, OneDnnSetting oneDnn, Action<AnalysisProgress> progress, Action<string> say)
+public sealed class StudyRun
 {
-    private const string MeasurementsFile = "measurements.jsonl";
-    private readonly string _data = config.Data ?? EmbeddedDefault.DataSpec;
+    public const string MeasurementsFile = "measurements.jsonl";
+    public const string ConfigFile = "config.json";
+    private readonly StudyConfig config;
+    private readonly string folder;
+    private readonly OneDnnSetting oneDnn;
+    private readonly Action<AnalysisProgress> progress;
+    private readonly Action<string> say;
+    private readonly CancellationToken cancel;
+    private readonly string _data;
 
-    public (StudyOutcome Outcome, JsonObject Meta) Run()
+    private StudyRun(StudyRunOptions o, Action<AnalysisProgress>? progress, Action<string>? say, CancellationToken cancel)
+    {
+        (config, folder, oneDnn) = (o.Config, o.Folder, o.OneDnn);
+        this.progress = progress ?? (_ => { });
+        this.say = say ?? (_ => { });
+        this.cancel = cancel;
+        _data = config.Data ?? EmbeddedDefault.DataSpec;
+    }
+
+    /// <summary>Runs (or resumes) the study; <paramref name="say"/> gets one line per finished epoch and measurement.</summary>
+    public static StudyResults Execute(StudyRunOptions o, Action<AnalysisProgress>? progress = null, Action<string>? say = null, CancellationToken cancel = default)
+    {
+        if (File.Exists(o.Folder)) throw new LlaException($"{{out}} {o.Folder} is a file, not a folder");
+        var (outcome, meta) = new StudyRun(o, progress, say, cancel).Run();
+        meta["preset"] = o.Preset;
+        meta["config_file"] = o.ConfigFile is null ? null : Path.GetFullPath(o.ConfigFile);
+        var results = StudyResults.From(o.Config, outcome, meta);
+        ResultsSerializer.Write(Path.Combine(o.Folder, StudyResults.FileName), results);
+        ResultsSerializer.Write(Path.Combine(o.Folder, "table.json"), results.Rows);
+        string csv = StudyTable.Csv(outcome);
+        RunFolder.WriteAtomically(Path.Combine(o.Folder, StudyTable.FileName), tmp => File.WriteAllText(tmp, csv));
+        return results with { Outcome = outcome };
+    }
+
+    private (StudyOutcome Outcome, JsonObject Meta) Run()
     {
         var clock = Stopwatch.StartNew();
         foreach (var spec in config.Models)
@@ -35,7 +74,7 @@ internal sealed class StudyRunner(StudyConfig config, string folder, OneDnnSetti
         }
         Directory.CreateDirectory(Path.Combine(folder, "models"));
         CheckConfig();
-        var done = ReadMeasurements();
+        var done = ReadMeasurements(folder);
         if (done.Count > 0) say($"resuming: {done.Count} measurements already in {Path.Combine(folder, MeasurementsFile)}");
 
         using var train = DataSpec.Load(_data, Split.Train);
@@ -58,9 +97,11 @@ internal sealed class StudyRunner(StudyConfig config, string folder, OneDnnSetti
                 var decision = OneDnnPolicy.Decide(oneDnn, model, source.Float64Twin(model, train, BatchNormMode.Train), loss, guardBatch);
                 guards[spec.Name] = decision.Reason;
                 if (done.Count(kv => kv.Value.Model == spec.Name) < datasets.Count) say($"{spec.Name}: numeric guard: {decision.Reason}");
+                using var guarded = decision.Scope();
                 foreach (var (name, data) in datasets)
                 {
                     if (done.ContainsKey(StudyMeasurement.KeyOf(spec.Name, name))) continue;
+                    cancel.ThrowIfCancellationRequested();
                     var measurement = Measure(spec.Name, model, name, data, loss, spec.AnalysisFor(config.Analysis), progress);
                     done[measurement.Key] = measurement;
                     File.AppendAllText(Path.Combine(folder, MeasurementsFile), measurement.ToJson().ToJsonString() + "\n");
@@ -97,19 +138,20 @@ internal sealed class StudyRunner(StudyConfig config, string folder, OneDnnSetti
     /// <summary>The config must match the one a resumed folder was started with.</summary>
     private void CheckConfig()
     {
-        string path = Path.Combine(folder, "config.json");
+        string path = Path.Combine(folder, ConfigFile);
         string json = config.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         if (File.Exists(path))
         {
             var saved = JsonNode.Parse(File.ReadAllText(path));
             if (!JsonNode.DeepEquals(saved, config.ToJson()))
-                throw new LlaException($"{folder} holds a study with another config (see its config.json): give a new --out, or the same config to resume");
+                throw new LlaException($"{folder} holds a study with another config (see its config.json): give a new {{out}}, or the same config to resume");
             return;
         }
         RunFolder.WriteAtomically(path, tmp => File.WriteAllText(tmp, json));
     }
 
-    private Dictionary<string, StudyMeasurement> ReadMeasurements()
+    /// <summary>The measurements of a study folder (a line cut short by an interruption is dropped, to be measured again).</summary>
+    public static Dictionary<string, StudyMeasurement> ReadMeasurements(string folder)
     {
         var result = new Dictionary<string, StudyMeasurement>();
         string path = Path.Combine(folder, MeasurementsFile);

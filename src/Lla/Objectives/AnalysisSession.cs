@@ -1,15 +1,15 @@
 using Lla.Curvature;
 using Lla.Data;
-using Lla.Objectives;
+using Lla.Models;
 using static TorchSharp.torch;
 
-namespace Lla.Cli.Pipeline;
+namespace Lla.Objectives;
 
 /// <summary>
 /// A model with its weights, the analysed batches and the objective over them, in analysis mode
 /// (BatchNorm as chosen, buffers restored on dispose). Shared by every command that analyses a model.
 /// </summary>
-internal sealed class AnalysisSession : IDisposable
+public sealed class AnalysisSession : IDisposable
 {
     public ModelSource Source { get; }
     public Dataset Data { get; }

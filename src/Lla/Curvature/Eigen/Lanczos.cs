@@ -40,8 +40,8 @@ public static class Lanczos
 {
     public static EigenResult TopEigenpairs(ILinearOperator op, LanczosOptions options)
     {
-        if (options.K < 1) throw new LlaException($"--top-k must be at least 1 (got {options.K})");
-        if (options.K > op.Dimension) throw new LlaException($"--top-k {options.K} exceeds the number of parameters ({op.Dimension})");
+        if (options.K < 1) throw new LlaException($"{{top-k}} must be at least 1 (got {options.K})");
+        if (options.K > op.Dimension) throw new LlaException($"{{top-k}} {options.K} exceeds the number of parameters ({op.Dimension})");
         if (options.MaxSteps < options.K) throw new LlaException($"the Lanczos step limit ({options.MaxSteps}) must be at least k ({options.K})");
         long before = op.ApplyCount;
         var generator = new Generator((ulong)options.Seed);

@@ -1,12 +1,11 @@
 using Lla.Data;
-using Lla.Models;
 using Lla.Objectives;
 using static TorchSharp.torch;
 
-namespace Lla.Cli.Pipeline;
+namespace Lla.Models;
 
 /// <summary>Which model, weights and data a command works on (after defaults are filled in).</summary>
-internal sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy", string DeviceName = "cpu", int? NumClasses = null)
+public sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy", string DeviceName = "cpu", int? NumClasses = null)
 {
     public const string RandomWeights = "none";
     public const string TorchScriptPrefix = "torchscript:";
@@ -26,17 +25,17 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
         {
             "float32" => ScalarType.Float32,
             "float64" => ScalarType.Float64,
-            _ => throw new LlaException($"--dtype must be float32 or float64 (got '{dtype}')"),
+            _ => throw new LlaException($"{{dtype}} must be float32 or float64 (got '{dtype}')"),
         };
         string chosenModel = model ?? EmbeddedDefault.Model;
         if (chosenModel.StartsWith(TorchScriptPrefix, StringComparison.Ordinal))
         {
             string script = chosenModel[TorchScriptPrefix.Length..];
             if (!File.Exists(script)) throw new LlaException($"TorchScript file not found: {script}");
-            if (data is null) throw new LlaException("--model torchscript:FILE needs --data: the embedded data is for the embedded LeNet");
+            if (data is null) throw new LlaException("a TorchScript model needs {data}: the embedded data is for the embedded LeNet");
             if (weights is not null && weights != RandomWeights && !File.Exists(weights)) throw new LlaException($"weights file not found: {weights}");
             // A TorchScript file carries its weights; --weights replaces them, 'none' is not a choice here.
-            if (weights == RandomWeights) throw new LlaException("--weights none does not apply to TorchScript models (they carry their own weights)");
+            if (weights == RandomWeights) throw new LlaException("{weights} none does not apply to TorchScript models (they carry their own weights)");
             return new ModelSource(chosenModel, weights, data, type, seed, loss, device);
         }
         if (!ModelZoo.Knows(chosenModel))
@@ -46,7 +45,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
         if (chosenWeights is null)
         {
             if (data is null && chosenModel == EmbeddedDefault.Model) chosenWeights = EmbeddedDefault.Weights;
-            else throw new LlaException("--weights is needed with your own --data or --model (give a file, or 'none' for a seeded random initialization)");
+            else throw new LlaException("{weights} is needed with your own {data} or {model} (give a file, or 'none' for a seeded random initialization)");
         }
         if (chosenWeights == RandomWeights) chosenWeights = null;
         else if (!File.Exists(chosenWeights)) throw new LlaException($"weights file not found: {chosenWeights}");
@@ -59,7 +58,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
     private int Classes(Dataset data)
     {
         if (NumClasses is not int n) return data.NumClasses;
-        if (n < 1) throw new LlaException($"--num-classes must be at least 1 (got {n})");
+        if (n < 1) throw new LlaException($"{{num-classes}} must be at least 1 (got {n})");
         data.RequireClasses(n);
         return n;
     }
@@ -71,11 +70,11 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
     {
         if (name == "cpu") return CPU;
         var match = System.Text.RegularExpressions.Regex.Match(name, @"^cuda(?::(\d+))?$");
-        if (!match.Success) throw new LlaException($"--device must be cpu, cuda or cuda:N (got '{name}')");
+        if (!match.Success) throw new LlaException($"{{device}} must be cpu, cuda or cuda:N (got '{name}')");
         if (!torch.cuda.is_available())
-            throw new LlaException($"--device {name}: no CUDA device is usable here: this build carries the CPU backend (libtorch-cpu-linux-x64); for NVIDIA GPUs reference libtorch-cuda-12.8-linux-x64 (or libtorch-cuda-12.8-win-x64) instead and install the NVIDIA driver");
+            throw new LlaException($"{{device}} {name}: no CUDA device is usable here: this build carries the CPU backend (libtorch-cpu-linux-x64); for NVIDIA GPUs reference libtorch-cuda-12.8-linux-x64 (or libtorch-cuda-12.8-win-x64) instead and install the NVIDIA driver");
         int index = match.Groups[1].Success ? int.Parse(match.Groups[1].Value) : 0;
-        if (index >= torch.cuda.device_count()) throw new LlaException($"--device {name}: only {torch.cuda.device_count()} CUDA device(s) are present");
+        if (index >= torch.cuda.device_count()) throw new LlaException($"{{device}} {name}: only {torch.cuda.device_count()} CUDA device(s) are present");
         return torch.device(DeviceType.CUDA, index);
     }
 
@@ -86,8 +85,8 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
         {
             data.Dispose();
             throw new LlaException(LossFunctions.TakesLabels(Loss)
-                ? $"--loss {Loss} needs integer class labels, but {Data} holds float targets (use --loss mse)"
-                : $"--loss {Loss} needs float targets, but {Data} holds integer labels (use --loss cross-entropy or nll)");
+                ? $"{{loss}} {Loss} needs integer class labels, but {Data} holds float targets (use {{loss}} mse)"
+                : $"{{loss}} {Loss} needs float targets, but {Data} holds integer labels (use {{loss}} cross-entropy or nll)");
         }
         return data;
     }
@@ -100,7 +99,7 @@ internal sealed record ModelSource(string Model, string? Weights, string Data, S
             var script = TorchScriptModel.Load(ScriptPath);
             if (Weights is not null) WeightsLoader.Load(script, Weights);
             if (DType != ScalarType.Float32) script.ToDType(DType);
-            if (Device.type != DeviceType.CPU) throw new LlaException("TorchScript models run on the CPU here (--device cpu)");
+            if (Device.type != DeviceType.CPU) throw new LlaException("TorchScript models run on the CPU here ({device} cpu)");
             return script;
         }
         var spec = new ModelSpec(Model, data.SampleShape, Classes(data));

@@ -69,8 +69,8 @@ public static class SpectralDensity
 {
     public static SpectralDensityResult Estimate(ILinearOperator op, SlqOptions options, Action<int, int>? progress = null)
     {
-        if (options.Runs < 1) throw new LlaException($"--runs must be at least 1 (got {options.Runs})");
-        if (options.Steps < 1) throw new LlaException($"--lanczos-steps must be at least 1 (got {options.Steps})");
+        if (options.Runs < 1) throw new LlaException($"{{runs}} must be at least 1 (got {options.Runs})");
+        if (options.Steps < 1) throw new LlaException($"{{lanczos-steps}} must be at least 1 (got {options.Steps})");
         long before = op.ApplyCount;
         var generator = new Generator((ulong)options.Seed);
         var runs = new List<SlqRun>();

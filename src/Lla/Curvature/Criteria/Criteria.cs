@@ -29,7 +29,7 @@ public static class Criteria
     public static CriteriaResult FromSpectrum(IReadOnlyList<SlqRun> runs, double khPower = DefaultKhPower, double ctThreshold = DefaultCtThreshold)
     {
         if (runs.Count == 0) throw new ArgumentException("no SLQ runs");
-        if (khPower < 0 || double.IsNaN(khPower)) throw new LlaException($"--kh-power must not be negative (got {khPower})");
+        if (khPower < 0 || double.IsNaN(khPower)) throw new LlaException($"{{kh-power}} must not be negative (got {khPower})");
         var perRun = runs.Select(r => OneRun(r, khPower)).ToList();
         var notes = perRun.Select((c, i) => c.Note is null ? null : $"run {i + 1}: {c.Note}").OfType<string>().Distinct().ToList();
 

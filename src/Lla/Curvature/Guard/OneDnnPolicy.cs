@@ -11,6 +11,9 @@ public sealed record OneDnnDecision(OneDnnSetting Setting, bool OneDnnForBackwar
 {
     /// <summary>A later guard run (after the work) with the same setting, recorded beside the first.</summary>
     public GuardReport? PostCheck { get; init; }
+
+    /// <summary>oneDNN as decided for the lifetime of the returned scope (backward work goes inside it); the previous setting after.</summary>
+    public IDisposable Scope() => TorchContext.OneDnnScope(OneDnnForBackward);
 }
 
 /// <summary>
@@ -18,12 +21,14 @@ public sealed record OneDnnDecision(OneDnnSetting Setting, bool OneDnnForBackwar
 /// and a batch of its data. auto: keep oneDNN (much faster here) if float32 gradients match float64
 /// on every repeat, else switch it off and check again; on/off: use that setting, and refuse to go
 /// on if its gradients fail the guard. float64 models are not affected and are not checked.
+/// Deciding leaves libtorch's oneDNN switch as it found it: work runs under <see cref="OneDnnDecision.Scope"/>.
 /// </summary>
 public static class OneDnnPolicy
 {
     public static OneDnnDecision Decide(OneDnnSetting setting, nn.Module<Tensor, Tensor> model, Func<nn.Module<Tensor, Tensor>> float64Twin,
         LossFunction loss, Batch sample, int repeats = GradientGuard.DefaultRepeats)
     {
+        using var restore = TorchContext.OneDnnScope(TorchContext.OneDnn);
         var dtype = model.parameters().First().dtype;
         if (dtype != ScalarType.Float32)
         {
@@ -36,14 +41,14 @@ public static class OneDnnPolicy
         {
             Apply(false);
             var off = GradientGuard.Check(model, twin, loss, sample, repeats);
-            Require(off, "--onednn off");
+            Require(off, "{onednn} off");
             return new OneDnnDecision(setting, false, "oneDNN off as asked; float32 gradients match float64", off, null);
         }
         Apply(true);
         var on = GradientGuard.Check(model, twin, loss, sample, repeats);
         if (on.Passed)
             return new OneDnnDecision(setting, true, $"float32 gradients with oneDNN matched float64 on {repeats} of {repeats} repeats", on, null);
-        if (setting == OneDnnSetting.On) Require(on, "--onednn on");
+        if (setting == OneDnnSetting.On) Require(on, "{onednn} on");
         Apply(false);
         var fallback = GradientGuard.Check(model, twin, loss, sample, repeats);
         Require(fallback, "oneDNN off (after the guard failed with it on)");
@@ -56,13 +61,15 @@ public static class OneDnnPolicy
         LossFunction loss, Batch sample, int repeats = GradientGuard.DefaultRepeats)
     {
         if (decision.Guard is null) return decision;
+        using var scope = decision.Scope();
         using var twin = float64Twin();
         var report = GradientGuard.Check(model, twin, loss, sample, repeats);
         if (!report.Passed)
-            throw new LlaException($"the numeric guard failed after the analysis: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; the results are not trustworthy; rerun with --onednn off or --dtype float64");
+            throw new LlaException($"the numeric guard failed after the analysis: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; the results are not trustworthy; rerun with {{onednn}} off or {{dtype}} float64");
         return decision with { PostCheck = report };
     }
 
+    /// <summary>Sets the switch for a guard check (restored when Decide returns).</summary>
     private static void Apply(bool oneDnn)
     {
         TorchContext.OneDnn = oneDnn;
@@ -73,6 +80,6 @@ public static class OneDnnPolicy
     private static void Require(GuardReport report, string what)
     {
         if (!report.Passed)
-            throw new LlaException($"the numeric guard failed with {what}: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; use --dtype float64");
+            throw new LlaException($"the numeric guard failed with {what}: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; use {{dtype}} float64");
     }
 }

@@ -1,0 +1,40 @@
+using Lla.Mpi;
+using Lla.Parallel;
+
+namespace Lla.Cli.Commands;
+
+/// <summary>
+/// The processes of this invocation: one, or the ranks of an MPI job when `lla` was started by an
+/// MPI launcher (mpiexec, or srun with PMI). Rank 0 alone prints and writes files; every rank computes.
+/// </summary>
+internal sealed class Processes : IDisposable
+{
+    private readonly MpiProcessGroup? _mpi;
+
+    public IProcessGroup Group { get; }
+    public bool IsRoot => Group.Rank == 0;
+    public bool Distributed => Group.Size > 1;
+
+    private Processes(MpiProcessGroup? mpi)
+    {
+        _mpi = mpi;
+        Group = (IProcessGroup?)mpi ?? SingleProcess.Instance;
+    }
+
+    /// <summary>Joins the MPI job if this process was launched into one; otherwise one process, as always.</summary>
+    public static Processes Start(string[] args) => new(MpiProcessGroup.LaunchedByMpi() ? MpiProcessGroup.Start(args) : null);
+
+    /// <summary>Ends the whole MPI job at once (a user error on one rank must not leave the others waiting in a collective).</summary>
+    public void Abort(int code)
+    {
+        if (_mpi is not null && Distributed) _mpi.Abort(code);
+    }
+
+    /// <summary>Commands that train run as one process.</summary>
+    public void RequireSingle(string command)
+    {
+        if (Distributed) throw new LlaException($"lla {command} runs as one process: start it without mpiexec");
+    }
+
+    public void Dispose() => _mpi?.Dispose();
+}

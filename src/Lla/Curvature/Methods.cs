@@ -1,0 +1,40 @@
+namespace Lla.Curvature;
+
+/// <summary>How top eigenpairs are found.</summary>
+public enum EigenMethod
+{
+    /// <summary>Lanczos with full reorthogonalization (default).</summary>
+    Lanczos,
+    /// <summary>Power iteration with deflation, the seed library's method.</summary>
+    Power,
+}
+
+/// <summary>How the trace is estimated.</summary>
+public enum TraceMethod
+{
+    /// <summary>Hutch++ (default): exact on a sketched top of the spectrum, Hutchinson on the rest.</summary>
+    HutchPlusPlus,
+    /// <summary>Hutchinson's estimator, the seed library's.</summary>
+    Hutchinson,
+}
+
+/// <summary>The names methods have in settings and results files.</summary>
+public static class MethodNames
+{
+    public static string Name(this EigenMethod m) => m == EigenMethod.Power ? "power" : "lanczos";
+    public static string Name(this TraceMethod m) => m == TraceMethod.Hutchinson ? "hutchinson" : "hutch++";
+
+    public static EigenMethod ParseEigen(string name) => name switch
+    {
+        "lanczos" => EigenMethod.Lanczos,
+        "power" => EigenMethod.Power,
+        _ => throw new LlaException($"{{eigen-method}} must be lanczos or power (got '{name}')"),
+    };
+
+    public static TraceMethod ParseTrace(string name) => name switch
+    {
+        "hutch++" => TraceMethod.HutchPlusPlus,
+        "hutchinson" => TraceMethod.Hutchinson,
+        _ => throw new LlaException($"{{trace-method}} must be hutch++ or hutchinson (got '{name}')"),
+    };
+}

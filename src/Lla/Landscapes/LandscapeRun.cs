@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Lla.Curvature;
+using Lla.Native;
+using Lla.Objectives;
+using Lla.Parallel;
+using Lla.Runs;
+using Lla.Vectors;
+
+namespace Lla.Landscapes;
+
+/// <summary>
+/// A landscape run (`lla landscape`): for each planned plane, build the raw directions, normalize,
+/// freeze, save them, and evaluate the grid with a point log, so that an interrupted run (killed,
+/// or cancelled through <paramref name="cancel"/>) resumes where it stopped. Writes plan.json first
+/// (what was asked), and results.json last; draws nothing.
+/// </summary>
+public static class LandscapeRun
+{
+    public static RunResults Execute(LandscapeRunOptions o, Action<AnalysisProgress>? progress = null, IProcessGroup? group = null,
+        CancellationToken cancel = default)
+    {
+        group ??= SingleProcess.Instance;
+        o.Validate();
+        var total = Stopwatch.StartNew();
+        var timings = new Dictionary<string, double>();
+        var asked = o.Record ?? o.Describe();
+        // Rank 0 alone owns the folder: it checks and writes the plan, the directions and the point log.
+        var folder = group.IsRoot ? LandscapePlan.Open(o.OutDir, asked, o.Resume) : null;
+
+        var clock = Stopwatch.StartNew();
+        using var session = AnalysisSession.Open(o.Source, o.Selection);
+        var parameters = ParameterSet.Of(session.Model);
+        using var theta = new ParameterVector(parameters.Flatten(), parameters.Layout);
+        var frozen = Freezing.FrozenNames(parameters.Layout, o.Freeze, o.FreezeNames);
+        var settings = new LandscapeRecords.Settings(o.IgnoreBiasAndBatchNorm, frozen, o.LossCap);
+        timings["load"] = clock.Elapsed.TotalSeconds;
+        var atWeights = session.Objective.Evaluate();
+
+        using var sources = new DirectionSources(o, session, parameters, theta, folder);
+        var planes = new List<LandscapeRecord>();
+        var pointCounts = new List<int>();
+        for (int k = 0; k < o.Planes.Count; k++)
+        {
+            var spec = o.Planes[k];
+            var planeClock = Stopwatch.StartNew();
+            string directionsPath = Path.Combine(o.OutDir, $"landscape-{k}.directions.bin");
+            string factsPath = Path.Combine(o.OutDir, $"landscape-{k}.axes.json");
+            DirectionPair? pair = null;
+            IReadOnlyDictionary<string, double> facts = new Dictionary<string, double>();
+            if (folder is not null && o.Resume && File.Exists(directionsPath) && File.Exists(factsPath))
+            {
+                // The directions of the interrupted run, exactly (Hessian axes are not recomputed).
+                pair = Directions.FromFile(directionsPath, parameters.Layout, parameters.DType).On(parameters.Device);
+                facts = (JsonNode.Parse(File.ReadAllText(factsPath)) as JsonObject ?? new JsonObject())
+                    .ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<double>() ?? double.NaN);
+            }
+            else if (folder is not null)
+            {
+                var raw = sources.Raw(spec);
+                facts = raw.Facts;
+                pair = PlaneBuilder.Prepare(raw, spec, theta, frozen, o.IgnoreBiasAndBatchNorm);
+                Directions.Save(directionsPath, pair.D1, pair.D2);
+                folder.WriteJson(Path.GetFileName(factsPath), JsonValues.Object(facts));
+            }
+            pair = PlaneBuilder.Shared(pair, parameters, group);
+            // One direction (a single other checkpoint, or a file with d1 only) gives a 1-D line.
+            var grid = Grid.Create(o.Steps, o.Distance, spec.Mode, twoDimensional: pair.D2 is not null || spec.Mode == UpdateRule.AdamEq);
+            pointCounts.Add(grid.PointCount);
+            Surface surface;
+            using (pair)
+            using (var log = folder is null ? null : new PointLog(folder.File($"landscape-{k}.points")))
+            using (TorchContext.OneDnnScope(true)) // forward passes only: the oneDNN fault concerns gradients
+            {
+                string stage = $"plane {k + 1}/{o.Planes.Count}: {spec.Label}";
+                surface = SurfaceEvaluator.Evaluate(session.Objective, parameters, pair.D1, spec.Mode == UpdateRule.AdamEq ? null : pair.D2,
+                    grid, o.LossCap, log, (done, all) =>
+                    {
+                        progress?.Invoke(new AnalysisProgress(stage, done, all, "points"));
+                        cancel.ThrowIfCancellationRequested();
+                    }, group);
+            }
+            timings[$"plane_{k}"] = planeClock.Elapsed.TotalSeconds;
+            if (folder is null) continue;
+            PathRecord? path = null;
+            if (spec.Axes == AxesKind.Pca)
+            {
+                using var plane = Directions.FromFile(directionsPath, parameters.Layout, parameters.DType);
+                var coordinates = TrajectoryPca.Project(theta, sources.Trajectory(), plane.D1, plane.D2!);
+                path = new PathRecord(o.Trajectory.Select(Path.GetFullPath).ToArray(), coordinates.Select(c => c[0]).ToArray(), coordinates.Select(c => c[1]).ToArray());
+            }
+            planes.Add(LandscapeRecords.From(spec, grid, surface, facts, settings, Path.GetFileName(directionsPath), planeClock.Elapsed.TotalSeconds, path));
+        }
+        timings["total"] = total.Elapsed.TotalSeconds;
+
+        var results = new RunResults
+        {
+            Command = "landscape",
+            Seed = o.Source.Seed,
+            Options = asked,
+            Versions = Versions.All(),
+            Model = RunRecords.Model(o.Source, parameters),
+            Data = RunRecords.Data(session, o.Selection),
+            BnMode = RunRecords.BatchNorm(o.Selection),
+            NumericGuard = sources.Guard is null ? null : HessianRecords.Guard(sources.Guard),
+            Loss = atWeights.Loss,
+            Accuracy = atWeights.Accuracy,
+            Landscapes = planes,
+            Timings = timings,
+            Processes = group.Describe(),
+        };
+        folder?.WriteResults(results);
+        return results;
+    }
+}

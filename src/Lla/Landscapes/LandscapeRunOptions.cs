@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Lla.Curvature;
+using Lla.Models;
+using Lla.Objectives;
+
+namespace Lla.Landscapes;
+
+/// <summary>Everything a landscape run is asked to do. Defaults are those of `lla landscape`.</summary>
+public sealed record LandscapeRunOptions
+{
+    public required ModelSource Source { get; init; }
+    public required DataSelection Selection { get; init; }
+    public required IReadOnlyList<PlaneSpec> Planes { get; init; }
+    /// <summary>The run folder: plan, directions, point logs and results.json.</summary>
+    public required string OutDir { get; init; }
+    public int Steps { get; init; } = 40;
+    public double Distance { get; init; } = 1.0;
+    public bool IgnoreBiasAndBatchNorm { get; init; }
+    public int? Freeze { get; init; }
+    public string? FreezeNames { get; init; }
+    public double? LossCap { get; init; }
+    /// <summary>Which eigenvectors (0-based, by magnitude) are the Hessian axes.</summary>
+    public int EigenFirst { get; init; }
+    public int EigenSecond { get; init; } = 1;
+    /// <summary>A Hessian run folder whose eigenvectors.bin gives the Hessian axes (else they are computed).</summary>
+    public string? HessianRun { get; init; }
+    public IReadOnlyList<string> Checkpoints { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Trajectory { get; init; } = Array.Empty<string>();
+    public string? DirectionFile { get; init; }
+    /// <summary>The checkpoint with Adam's moments (default: the weights).</summary>
+    public string? OptimizerState { get; init; }
+    public bool Resume { get; init; }
+    public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
+    /// <summary>What was asked, as the caller names it: recorded in plan.json and results.json and compared on resume. Default: <see cref="Describe"/>.</summary>
+    public JsonObject? Record { get; init; }
+
+    /// <summary>The settings that decide the results, by their setting names.</summary>
+    public JsonObject Describe() => new()
+    {
+        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss,
+        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed,
+        ["planes"] = new JsonArray(Planes.Select(p => (JsonNode)JsonValue.Create($"{p.Label} (seed {p.Seed})")).ToArray()),
+        ["steps"] = Steps, ["distance"] = Distance, ["ignore-biasbn"] = IgnoreBiasAndBatchNorm, ["freeze"] = Freeze,
+        ["freeze-names"] = FreezeNames, ["loss-cap"] = LossCap, ["eigen-pair"] = $"{EigenFirst},{EigenSecond}",
+        ["hessian-run"] = HessianRun, ["checkpoints"] = string.Join(",", Checkpoints), ["trajectory"] = string.Join(",", Trajectory),
+        ["directions"] = DirectionFile, ["optimizer-state"] = OptimizerState,
+        ["split"] = Selection.Split.ToString().ToLowerInvariant(), ["batch-size"] = Selection.BatchSize,
+        ["batches"] = Selection.MaxBatches?.ToString() ?? "all", ["shuffle"] = Selection.Shuffle,
+        ["bn"] = Selection.BatchNorm.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Checks the settings that need no files, before anything is loaded or written.</summary>
+    public void Validate()
+    {
+        if (Planes.Count == 0) throw new LlaException("a landscape run needs at least one plane");
+        foreach (var plane in Planes)
+        {
+            if (plane.Mode == UpdateRule.AdamEq && plane.Axes != AxesKind.Adam)
+                throw new LlaException($"{{mode}} adameq needs {{axes}} adam: the Adam update equation moves along m/(√v + ε), which only Adam moments define (got {plane.Axes.Name()} axes)");
+            Grid.Create(Steps, Distance, plane.Mode, twoDimensional: true);
+        }
+        if (EigenFirst < 0 || EigenSecond < 0 || EigenFirst == EigenSecond)
+            throw new LlaException($"{{eigen-pair}} must be two different indices like 0,1 (got '{EigenFirst},{EigenSecond}')");
+        if (LossCap is double cap && !(cap > 0)) throw new LlaException($"{{loss-cap}} must be positive (got {cap})");
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Lla.Curvature;
+using Lla.Data;
+using Lla.Landscapes;
+using Lla.Objectives;
+using Lla.Parallel;
+using Lla.Vectors;
+
+namespace Lla.Runs;
+
+/// <summary>
+/// A Hessian run (`lla hessian`, `lla analyze`): load, guard, evaluate, analyse, optionally draw
+/// the overview planes' grids, then write the run folder: eigenvectors.bin and results.json, each
+/// atomically. Nothing is written unless the whole analysis succeeded. Draws nothing.
+/// </summary>
+public static class HessianRun
+{
+    public static RunResults Execute(HessianRunOptions o, Action<AnalysisProgress>? progress = null, IProcessGroup? group = null)
+    {
+        group ??= SingleProcess.Instance;
+        o.Validate();
+        var total = Stopwatch.StartNew();
+        var timings = new Dictionary<string, double>();
+
+        var clock = Stopwatch.StartNew();
+        using var session = AnalysisSession.Open(o.Source, o.Selection);
+        timings["load"] = clock.Elapsed.TotalSeconds;
+
+        // The loss first: a non-finite loss is the user's problem to hear about, not the guard's.
+        clock.Restart();
+        var atWeights = session.Objective.Evaluate();
+        timings["evaluate"] = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var decision = session.DecideOneDnn(o.OneDnn);
+        timings["guard"] = clock.Elapsed.TotalSeconds;
+
+        var parameters = ParameterSet.Of(session.Model, ParameterFilter.FromGlobs(o.Params));
+        HessianAnalysisResult result;
+        using (decision.Scope())
+        {
+            var op = new HessianOperator(session.Objective, parameters, group);
+            result = HessianAnalysis.Run(op, o.Analysis, progress);
+            clock.Restart();
+            decision = session.PostCheck(decision);
+            timings["guard"] += clock.Elapsed.TotalSeconds;
+        }
+        foreach (var (k, v) in result.TimingsSeconds) timings[k] = v;
+
+        double? testAccuracy = null;
+        if (o.Selection.Split == Split.Train && DataSpec.HasTestSplit(o.Source.Data))
+        {
+            clock.Restart();
+            testAccuracy = session.TestAccuracy();
+            timings["test_evaluate"] = clock.Elapsed.TotalSeconds;
+        }
+
+        IReadOnlyList<LandscapeRecord> planes = Array.Empty<LandscapeRecord>();
+        if (o.LandscapeSteps > 0)
+        {
+            clock.Restart();
+            planes = OverviewPlanes.Evaluate(session, parameters, result.Eigen, o.LandscapeSteps, progress, group);
+            timings["landscapes"] = clock.Elapsed.TotalSeconds;
+        }
+        if (!group.IsRoot) return new RunResults { Command = o.Command }; // another MPI rank: rank 0 writes the run
+        var folder = new RunFolder(o.OutDir);
+        if (result.Eigen is not null) EigenvectorFile.Write(folder.File(EigenvectorFile.FileName), result.Eigen, parameters.Layout);
+        timings["total"] = total.Elapsed.TotalSeconds;
+
+        var results = new RunResults
+        {
+            Command = o.Command,
+            Profile = o.Profile,
+            Seed = o.Source.Seed,
+            Options = o.Record,
+            Versions = Versions.All(),
+            Model = RunRecords.Model(o.Source, parameters),
+            Data = RunRecords.Data(session, o.Selection),
+            BnMode = RunRecords.BatchNorm(o.Selection),
+            NumericGuard = HessianRecords.Guard(decision),
+            Loss = atWeights.Loss,
+            Accuracy = atWeights.Accuracy,
+            TestAccuracy = testAccuracy ?? double.NaN,
+            Hessian = HessianRecords.From(result, parameters.Dimension),
+            Seeds = result.Seeds,
+            Landscapes = planes,
+            Timings = timings,
+            Processes = group.Describe(),
+        };
+        folder.WriteResults(results);
+        return results;
+    }
+}

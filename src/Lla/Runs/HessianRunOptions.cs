@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+using Lla.Curvature;
+using Lla.Models;
+using Lla.Objectives;
+
+namespace Lla.Runs;
+
+/// <summary>Everything a Hessian run (`lla hessian`, `lla analyze`) is asked to do.</summary>
+public sealed record HessianRunOptions
+{
+    /// <summary>"hessian" or "analyze": recorded as the results' command.</summary>
+    public string Command { get; init; } = "hessian";
+    public required ModelSource Source { get; init; }
+    public required DataSelection Selection { get; init; }
+    public required HessianAnalysisOptions Analysis { get; init; }
+    public required string OutDir { get; init; }
+    public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
+    /// <summary>Comma-separated globs of parameter names: analyse that block of the Hessian (null: all trainable parameters).</summary>
+    public string? Params { get; init; }
+    /// <summary>Grid intervals of the overview planes (random, Hessian and, with Adam state, Adam axes); 0: none.</summary>
+    public int LandscapeSteps { get; init; }
+    /// <summary>`analyze`'s profile name, recorded.</summary>
+    public string? Profile { get; init; }
+    /// <summary>What was asked, as the caller names it (recorded in results.json).</summary>
+    public JsonObject? Record { get; init; }
+
+    public void Validate()
+    {
+        Analysis.Validate();
+        if (LandscapeSteps < 0 || LandscapeSteps % 2 != 0) throw new LlaException($"{{landscape-steps}} must be 0 or an even number (got {LandscapeSteps})");
+        if (File.Exists(OutDir)) throw new LlaException($"{{out}} {OutDir} is a file, not a folder");
+    }
+}

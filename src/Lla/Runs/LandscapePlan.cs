@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+
+namespace Lla.Runs;
+
+/// <summary>
+/// plan.json of a landscape run folder: what was asked, written before any point is computed. A
+/// folder that holds a plan is refused unless the run resumes it, and a resumed run must ask for
+/// exactly what the plan holds (apart from settings that do not change results).
+/// </summary>
+public static class LandscapePlan
+{
+    public const string FileName = "plan.json";
+    private static readonly string[] FreeToChange = { "resume", "threads", "quiet", "json" };
+
+    /// <summary>Creates the folder and writes its plan, or (resuming) checks the plan against <paramref name="asked"/>.</summary>
+    public static RunFolder Open(string outDir, JsonObject asked, bool resume)
+    {
+        if (File.Exists(outDir)) throw new LlaException($"{{out}} {outDir} is a file, not a folder");
+        string planPath = Path.Combine(outDir, FileName);
+        if (resume)
+        {
+            if (!File.Exists(planPath)) throw new LlaException($"{{resume}}: {outDir} holds no interrupted landscape run (no {FileName})");
+            var old = ReadOptions(planPath);
+            foreach (var (key, value) in asked)
+            {
+                if (FreeToChange.Contains(key)) continue;
+                string now = value?.ToJsonString() ?? "null", before = old[key]?.ToJsonString() ?? "null";
+                if (now != before) throw new LlaException($"{{resume}}: {{{key}}} is {now} now but was {before} in the interrupted run; repeat its command");
+            }
+            return new RunFolder(outDir);
+        }
+        if (File.Exists(planPath)) throw new LlaException($"{outDir} already holds a landscape run: add {{resume}} to finish it, or choose another {{out}}");
+        var folder = new RunFolder(outDir);
+        folder.WriteJson(FileName, new JsonObject { ["command"] = "landscape", ["options"] = asked.DeepClone() });
+        return folder;
+    }
+
+    private static JsonObject ReadOptions(string planPath)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(planPath))?["options"] as JsonObject ?? throw new FormatException("no options");
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            throw new LlaException($"{{resume}}: {planPath} is damaged");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace Lla.Runs;
+
+/// <summary>The "hessian" payload: eigenpairs, trace, spectral density (with its smoothed curve) and criteria.</summary>
+public sealed record HessianRecord
+{
+    public long ParameterCount { get; init; }
+    public long HvpCount { get; init; }
+    public IReadOnlyList<double>? TopEigenvalues { get; init; }
+    public IReadOnlyList<double>? EigenResiduals { get; init; }
+    public IReadOnlyList<bool>? EigenConverged { get; init; }
+    public string? EigenMethod { get; init; }
+    public int? EigenSteps { get; init; }
+    public long? EigenHvps { get; init; }
+    public double? Trace { get; init; }
+    public double? TraceStderr { get; init; }
+    public int? TraceProbes { get; init; }
+    public string? TraceMethod { get; init; }
+    public long? TraceHvps { get; init; }
+    public EsdRecord? Esd { get; init; }
+    public CriteriaRecord? Criteria { get; init; }
+}
+
+/// <summary>SLQ runs (nodes, weights, steps), the second trace estimate, and the smoothed density that pages draw.</summary>
+public sealed record EsdRecord(IReadOnlyList<SlqRunRecord> Runs, double? TraceEstimate, long Hvps, DensityRecord? Density);
+
+public sealed record SlqRunRecord(IReadOnlyList<double> Nodes, IReadOnlyList<double> Weights, int Steps);
+
+/// <summary>The density smoothed by Gaussians of variance <see cref="Variance"/> on an even grid (what plots show).</summary>
+public sealed record DensityRecord(IReadOnlyList<double> Lambda, IReadOnlyList<double> Density, double Variance);
+
+public sealed record CriteriaRecord(
+    double? Re, double? ReStd, double? Kh, double? KhStd, double? Ct, double? CtStd,
+    double KhPower, double CtThreshold, string HesdType, IReadOnlyList<string> Notes, IReadOnlyList<CriteriaRunRecord> Runs);
+
+public sealed record CriteriaRunRecord(double? LambdaMin, double? LambdaMax, double? Re, double? Kh, double? Ct, string? Note);

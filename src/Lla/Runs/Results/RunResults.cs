@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Lla.Runs;
+
+/// <summary>
+/// results.json of an `analyze`, `hessian` or `landscape` run (schema in docs/results.md): the run
+/// record (command, options, seed, versions, model, data, guard, timings, processes) and the
+/// payloads (Hessian analysis, landscapes). Written and read by <see cref="ResultsSerializer"/> only.
+/// </summary>
+public sealed record RunResults
+{
+    public int SchemaVersion { get; init; } = ResultsSerializer.SchemaVersion;
+    public required string Command { get; init; }
+    /// <summary>`analyze`'s profile (quick, full); null otherwise.</summary>
+    public string? Profile { get; init; }
+    public long Seed { get; init; }
+    /// <summary>Every option as given or defaulted (free-form: each front end records its own).</summary>
+    public JsonObject? Options { get; init; }
+    public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
+    public ModelRecord? Model { get; init; }
+    public DataRecord? Data { get; init; }
+    public string? BnMode { get; init; }
+    public GuardRecord? NumericGuard { get; init; }
+    public double? Loss { get; init; }
+    public double? Accuracy { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TestAccuracy { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HessianRecord? Hessian { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, long>? Seeds { get; init; }
+    public IReadOnlyList<LandscapeRecord> Landscapes { get; init; } = Array.Empty<LandscapeRecord>();
+    /// <summary>Figure files in the run folder, filled in by the renderer.</summary>
+    public IReadOnlyList<string> Figures { get; init; } = Array.Empty<string>();
+    [JsonPropertyName("timings_s")] public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
+    public ProcessRecord? Processes { get; init; }
+}
+
+/// <summary>The analysed model: architecture, weights file, parameter count, analysed parameter names, dtype.</summary>
+public sealed record ModelRecord(string Name, string Weights, long Parameters, IReadOnlyList<string> AnalysedParameters, string Dtype);
+
+/// <summary>The analysed data: its spec, split, samples, batches, batch size and order.</summary>
+public sealed record DataRecord(string Spec, string Split, long Samples, int Batches, int BatchSize, bool Shuffle);
+
+/// <summary>How many processes did the work; under MPI, rank 0's MPI calls and the seconds spent in them.</summary>
+public sealed record ProcessRecord(int Ranks, bool Mpi, long MpiCallsRank0, double MpiSecondsRank0);
+
+/// <summary>The numeric guard's decision about oneDNN for backward passes, with its reports.</summary>
+public sealed record GuardRecord(string Setting, bool OnednnForBackward, string Reason, GuardCheckRecord? Guard, GuardCheckRecord? FallbackGuard, GuardCheckRecord? PostCheck);
+
+public sealed record GuardCheckRecord(bool Passed, int Repeats, double MaxRelativeError, string? WorstParameter, bool Onednn, double Tolerance);

@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+
+namespace Lla.Runs;
+
+/// <summary>`lla train`'s FILE.json: options, seed, versions, guard and the per-epoch history.</summary>
+public sealed record TrainResults
+{
+    public int SchemaVersion { get; init; } = ResultsSerializer.SchemaVersion;
+    public string Command { get; init; } = "train";
+    public required string Model { get; init; }
+    public required string Data { get; init; }
+    public required string Optimizer { get; init; }
+    public long Seed { get; init; }
+    public JsonObject? Options { get; init; }
+    public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
+    public GuardRecord? NumericGuard { get; init; }
+    public double? TestAccuracy { get; init; }
+    public required IReadOnlyList<EpochRecord> Epochs { get; init; }
+    public IReadOnlyList<string> Trajectory { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Analyses { get; init; } = Array.Empty<string>();
+    public double Seconds { get; init; }
+}
+
+public sealed record EpochRecord(int Epoch, double? TrainLoss, double? TrainAccuracy, double? TestLoss, double? TestAccuracy, double? Seconds);

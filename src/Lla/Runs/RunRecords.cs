@@ -1,0 +1,26 @@
+using Lla.Models;
+using Lla.Objectives;
+using Lla.Vectors;
+
+namespace Lla.Runs;
+
+/// <summary>The parts of the run record that every analysing job fills the same way.</summary>
+public static class RunRecords
+{
+    public static ModelRecord Model(ModelSource source, ParameterSet parameters) => new(
+        source.Model,
+        source.Weights is null ? "none (seeded random initialization)" : Path.GetFullPath(source.Weights),
+        parameters.Dimension,
+        parameters.Layout.Names.ToArray(),
+        source.DType.ToString().ToLowerInvariant());
+
+    public static DataRecord Data(AnalysisSession session, DataSelection selection) => new(
+        session.Source.Data,
+        selection.Split.ToString().ToLowerInvariant(),
+        session.Objective.SampleCount,
+        session.Batches.Count,
+        selection.BatchSize,
+        selection.Shuffle);
+
+    public static string BatchNorm(DataSelection selection) => selection.BatchNorm.ToString().ToLowerInvariant();
+}
