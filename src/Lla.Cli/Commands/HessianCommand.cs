@@ -40,10 +40,10 @@ internal static class HessianCommand
     {
         RunResults results;
         using (var progress = output.Progress())
-            results = HessianRun.Execute(options, progress.Report, processes.Group);
+            results = HessianRun.Execute(options, progress.Report, processes.Group, output.Say);
         if (!processes.IsRoot) return 0;
         results = RunRenderer.Render(options.OutDir, results);
-        if (output.Chatty) Summary.Print(results, Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile));
+        if (output.Chatty) Summary.Print(results, Path.GetFullPath(options.OutDir));
         output.Finish(results);
         return 0;
     }

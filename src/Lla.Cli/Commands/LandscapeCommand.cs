@@ -106,12 +106,15 @@ internal static class LandscapeCommand
             };
             RunResults results;
             using (var progress = output.Progress())
-                results = LandscapeRun.Execute(options, progress.Report, processes.Group);
+                results = LandscapeRun.Execute(options, progress.Report, processes.Group, say: output.Say);
             if (!processes.IsRoot) return 0;
             results = RunRenderer.Render(options.OutDir, results);
             var counts = results.Landscapes.Select(l => l.Alphas.Count * l.Betas.Count).Distinct();
             output.Say($"{planes.Count} landscape{(planes.Count == 1 ? "" : "s")} of {string.Join(", ", counts)} points each; loss at the centre {results.Loss:G6}");
+            foreach (var l in results.Landscapes.Where(l => l.PointsResumed > 0))
+                output.Say($"{l.Label}: {l.PointsResumed} of {l.Alphas.Count * l.Betas.Count} points kept from the interrupted run");
             output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}");
+            output.Say($"Open {Path.Combine(Path.GetFullPath(options.OutDir), HtmlReport.FileName)} in a browser for the report.");
             output.Finish(results);
             return 0;
         }));

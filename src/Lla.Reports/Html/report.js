@@ -46,10 +46,11 @@
     };
     const box = $("div", { class: `verdict ${c.hesd_type}` },
       $("strong", {}, `HESD type: ${c.hesd_type}`), $("p", {}, words[c.hesd_type] || words.undefined));
+    const oneRun = (c.runs || []).length < 2, spread = v => oneRun ? "n/a (1 run)" : fmt(v, 2);
     const t = $("table", {}, $("tr", {}, $("th", {}, "criterion"), $("th", {}, "mean over SLQ runs"), $("th", {}, "spread (std)"), $("th", {}, "meaning")));
-    t.append($("tr", {}, $("td", {}, "re = |λmin/λmax|"), $("td", {}, fmt(c.re)), $("td", {}, fmt(c.re_std, 2)), $("td", {}, "how large the most negative curvature is next to the most positive")));
-    t.append($("tr", {}, $("td", {}, `Kh${c.kh_power}`), $("td", {}, c.kh === null ? "∞" : fmt(c.kh)), $("td", {}, fmt(c.kh_std, 2)), $("td", {}, "weighted mass of negative against positive eigenvalues")));
-    t.append($("tr", {}, $("td", {}, "Ct = λmin/λmax"), $("td", {}, fmt(c.ct)), $("td", {}, fmt(c.ct_std, 2)), $("td", {}, `decides the type: MP when ≥ ${c.ct_threshold}`)));
+    t.append($("tr", {}, $("td", {}, "re = |λmin/λmax|"), $("td", {}, fmt(c.re)), $("td", {}, spread(c.re_std)), $("td", {}, "how large the most negative curvature is next to the most positive")));
+    t.append($("tr", {}, $("td", {}, `Kh${c.kh_power}`), $("td", {}, c.kh === null ? "∞" : fmt(c.kh)), $("td", {}, spread(c.kh_std)), $("td", {}, "weighted mass of negative against positive eigenvalues")));
+    t.append($("tr", {}, $("td", {}, "Ct = λmin/λmax"), $("td", {}, fmt(c.ct)), $("td", {}, spread(c.ct_std)), $("td", {}, `decides the type: MP when ≥ ${c.ct_threshold}`)));
     box.append(t);
     for (const n of c.notes || []) box.append($("p", { class: "muted" }, n));
     root.append(box);

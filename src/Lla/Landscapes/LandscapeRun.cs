@@ -18,10 +18,13 @@ namespace Lla.Landscapes;
 public static class LandscapeRun
 {
     public static RunResults Execute(LandscapeRunOptions o, Action<AnalysisProgress>? progress = null, IProcessGroup? group = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, Action<string>? say = null)
     {
         group ??= SingleProcess.Instance;
         o.Validate();
+        // One run per folder; under MPI rank 0 holds the lock.
+        using var runLock = group.IsRoot ? RunLock.Acquire(o.OutDir) : null;
+        if (runLock?.TookOver is string note) say?.Invoke(note);
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
         var asked = o.Record ?? o.Describe();

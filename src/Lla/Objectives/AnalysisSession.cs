@@ -32,6 +32,8 @@ public sealed class AnalysisSession : IDisposable
 
     public static AnalysisSession Open(ModelSource source, DataSelection selection)
     {
+        // NNPACK is never used where oneDNN is off on these CPUs, but libtorch warns on every convolution unless it is off too.
+        Native.RuntimeSetup.DisableNnpack();
         var data = source.LoadData(selection.Split);
         try
         {

@@ -15,10 +15,13 @@ namespace Lla.Runs;
 /// </summary>
 public static class HessianRun
 {
-    public static RunResults Execute(HessianRunOptions o, Action<AnalysisProgress>? progress = null, IProcessGroup? group = null)
+    public static RunResults Execute(HessianRunOptions o, Action<AnalysisProgress>? progress = null, IProcessGroup? group = null, Action<string>? say = null)
     {
         group ??= SingleProcess.Instance;
         o.Validate();
+        // One run per folder; under MPI rank 0 holds the lock. A run that fails leaves no folder it created.
+        using var runLock = group.IsRoot ? RunLock.Acquire(o.OutDir) : null;
+        if (runLock?.TookOver is string note) say?.Invoke(note);
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
 

@@ -53,6 +53,8 @@ public sealed class StudyRun
     public static StudyResults Execute(StudyRunOptions o, Action<AnalysisProgress>? progress = null, Action<string>? say = null, CancellationToken cancel = default)
     {
         if (File.Exists(o.Folder)) throw new LlaException($"{{out}} {o.Folder} is a file, not a folder");
+        using var runLock = RunLock.Acquire(o.Folder);
+        if (runLock.TookOver is string note) say?.Invoke(note);
         var (outcome, meta) = new StudyRun(o, progress, say, cancel).Run();
         meta["preset"] = o.Preset;
         meta["config_file"] = o.ConfigFile is null ? null : Path.GetFullPath(o.ConfigFile);
@@ -200,20 +202,29 @@ public sealed class StudyRun
             };
             string stage = $"training {spec.Name}";
             long steps = (train.Count + spec.BatchSize - 1) / spec.BatchSize;
-            var epochs = new JsonArray();
-            var result = Trainer.Train(model, train, test, options, loss,
+            // A training killed mid-way continues from its last finished epoch (the config, checked above, fixes its settings).
+            var asked = new JsonObject { ["recipe"] = spec.Recipe, ["seed"] = spec.Seed };
+            var resume = TrainingProgress.Exists(path) ? TrainingProgress.Load(path, model, asked) : ((IReadOnlyDictionary<string, Tensor>, IReadOnlyList<EpochReport>)?)null;
+            if (resume is { } r) say($"{spec.Name}: resuming training after epoch {r.Item2.Count} of {spec.Epochs}");
+            var history = new List<EpochReport>(resume?.Item2 ?? Array.Empty<EpochReport>());
+            var result = Trainer.Train(model, train, test, options, loss, resume: resume,
                 onStep: (epoch, step, count, _) => progress(new AnalysisProgress(stage, (epoch - 1) * steps + step, spec.Epochs * steps, "steps")),
-                onEpoch: (e, _) =>
+                onEpoch: (e, state) =>
                 {
+                    history.Add(e);
+                    TrainingProgress.Save(path, model, state, asked, history);
                     say($"{spec.Name} epoch {e.Epoch}/{spec.Epochs}: train loss {e.TrainLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
-                    epochs.Add(new JsonObject { ["epoch"] = e.Epoch, ["train_loss"] = JsonValues.Number(e.TrainLoss), ["test_accuracy"] = JsonValues.Number(e.TestAccuracy), ["seconds"] = JsonValues.Number(e.Seconds) });
                 });
             optimizer = result.Optimizer;
-            node["epochs"] = epochs;
+            node["epochs"] = new JsonArray(history.Select(e => (JsonNode)new JsonObject
+            {
+                ["epoch"] = e.Epoch, ["train_loss"] = JsonValues.Number(e.TrainLoss), ["test_accuracy"] = JsonValues.Number(e.TestAccuracy), ["seconds"] = JsonValues.Number(e.Seconds),
+            }).ToArray());
         }
         node["seconds"] = clock.Elapsed.TotalSeconds;
         Checkpoint.Save(path, model, optimizer); // atomic: a killed run leaves no half-written model
         RunFolder.WriteAtomically(record, tmp => File.WriteAllText(tmp, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+        TrainingProgress.Remove(path);
         training[spec.Name] = node;
         return path;
     }

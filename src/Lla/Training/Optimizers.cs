@@ -10,6 +10,9 @@ public interface IOptimizer
     void ZeroGrad();
     /// <summary>The state tensors by name ("exp_avg.conv1.weight", …) for saving.</summary>
     IEnumerable<KeyValuePair<string, Tensor>> State();
+
+    /// <summary>Takes back a state written by <see cref="State"/> (entries without the "optimizer." prefix), exactly.</summary>
+    void Restore(IReadOnlyDictionary<string, Tensor> state);
 }
 
 /// <summary>Adam as in PyTorch (bias-corrected moments; L2 weight decay added to the gradient).</summary>
@@ -63,6 +66,20 @@ public sealed class Adam : IOptimizer
         }
         yield return new("step", tensor(_step));
     }
+
+    public void Restore(IReadOnlyDictionary<string, Tensor> state)
+    {
+        using var _ = no_grad();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            _m[i].copy_(Entry(state, $"exp_avg.{_parameters[i].Name}"));
+            _v[i].copy_(Entry(state, $"exp_avg_sq.{_parameters[i].Name}"));
+        }
+        _step = Entry(state, "step").ToInt64();
+    }
+
+    internal static Tensor Entry(IReadOnlyDictionary<string, Tensor> state, string name) =>
+        state.TryGetValue(name, out var t) ? t : throw new LlaException($"the checkpoint's optimizer state has no {name}: it was not written by this optimizer");
 }
 
 /// <summary>SGD with optional momentum and L2 weight decay, as in PyTorch.</summary>
@@ -110,5 +127,11 @@ public sealed class Sgd : IOptimizer
     {
         for (int i = 0; i < _parameters.Length; i++)
             if (_buffers[i] is not null) yield return new($"momentum_buffer.{_parameters[i].Name}", _buffers[i]!);
+    }
+
+    public void Restore(IReadOnlyDictionary<string, Tensor> state)
+    {
+        for (int i = 0; i < _parameters.Length; i++)
+            _buffers[i] = state.TryGetValue($"momentum_buffer.{_parameters[i].Name}", out var b) ? b.clone().to(_parameters[i].P.dtype).DetachFromDisposeScope() : null;
     }
 }

@@ -20,8 +20,20 @@ public sealed record TrainRunOptions
     /// <summary>Every N epochs run `analyze`'s quick profile on the current weights into FILE.analysis/epoch-E; 0: never.</summary>
     public int AnalyzeEvery { get; init; }
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
-    /// <summary>What was asked, as the caller names it (recorded in FILE.json).</summary>
+    /// <summary>Continue the interrupted training of <see cref="Save"/> (see <see cref="TrainingProgress"/>).</summary>
+    public bool Resume { get; init; }
+    /// <summary>What was asked, as the caller names it (recorded in FILE.json, compared on resume).</summary>
     public JsonObject? Record { get; init; }
+
+    /// <summary>The settings that decide the weights, by their setting names.</summary>
+    public JsonObject Describe() => new()
+    {
+        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss,
+        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["epochs"] = Training.Epochs,
+        ["optimizer"] = Training.Optimizer, ["lr"] = Training.LearningRate, ["momentum"] = Training.Momentum,
+        ["weight-decay"] = Training.WeightDecay, ["batch-size"] = Training.BatchSize, ["gradient"] = Training.Gradient.ToString(),
+        ["augment"] = Training.Augment is not null,
+    };
 
     public void Validate()
     {
@@ -33,12 +45,15 @@ public sealed record TrainRunOptions
         if (!(Training.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {Training.LearningRate})");
         if (SaveEvery < 0) throw new LlaException($"{{save-every}} must not be negative (got {SaveEvery})");
         if (AnalyzeEvery < 0) throw new LlaException($"{{analyze-every}} must not be negative (got {AnalyzeEvery})");
+        if (!Resume && TrainingProgress.Exists(Save))
+            throw new LlaException($"{Save} has an interrupted training ({Path.GetFileName(TrainingProgress.RecordPath(Save))}): add {{resume}} to continue it, or delete it to start again");
     }
 }
 
 /// <summary>
 /// Trains a model behind the numeric guard and saves it with its optimizer state (FILE) and its
-/// record (FILE.json); snapshots and quick analyses during training as asked. Draws nothing: the
+/// record (FILE.json); snapshots and quick analyses during training as asked; after every epoch
+/// a resumable checkpoint (<see cref="TrainingProgress"/>), so a killed training continues with {resume}. Draws nothing: the
 /// analyses' folders are listed in the record for a front end to render.
 /// </summary>
 public static class TrainRun
@@ -47,6 +62,8 @@ public static class TrainRun
     {
         o.Validate();
         say ??= _ => { };
+        using var runLock = RunLock.Acquire(Path.GetDirectoryName(Path.GetFullPath(o.Save))!, Path.GetFileName(o.Save));
+        if (runLock.TookOver is string note) say(note);
         var source = o.Source;
         var clock = Stopwatch.StartNew();
         using var train = source.LoadData(Split.Train);
@@ -57,14 +74,27 @@ public static class TrainRun
         var decision = OneDnnPolicy.Decide(o.OneDnn, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
         say($"numeric guard: {decision.Reason}");
 
+        var asked = o.Record ?? o.Describe();
+        var resume = o.Resume ? TrainingProgress.Load(o.Save, model, asked) : ((IReadOnlyDictionary<string, TorchSharp.torch.Tensor>, IReadOnlyList<EpochReport>)?)null;
+        if (resume is { } r) say($"resuming after epoch {r.Item2.Count} of {o.Training.Epochs}: {r.Item2.Count} epoch(s) kept");
         var trajectory = new List<string>();
         var analyses = new List<string>();
+        var history = new List<EpochReport>(resume?.Item2 ?? Array.Empty<EpochReport>());
+        foreach (var kept in history)
+        {
+            // What the interrupted run already wrote for its epochs is kept, as an uninterrupted run lists it.
+            if (o.SaveEvery > 0 && kept.Epoch % o.SaveEvery == 0 && File.Exists($"{o.Save}.epoch{kept.Epoch}")) trajectory.Add(Path.GetFullPath($"{o.Save}.epoch{kept.Epoch}"));
+            string analysis = Path.Combine($"{o.Save}.analysis", $"epoch-{kept.Epoch}");
+            if (o.AnalyzeEvery > 0 && kept.Epoch % o.AnalyzeEvery == 0 && Directory.Exists(analysis)) analyses.Add(Path.GetFullPath(analysis));
+        }
         TrainResult result;
         using (decision.Scope())
         {
-            result = Trainer.Train(model, train, test, o.Training, source.LossFunction,
+            result = Trainer.Train(model, train, test, o.Training, source.LossFunction, resume: resume,
                 onEpoch: (e, state) =>
                 {
+                    history.Add(e);
+                    TrainingProgress.Save(o.Save, model, state, asked, history);
                     say($"epoch {e.Epoch}/{o.Training.Epochs}: train loss {e.TrainLoss:F4}, train accuracy {e.TrainAccuracy:P2}, test loss {e.TestLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
                     bool snapshot = o.SaveEvery > 0 && e.Epoch % o.SaveEvery == 0, analyse = o.AnalyzeEvery > 0 && e.Epoch % o.AnalyzeEvery == 0;
                     if (!snapshot && !analyse) return;
@@ -91,7 +121,7 @@ public static class TrainRun
             Data = source.Data,
             Optimizer = result.Optimizer.Name,
             Seed = source.Seed,
-            Options = o.Record,
+            Options = asked,
             Versions = Versions.All(),
             NumericGuard = HessianRecords.Guard(decision),
             TestAccuracy = last.TestAccuracy,
@@ -101,6 +131,7 @@ public static class TrainRun
             Seconds = clock.Elapsed.TotalSeconds,
         };
         ResultsSerializer.Write(o.Save + ".json", record);
+        TrainingProgress.Remove(o.Save);
         say($"saved {o.Save} (test accuracy {last.TestAccuracy:P2})");
         return record;
     }

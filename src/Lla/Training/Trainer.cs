@@ -23,7 +23,7 @@ public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccura
 
 public sealed record TrainResult(IReadOnlyList<EpochReport> Epochs, IOptimizer Optimizer);
 
-/// <summary>Mini-batch training with a seeded shuffle per epoch and a test evaluation after each epoch.</summary>
+/// <summary>Mini-batch training with a seeded shuffle (and seeded gradient noise and augmentation) per epoch and a test evaluation after each epoch.</summary>
 public static class Trainer
 {
     public static IOptimizer CreateOptimizer(nn.Module model, TrainOptions options)
@@ -37,17 +37,26 @@ public static class Trainer
         };
     }
 
+    /// <param name="resume">
+    /// A training stopped after some epochs: its optimizer state (the model holds its weights already)
+    /// and its epochs. Training continues with the next epoch and reaches the same weights, bit for bit,
+    /// as an uninterrupted run: every random choice of an epoch is seeded by the seed and the epoch.
+    /// </param>
     public static TrainResult Train(nn.Module<Tensor, Tensor> model, Dataset train, Dataset test, TrainOptions options,
-        LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport, IOptimizer>? onEpoch = null)
+        LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport, IOptimizer>? onEpoch = null,
+        (IReadOnlyDictionary<string, Tensor> OptimizerState, IReadOnlyList<EpochReport> Epochs)? resume = null)
     {
         if (options.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {options.Epochs})");
         if (!(options.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {options.LearningRate})");
         options.Gradient.Validate();
         var optimizer = CreateOptimizer(model, options);
         var trainable = model.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
-        var gradientGenerator = new Generator((ulong)(options.Seed * 1000 + 17));
-        var augmentRandom = new Random(unchecked((int)(options.Seed * 7919 + 3)));
         var reports = new List<EpochReport>();
+        if (resume is { } r)
+        {
+            optimizer.Restore(r.OptimizerState);
+            reports.AddRange(r.Epochs);
+        }
         // Inputs follow the model's floating type (a float64 model trains on float64 inputs).
         var dtype = model.parameters().Select(p => p.dtype).FirstOrDefault(ScalarType.Float32);
         var testBatches = test.Batches(1024, null, false, 0);
@@ -55,9 +64,11 @@ public static class Trainer
             testBatches = testBatches.Select(b => new Batch(b.Inputs.to(dtype).DetachFromDisposeScope(), b.Targets)).ToList();
         try
         {
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            for (int epoch = reports.Count + 1; epoch <= options.Epochs; epoch++)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
+                using var gradientGenerator = new Generator((ulong)(options.Seed * 1000 + 17 + 7_919 * epoch));
+                var augmentRandom = new Random(unchecked((int)(options.Seed * 7919 + 3 + 104_729 * epoch)));
                 model.train();
                 var batches = train.Batches(options.BatchSize, null, shuffle: true, seed: options.Seed * 1000 + epoch);
                 double lossSum = 0, correct = 0;

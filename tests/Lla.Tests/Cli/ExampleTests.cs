@@ -20,4 +20,44 @@ public class ExampleTests
         string loss = lines.First(l => l.StartsWith("loss ")).Split(' ')[1];
         Assert.Contains($"landscape centre {loss}", stdout);
     }
+
+    private static string ExampleDll(string name)
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string dll = Path.Combine(Paths.Root, "examples", name, "bin", here.Parent!.Name, here.Name, name + ".dll");
+        Assert.True(File.Exists(dll), $"build the example first: {dll}");
+        return dll;
+    }
+
+    private static string Run(string name, params string[] args)
+    {
+        var outcome = ProcessRunner.Run("dotnet", new[] { ExampleDll(name) }.Concat(args), timeout: TimeSpan.FromMinutes(4));
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        return outcome.Stdout;
+    }
+
+    [Fact]
+    public void The_hessian_plane_example_cancelled_mid_grid_resumes_to_the_uninterrupted_grid()
+    {
+        string dir = Paths.NewTempFolder(), cut = Path.Combine(dir, "cut"), whole = Path.Combine(dir, "whole");
+        Assert.Contains("interrupted after 20 points", Run("HessianPlane", cut, "20"));
+        Assert.Contains("61 points computed, 20 resumed", Run("HessianPlane", cut));
+        Assert.Contains("81 points computed, 0 resumed", Run("HessianPlane", whole));
+        double[][] Loss(string run) => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["landscapes"]![0]!["loss"]!
+            .AsArray().Select(r => r!.AsArray().Select(v => v!.GetValue<double>()).ToArray()).ToArray();
+        Assert.Equal(Loss(whole), Loss(cut));
+    }
+
+    [Fact]
+    public void The_study_example_runs_a_study_from_a_config_object_and_resumes_without_work()
+    {
+        string dir = Path.Combine(Paths.NewTempFolder(), "study");
+        string first = Run("StudyFromConfig", dir);
+        Assert.Contains("mlp-adam on noise:4: accuracy", first);
+        Assert.Contains("The claim", first);
+        Assert.True(File.Exists(Path.Combine(dir, "study.json")));
+        string again = Run("StudyFromConfig", dir);
+        Assert.Contains("resuming: 6 measurements already", again);
+        Assert.DoesNotContain("epoch 1/1", again);
+    }
 }

@@ -64,7 +64,7 @@ public class ReportTests
         Assert.True(File.Exists(Path.Combine(dir, "cmp", "esd-overlay.png")));
         var bad = LlaProcess.Run("compare", Path.Combine(dir, "nothing"));
         Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("holds no results.json", bad.Stderr);
+        Assert.Contains("run folder not found", bad.Stderr);
     }
 
     [RequiresChromiumFact]

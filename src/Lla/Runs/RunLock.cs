@@ -1,0 +1,81 @@
+namespace Lla.Runs;
+
+/// <summary>
+/// One run per folder: an exclusive lock held for the whole run. The lock is the operating system's
+/// (an exclusive advisory lock on <c>.lla.lock</c>, taken with <see cref="FileShare.None"/>), so it ends
+/// with its process however the process ends; beside it, <c>.lla.lock.holder</c> names the holder
+/// for the message a second run gets. A lock left by a process that no longer runs is taken over,
+/// and said so. Releasing removes both files, and the folder too when the run created it and left
+/// nothing in it (a run that failed writes nothing).
+/// </summary>
+public sealed class RunLock : IDisposable
+{
+    public const string FileName = ".lla.lock";
+    public const string HolderFileName = ".lla.lock.holder";
+
+    private readonly FileStream _stream;
+    private readonly string _folder, _path, _holderPath;
+    private readonly bool _created;
+    private bool _released;
+
+    /// <summary>A note for the user when a stale lock was taken over; null otherwise.</summary>
+    public string? TookOver { get; }
+
+    private RunLock(FileStream stream, string folder, string path, string holderPath, bool created, string? tookOver)
+    {
+        (_stream, _folder, _path, _holderPath, _created, TookOver) = (stream, folder, path, holderPath, created, tookOver);
+    }
+
+    /// <summary>
+    /// Takes the lock of <paramref name="folder"/> (created if missing), or refuses naming the holder.
+    /// With <paramref name="name"/>, the lock is of that one file in the folder (a training's FILE), not of the folder.
+    /// </summary>
+    public static RunLock Acquire(string folder, string? name = null)
+    {
+        folder = Path.GetFullPath(folder);
+        if (File.Exists(folder)) throw new LlaException($"{{out}} {folder} is a file, not a folder");
+        bool created = !Directory.Exists(folder);
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LlaException($"cannot create the output folder {folder} ({e.Message})");
+        }
+        string prefix = name is null ? "" : "." + name;
+        string path = Path.Combine(folder, prefix + FileName), holderPath = Path.Combine(folder, prefix + HolderFileName);
+        string what = name is null ? folder : Path.Combine(folder, name);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            string holder = File.Exists(holderPath) ? File.ReadAllText(holderPath).Trim() : "another process";
+            throw new LlaException($"{what} is in use by another lla run ({holder}): wait for it to finish, or choose another {(name is null ? "{out}" : "{save}")}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new LlaException($"cannot write to the output folder {folder} ({e.Message})");
+        }
+        string? tookOver = File.Exists(holderPath) ? $"took over the lock of {File.ReadAllText(holderPath).Trim()}, which no longer runs" : null;
+        File.WriteAllText(holderPath, $"process {Environment.ProcessId} on {Environment.MachineName}, since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");
+        return new RunLock(stream, folder, path, holderPath, created, tookOver);
+    }
+
+    public void Dispose()
+    {
+        if (_released) return;
+        _released = true;
+        try
+        {
+            File.Delete(_holderPath);
+            File.Delete(_path);
+        }
+        finally
+        {
+            _stream.Dispose();
+        }
+        if (_created && Directory.Exists(_folder) && !Directory.EnumerateFileSystemEntries(_folder).Any())
+            Directory.Delete(_folder);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using Lla.Tests.Support;
+
+namespace Lla.Tests.Runs;
+
+/// <summary>
+/// `lla` behaves as the version that wrote the fixtures: each fixture's recorded command, run again,
+/// gives the same numbers (relative 1e-9: the same code path at the same seed and one thread; only
+/// timings, versions, paths and file lists may differ).
+/// </summary>
+public class FixtureRerunTests
+{
+    private static readonly HashSet<string> Free = new() { "timings_s", "seconds", "seconds_this_session", "seconds_measuring_total", "versions", "figures", "schema_version", "density", "processes", "config_file", "quiet", "json" };
+
+    public static IEnumerable<object[]> Commands() =>
+        File.ReadAllLines(Path.Combine(Paths.Fixture("runs-v1"), "commands.txt")).Where(l => l.Length > 0).Select(l => new object[] { l.Split(' ')[0] });
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void The_recorded_command_reproduces_the_fixture(string kind)
+    {
+        string fixtures = Paths.Fixture("runs-v1");
+        string line = File.ReadAllLines(Path.Combine(fixtures, "commands.txt")).First(l => l.StartsWith(kind + " ", StringComparison.Ordinal));
+        string work = Paths.NewTempFolder();
+        File.Copy(Path.Combine(fixtures, "study-config.json"), Path.Combine(work, "study-config.json"));
+        var run = LlaProcess.RunIn(work, line.Split(' ').Skip(1).Append("--quiet").ToArray());
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        string file = kind == "study" ? "study.json" : "results.json";
+        var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(fixtures, kind, file)))!;
+        var actual = JsonNode.Parse(File.ReadAllText(Path.Combine(work, kind, file)))!;
+        var differences = new List<string>();
+        Compare(expected, actual, kind, differences);
+        Assert.True(differences.Count == 0, string.Join("\n", differences.Take(10)));
+    }
+
+    private static void Compare(JsonNode? expected, JsonNode? actual, string path, List<string> differences)
+    {
+        switch (expected)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o)
+                {
+                    if (Free.Contains(key) || key.EndsWith("weights", StringComparison.Ordinal) && value is JsonValue || key is "spec" or "data" && value is JsonValue) continue;
+                    if (actual is not JsonObject a || !a.ContainsKey(key)) { differences.Add($"{path}.{key}: missing"); continue; }
+                    Compare(value, a[key], $"{path}.{key}", differences);
+                }
+                break;
+            case JsonArray e:
+                if (actual is not JsonArray x || x.Count != e.Count) { differences.Add($"{path}: length"); return; }
+                for (int i = 0; i < e.Count; i++) Compare(e[i], x[i], $"{path}[{i}]", differences);
+                break;
+            case JsonValue v when v.TryGetValue(out double d):
+                double other = actual is JsonValue w && w.TryGetValue(out double y) ? y : double.NaN;
+                if (!(Math.Abs(d - other) <= 1e-9 * Math.Max(1, Math.Abs(d)))) differences.Add($"{path}: {d:R} then, {other:R} now");
+                break;
+            default:
+                if (expected?.ToJsonString() != actual?.ToJsonString()) differences.Add($"{path}: {expected?.ToJsonString()} then, {actual?.ToJsonString()} now");
+                break;
+        }
+    }
+}
