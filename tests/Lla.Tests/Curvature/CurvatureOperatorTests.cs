@@ -31,6 +31,17 @@ public class CurvatureOperatorTests
         Assert.Equal(op.Dimension, op.ApplyCount);
     }
 
+    [Fact]
+    public void With_train_mode_batch_norm_the_ggn_uses_the_batch_jacobian_and_stays_positive_semidefinite()
+    {
+        var oracle = new CurvatureOracle("cross-entropy", batchNorm: true);
+        var measured = CurvatureOracle.Materialize(new GgnOperator(oracle.Objective(), oracle.Parameters));
+        double error = CurvatureOracle.RelativeError(measured, oracle.Ggn());
+        Assert.True(error <= 1e-10, $"relative error {error}");
+        var eigenvalues = linalg.eigvalsh((measured + measured.t()) / 2);
+        Assert.True(eigenvalues.min().ToDouble() >= -1e-8 * eigenvalues.max().ToDouble());
+    }
+
     [Theory]
     [MemberData(nameof(Losses))]
     public void Empirical_fisher_products_equal_the_mean_of_per_sample_gradient_outer_products(string loss)

@@ -18,15 +18,23 @@ internal sealed class CurvatureOracle
     public Batch Batch { get; }
     public ParameterSet Parameters { get; }
 
-    /// <summary>A tanh MLP 5 → 4 → 3 (→ log_softmax for NLL); targets: labels, or 3 floats per sample for MSE.</summary>
-    public CurvatureOracle(string lossName, int samples = 10, long seed = 11)
+    /// <summary>
+    /// A tanh MLP 5 → 4 → 3 (→ log_softmax for NLL); targets: labels, or 3 floats per sample for MSE.
+    /// With <paramref name="batchNorm"/> a train-mode BatchNorm follows fc1, so every sample's outputs
+    /// depend on the whole batch (the Jacobians below are then rows of the batch's Jacobian).
+    /// </summary>
+    public CurvatureOracle(string lossName, int samples = 10, long seed = 11, bool batchNorm = false)
     {
         LossName = lossName;
         torch.manual_seed(seed);
-        var layers = new List<(string, Module<Tensor, Tensor>)> { ("fc1", Linear(5, 4)), ("act", Tanh()), ("fc2", Linear(4, 3)) };
+        var layers = new List<(string, Module<Tensor, Tensor>)> { ("fc1", Linear(5, 4)) };
+        if (batchNorm) layers.Add(("bn", BatchNorm1d(4)));
+        layers.Add(("act", Tanh()));
+        layers.Add(("fc2", Linear(4, 3)));
         if (lossName == "nll") layers.Add(("logp", LogSoftmax(1)));
         Model = Sequential(layers);
         Model.to(ScalarType.Float64);
+        Model.train(batchNorm);
         var g = new Generator((ulong)seed + 1);
         var inputs = randn(samples, 5, dtype: ScalarType.Float64, generator: g);
         var targets = LossFunctions.TakesLabels(lossName)
