@@ -41,6 +41,12 @@ public sealed class Objective
         _batchLoss = batchLoss;
     }
 
+    /// <summary>The model's forward pass (outputs from inputs) when the objective was built from a <see cref="LossFunction"/>; null for a custom objective.</summary>
+    public Func<Tensor, Tensor>? Forward => _forward;
+
+    /// <summary>The loss of outputs against targets when the objective was built from a <see cref="LossFunction"/>; null for a custom objective.</summary>
+    public LossFunction? Loss => _loss;
+
     /// <summary>Weight of batch i in the average: its share of the samples.</summary>
     public double Weight(int i) => (double)Batches[i].Count / SampleCount;
 

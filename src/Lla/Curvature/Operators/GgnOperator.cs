@@ -1,0 +1,50 @@
+using Lla.Objectives;
+using Lla.Parallel;
+using Lla.Vectors;
+using static TorchSharp.torch;
+
+namespace Lla.Curvature;
+
+/// <summary>
+/// The generalized Gauss-Newton matrix G = mean_i J_iᵀ H_ℓ,i J_i (batch-size weighted over
+/// several batches, like <see cref="HessianOperator"/>), with H_ℓ,i = ∂²ℓ/∂z² of sample i's loss
+/// at its outputs z_i in closed form:
+/// cross-entropy on logits, diag(p) − ppᵀ with p = softmax(z); NLL on log-probabilities, the same
+/// with p = exp(z) (NLL is linear in z, so its literal second derivative is 0: this is the Fisher
+/// choice, and Jᵀdiag(p)J = Jᵀ(diag(p) − ppᵀ)J there because Σ_k p_k ∂z_k/∂θ = 0); MSE averaged
+/// over the C outputs of a sample, (2/C)·I. For cross-entropy and NLL G is the Fisher information
+/// (E_{y~p} of the score outer product) and uses no labels. G is positive semi-definite.
+/// Cost of a product: one forward pass and three backward-type passes per batch, close to an HVP.
+/// Cross-entropy and NLL need outputs of shape [B, classes].
+/// </summary>
+public sealed class GgnOperator : OutputCurvatureOperator
+{
+    public OutputLoss Loss { get; }
+
+    public GgnOperator(Objective objective, ParameterSet parameters, IProcessGroup? group = null)
+        : base(objective, parameters, group, "generalized Gauss-Newton operator")
+    {
+        Loss = OutputLosses.Identify(objective, "generalized Gauss-Newton operator");
+    }
+
+    protected override Tensor OutputProduct(Tensor outputs, Tensor targets, Tensor u)
+    {
+        long b = outputs.shape[0];
+        switch (Loss)
+        {
+            case OutputLoss.CrossEntropy:
+            case OutputLoss.NegativeLogLikelihood:
+                if (outputs.dim() != 2)
+                    throw new LlaException($"the generalized Gauss-Newton operator with {Loss} needs model outputs of shape [batch, classes], got [{string.Join(",", outputs.shape)}]");
+                var p = Loss == OutputLoss.CrossEntropy ? outputs.softmax(1) : outputs.exp();
+                var pu = p.mul(u);
+                // (diag(p) − ppᵀ)u = p ⊙ u − p (p·u), per row.
+                return pu.sub(p.mul(pu.sum(1, keepdim: true))).div_(b);
+            case OutputLoss.MeanSquaredError:
+                long perSample = outputs.numel() / Math.Max(1, b);
+                return u.mul(2.0 / (perSample * b));
+            default:
+                throw new InvalidOperationException($"unknown loss {Loss}");
+        }
+    }
+}
