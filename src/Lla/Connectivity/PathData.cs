@@ -1,0 +1,33 @@
+using Lla.Objectives;
+
+namespace Lla.Connectivity;
+
+/// <summary>
+/// The data a path is measured on: training batches (also the pass that recomputes BatchNorm statistics, and
+/// the batches a curve is trained on), test batches (may be empty: test values are then NaN) and the loss.
+/// Inputs must have the models' element type.
+/// </summary>
+public sealed record PathData(IReadOnlyList<Batch> Train, IReadOnlyList<Batch> Test, LossFunction Loss)
+{
+    public void Validate()
+    {
+        if (Train.Count == 0) throw new LlaException("no training data: a path needs at least one training batch");
+    }
+}
+
+/// <summary>Options of a path evaluation.</summary>
+public sealed record PathOptions
+{
+    /// <summary>Number of equally spaced points t_i = i/(Points − 1) from 0 to 1 (at least 2).</summary>
+    public int Points { get; init; } = 61;
+    public PathBatchNorm BatchNorm { get; init; } = PathBatchNorm.Recompute;
+
+    public double[] Grid()
+    {
+        if (Points < 2) throw new LlaException($"a path needs at least 2 points (got {Points})");
+        var t = new double[Points];
+        for (int i = 0; i < Points; i++) t[i] = (double)i / (Points - 1);
+        t[^1] = 1.0;
+        return t;
+    }
+}
