@@ -12,9 +12,9 @@ public class LinearPathTests
 
     private static Mlp RandomMlp(long seed, int hidden = 8)
     {
-        torch.manual_seed(seed);
         var model = new Mlp(6, new[] { hidden, hidden }, 3);
         model.to(ScalarType.Float64);
+        TrainedModels.Initialize(model, seed);
         return model;
     }
 
@@ -87,7 +87,7 @@ public class LinearPathTests
         var b = RandomMlp(2, hidden: 9);
         var e = Assert.Throws<LlaException>(() => PathEnds.Of(a, b));
         Assert.Contains("fc1.weight [8,6] vs [9,6]", e.Message);
-        var c = new Mlp(6, new[] { 8 }, 3);
+        var c = new Mlp(6, new[] { 8 }, 3); // its random initial weights do not matter here
         c.to(ScalarType.Float64);
         e = Assert.Throws<LlaException>(() => PathEnds.Of(a, c));
         Assert.Contains("missing in model B: fc3.weight", e.Message);
@@ -95,15 +95,16 @@ public class LinearPathTests
 
     private static TorchSharp.Modules.Sequential BatchNormNetwork(long seed)
     {
-        torch.manual_seed(seed);
         var model = Sequential(("fc1", Linear(6, 12)), ("bn", BatchNorm1d(12)), ("act", ReLU()), ("fc2", Linear(12, 3)));
         model.to(ScalarType.Float64);
+        TrainedModels.Initialize(model, seed);
         using (no_grad())
         {
             // Non-trivial affine BatchNorm parameters, so that the statistics matter.
+            var g = new Generator((ulong)seed + 100);
             var bn = (TorchSharp.Modules.BatchNorm1d)model[1];
-            bn.weight!.uniform_(0.5, 1.5);
-            bn.bias!.uniform_(-0.5, 0.5);
+            bn.weight!.uniform_(0.5, 1.5, generator: g);
+            bn.bias!.uniform_(-0.5, 0.5, generator: g);
         }
         return model;
     }
@@ -160,8 +161,8 @@ public class LinearPathTests
         using (no_grad())
         {
             var bn = (TorchSharp.Modules.BatchNorm1d)a[1];
-            bn.running_mean!.uniform_(-0.2, 0.2);
-            bn.running_var!.uniform_(0.5, 2.0);
+            bn.running_mean!.uniform_(-0.2, 0.2, generator: new Generator(21));
+            bn.running_var!.uniform_(0.5, 2.0, generator: new Generator(22));
         }
         double evalLoss, trainLoss;
         using (new AnalysisMode(a, BatchNormMode.Eval)) evalLoss = new Objective(a, LossFunctions.CrossEntropy, train).Evaluate().Loss;
