@@ -58,6 +58,7 @@ public static class CurveTraining
     {
         options.Validate();
         if (train.Count == 0) throw new LlaException("curve training needs at least one training batch");
+        PathData.RequireInputType(workspace, train, "training");
         using (var w = ModelState.Of(workspace)) ends.A.RequireSameArchitecture(w, "the path's ends", "the workspace model");
         if (resume is not null)
         {

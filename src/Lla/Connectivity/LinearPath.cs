@@ -30,6 +30,10 @@ public static class LinearPath
 
     /// <summary>The path from <paramref name="modelA"/> to <paramref name="modelB"/> (unaligned), using model A as the workspace.</summary>
     public static PathResult Evaluate(nn.Module<Tensor, Tensor> modelA, nn.Module<Tensor, Tensor> modelB, PathData data,
-        PathOptions? options = null, Action<int, int>? progress = null) =>
-        Evaluate(modelA, PathEnds.Of(modelA, modelB), data, options, progress);
+        PathOptions? options = null, Action<int, int>? progress = null)
+    {
+        var ends = PathEnds.Of(modelA, modelB);
+        try { return Evaluate(modelA, ends, data, options, progress); }
+        finally { ends.A.Dispose(); ends.B.Dispose(); }
+    }
 }

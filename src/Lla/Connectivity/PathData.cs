@@ -1,4 +1,5 @@
 using Lla.Objectives;
+using static TorchSharp.torch;
 
 namespace Lla.Connectivity;
 
@@ -9,9 +10,23 @@ namespace Lla.Connectivity;
 /// </summary>
 public sealed record PathData(IReadOnlyList<Batch> Train, IReadOnlyList<Batch> Test, LossFunction Loss)
 {
-    public void Validate()
+    /// <summary>
+    /// Checks that there is training data and that every batch's inputs have the model's floating type (a
+    /// mismatch inside libtorch would abort the process rather than throw).
+    /// </summary>
+    public void Validate(nn.Module model)
     {
         if (Train.Count == 0) throw new LlaException("no training data: a path needs at least one training batch");
+        RequireInputType(model, Train, "training");
+        RequireInputType(model, Test, "test");
+    }
+
+    internal static void RequireInputType(nn.Module model, IReadOnlyList<Batch> batches, string split)
+    {
+        var dtype = model.parameters().Select(p => p.dtype).FirstOrDefault(ScalarType.Float32);
+        foreach (var batch in batches)
+            if (is_floating_point(batch.Inputs) && batch.Inputs.dtype != dtype)
+                throw new LlaException($"the {split} batches hold {batch.Inputs.dtype} inputs but the model's parameters are {dtype}: convert the data or the model");
     }
 }
 

@@ -14,7 +14,7 @@ public static class PathEvaluator
     public static PathResult Evaluate(nn.Module<Tensor, Tensor> workspace, Func<double, ModelState> pointAt, PathMethod method,
         bool aligned, PathData data, PathOptions options, Action<int, int>? progress = null)
     {
-        data.Validate();
+        data.Validate(workspace);
         var t = options.Grid();
         int n = t.Length;
         var trainLoss = new double[n];

@@ -128,6 +128,48 @@ public class CurveTests
     }
 
     [Fact]
+    public void A_curve_through_a_batchnorm_network_recomputes_statistics_and_keeps_its_ends()
+    {
+        TorchSharp.Modules.Sequential Network(long seed)
+        {
+            var model = nn.Sequential(("fc1", nn.Linear(6, 12)), ("bn", nn.BatchNorm1d(12)), ("act", nn.ReLU()), ("fc2", nn.Linear(12, 3)));
+            model.to(ScalarType.Float64);
+            TrainedModels.Initialize(model, seed);
+            return model;
+        }
+        var a = Network(1);
+        var ends = PathEnds.Of(a, Network(2));
+        var g = new Generator(6);
+        var batches = Enumerable.Range(0, 3).Select(_ =>
+        {
+            var x = randn(16, 6, dtype: ScalarType.Float64, generator: g);
+            return new Batch(x, x.narrow(1, 0, 1).squeeze(1).gt(0).to(ScalarType.Int64));
+        }).ToList();
+        var data = new PathData(batches, batches.Take(1).ToList(), LossFunctions.CrossEntropy);
+        var curve = CurveTraining.Train(a, ends, batches, LossFunctions.CrossEntropy, new CurveOptions { Steps = 30, LearningRate = 0.05 });
+        var options = new PathOptions { Points = 5 };
+        var onCurve = CurveTraining.Evaluate(a, ends, curve, data, options);
+        var linear = LinearPath.Evaluate(a, ends, data, options);
+        Assert.Equal(PathBatchNorm.Recompute, onCurve.BatchNorm);
+        // The ends are θ_A and θ_B exactly, and their statistics are recomputed the same way on both paths.
+        Assert.Equal(linear.TrainLoss[0], onCurve.TrainLoss[0]);
+        Assert.Equal(linear.TrainLoss[^1], onCurve.TrainLoss[^1]);
+        Assert.Equal(linear.TestLoss[^1], onCurve.TestLoss[^1]);
+        Assert.All(onCurve.TrainLoss, l => Assert.True(double.IsFinite(l)));
+    }
+
+    [Fact]
+    public void Inputs_of_another_type_than_the_model_are_refused_before_libtorch_sees_them()
+    {
+        var a = RandomMlp(1);
+        var ends = PathEnds.Of(a, RandomMlp(2));
+        var batch = new Batch(randn(4, 6), zeros(4, dtype: ScalarType.Int64)); // float32 inputs, float64 model
+        var e = Assert.Throws<LlaException>(() => CurveTraining.Train(a, ends, new[] { batch }, LossFunctions.CrossEntropy, new CurveOptions { Steps = 1 }));
+        Assert.Contains("Float32", e.Message);
+        Assert.Throws<LlaException>(() => LinearPath.Evaluate(a, ends, new PathData(new[] { batch }, Array.Empty<Batch>(), LossFunctions.CrossEntropy)));
+    }
+
+    [Fact]
     public void A_trained_curve_between_two_mlps_stays_below_the_linear_paths_highest_loss()
     {
         // Two MLPs (784-32-10) trained from different seeds, 3 epochs of Adam on 2,000 images; the curve is trained on
