@@ -93,7 +93,7 @@ public class CurveTests
             // Same operations up to association: float64 rounding, ~1e-16 relative.
             Assert.True(after.Bend[n].allclose(expected, rtol: 0, atol: 1e-13), n);
         }
-        Assert.True(gradients.Any(gr => gr.abs().max().ToDouble() > 1e-3)); // the step is not trivially zero
+        Assert.Contains(gradients, gr => gr.abs().max().ToDouble() > 1e-3); // the step is not trivially zero
     }
 
     [Fact]
