@@ -80,7 +80,7 @@ public static class Confidence
     /// <summary>Per-sample max-softmax, entropy and (with labels) whether the argmax is right; eval mode.</summary>
     public static (double[] Confidence, double[] Entropy, bool[]? Correct) Scores(nn.Module<Tensor, Tensor> model, IReadOnlyList<Batch> batches, bool withLabels)
     {
-        using var mode = new AnalysisMode(model, BatchNormMode.Eval);
+        using var mode = new EvalModeScope(model);
         using var _ = no_grad();
         var confidence = new List<double>();
         var entropy = new List<double>();

@@ -11,9 +11,31 @@ namespace Lla.Measures;
 /// to kernel − 1, any stride) is a restriction of that circular convolution to a subspace followed by
 /// a selection of outputs, so this value bounds its norm from above; strided layers get the stride-1
 /// value (also an upper bound).</para>
+/// <para>A dilated kernel is first spread out (zeros between its taps); a grouped convolution is block
+/// diagonal over its groups, so its norm is the largest of the groups' norms.</para>
 /// </summary>
 public static class ConvolutionSpectralNorm
 {
+    /// <summary>The norm of a (possibly grouped, possibly dilated) convolution: see the class comment.</summary>
+    public static double Compute(Tensor weight, long inputHeight, long inputWidth, long groups, long[]? dilation)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var kernel = weight.detach();
+        if (dilation is { Length: 2 } && (dilation[0] != 1 || dilation[1] != 1))
+        {
+            long kh = kernel.shape[2], kw = kernel.shape[3];
+            var spread = zeros(new[] { kernel.shape[0], kernel.shape[1], (kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1 }, dtype: kernel.dtype, device: kernel.device);
+            for (long a = 0; a < kh; a++)
+                for (long b = 0; b < kw; b++)
+                    spread[.., .., a * dilation[0], b * dilation[1]] = kernel[.., .., a, b];
+            kernel = spread;
+        }
+        if (groups <= 1) return Compute(kernel, inputHeight, inputWidth);
+        if (kernel.shape[0] % groups != 0) throw new ArgumentException("the output channels do not split into the groups");
+        return kernel.chunk(groups, 0).Max(k => Compute(k, inputHeight, inputWidth));
+    }
+
     /// <summary>max_ω σ_max(K(ω)) on the (inputHeight + kh − 1) × (inputWidth + kw − 1) frequency grid.</summary>
     public static double Compute(Tensor weight, long inputHeight, long inputWidth)
     {

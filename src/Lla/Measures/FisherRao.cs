@@ -18,7 +18,7 @@ public static class FisherRao
         int layers = BatchNormFolding.WeightLayers(model).Count;
         var parameters = ParameterSet.Of(model);
         var inputs = parameters.Parameters.Cast<Tensor>().ToArray();
-        using var mode = new AnalysisMode(model, BatchNormMode.Eval);
+        using var mode = new EvalModeScope(model);
         double sumSquares = 0;
         long samples = 0;
         foreach (var batch in batches)

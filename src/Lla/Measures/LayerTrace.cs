@@ -43,7 +43,7 @@ public sealed class LayerTrace
                 });
                 removals.Add(() => handle.remove());
             }
-            using var mode = new AnalysisMode(model, BatchNormMode.Eval);
+            using var mode = new EvalModeScope(model);
             using var _ = no_grad();
             using var scope = NewDisposeScope();
             model.call(inputs.narrow(0, 0, 1));

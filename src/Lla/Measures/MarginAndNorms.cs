@@ -87,7 +87,7 @@ public static class MarginAndNorms
     /// <summary>Per-sample margins f(x)_y − max_{j≠y} f(x)_j over all batches (eval mode).</summary>
     public static Tensor Margins(nn.Module<Tensor, Tensor> model, IReadOnlyList<Batch> batches)
     {
-        using var mode = new AnalysisMode(model, BatchNormMode.Eval);
+        using var mode = new EvalModeScope(model);
         using var _ = no_grad();
         var parts = new List<Tensor>();
         foreach (var batch in batches)
@@ -126,7 +126,8 @@ public static class MarginAndNorms
                 var shape = trace.InputShapeOf(layer.Name);
                 if (shape is null || shape.Length != 4)
                     return (null, $"the input size of convolution '{layer.Name}' is unknown: the forward pass does not call it through call(x), so no hook saw it");
-                sigma = ConvolutionSpectralNorm.Compute(layer.Weight, shape[2], shape[3]);
+                var conv = (Conv2d)layer.Module;
+                sigma = ConvolutionSpectralNorm.Compute(layer.Weight, shape[2], shape[3], conv.groups, conv.dilation);
             }
             else
             {
@@ -145,7 +146,7 @@ public static class MarginAndNorms
     public static double PathNorm(nn.Module<Tensor, Tensor> model, Tensor exampleInputs, LayerTrace? trace)
     {
         using var snapshot = new ModelSnapshot(model);
-        using var mode = new AnalysisMode(model, BatchNormMode.Eval);
+        using var mode = new EvalModeScope(model);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         BatchNormFolding.FoldInPlace(model, trace);

@@ -71,7 +71,7 @@ public static class PacBayes
     /// <summary>Accuracy (argmax against int64 labels) over all batches, eval mode.</summary>
     public static double Accuracy(nn.Module<Tensor, Tensor> model, IReadOnlyList<Batch> batches)
     {
-        using var mode = new AnalysisMode(model, BatchNormMode.Eval);
+        using var mode = new EvalModeScope(model);
         using var _ = no_grad();
         double correct = 0, total = 0;
         foreach (var batch in batches)

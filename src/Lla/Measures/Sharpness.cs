@@ -45,7 +45,8 @@ public sealed record SharpnessOptions
 /// the same draws (seeded) for every batch; spread = standard error over the draws.</item>
 /// </list>
 /// With <see cref="SharpnessOptions.Adaptive"/> false, c = 1 and the names are sharpness_linf,
-/// sharpness_l2, sharpness_average_nonadaptive. The parameters are restored exactly afterwards.
+/// sharpness_l2, sharpness_average_nonadaptive. Parameters and buffers (BatchNorm running statistics)
+/// are restored exactly afterwards. A non-finite loss at a perturbed point is an error (ρ too large).
 /// </summary>
 public static class Sharpness
 {
@@ -59,6 +60,8 @@ public static class Sharpness
         options ??= new SharpnessOptions();
         if (options.Steps < 1 || options.AverageDraws < 1) throw new LlaException("sharpness needs at least one APGD step and one average-case draw");
         var chunks = Rechunk(objective.Batches, options.SampleCount, options.BatchSize);
+        // Train-mode BatchNorm forwards update running statistics even without autograd: put them back too.
+        using var snapshot = new ModelSnapshot(objective.Module);
         try
         {
             return Run(objective, chunks, options);

@@ -50,6 +50,21 @@ public class ConvolutionSpectralNormTests
     }
 
     [Fact]
+    public void Grouped_and_dilated_kernels_match_their_dense_circular_convolution()
+    {
+        // 4 → 4 channels in 2 groups, 3 × 3 taps dilated by 2 (effective 5 × 5), on a 4 × 5 input: torus 8 × 9.
+        var kernel = randn(new long[] { 4, 2, 3, 3 }, dtype: ScalarType.Float64, generator: new Generator(5));
+        const long h = 4, w = 5;
+        double dft = ConvolutionSpectralNorm.Compute(kernel, h, w, groups: 2, dilation: new long[] { 2, 2 });
+        var circular = Dense(x => nn.functional.conv2d(nn.functional.pad(x, new long[] { 0, 4, 0, 4 }, PaddingModes.Circular), kernel,
+            dilation: new long[] { 2, 2 }, groups: 2), 4, h + 4, w + 4);
+        double exact = LargestSingularValue(circular);
+        Assert.True(Math.Abs(dft - exact) <= 1e-10 * exact, $"DFT {dft} vs dense circular {exact}");
+        double real = LargestSingularValue(Dense(x => nn.functional.conv2d(x, kernel, padding: new long[] { 2, 2 }, dilation: new long[] { 2, 2 }, groups: 2), 4, h, w));
+        Assert.True(real <= dft * (1 + 1e-12), $"real layer {real} > DFT {dft}");
+    }
+
+    [Fact]
     public void A_one_by_one_kernel_has_the_norm_of_its_channel_matrix()
     {
         var m = tensor(new double[,] { { 3, 0 }, { 4, 5 } });
