@@ -15,8 +15,9 @@ public sealed record FoldedLayer(string Name, nn.Module Module, Tensor Weight, T
 /// with s = γ/√(σ²+ε), W ← W·s (per output channel) and b ← (b − μ)·s + β (b = 0 for a layer without
 /// bias). The network then computes the same function with the BatchNorms removed.
 /// <para>Which layer feeds a BatchNorm: the traced layer called right before it in a forward pass
-/// (<see cref="LayerTrace"/>); for a BatchNorm the trace did not see, the name rule of the zoo and of
-/// torchvision: <c>p.bnK</c> follows <c>p.convK</c>, and entry N of a Sequential follows entry N − 1.</para>
+/// (<see cref="LayerTrace"/>); for a BatchNorm the trace did not see (or saw first), the name rule of the
+/// zoo and of torchvision: <c>p.bnK</c> follows <c>p.convK</c>, and entry N of a Sequential follows entry
+/// N − 1. <see cref="MarginAndNorms.PathNorm"/> checks the pairing: folding must not change the outputs.</para>
 /// </summary>
 public static class BatchNormFolding
 {
@@ -113,8 +114,7 @@ public static class BatchNormFolding
             if (!AnalysisMode.IsBatchNorm(module)) continue;
             string? layer = null;
             int at = trace?.Calls.ToList().FindIndex(c => c.Name == name) ?? -1;
-            if (at > 0) layer = trace!.Calls[at - 1].Name;
-            else if (at < 0) layer = NameRule(name, modules);
+            layer = at > 0 ? trace!.Calls[at - 1].Name : NameRule(name, modules);
             if (layer is null || !modules.TryGetValue(layer, out var feeding) || !(feeding is Conv2d || feeding is Linear))
                 throw new LlaException($"BatchNorm '{name}' does not follow a convolution or linear layer: it cannot be folded");
             var (weight, _) = WeightAndBias(feeding);

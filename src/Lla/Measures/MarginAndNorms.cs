@@ -142,6 +142,8 @@ public static class MarginAndNorms
     /// <summary>
     /// Path norm: fold BatchNorm in place, square every weight and bias (a folded BatchNorm is a
     /// shift by its folded bias, squared too), feed one all-ones input, sum the outputs; then restore.
+    /// The folding is checked first on one sample: it must leave the outputs unchanged (float64: 1e-9,
+    /// otherwise 1e-4, relative to the largest output), else an <see cref="LlaException"/>.
     /// </summary>
     public static double PathNorm(nn.Module<Tensor, Tensor> model, Tensor exampleInputs, LayerTrace? trace)
     {
@@ -149,7 +151,16 @@ public static class MarginAndNorms
         using var mode = new EvalModeScope(model);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
+        var shape = exampleInputs.shape.ToArray();
+        shape[0] = 1;
+        var sample = exampleInputs.narrow(0, 0, 1);
+        var unfolded = model.call(sample);
         BatchNormFolding.FoldInPlace(model, trace);
+        // A wrong pairing (a BatchNorm after an activation or after a layer the trace did not see) changes the function.
+        double change = (model.call(sample) - unfolded).abs().max().ToDouble(), size = unfolded.abs().max().ToDouble();
+        double tolerance = exampleInputs.dtype == ScalarType.Float64 ? 1e-9 : 1e-4;
+        if (!(change <= tolerance * Math.Max(size, 1)))
+            throw new LlaException($"folding BatchNorm changed the model's outputs by {change:G3}: some BatchNorm does not directly follow the convolution or linear layer it was paired with");
         foreach (var (_, module) in model.named_modules())
         {
             if (module is Conv2d || module is Linear)
@@ -162,8 +173,6 @@ public static class MarginAndNorms
                 foreach (var (name, p) in module.named_parameters(recurse: false))
                     if (name == "bias") p.pow_(2);
         }
-        var shape = exampleInputs.shape.ToArray();
-        shape[0] = 1;
         var output = model.call(ones(shape, dtype: exampleInputs.dtype, device: exampleInputs.device));
         return output.to(ScalarType.Float64).sum().ToDouble();
     }

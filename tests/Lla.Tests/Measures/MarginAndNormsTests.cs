@@ -189,4 +189,15 @@ public class MarginAndNormsTests
         Assert.NotNull(values.Single(v => v.Name == "log_spec_prod").Value);
         Assert.True(double.IsFinite(Get(values, "path_norm")));
     }
+
+    [Fact]
+    public void A_batchnorm_after_an_activation_is_refused_rather_than_folded_wrongly()
+    {
+        torch.manual_seed(4);
+        var model = Sequential(("fc1", Linear(2, 2)), ("relu", ReLU()), ("bn", BatchNorm1d(2)), ("fc2", Linear(2, 2)));
+        model.to(ScalarType.Float64);
+        using (no_grad()) ((TorchSharp.Modules.BatchNorm1d)model[2]).running_mean!.copy_(tensor(new[] { 0.5, -0.5 }));
+        var error = Assert.Throws<LlaException>(() => MarginAndNorms.Compute(model, new[] { Data() }));
+        Assert.Contains("BatchNorm", error.Message);
+    }
 }
