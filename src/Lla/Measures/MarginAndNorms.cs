@@ -37,6 +37,7 @@ public static class MarginAndNorms
     {
         options ??= new MarginAndNormsOptions();
         if (batches.Count == 0) throw new LlaException("no data: the margin and norm measures need at least one batch");
+        if (!(options.MarginQuantile >= 0 && options.MarginQuantile <= 1)) throw new LlaException($"the margin quantile must lie in [0, 1], not {options.MarginQuantile}");
         var results = new List<MeasureValue>();
 
         var clock = Stopwatch.StartNew();
