@@ -29,11 +29,11 @@ public sealed class LeNet : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = functional.max_pool2d(functional.relu(conv1.forward(x)), 2);
-        x = functional.max_pool2d(functional.relu(conv2.forward(x)), 2);
+        x = functional.max_pool2d(functional.relu(conv1.call(x)), 2);
+        x = functional.max_pool2d(functional.relu(conv2.call(x)), 2);
         x = x.reshape(x.shape[0], -1);
-        x = functional.relu(fc1.forward(x));
-        x = functional.relu(fc2.forward(x));
-        return fc3.forward(x).MoveToOuterDisposeScope();
+        x = functional.relu(fc1.call(x));
+        x = functional.relu(fc2.call(x));
+        return fc3.call(x).MoveToOuterDisposeScope();
     }
 }

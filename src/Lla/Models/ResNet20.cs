@@ -33,10 +33,10 @@ public sealed class ResNet20 : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = functional.relu(bn1.forward(conv1.forward(x)));
-        x = layer3.forward(layer2.forward(layer1.forward(x)));
+        x = functional.relu(bn1.call(conv1.call(x)));
+        x = layer3.call(layer2.call(layer1.call(x)));
         x = functional.adaptive_avg_pool2d(x, 1).flatten(1);
-        return fc.forward(x).MoveToOuterDisposeScope();
+        return fc.call(x).MoveToOuterDisposeScope();
     }
 
     private sealed class BasicBlock : Module<Tensor, Tensor>
@@ -59,9 +59,9 @@ public sealed class ResNet20 : Module<Tensor, Tensor>
         public override Tensor forward(Tensor x)
         {
             using var scope = NewDisposeScope();
-            var y = functional.relu(bn1.forward(conv1.forward(x)));
-            y = bn2.forward(conv2.forward(y));
-            var shortcut = downsample is null ? x : downsample.forward(x);
+            var y = functional.relu(bn1.call(conv1.call(x)));
+            y = bn2.call(conv2.call(y));
+            var shortcut = downsample is null ? x : downsample.call(x);
             return functional.relu(y.add(shortcut)).MoveToOuterDisposeScope();
         }
     }

@@ -1,0 +1,69 @@
+using Lla.Objectives;
+using Lla.Vectors;
+using static TorchSharp.torch;
+
+namespace Lla.Measures;
+
+/// <summary>
+/// The loss of an objective at θ + δ for perturbations δ of its trainable parameters, counting forward
+/// and backward passes. θ is saved on construction and written back, exactly, by <see cref="Dispose"/>.
+/// BatchNorm and dropout follow the module's current modes (the caller sets them).
+/// </summary>
+internal sealed class PerturbedObjective : IDisposable
+{
+    private readonly Objective _objective;
+    public ParameterSet Parameters { get; }
+    /// <summary>The unperturbed parameters θ (flat, detached).</summary>
+    public Tensor Theta { get; }
+    public long ForwardPasses { get; private set; }
+    public long BackwardPasses { get; private set; }
+
+    public PerturbedObjective(Objective objective)
+    {
+        _objective = objective;
+        Parameters = ParameterSet.Of(objective.Module);
+        Theta = Parameters.Flatten().DetachFromDisposeScope();
+    }
+
+    /// <summary>Sets the parameters to θ + δ (δ = null: θ).</summary>
+    public void Set(Tensor? delta)
+    {
+        using var scope = NewDisposeScope();
+        Parameters.Assign(delta is null ? Theta : Theta + delta);
+    }
+
+    /// <summary>L_B(θ + δ), without autograd.</summary>
+    public double Loss(Batch batch, Tensor? delta)
+    {
+        Set(delta);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        ForwardPasses++;
+        return Finite(_objective.BatchLoss(batch).ToDouble());
+    }
+
+    /// <summary>L_B(θ + δ) and its gradient with respect to the parameters (flat).</summary>
+    public (double Loss, Tensor Gradient) LossAndGradient(Batch batch, Tensor? delta)
+    {
+        Set(delta);
+        using var scope = NewDisposeScope();
+        using var grad = enable_grad();
+        var inputs = Parameters.Parameters.Cast<Tensor>().ToArray();
+        var loss = _objective.BatchLoss(batch);
+        if (!loss.requires_grad) throw new LlaException("the loss does not depend on the trainable parameters (no gradient)");
+        var grads = autograd.grad(new[] { loss }, inputs, allow_unused: true);
+        ForwardPasses++;
+        BackwardPasses++;
+        var flat = Parameters.FlattenLike(grads.Select((g, j) => g is null || g.IsInvalid || g.Handle == IntPtr.Zero ? zeros_like(inputs[j]) : g).ToArray());
+        return (Finite(loss.ToDouble()), flat.detach().MoveToOuterDisposeScope());
+    }
+
+    private static double Finite(double loss) => double.IsFinite(loss) ? loss
+        : throw new LlaException($"the loss is {loss} at a perturbed point: the perturbation radius is too large for this model");
+
+    public void Dispose()
+    {
+        Parameters.Assign(Theta);
+        Theta.Dispose();
+    }
+}
