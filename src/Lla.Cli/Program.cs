@@ -35,7 +35,8 @@ public static class Program
             root.Subcommands.Add(ReportCommand.Create(processes));
             root.Subcommands.Add(CompareCommand.Create(processes));
             root.Subcommands.Add(StudyCommand.Create(processes));
-            return root.Parse(args).Invoke();
+            var parsed = root.Parse(args);
+            return parsed.Errors.Count > 0 ? CommandAction.ParseError(parsed) : parsed.Invoke();
         }
     }
 }

@@ -29,6 +29,7 @@ public static class HtmlReport
             <style>{Resource("report.css")}</style>
             </head>
             <body>
+            <noscript>{StaticTables.Html(results)}</noscript>
             <div id="report"></div>
             <script type="application/json" id="lla-results">{json}</script>
             <script>{Resource("report.js")}</script>

@@ -4,17 +4,21 @@ using ScottPlot;
 
 namespace Lla.Reports;
 
+/// <summary>How heat maps colour the loss: log10 (default: the basin, many times lower than the rim, stays visible) or linear.</summary>
+public enum ColorScale { Log, Linear }
+
 /// <summary>Figures of a landscape: a heat map with contour lines and the centre marked (planes), and line plots of 1-D cuts.</summary>
 public static class LandscapePlot
 {
-    public static void SavePlane(string path, Surface surface, string title, string xLabel = "α", string yLabel = "β", double[][]? trajectory = null) =>
-        Save(PlanePlot(surface, title, xLabel, yLabel, trajectory), path, 760, 640);
+    public static void SavePlane(string path, Surface surface, string title, string xLabel = "α", string yLabel = "β", double[][]? trajectory = null,
+        ColorScale scale = ColorScale.Log) =>
+        Save(PlanePlot(surface, title, xLabel, yLabel, trajectory, scale), path, 760, 640);
 
     /// <summary>Several planes side by side (up to four per row), each titled: the "all modes" panel and multi-plane runs.</summary>
-    public static void SavePanel(string path, IReadOnlyList<(string Title, Surface Surface, string XLabel, string YLabel)> planes)
+    public static void SavePanel(string path, IReadOnlyList<(string Title, Surface Surface, string XLabel, string YLabel)> planes, ColorScale scale = ColorScale.Log)
     {
         int columns = Math.Min(4, planes.Count), rows = (planes.Count + columns - 1) / columns;
-        var plots = planes.Select(p => PlanePlot(p.Surface, p.Title, p.XLabel, p.YLabel, null)).ToList();
+        var plots = planes.Select(p => PlanePlot(p.Surface, p.Title, p.XLabel, p.YLabel, null, scale)).ToList();
         var multiplot = new Multiplot();
         multiplot.Reset(plots[0]); // a new Multiplot holds one empty plot of its own
         foreach (var plot in plots.Skip(1)) multiplot.AddPlot(plot);
@@ -27,8 +31,10 @@ public static class LandscapePlot
         });
     }
 
-    private static Plot PlanePlot(Surface surface, string title, string xLabel, string yLabel, double[][]? trajectory)
+    private static Plot PlanePlot(Surface surface, string title, string xLabel, string yLabel, double[][]? trajectory, ColorScale scale)
     {
+        // Log colours need positive losses; a surface with a zero or negative loss (a custom objective) is drawn linearly.
+        bool log = scale == ColorScale.Log && surface.Loss.All(r => r.All(v => !double.IsFinite(v) || v > 0));
         int rows = surface.Betas.Length, columns = surface.Alphas.Length;
         var z = new double[rows, columns];
         var points = new Coordinates3d[rows, columns];
@@ -37,7 +43,7 @@ public static class LandscapePlot
             {
                 double v = surface.Loss[j][i];
                 if (!double.IsFinite(v)) v = double.NaN;
-                z[rows - 1 - j, i] = v; // heat map rows run top to bottom; β grows upwards
+                z[rows - 1 - j, i] = log ? Math.Log10(v) : v; // heat map rows run top to bottom; β grows upwards
                 points[j, i] = new Coordinates3d(surface.Alphas[i], surface.Betas[j], double.IsNaN(v) ? 0 : v);
             }
         var plot = new Plot();
@@ -46,7 +52,7 @@ public static class LandscapePlot
         double dy = rows > 1 ? (surface.Betas[^1] - surface.Betas[0]) / (rows - 1) : 1;
         heat.Extent = new CoordinateRect(surface.Alphas[0] - dx / 2, surface.Alphas[^1] + dx / 2, surface.Betas[0] - dy / 2, surface.Betas[^1] + dy / 2);
         heat.Colormap = new ScottPlot.Colormaps.Viridis();
-        plot.Add.ColorBar(heat).Label = "loss";
+        plot.Add.ColorBar(heat).Label = log ? "log10 loss (colour scale: log)" : "loss (colour scale: linear)";
         var contours = plot.Add.ContourLines(points, 12);
         contours.LineColor = Colors.White.WithAlpha(0.7);
         contours.LabelStyle.IsVisible = false;

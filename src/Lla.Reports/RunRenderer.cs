@@ -14,7 +14,7 @@ public static class RunRenderer
     public const string PanelFigure = "landscapes-panel.png";
 
     /// <summary>Redraws a finished run or study folder; returns the figure files.</summary>
-    public static IReadOnlyList<string> Render(string folder)
+    public static IReadOnlyList<string> Render(string folder, ColorScale scale = ColorScale.Log)
     {
         if (!Directory.Exists(folder)) throw new LlaException($"run folder not found: {folder}");
         if (StudyFolder.IsStudy(folder))
@@ -22,11 +22,11 @@ public static class RunRenderer
             var (config, study) = StudyFolder.Load(folder);
             return StudyReport.Write(folder, config, study);
         }
-        return Render(folder, ResultsSerializer.ReadRun(folder)).Figures;
+        return Render(folder, ResultsSerializer.ReadRun(folder), scale).Figures;
     }
 
     /// <summary>Draws every figure of <paramref name="results"/>, records them in results.json, then writes the page and data files.</summary>
-    public static RunResults Render(string folder, RunResults results)
+    public static RunResults Render(string folder, RunResults results, ColorScale scale = ColorScale.Log)
     {
         var figures = new List<string>();
         if (results.Hessian?.Esd is { Runs.Count: > 0 } esd)
@@ -38,13 +38,13 @@ public static class RunRenderer
         for (int k = 0; k < results.Landscapes.Count; k++)
         {
             var l = results.Landscapes[k];
-            figures.AddRange(DrawLandscape(folder, k, l));
+            figures.AddRange(DrawLandscape(folder, k, l, scale));
             if (l.IsPlane) planes.Add(l);
         }
         if (planes.Count > 1 && results.Command == "landscape")
         {
             LandscapePlot.SavePanel(Path.Combine(folder, PanelFigure),
-                planes.Select(p => (p.Label, LandscapeRecords.ToSurface(p), p.IsAdamEq ? "a" : "α", p.IsAdamEq ? "b" : "β")).ToList());
+                planes.Select(p => (p.Label, LandscapeRecords.ToSurface(p), p.IsAdamEq ? "a" : "α", p.IsAdamEq ? "b" : "β")).ToList(), scale);
             figures.Add(PanelFigure);
         }
         var rendered = results with { Figures = figures };
@@ -56,7 +56,7 @@ public static class RunRenderer
     }
 
     /// <summary>landscape-K.png (heat map, contours, centre, path), landscape-K-3d.png (surface) and landscape-K-cuts.png; a 1-D landscape gets its line as landscape-K.png.</summary>
-    private static string[] DrawLandscape(string folder, int k, LandscapeRecord l)
+    private static string[] DrawLandscape(string folder, int k, LandscapeRecord l, ColorScale scale)
     {
         string png = $"landscape-{k}.png", cuts = $"landscape-{k}-cuts.png", surface3d = $"landscape-{k}-3d.png";
         var surface = LandscapeRecords.ToSurface(l);
@@ -67,7 +67,7 @@ public static class RunRenderer
         }
         string x = l.IsAdamEq ? "a" : "α (d1)", y = l.IsAdamEq ? "b" : "β (d2)";
         double[][]? path = l.Path is { } p ? p.Alphas.Zip(p.Betas, (a, b) => new[] { a, b }).ToArray() : null;
-        LandscapePlot.SavePlane(Path.Combine(folder, png), surface, l.Label, x, y, path);
+        LandscapePlot.SavePlane(Path.Combine(folder, png), surface, l.Label, x, y, path, scale);
         LandscapePlot.SaveCuts(Path.Combine(folder, cuts), surface, l.Label + ": cuts through the centre");
         SurfacePlot3D.Save(Path.Combine(folder, surface3d), surface, l.Label, x, y);
         return new[] { png, surface3d, cuts };

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Lla.Vision;
 
 /// <summary>How images become tensors: resize the shorter side to <see cref="Size"/>, centre-crop a square, then (x − mean) / std per channel.</summary>
-public sealed record ImageTransform(int Size, float[] Mean, float[] Std)
+public sealed record ImageTransform(int Size, float[] Mean, float[] Std, bool SkipUnreadable = false)
 {
     public static ImageTransform Default => new(32, new[] { 0f, 0f, 0f }, new[] { 1f, 1f, 1f });
 }
@@ -43,11 +43,24 @@ public static class ImageFolderDataset
 
         int s = transform.Size;
         var pixels = new float[files.Count * 3 * s * s];
-        for (int i = 0; i < files.Count; i++) Decode(files[i].Path, transform, pixels.AsSpan(i * 3 * s * s, 3 * s * s));
-        var inputs = tensor(pixels).reshape(files.Count, 3, s, s);
-        var labels = tensor(files.Select(f => f.Label).ToArray());
+        var kept = new List<long>();
+        var unreadable = new List<string>();
+        foreach (var (path, label) in files)
+        {
+            if (Decode(path, transform, pixels.AsSpan(kept.Count * 3 * s * s, 3 * s * s)) is string problem)
+            {
+                if (!transform.SkipUnreadable) throw new LlaException($"{path} is not a readable image ({problem}): fix or remove it, or add {{skip-unreadable}}");
+                unreadable.Add(path);
+                continue;
+            }
+            kept.Add(label);
+        }
+        if (kept.Count == 0) throw new LlaException($"{root}: none of its {files.Count} images is readable");
+        var inputs = tensor(pixels.AsSpan(0, kept.Count * 3 * s * s).ToArray()).reshape(kept.Count, 3, s, s);
+        var labels = tensor(kept.ToArray());
+        string skipped = unreadable.Count == 0 ? "" : $", {unreadable.Count} unreadable image(s) skipped";
         return new Dataset(inputs.DetachFromDisposeScope(), labels.DetachFromDisposeScope(),
-            $"{root} ({classes.Length} classes)", numClasses: classes.Length);
+            $"{root} ({classes.Length} classes{skipped})", numClasses: classes.Length);
     }
 
     private static string? FindSplit(string directory, Split split)
@@ -60,11 +73,19 @@ public static class ImageFolderDataset
         return null;
     }
 
-    /// <summary>Decodes one image into planar RGB [3, Size, Size], resized (shorter side) and centre-cropped, normalized.</summary>
-    private static void Decode(string path, ImageTransform t, Span<float> target)
+    /// <summary>
+    /// Decodes one image into planar RGB [3, Size, Size], resized (shorter side) and centre-cropped,
+    /// normalized; returns why it could not, or null. A file the decoder reads only in part (cut
+    /// short, damaged) is unreadable too, not an image with a grey remainder.
+    /// </summary>
+    private static string? Decode(string path, ImageTransform t, Span<float> target)
     {
-        using var bitmap = SKBitmap.Decode(path)
-            ?? throw new LlaException($"{path} is not a readable image");
+        using var codec = SKCodec.Create(path, out var opened);
+        if (codec is null) return $"cannot decode it: {opened}";
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success) return $"decoding stopped: {result}";
         int s = t.Size;
         double scale = (double)s / Math.Min(bitmap.Width, bitmap.Height);
         int w = Math.Max(s, (int)Math.Round(bitmap.Width * scale)), h = Math.Max(s, (int)Math.Round(bitmap.Height * scale));
@@ -79,5 +100,6 @@ public static class ImageFolderDataset
                 target[1 * s * s + y * s + x] = (color.Green / 255f - t.Mean[1]) / t.Std[1];
                 target[2 * s * s + y * s + x] = (color.Blue / 255f - t.Mean[2]) / t.Std[2];
             }
+        return null;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lla.Reports;
 using Lla.Runs;
 
 namespace Lla.Cli.Commands;
@@ -25,16 +26,19 @@ internal static class AnalyzeCommand
         var shared = new SharedOptions();
         var profile = new Option<string>("--profile") { Description = "quick (pinned: batch 512, 1 SLQ run of 80 steps; under 60 s on 2 cores) | full (batch 2048, 3 runs of 100 steps)", DefaultValueFactory = _ => "quick" };
         var hessian = new HessianOptions(batchSize: 512, batches: "1", runs: 1, lanczosSteps: 80, "run folder (default: runs/analyze-TIMESTAMP)");
+        var colorScale = SharedOptions.ColorScaleOption();
         var landscapeSteps = new Option<int>("--landscape-steps") { Description = "grid intervals of the random and Hessian-axes planes (even; 0: none; quick 20, full 40)", DefaultValueFactory = _ => 20 };
         shared.AddTo(command);
         command.Options.Add(profile);
         command.Options.Add(landscapeSteps);
+        command.Options.Add(colorScale);
         hessian.AddTo(command, switches: false);
-        command.SetAction(p => CommandAction.Run(processes, () =>
+        command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             string name = p.GetValue(profile)!;
             if (!Profiles.TryGetValue(name, out var settings))
                 throw new LlaException($"--profile must be quick or full (got '{name}')");
+            var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
             var source = shared.Source(p);
             var analysis = hessian.Analysis(p, source.Seed, trace: true, esd: true) with
             {
@@ -60,7 +64,7 @@ internal static class AnalyzeCommand
                 Profile = name,
                 Record = record,
             };
-            return HessianCommand.Execute(options, shared.Output(p, processes), processes);
+            return HessianCommand.Execute(options, shared.Output(p, processes), processes, scale);
         }));
         return command;
     }

@@ -1,14 +1,20 @@
+using System.CommandLine;
+
 namespace Lla.Cli.Commands;
 
-/// <summary>Runs a command body and turns a user mistake into one line on stderr (settings named as flags) and exit code 2.</summary>
+/// <summary>
+/// Runs a command body and turns a user mistake into one line on stderr (settings named as flags)
+/// and exit code 2. Before the body: every number given must be finite.
+/// </summary>
 internal static class CommandAction
 {
     public const int UserError = 2;
 
-    public static int Run(Processes processes, Func<int> body)
+    public static int Run(Processes processes, ParseResult p, Func<int> body)
     {
         try
         {
+            RequireFiniteNumbers(p);
             return body();
         }
         catch (LlaException e)
@@ -23,6 +29,31 @@ internal static class CommandAction
                 processes.Abort(UserError); // the other ranks may be waiting for this one
             }
             return UserError;
+        }
+    }
+
+    /// <summary>A parse error (unknown option, a value of the wrong type, a missing required option): one line, a pointer to --help, exit 2.</summary>
+    public static int ParseError(ParseResult p)
+    {
+        var error = p.Errors[0];
+        string command = p.CommandResult.Command is RootCommand ? "lla" : $"lla {p.CommandResult.Command.Name}";
+        Console.Error.WriteLine($"error: {error.Message} (see `{command} --help`)");
+        return UserError;
+    }
+
+    /// <summary>NaN and ±∞ are no setting of any option.</summary>
+    private static void RequireFiniteNumbers(ParseResult p)
+    {
+        foreach (var option in p.CommandResult.Command.Options)
+        {
+            double? value = option switch
+            {
+                Option<double> d => p.GetValue(d),
+                Option<double?> d => p.GetValue(d),
+                _ => null,
+            };
+            if (value is double v && !double.IsFinite(v))
+                throw new LlaException($"{option.Name} must be a finite number (got {v})");
         }
     }
 }

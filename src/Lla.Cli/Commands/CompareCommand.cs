@@ -14,7 +14,7 @@ internal static class CompareCommand
         var outOption = new Option<string>("--out") { Description = "where comparison.csv and esd-overlay.png go", DefaultValueFactory = _ => "comparison" };
         command.Arguments.Add(runs);
         command.Options.Add(outOption);
-        command.SetAction(p => CommandAction.Run(processes, () =>
+        command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var summaries = p.GetValue(runs)!.Select(RunComparison.Read).ToList();
             var table = new Table().Border(TableBorder.Rounded);

@@ -15,7 +15,7 @@ internal static class HessianCommand
         var hessian = new HessianOptions(batchSize: 2048, batches: "1", runs: 1, lanczosSteps: 100, "run folder (default: runs/hessian-TIMESTAMP)");
         shared.AddTo(command);
         hessian.AddTo(command, switches: true);
-        command.SetAction(p => CommandAction.Run(processes, () =>
+        command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var output = shared.Output(p, processes);
             var source = shared.Source(p);
@@ -36,13 +36,13 @@ internal static class HessianCommand
     }
 
     /// <summary>Runs the job with progress on the console, renders the folder, prints the summary (shared with `analyze`).</summary>
-    public static int Execute(HessianRunOptions options, OutputMode output, Processes processes)
+    public static int Execute(HessianRunOptions options, OutputMode output, Processes processes, ColorScale scale = ColorScale.Log)
     {
         RunResults results;
         using (var progress = output.Progress())
             results = HessianRun.Execute(options, progress.Report, processes.Group, output.Say);
         if (!processes.IsRoot) return 0;
-        results = RunRenderer.Render(options.OutDir, results);
+        results = RunRenderer.Render(options.OutDir, results, scale);
         if (output.Chatty) Summary.Print(results, Path.GetFullPath(options.OutDir));
         output.Finish(results);
         return 0;

@@ -30,15 +30,16 @@ internal static class LandscapeCommand
         var trajectoryOption = new Option<string?>("--trajectory") { Description = "PCA axes: the checkpoints of a training run (comma-separated, or a glob such as 'lenet.bin.epoch*' from lla train --save-every)" };
         var directions = new Option<string?>("--directions") { Description = "a direction file (d1.NAME, d2.NAME), e.g. an earlier run's landscape-0.directions.bin" };
         var optimizerState = new Option<string?>("--optimizer-state") { Description = "checkpoint holding the Adam state (default: --weights)" };
+        var colorScale = SharedOptions.ColorScaleOption();
         var resume = new Option<bool>("--resume") { Description = "finish an interrupted run in --out (same options), keeping every finished point" };
         var hessian = new HessianOptions(batchSize: 2048, batches: "1", runs: 1, lanczosSteps: 100, "run folder (default: runs/landscape-TIMESTAMP)");
         shared.AddTo(command);
         foreach (var opt in new Option[] { axes, norm, order, mode, distance, steps, ignoreBiasBn, freeze, freezeNames, lossCap, numPlots, allModes,
-                     eigenPair, hessianRun, checkpoints, trajectoryOption, directions, optimizerState, resume,
+                     eigenPair, hessianRun, checkpoints, trajectoryOption, directions, optimizerState, resume, colorScale,
                      hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Bn, hessian.Out })
             command.Options.Add(opt);
 
-        command.SetAction(p => CommandAction.Run(processes, () =>
+        command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             string axesName = p.GetValue(axes)!;
             var axesKind = axesName switch
@@ -76,6 +77,7 @@ internal static class LandscapeCommand
             if (p.GetValue(hessianRun) is string run && !File.Exists(Path.Combine(run, Lla.Runs.EigenvectorFile.FileName)))
                 throw new LlaException($"--hessian-run {run} holds no {Lla.Runs.EigenvectorFile.FileName}");
 
+            var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
             long seed = p.GetValue(shared.Seed);
             var planes = p.GetValue(allModes)
                 ? PlaneSpec.AllModes(axesKind, seed)
@@ -108,7 +110,7 @@ internal static class LandscapeCommand
             using (var progress = output.Progress())
                 results = LandscapeRun.Execute(options, progress.Report, processes.Group, say: output.Say);
             if (!processes.IsRoot) return 0;
-            results = RunRenderer.Render(options.OutDir, results);
+            results = RunRenderer.Render(options.OutDir, results, scale);
             var counts = results.Landscapes.Select(l => l.Alphas.Count * l.Betas.Count).Distinct();
             output.Say($"{planes.Count} landscape{(planes.Count == 1 ? "" : "s")} of {string.Join(", ", counts)} points each; loss at the centre {results.Loss:G6}");
             foreach (var l in results.Landscapes.Where(l => l.PointsResumed > 0))

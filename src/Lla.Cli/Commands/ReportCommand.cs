@@ -10,11 +10,13 @@ internal static class ReportCommand
     {
         var command = new Command("report", "Redraw the figures and report.html of a finished run from its results.json (nothing is recomputed)");
         var folder = new Argument<string>("RUN_DIR") { Description = "the folder of a finished run" };
+        var colorScale = SharedOptions.ColorScaleOption();
         command.Arguments.Add(folder);
-        command.SetAction(p => CommandAction.Run(processes, () =>
+        command.Options.Add(colorScale);
+        command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             string dir = p.GetValue(folder)!;
-            var figures = RunRenderer.Render(dir);
+            var figures = RunRenderer.Render(dir, SharedOptions.ParseColorScale(p.GetValue(colorScale)!));
             Console.WriteLine($"redrew {figures.Count} figure{(figures.Count == 1 ? "" : "s")} and {Path.Combine(dir, HtmlReport.FileName)}");
             return 0;
         }));

@@ -16,13 +16,14 @@ internal sealed class SharedOptions
     public readonly Option<string?> Weights = new("--weights") { Description = "weights: a PyTorch .pth state dict, safetensors, or a TorchSharp file; 'none' for a seeded random init (default: the embedded LeNet)" };
     public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) | cifar10:DIR (CIFAR-10 binary batches) | folder:DIR (one sub-folder of images per class) | npy:INPUTS.npy,LABELS.npy (default: the embedded Fashion-MNIST subset)" };
     public readonly Option<string> DType = new("--dtype") { Description = "float32 | float64", DefaultValueFactory = _ => "float32" };
-    public readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+    public readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch (default: OMP_NUM_THREADS if set; under MPI the cores shared among the ranks on this machine; else every core)", DefaultValueFactory = _ => RuntimeSetup.DefaultThreads() };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
     public readonly Option<string> Loss = new("--loss") { Description = "cross-entropy (logits, integer labels) | nll (log-probabilities) | mse (float targets)", DefaultValueFactory = _ => "cross-entropy" };
     public readonly Option<int?> NumClasses = new("--num-classes") { Description = "the model's output count (default: what the data implies, e.g. 10 for idx and cifar10, the class folders for folder:)" };
     public readonly Option<int> ImageSize = new("--image-size") { Description = "folder data: resize the shorter side to N and centre-crop N×N", DefaultValueFactory = _ => 32 };
     public readonly Option<string> ImageMean = new("--image-mean") { Description = "folder data: per-channel mean R,G,B subtracted after scaling to [0,1]", DefaultValueFactory = _ => "0,0,0" };
     public readonly Option<string> ImageStd = new("--image-std") { Description = "folder data: per-channel standard deviation R,G,B to divide by", DefaultValueFactory = _ => "1,1,1" };
+    public readonly Option<bool> SkipUnreadable = new("--skip-unreadable") { Description = "folder data: skip images that cannot be decoded (counted in the data's description) instead of stopping" };
     public readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N (CUDA needs a CUDA libtorch backend package in place of the CPU one)", DefaultValueFactory = _ => "cpu" };
     public readonly Option<bool> Quiet = new("--quiet") { Description = "print nothing but errors" };
     public readonly Option<bool> Json = new("--json") { Description = "print the results JSON on stdout (progress and summary are not shown)" };
@@ -30,7 +31,7 @@ internal sealed class SharedOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, ImageSize, ImageMean, ImageStd, Quiet, Json }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, ImageSize, ImageMean, ImageStd, SkipUnreadable, Quiet, Json }) command.Options.Add(o);
     }
 
     /// <summary>The model, weights and data asked for, with the embedded default filled in; <paramref name="weights"/> replaces a missing --weights.</summary>
@@ -60,8 +61,18 @@ internal sealed class SharedOptions
                 throw new LlaException($"{option.Name} takes three numbers R,G,B (got '{p.GetValue(option)}')");
             return parts.Select(x => float.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         }
-        Lla.Vision.ImageFolderDataset.Register(new Lla.Vision.ImageTransform(p.GetValue(ImageSize), Three(ImageMean), Three(ImageStd)));
+        Lla.Vision.ImageFolderDataset.Register(new Lla.Vision.ImageTransform(p.GetValue(ImageSize), Three(ImageMean), Three(ImageStd), p.GetValue(SkipUnreadable)));
     }
+
+    /// <summary>--color-scale of the commands that draw landscapes.</summary>
+    public static Option<string> ColorScaleOption() => new("--color-scale") { Description = "landscape heat maps: log (default: the basin stays visible) | linear", DefaultValueFactory = _ => "log" };
+
+    public static Reports.ColorScale ParseColorScale(string value) => value switch
+    {
+        "log" => Reports.ColorScale.Log,
+        "linear" => Reports.ColorScale.Linear,
+        _ => throw new LlaException($"--color-scale must be log or linear (got '{value}')"),
+    };
 
     public static OneDnnSetting ParseOneDnn(string value) => value switch
     {

@@ -29,7 +29,7 @@ internal static class TrainCommand
         shared.AddTo(command);
         foreach (var o in new Option[] { epochs, optimizer, lr, momentum, weightDecay, batchSize, saveEvery, analyzeEvery, save, resume }) command.Options.Add(o);
 
-        command.SetAction(p => CommandAction.Run(processes, () =>
+        command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             processes.RequireSingle("train");
             var output = shared.Output(p, processes);

@@ -59,6 +59,7 @@ public static class HessianAnalysis
     public static HessianAnalysisResult Run(ILinearOperator op, HessianAnalysisOptions options, Action<AnalysisProgress>? progress = null)
     {
         options.Validate();
+        CheckFits(options, op.Dimension, op.DType);
         long start = op.ApplyCount;
         var timings = new Dictionary<string, double>();
         var seeds = new Dictionary<string, long>();
@@ -109,6 +110,23 @@ public static class HessianAnalysis
             timings["esd"] = clock.Elapsed.TotalSeconds;
         }
         return new HessianAnalysisResult(eigen, trace, esd, criteria, op.ApplyCount - start, timings, seeds);
+    }
+
+    /// <summary>
+    /// What can be known before any product: the top-k fits the dimension, and the Krylov bases
+    /// (held in memory for full reorthogonalization) fit the machine.
+    /// </summary>
+    public static void CheckFits(HessianAnalysisOptions options, long dimension, TorchSharp.torch.ScalarType dtype)
+    {
+        options.Validate();
+        if (options.TopK > dimension) throw new LlaException($"{{top-k}} {options.TopK} exceeds the number of parameters ({dimension})");
+        double bytes = dtype == TorchSharp.torch.ScalarType.Float64 ? 8 : 4;
+        if (options.Esd)
+            Native.MemoryBudget.Require(Math.Min(options.LanczosSteps, dimension) * (double)dimension * bytes,
+                $"the SLQ basis of {{lanczos-steps}} {options.LanczosSteps} vectors of {dimension:N0} parameters");
+        if (options.TopK > 0)
+            Native.MemoryBudget.Require(Math.Min(options.EigenMaxSteps, dimension) * (double)dimension * bytes,
+                $"the Lanczos basis of {Math.Min(options.EigenMaxSteps, dimension)} vectors of {dimension:N0} parameters");
     }
 
     /// <summary>Passes applications through and reports each one as progress of the current stage.</summary>

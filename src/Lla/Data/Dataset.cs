@@ -34,6 +34,8 @@ public sealed class Dataset : IDisposable
         NumClasses = numClasses ?? (int)Math.Max(max + 1, 2);
         if (max >= NumClasses)
             throw new LlaException($"{description}: label {max} is outside the model's {NumClasses} classes (0..{NumClasses - 1})");
+        if (min == max)
+            throw new LlaException($"{description}: every sample has label {min}; a classification needs at least two classes present (the loss and the curvature would be those of a constant)");
     }
 
     /// <summary>Integer labels (classification) rather than float targets (regression).</summary>

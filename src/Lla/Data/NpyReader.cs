@@ -69,6 +69,7 @@ public static class NpyDataset
         Tensor y = is_floating_point(targets) ? targets.to(ScalarType.Float32) : targets.dtype == ScalarType.Bool
             ? throw new LlaException($"{files[1]}: boolean labels are not supported")
             : targets.to(ScalarType.Int64);
-        return new Dataset(x, y.DetachFromDisposeScope(), $"npy:{spec}");
+        string converted = inputs.dtype == ScalarType.Float32 ? "" : $" (inputs {inputs.dtype.ToString().ToLowerInvariant()}, converted to float32)";
+        return new Dataset(x, y.DetachFromDisposeScope(), $"npy:{spec}{converted}");
     }
 }

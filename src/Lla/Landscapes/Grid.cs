@@ -12,10 +12,16 @@ public enum UpdateRule { Add, AdamEq }
 /// </summary>
 public sealed record Grid(int Steps, double Distance, UpdateRule Rule, bool TwoDimensional)
 {
+    public const double MaxDistance = 1e6;
+
     public static Grid Create(int steps, double distance, UpdateRule rule, bool twoDimensional)
     {
         if (steps < 2 || steps % 2 != 0) throw new LlaException($"{{steps}} must be an even number of at least 2, so that the centre is a grid point (got {steps})");
         if (!(distance > 0) || double.IsInfinity(distance)) throw new LlaException($"{{distance}} must be positive (got {distance})");
+        // Beyond this the points θ* ± distance·d leave float32's range for any normalized direction.
+        if (distance > MaxDistance) throw new LlaException($"{{distance}} {distance:G3} is too large: at most {MaxDistance:G0} (the weights would overflow)");
+        double points = twoDimensional ? Math.Pow(steps + 1.0, 2) : steps + 1.0;
+        Native.MemoryBudget.Require(points * 64, $"a grid of {points:G3} points ({{steps}} {steps})");
         if (rule == UpdateRule.AdamEq && !twoDimensional) throw new LlaException("adameq needs a plane (two axes)");
         return new Grid(steps, distance, rule, twoDimensional);
     }

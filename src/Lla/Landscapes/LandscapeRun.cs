@@ -37,6 +37,9 @@ public static class LandscapeRun
         using var theta = new ParameterVector(parameters.Flatten(), parameters.Layout);
         var frozen = Freezing.FrozenNames(parameters.Layout, o.Freeze, o.FreezeNames);
         var settings = new LandscapeRecords.Settings(o.IgnoreBiasAndBatchNorm, frozen, o.LossCap);
+        if (folder is not null)
+            DiskBudget.Require(o.OutDir, o.Planes.Count * 2.0 * parameters.Dimension * (parameters.DType == TorchSharp.torch.ScalarType.Float64 ? 8 : 4),
+                $"the directions of {o.Planes.Count} plane(s)");
         timings["load"] = clock.Elapsed.TotalSeconds;
         var atWeights = session.Objective.Evaluate();
 

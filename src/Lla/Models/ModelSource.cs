@@ -48,6 +48,7 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
             else throw new LlaException("{weights} is needed with your own {data} or {model} (give a file, or 'none' for a seeded random initialization)");
         }
         if (chosenWeights == RandomWeights) chosenWeights = null;
+        else if (Directory.Exists(chosenWeights)) throw new LlaException($"{{weights}} {chosenWeights} is a folder: give the weights file itself");
         else if (!File.Exists(chosenWeights)) throw new LlaException($"weights file not found: {chosenWeights}");
         return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, loss, device);
     }
@@ -105,10 +106,30 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         var spec = new ModelSpec(Model, data.SampleShape, Classes(data));
         torch.manual_seed(Seed);
         var model = ModelZoo.Create(spec);
-        if (Weights is not null) WeightsLoader.Load(model, Weights);
+        if (Weights is not null)
+        {
+            RequireLabelsFitWeights(model, data);
+            WeightsLoader.Load(model, Weights);
+        }
         if (DType != ScalarType.Float32) model.to(DType);
         if (Device.type != DeviceType.CPU) model.to(Device);
         return model;
+    }
+
+    /// <summary>
+    /// Labels beyond the classes the weights were trained for are the data's problem, not a weights
+    /// mismatch: checked (on the output layer, the model's last parameter) before the weights are matched.
+    /// </summary>
+    private void RequireLabelsFitWeights(nn.Module model, Dataset data)
+    {
+        if (!data.IsClassification || NumClasses is not null) return;
+        string output = model.named_parameters().Last(p => p.parameter.dim() >= 1).name;
+        var entries = StateDictFiles.Read(Weights!);
+        try
+        {
+            if (entries.TryGetValue(output, out var t) && t.dim() >= 1 && t.shape[0] < data.NumClasses) data.RequireClasses((int)t.shape[0]);
+        }
+        finally { foreach (var e in entries.Values) e.Dispose(); }
     }
 
     /// <summary>A float64 copy of <paramref name="model"/> in the same analysis mode (for the numeric guard).</summary>

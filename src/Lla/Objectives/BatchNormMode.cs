@@ -25,7 +25,8 @@ public sealed class AnalysisMode : IDisposable
     public AnalysisMode(nn.Module model, BatchNormMode mode)
     {
         _model = model;
-        _modes = model.modules().Select(m => (m, m.training)).ToList();
+        // modules() leaves out the model itself: its own flag is saved too.
+        _modes = model.modules().Prepend(model).Select(m => (m, m.training)).ToList();
         Set(model, mode);
         using var _ = no_grad();
         foreach (var (_, buffer) in model.named_buffers())

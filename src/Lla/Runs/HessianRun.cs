@@ -27,6 +27,9 @@ public static class HessianRun
 
         var clock = Stopwatch.StartNew();
         using var session = AnalysisSession.Open(o.Source, o.Selection);
+        var parameters = ParameterSet.Of(session.Model, ParameterFilter.FromGlobs(o.Params));
+        HessianAnalysis.CheckFits(o.Analysis, parameters.Dimension, parameters.DType);
+        if (group.IsRoot) DiskBudget.Require(o.OutDir, o.Analysis.TopK * 4.0 * parameters.Dimension, $"{o.Analysis.TopK} eigenvector(s)");
         timings["load"] = clock.Elapsed.TotalSeconds;
 
         // The loss first: a non-finite loss is the user's problem to hear about, not the guard's.
@@ -38,7 +41,7 @@ public static class HessianRun
         var decision = session.DecideOneDnn(o.OneDnn);
         timings["guard"] = clock.Elapsed.TotalSeconds;
 
-        var parameters = ParameterSet.Of(session.Model, ParameterFilter.FromGlobs(o.Params));
+
         HessianAnalysisResult result;
         using (decision.Scope())
         {

@@ -10,7 +10,7 @@ namespace Lla.Runs;
 public static class LandscapePlan
 {
     public const string FileName = "plan.json";
-    private static readonly string[] FreeToChange = { "resume", "threads", "quiet", "json" };
+    private static readonly string[] FreeToChange = { "resume", "threads", "quiet", "json", "color-scale" };
 
     /// <summary>Creates the folder and writes its plan, or (resuming) checks the plan against <paramref name="asked"/>.</summary>
     public static RunFolder Open(string outDir, JsonObject asked, bool resume)

@@ -20,7 +20,8 @@ public static class RunRecords
         session.Objective.SampleCount,
         session.Batches.Count,
         selection.BatchSize,
-        selection.Shuffle);
+        selection.Shuffle,
+        session.Data.Description);
 
     public static string BatchNorm(DataSelection selection) => selection.BatchNorm.ToString().ToLowerInvariant();
 }

@@ -45,6 +45,8 @@ public sealed record TrainRunOptions
         if (!(Training.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {Training.LearningRate})");
         if (SaveEvery < 0) throw new LlaException($"{{save-every}} must not be negative (got {SaveEvery})");
         if (AnalyzeEvery < 0) throw new LlaException($"{{analyze-every}} must not be negative (got {AnalyzeEvery})");
+        if (Resume && !TrainingProgress.Exists(Save))
+            throw new LlaException($"{{resume}}: {Save} has no interrupted training to continue (no {Path.GetFileName(TrainingProgress.RecordPath(Save))})");
         if (!Resume && TrainingProgress.Exists(Save))
             throw new LlaException($"{Save} has an interrupted training ({Path.GetFileName(TrainingProgress.RecordPath(Save))}): add {{resume}} to continue it, or delete it to start again");
     }
@@ -67,7 +69,7 @@ public static class TrainRun
         var source = o.Source;
         var clock = Stopwatch.StartNew();
         using var train = source.LoadData(Split.Train);
-        using var test = source.LoadData(Split.Test);
+        using var test = DataSpec.HasTestSplit(source.Data) ? source.LoadData(Split.Test) : null;
         var model = source.Build(train);
         if (source.Device.type != TorchSharp.DeviceType.CPU) throw new LlaException("training runs on the CPU here ({device} cpu)");
         var first = train.Batches(256, 1, false, 0)[0];

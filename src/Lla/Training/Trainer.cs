@@ -42,7 +42,7 @@ public static class Trainer
     /// and its epochs. Training continues with the next epoch and reaches the same weights, bit for bit,
     /// as an uninterrupted run: every random choice of an epoch is seeded by the seed and the epoch.
     /// </param>
-    public static TrainResult Train(nn.Module<Tensor, Tensor> model, Dataset train, Dataset test, TrainOptions options,
+    public static TrainResult Train(nn.Module<Tensor, Tensor> model, Dataset train, Dataset? test, TrainOptions options,
         LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport, IOptimizer>? onEpoch = null,
         (IReadOnlyDictionary<string, Tensor> OptimizerState, IReadOnlyList<EpochReport> Epochs)? resume = null)
     {
@@ -59,7 +59,8 @@ public static class Trainer
         }
         // Inputs follow the model's floating type (a float64 model trains on float64 inputs).
         var dtype = model.parameters().Select(p => p.dtype).FirstOrDefault(ScalarType.Float32);
-        var testBatches = test.Batches(1024, null, false, 0);
+        // Without a test split (npy data has none) the epochs report no test loss or accuracy.
+        var testBatches = test?.Batches(1024, null, false, 0) ?? new List<Batch>();
         if (dtype != ScalarType.Float32)
             testBatches = testBatches.Select(b => new Batch(b.Inputs.to(dtype).DetachFromDisposeScope(), b.Targets)).ToList();
         try
@@ -95,7 +96,7 @@ public static class Trainer
                 }
                 foreach (var batch in batches) batch.Dispose();
                 model.eval();
-                var evaluation = new Objective(model, loss, testBatches).Evaluate();
+                var evaluation = testBatches.Count > 0 ? new Objective(model, loss, testBatches).Evaluate() : new LossAndAccuracy(double.NaN, double.NaN);
                 var report = new EpochReport(epoch, lossSum / seen, train.IsClassification ? correct / seen : double.NaN, evaluation.Loss, evaluation.Accuracy, clock.Elapsed.TotalSeconds);
                 reports.Add(report);
                 onEpoch?.Invoke(report, optimizer);

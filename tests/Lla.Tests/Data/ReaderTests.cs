@@ -35,6 +35,17 @@ public class ReaderTests
     }
 
     [Fact]
+    public void Float16_npy_inputs_are_converted_to_float32_and_recorded_as_such()
+    {
+        using var half = NpyDataset.Load($"{Npy("inputs_f16.npy")},{Npy("labels_i64.npy")}");
+        using var full = NpyDataset.Load($"{Npy("inputs_f64.npy")},{Npy("labels_i64.npy")}");
+        Assert.Equal(ScalarType.Float32, half.Inputs.dtype);
+        Assert.Contains("inputs float16, converted to float32", half.Description);
+        // float16 keeps about 3 decimal digits of these values in [-1, 1.9].
+        Assert.True(half.Inputs.sub(full.Inputs).abs().max().ToDouble() < 1e-3);
+    }
+
+    [Fact]
     public void Npy_error_paths()
     {
         Assert.Contains("5 inputs but 3 labels", Assert.Throws<LlaException>(() => NpyDataset.Load($"{Npy("inputs_f64.npy")},{Npy("labels_short.npy")}")).Message);

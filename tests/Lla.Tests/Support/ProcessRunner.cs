@@ -44,4 +44,17 @@ public static class ProcessRunner
         process.WaitForExit();
         return true;
     }
+
+    /// <summary>Starts a program in the background (its output discarded); the caller ends it.</summary>
+    public static Process Start(string file, IEnumerable<string> args, string workingDirectory)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
 }

@@ -107,5 +107,5 @@ public sealed class HessianOperator : ILinearOperator
         return summed.to(Device);
     }
 
-    private static bool IsUndefined(Tensor? t) => t is null || t.IsInvalid || t.Handle == IntPtr.Zero;
+    private static bool IsUndefined(Tensor? t) => OutputJacobian.IsUndefined(t);
 }

@@ -37,8 +37,8 @@ public sealed record RunResults
 /// <summary>The analysed model: architecture, weights file, parameter count, analysed parameter names, dtype.</summary>
 public sealed record ModelRecord(string Name, string Weights, long Parameters, IReadOnlyList<string> AnalysedParameters, string Dtype);
 
-/// <summary>The analysed data: its spec, split, samples, batches, batch size and order.</summary>
-public sealed record DataRecord(string Spec, string Split, long Samples, int Batches, int BatchSize, bool Shuffle);
+/// <summary>The analysed data: its spec, split, samples, batches, batch size and order, and what the reader said of it (classes, skipped files, conversions).</summary>
+public sealed record DataRecord(string Spec, string Split, long Samples, int Batches, int BatchSize, bool Shuffle, string? Description = null);
 
 /// <summary>How many processes did the work; under MPI, rank 0's MPI calls and the seconds spent in them.</summary>
 public sealed record ProcessRecord(int Ranks, bool Mpi, long MpiCallsRank0, double MpiSecondsRank0);

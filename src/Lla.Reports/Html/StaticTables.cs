@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Lla.Runs;
+
+namespace Lla.Reports;
+
+/// <summary>
+/// The page's tables as plain HTML, for a browser without JavaScript (the plots need it, and the
+/// page says so): model and data, criteria with their spread, eigenvalues, trace, landscapes.
+/// </summary>
+internal static class StaticTables
+{
+    public static string Html(RunResults r)
+    {
+        var h = new StringBuilder();
+        h.Append("<p><b>JavaScript is off:</b> the tables below are all the page shows; its plots (spectral density, landscapes) need JavaScript, and the PNG figures in the run folder show them too.</p>");
+        h.Append($"<h1>Lla.NET {E(r.Command)} report</h1>");
+        var rows = new List<(string, string)>();
+        if (r.Model is { } m) rows.Add(("model", $"{m.Name}, {m.Parameters:N0} parameters, {m.Dtype}, weights {m.Weights}"));
+        if (r.Data is { } d) rows.Add(("data", $"{d.Spec} ({d.Split}), {d.Samples} samples in {d.Batches} batch(es), BatchNorm {r.BnMode}"));
+        rows.Add(("loss / accuracy", $"{N(r.Loss)} / {P(r.Accuracy)}" + (r.TestAccuracy is double t && double.IsFinite(t) ? $", test accuracy {P(t)}" : "")));
+        if (r.Hessian is { } hess)
+        {
+            if (hess.TopEigenvalues is { } values)
+                rows.Add(($"top eigenvalues ({hess.EigenMethod})", string.Join(", ", values.Select((v, i) => $"{N(v)} (residual {N(hess.EigenResiduals![i], "G2")})"))));
+            if (hess.Trace is double trace) rows.Add(($"trace ({hess.TraceMethod})", $"{N(trace)} ± {N(hess.TraceStderr, "G3")}"));
+            if (hess.Criteria is { } c)
+            {
+                string Spread(double? std) => c.Runs.Count < 2 ? "n/a (1 run)" : N(std, "G2");
+                rows.Add(("re = |λmin/λmax|", $"{N(c.Re)} ± {Spread(c.ReStd)}"));
+                rows.Add(($"Kh{c.KhPower.ToString("0.##", CultureInfo.InvariantCulture)}", c.Kh is null ? "∞" : $"{N(c.Kh)} ± {Spread(c.KhStd)}"));
+                rows.Add(("Ct = λmin/λmax", $"{N(c.Ct)} ± {Spread(c.CtStd)}"));
+                rows.Add(("HESD type", $"HESD type: {c.HesdType}" + (c.HesdType == "MP" ? " (the criteria apply)" : c.HesdType == "MN" ? " (the criteria do not apply)" : "")));
+            }
+        }
+        foreach (var l in r.Landscapes)
+            rows.Add(($"landscape: {l.Label}", $"{l.Alphas.Count}×{l.Betas.Count} points, distance {N(l.Distance)}, loss {N(Min(l))} … {N(Max(l))}"));
+        h.Append("<table>");
+        foreach (var (k, v) in rows) h.Append($"<tr><th>{E(k)}</th><td>{E(v)}</td></tr>");
+        h.Append("</table>");
+        return h.ToString();
+    }
+
+    private static double Min(LandscapeRecord l) => l.Loss.SelectMany(x => x).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+    private static double Max(LandscapeRecord l) => l.Loss.SelectMany(x => x).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+    private static string N(double? v, string format = "G6") => v is double x && double.IsFinite(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+    private static string P(double? v) => v is double x && double.IsFinite(x) ? (100 * x).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "n/a";
+}
