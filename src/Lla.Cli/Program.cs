@@ -35,6 +35,7 @@ public static class Program
             root.Subcommands.Add(ReportCommand.Create(processes));
             root.Subcommands.Add(CompareCommand.Create(processes));
             root.Subcommands.Add(StudyCommand.Create(processes));
+            root.Subcommands.Add(MeasureCommand.Create(processes));
             var parsed = root.Parse(args);
             return parsed.Errors.Count > 0 ? CommandAction.ParseError(parsed) : parsed.Invoke();
         }

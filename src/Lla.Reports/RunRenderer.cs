@@ -22,11 +22,12 @@ public static class RunRenderer
             var (config, study) = StudyFolder.Load(folder);
             return StudyReport.Write(folder, config, study);
         }
-        return Render(folder, ResultsSerializer.ReadRun(folder), scale).Figures;
+        // A finished folder keeps its results.json as written (older schemas are upgraded in memory only).
+        return Render(folder, ResultsSerializer.ReadRun(folder), scale, recordFigures: false).Figures;
     }
 
-    /// <summary>Draws every figure of <paramref name="results"/>, records them in results.json, then writes the page and data files.</summary>
-    public static RunResults Render(string folder, RunResults results, ColorScale scale = ColorScale.Log)
+    /// <summary>Draws every figure of <paramref name="results"/>, records them in results.json (a job's fresh folder), then writes the page and data files.</summary>
+    public static RunResults Render(string folder, RunResults results, ColorScale scale = ColorScale.Log, bool recordFigures = true)
     {
         var figures = new List<string>();
         if (results.Hessian?.Esd is { Runs.Count: > 0 } esd)
@@ -48,7 +49,7 @@ public static class RunRenderer
             figures.Add(PanelFigure);
         }
         var rendered = results with { Figures = figures };
-        new RunFolder(folder).WriteResults(rendered);
+        if (recordFigures) new RunFolder(folder).WriteResults(rendered);
         HtmlReport.Write(Path.Combine(folder, HtmlReport.FileName), rendered);
         DataExport.WriteHdf5(folder, rendered);
         DataExport.WriteVtk(folder, rendered);

@@ -19,30 +19,31 @@ public static class StudyReport
     /// <summary>The figures and report.html of a study whose study.json, table.csv and table.json the library wrote; returns the files drawn.</summary>
     public static IReadOnlyList<string> Write(string folder, StudyConfig config, StudyResults study)
     {
-        var outcome = study.Outcome ?? throw new InvalidOperationException("a study is rendered from its outcome");
         var files = new List<string>();
         foreach (var criterion in StudyOutcome.CriteriaNames)
         {
             string name = $"scatter-{criterion.ToLowerInvariant()}.png";
-            Save(Path.Combine(folder, name), Scatter(outcome, criterion, config.Analysis.KhPower), width: 1100);
+            Save(Path.Combine(folder, name), Scatter(study, criterion, config.Analysis.KhPower), width: 1100);
             files.Add(name);
         }
-        Save(Path.Combine(folder, "hesd-types.png"), Types(outcome, config.Analysis.CtThreshold));
+        Save(Path.Combine(folder, "hesd-types.png"), Types(study, config.Analysis.CtThreshold));
         files.Add("hesd-types.png");
-        string html = Html(folder, config, outcome, study.Meta);
+        string html = Html(folder, config, study);
         RunFolder.WriteAtomically(Path.Combine(folder, "report.html"), tmp => File.WriteAllText(tmp, html));
         files.Add("report.html");
         return files;
     }
 
-    private static Plot Scatter(StudyOutcome outcome, string criterion, double khPower)
+    private static Plot Scatter(StudyResults outcome, string criterion, double khPower)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category20();
         int index = 0;
-        foreach (var model in outcome.Types.Where(t => !t.Reference))
+        foreach (var model in outcome.HesdTypes.Where(t => !t.Reference))
         {
-            var points = StudyOutcome.Points(outcome.Rows.Where(r => r.Model == model.Model), criterion);
+            var points = outcome.Rows.Where(r => r.Model == model.Model)
+                .Select(r => (X: r.DeltaAccuracy, Y: criterion == "re" ? r.DeltaRe : r.DeltaKh))
+                .Where(p => p.X is double x && double.IsFinite(x) && p.Y is double y && double.IsFinite(y)).Select(p => (X: p.X!.Value, Y: p.Y!.Value)).ToList();
             if (points.Count == 0) { index++; continue; }
             var scatter = plot.Add.ScatterPoints(points.Select(p => p.X * 100).ToArray(), points.Select(p => p.Y).ToArray());
             scatter.Color = palette.GetColor(index++);
@@ -63,10 +64,10 @@ public static class StudyReport
         return plot;
     }
 
-    private static Plot Types(StudyOutcome outcome, double threshold)
+    private static Plot Types(StudyResults outcome, double threshold)
     {
         var plot = new Plot();
-        var types = outcome.Types.ToList();
+        var types = outcome.HesdTypes.ToList();
         for (int i = 0; i < types.Count; i++)
         {
             double ct = types[i].Ct ?? double.NaN;
@@ -91,7 +92,7 @@ public static class StudyReport
     private static void Save(string path, Plot plot, int width = 900) =>
         RunFolder.WriteAtomically(path, tmp => { plot.SavePng(tmp + ".png", width, 560); File.Move(tmp + ".png", tmp, true); });
 
-    private static string Html(string folder, StudyConfig config, StudyOutcome outcome, JsonObject meta)
+    private static string Html(string folder, StudyConfig config, StudyResults outcome)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         string Image(string name) => $"<img alt=\"{E(name)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(Path.Combine(folder, name)))}\">";
@@ -125,7 +126,7 @@ public static class StudyReport
         foreach (var w in outcome.WithinModel)
             h.Append($"<tr><td>{E(w.Model)}</td><td>{E(w.Criterion)}</td><td>{w.Points}</td><td>{StudyOutcome.F(w.Spearman)}</td><td>{StudyOutcome.F(w.Pearson)}</td></tr>");
         h.Append("</table><h2>HESD type of each model (training split)</h2><table><tr><th>model</th><th>recipe</th><th>type</th><th>Ct</th><th>train acc.</th><th>test acc.</th></tr>");
-        foreach (var t in outcome.Types)
+        foreach (var t in outcome.HesdTypes)
             h.Append($"<tr><td>{E(t.Model)}</td><td style=\"text-align:left\">{E(t.Recipe)}</td><td>{E(t.HesdType)}</td><td>{StudyOutcome.F(t.Ct)}</td>")
              .Append($"<td>{(t.TrainAccuracy * 100).ToString("0.00", CultureInfo.InvariantCulture)}%</td><td>{(t.TestAccuracy is double a ? (a * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "n/a")}</td></tr>");
         h.Append("</table>").Append(Image("hesd-types.png"));
@@ -138,7 +139,7 @@ public static class StudyReport
             foreach (var cell in StudyTable.Cells(row)) h.Append($"<td>{E(cell)}</td>");
             h.Append("</tr>");
         }
-        h.Append("</table><h2>Settings</h2><pre>").Append(E(new JsonObject { ["config"] = config.ToJson(), ["meta"] = meta.DeepClone() }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })))
+        h.Append("</table><h2>Settings</h2><pre>").Append(E(new JsonObject { ["config"] = config.ToJson(), ["meta"] = outcome.Meta.DeepClone() }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })))
          .Append("</pre></body></html>");
         return h.ToString();
     }

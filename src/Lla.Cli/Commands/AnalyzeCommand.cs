@@ -63,6 +63,7 @@ internal static class AnalyzeCommand
                 LandscapeSteps = planeSteps,
                 Profile = name,
                 Record = record,
+                Measures = Measures.MeasureRunOptions.CheapFamilies,
             };
             return HessianCommand.Execute(options, shared.Output(p, processes), processes, scale);
         }));

@@ -43,6 +43,12 @@ internal static class HessianCommand
             results = HessianRun.Execute(options, progress.Report, processes.Group, output.Say);
         if (!processes.IsRoot) return 0;
         results = RunRenderer.Render(options.OutDir, results, scale);
+        if (output.Chatty && results.Measures is { } measures)
+        {
+            MeasureCommand.Print(measures);
+            var skipped = Measures.MeasureRunOptions.AllFamilies.Except(options.Measures).Select(f => f.ToString().ToLowerInvariant());
+            output.Say($"Measures skipped here: {string.Join(", ", skipped)} (the curvature family is the analysis below; `lla measure` computes every family)");
+        }
         if (output.Chatty) Summary.Print(results, Path.GetFullPath(options.OutDir));
         output.Finish(results);
         return 0;

@@ -72,7 +72,7 @@ internal static class LandscapeCommand
             var checkpointList = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (axesKind == AxesKind.Checkpoints && checkpointList.Length == 0) throw new LlaException("--axes checkpoints needs --checkpoints FILE[,FILE]");
             foreach (var file in checkpointList) if (!File.Exists(file)) throw new LlaException($"checkpoint not found: {file}");
-            var trajectoryList = ExpandFiles(p.GetValue(trajectoryOption));
+            var trajectoryList = CheckpointFiles.Expand(p.GetValue(trajectoryOption));
             if (axesKind == AxesKind.Pca && trajectoryList.Count < 2) throw new LlaException("--axes pca needs --trajectory with at least 2 checkpoints (lla train --save-every N writes them)");
             if (p.GetValue(hessianRun) is string run && !File.Exists(Path.Combine(run, Lla.Runs.EigenvectorFile.FileName)))
                 throw new LlaException($"--hessian-run {run} holds no {Lla.Runs.EigenvectorFile.FileName}");
@@ -121,29 +121,5 @@ internal static class LandscapeCommand
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>Comma-separated files, each possibly a glob over file names ('*', '?'), in natural order of their numbers.</summary>
-    private static List<string> ExpandFiles(string? spec)
-    {
-        var files = new List<string>();
-        foreach (var item in (spec ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!item.Contains('*') && !item.Contains('?'))
-            {
-                if (!File.Exists(item)) throw new LlaException($"trajectory checkpoint not found: {item}");
-                files.Add(item);
-                continue;
-            }
-            string folder = Path.GetDirectoryName(item) is { Length: > 0 } d ? d : ".";
-            if (!Directory.Exists(folder)) throw new LlaException($"--trajectory: folder {folder} does not exist");
-            var matches = Directory.GetFiles(folder, Path.GetFileName(item))
-                .Where(f => !f.EndsWith(".json", StringComparison.Ordinal))
-                .OrderBy(f => System.Text.RegularExpressions.Regex.Replace(f, @"\d+", m => m.Value.PadLeft(10, '0')), StringComparer.Ordinal)
-                .ToList();
-            if (matches.Count == 0) throw new LlaException($"--trajectory: no file matches {item}");
-            files.AddRange(matches);
-        }
-        return files;
     }
 }

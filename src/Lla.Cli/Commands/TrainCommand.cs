@@ -24,10 +24,11 @@ internal static class TrainCommand
         var batchSize = new Option<int>("--batch-size") { Description = "samples per step", DefaultValueFactory = _ => 64 };
         var saveEvery = new Option<int>("--save-every") { Description = "also save FILE.epochE (weights and optimizer state) every N epochs: a trajectory for PCA axes (0: never)", DefaultValueFactory = _ => 0 };
         var analyzeEvery = new Option<int>("--analyze-every") { Description = "every N epochs run `lla analyze` (quick profile: spectrum, criteria, random, Hessian and Adam planes) on the current weights into FILE.analysis/epoch-E (0: never)", DefaultValueFactory = _ => 0 };
+        var validationSplit = new Option<double>("--validation-split") { Description = "hold out this last share of the training split as a validation set (recorded; lla measure calibrates ATC and DoC on it)", DefaultValueFactory = _ => 0.0 };
         var resume = new Option<bool>("--resume") { Description = "continue the interrupted training of --save from its last finished epoch (same options)" };
         var save = new Option<string>("--save") { Description = "where to save the model and optimizer state (FILE and FILE.json)", Required = true };
         shared.AddTo(command);
-        foreach (var o in new Option[] { epochs, optimizer, lr, momentum, weightDecay, batchSize, saveEvery, analyzeEvery, save, resume }) command.Options.Add(o);
+        foreach (var o in new Option[] { epochs, optimizer, lr, momentum, weightDecay, batchSize, saveEvery, analyzeEvery, save, resume, validationSplit }) command.Options.Add(o);
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
@@ -45,6 +46,7 @@ internal static class TrainCommand
                 SaveEvery = p.GetValue(saveEvery),
                 AnalyzeEvery = p.GetValue(analyzeEvery),
                 Resume = p.GetValue(resume),
+                ValidationSplit = p.GetValue(validationSplit),
                 OneDnn = shared.RunSettings(p),
                 Record = SharedOptions.Record(p, command),
             };

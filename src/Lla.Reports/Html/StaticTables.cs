@@ -39,6 +39,14 @@ internal static class StaticTables
         h.Append("<table>");
         foreach (var (k, v) in rows) h.Append($"<tr><th>{E(k)}</th><td>{E(v)}</td></tr>");
         h.Append("</table>");
+        if (r.Measures is { Count: > 0 } measures)
+        {
+            h.Append("<h2>Generalization measures</h2><table><tr><th>measure</th><th>value</th><th>better</th><th>what it means</th></tr>");
+            foreach (var x in measures)
+                h.Append($"<tr><td>{E(x.Name)}</td><td>{E(x.Value is double v ? N(v) + (x.Spread is double sp ? " ± " + N(sp, "G2") : "") : "n/a: " + x.Reason)}</td>")
+                 .Append($"<td>{(x.Direction > 0 ? "lower" : "higher")}</td><td>{E(x.Meaning)}</td></tr>");
+            h.Append("</table>");
+        }
         return h.ToString();
     }
 

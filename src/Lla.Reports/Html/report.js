@@ -208,6 +208,16 @@
     root.append(plots);
   }
 
+  // ---- generalization measures: stored values, spreads, meanings (drawn, never computed here)
+  if (R.measures && R.measures.length) {
+    root.append($("h2", {}, "Generalization measures"));
+    const t = $("table", {}, $("tr", {}, $("th", {}, "measure"), $("th", {}, "value"), $("th", {}, "better"), $("th", {}, "what it means"), $("th", {}, "seconds")));
+    for (const m of R.measures)
+      t.append($("tr", {}, $("td", {}, m.name), $("td", {}, m.value === null ? `n/a: ${m.reason}` : `${fmt(m.value, 5)}${m.spread !== null && m.spread !== undefined ? " ± " + fmt(m.spread, 2) : ""}`),
+        $("td", {}, m.direction > 0 ? "lower" : "higher"), $("td", {}, m.meaning || ""), $("td", {}, fmt(m.seconds, 3))));
+    root.append(t);
+  }
+
   // ---- provenance
   root.append($("h2", {}, "Options, seed, versions, timings"));
   const prov = $("table", {});

@@ -30,6 +30,17 @@ public static class DataSpec
     /// <summary>Loads a split; <c>shift:KIND:SEVERITY:SPEC</c> loads SPEC and applies a deterministic distribution shift.</summary>
     public static Dataset Load(string spec, Split split)
     {
+        if (spec.StartsWith(HoldoutPrefix, StringComparison.Ordinal))
+        {
+            // holdout:F:SPEC — the training split of SPEC without its last share F (train), and that share (test: a validation set).
+            var (fraction, inner) = ParseHoldout(spec);
+            using var whole = Load(inner, Split.Train);
+            long held = (long)Math.Round(whole.Count * fraction);
+            if (held < 1 || held >= whole.Count) throw new LlaException($"{{data}} '{spec}': holding out {fraction:G3} of {whole.Count} samples leaves an empty split");
+            return split == Split.Train
+                ? whole.Slice(0, whole.Count - held, $"{whole.Description}, first {whole.Count - held} (the last {held} held out)")
+                : whole.Slice(whole.Count - held, held, $"{whole.Description}, last {held} held out for validation");
+        }
         if (spec.StartsWith("shift:", StringComparison.Ordinal))
         {
             var (kind, severity, inner) = ParseShift(spec);
@@ -50,9 +61,24 @@ public static class DataSpec
         return (parts[1], severity, parts[3]);
     }
 
+    public const string HoldoutPrefix = "holdout:";
+
+    /// <summary>holdout:F:SPEC for a fraction F in (0, 1): SPEC's training split with its last share F held out as the test split.</summary>
+    public static string Holdout(double fraction, string spec) =>
+        $"{HoldoutPrefix}{fraction.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}:{spec}";
+
+    private static (double Fraction, string Inner) ParseHoldout(string spec)
+    {
+        var parts = spec.Split(':', 3);
+        if (parts.Length < 3 || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double f) || !(f > 0 && f < 1))
+            throw new LlaException($"{{data}} '{spec}' must look like holdout:FRACTION:DATA with 0 < FRACTION < 1, e.g. holdout:0.1:idx:DIR");
+        return (f, parts[2]);
+    }
+
     /// <summary>Whether the data has a separate test split (for a test accuracy beside the analysis).</summary>
     public static bool HasTestSplit(string spec)
     {
+        if (spec.StartsWith(HoldoutPrefix, StringComparison.Ordinal)) { ParseHoldout(spec); return true; }
         if (spec.StartsWith("shift:", StringComparison.Ordinal)) return HasTestSplit(ParseShift(spec).Inner);
         var (kind, path) = Parse(spec);
         return kind.HasTestSplit(path);

@@ -87,5 +87,10 @@ public sealed class Dataset : IDisposable
         return list;
     }
 
+    /// <summary>Samples [start, start + count) as a dataset of their own (copies), with the same class count.</summary>
+    public Dataset Slice(long start, long count, string description) =>
+        new(Inputs.narrow(0, start, count).clone().DetachFromDisposeScope(), Labels.narrow(0, start, count).clone().DetachFromDisposeScope(), description,
+            IsClassification ? NumClasses : null);
+
     public void Dispose() { Inputs.Dispose(); Labels.Dispose(); }
 }

@@ -1,7 +1,7 @@
 namespace Lla.Measures;
 
 /// <summary>The family a generalization measure belongs to (METHOD.md, "Generalization measures").</summary>
-public enum MeasureFamily { Margin, Norms, Flatness, Sharpness, Spectra, Confidence }
+public enum MeasureFamily { Curvature, Baseline, Margin, Norms, Flatness, Sharpness, Spectra, Confidence }
 
 /// <summary>
 /// One generalization measure of one model: its stable name, value and what it cost.
@@ -39,10 +39,10 @@ public sealed record MeasureValue
     /// <summary>Weight spectra only: layers left out, with the reason.</summary>
     public IReadOnlyList<SkippedLayer>? SkippedLayers { get; init; }
 
-    public bool IsAvailable => Value.HasValue;
+    [System.Text.Json.Serialization.JsonIgnore] public bool IsAvailable => Value.HasValue;
 
     /// <summary>Direction × Value, the score a correlation uses (null when unavailable).</summary>
-    public double? Signed => Value * Direction;
+    [System.Text.Json.Serialization.JsonIgnore] public double? Signed => Value * Direction;
 }
 
 /// <summary>

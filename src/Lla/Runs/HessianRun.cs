@@ -61,6 +61,20 @@ public static class HessianRun
             timings["test_evaluate"] = clock.Elapsed.TotalSeconds;
         }
 
+        IReadOnlyList<MeasureRecord>? measures = null;
+        if (o.Measures.Count > 0)
+        {
+            clock.Restart();
+            var asked = new Measures.MeasureRunOptions
+            {
+                Source = o.Source, Selection = o.Selection, OutDir = o.OutDir, Families = o.Measures, Init = o.Init, Validation = o.Validation, OneDnn = o.OneDnn,
+            };
+            var data = RunRecords.Data(session, o.Selection);
+            measures = Measures.MeasureRun.Compute(session, ParameterSet.Of(session.Model), asked, new Dictionary<string, double>(), progress, group).Measures
+                .Select(m => MeasureRecords.From(m, data, RunRecords.BatchNorm(o.Selection), predictedLabels: false)).ToArray();
+            timings["measures"] = clock.Elapsed.TotalSeconds;
+        }
+
         IReadOnlyList<LandscapeRecord> planes = Array.Empty<LandscapeRecord>();
         if (o.LandscapeSteps > 0)
         {
@@ -90,6 +104,7 @@ public static class HessianRun
             Hessian = HessianRecords.From(result, parameters.Dimension),
             Seeds = result.Seeds,
             Landscapes = planes,
+            Measures = measures,
             Timings = timings,
             Processes = group.Describe(),
         };

@@ -19,6 +19,11 @@ public sealed record HessianRunOptions
     public string? Params { get; init; }
     /// <summary>Grid intervals of the overview planes (random, Hessian and, with Adam state, Adam axes); 0: none.</summary>
     public int LandscapeSteps { get; init; }
+    /// <summary>Generalization measure families to add on the same data (`analyze`: the cheap ones); none by default.</summary>
+    public IReadOnlyList<Measures.MeasureFamily> Measures { get; init; } = Array.Empty<Measures.MeasureFamily>();
+    /// <summary>For the measures: θ₀ (default WEIGHTS.init) and a validation set (ATC, DoC).</summary>
+    public string? Init { get; init; }
+    public string? Validation { get; init; }
     /// <summary>`analyze`'s profile name, recorded.</summary>
     public string? Profile { get; init; }
     /// <summary>What was asked, as the caller names it (recorded in results.json).</summary>

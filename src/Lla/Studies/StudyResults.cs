@@ -22,8 +22,6 @@ public sealed record StudyResults
     public required IReadOnlyList<StudyCorrelationRecord> Correlations { get; init; }
     public required IReadOnlyList<StudyWithinModelRecord> WithinModel { get; init; }
     public required IReadOnlyList<StudyRowRecord> Rows { get; init; }
-    /// <summary>The outcome behind the records (not serialized: a loaded folder re-derives it, see <see cref="StudyFolder"/>).</summary>
-    [System.Text.Json.Serialization.JsonIgnore] public StudyOutcome? Outcome { get; init; }
 
     public static StudyResults From(StudyConfig config, StudyOutcome outcome, JsonObject meta) => new()
     {

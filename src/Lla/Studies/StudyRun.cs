@@ -61,9 +61,9 @@ public sealed class StudyRun
         var results = StudyResults.From(o.Config, outcome, meta);
         ResultsSerializer.Write(Path.Combine(o.Folder, StudyResults.FileName), results);
         ResultsSerializer.Write(Path.Combine(o.Folder, "table.json"), results.Rows);
-        string csv = StudyTable.Csv(outcome);
+        string csv = StudyTable.Csv(results.Rows);
         RunFolder.WriteAtomically(Path.Combine(o.Folder, StudyTable.FileName), tmp => File.WriteAllText(tmp, csv));
-        return results with { Outcome = outcome };
+        return results;
     }
 
     private (StudyOutcome Outcome, JsonObject Meta) Run()
@@ -92,7 +92,7 @@ public sealed class StudyRun
         {
             foreach (var spec in config.Models)
             {
-                string weights = EnsureModel(spec, train, test, loss, training);
+                string weights = EnsureModel(spec, training);
                 var source = new ModelSource(spec.Architecture, weights, _data, ScalarType.Float32, spec.Seed);
                 var model = source.Build(train);
                 using var guardBatch = train.Batches(256, 1, false, 0)[0];
@@ -177,55 +177,41 @@ public sealed class StudyRun
         return result;
     }
 
-    /// <summary>The model's weights file: trained (or initialized) once into models/NAME.bin, or the config's own file.</summary>
-    private string EnsureModel(StudyModel spec, Dataset train, Dataset test, LossFunction loss, JsonObject training)
+    /// <summary>
+    /// The model's weights file: trained once into models/NAME.bin by the same training run as `lla train`
+    /// (behind the numeric guard, a checkpoint every epoch, resumed if interrupted), with its record
+    /// NAME.bin.json; a reference model is saved at its seeded initialization; or the config's own file.
+    /// </summary>
+    private string EnsureModel(StudyModel spec, JsonObject training)
     {
         if (spec.Weights is not null) return spec.Weights;
         string path = Path.Combine(folder, "models", spec.Name + ".bin");
         string record = path + ".json";
-        if (File.Exists(path) && File.Exists(record))
+        if (!File.Exists(path) || !File.Exists(record))
         {
-            training[spec.Name] = JsonNode.Parse(File.ReadAllText(record));
-            return path;
-        }
-        var source = new ModelSource(spec.Architecture, null, _data, ScalarType.Float32, spec.Seed);
-        using var model = source.Build(train);
-        var clock = Stopwatch.StartNew();
-        var node = new JsonObject { ["recipe"] = spec.Recipe, ["seed"] = spec.Seed };
-        IOptimizer? optimizer = null;
-        if (!spec.IsReference)
-        {
-            var options = new TrainOptions
-            {
-                Epochs = spec.Epochs, BatchSize = spec.BatchSize, Optimizer = spec.Optimizer, LearningRate = spec.LearningRate,
-                Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
-            };
-            string stage = $"training {spec.Name}";
-            long steps = (train.Count + spec.BatchSize - 1) / spec.BatchSize;
-            // A training killed mid-way continues from its last finished epoch (the config, checked above, fixes its settings).
+            var source = new ModelSource(spec.Architecture, null, _data, ScalarType.Float32, spec.Seed);
             var asked = new JsonObject { ["recipe"] = spec.Recipe, ["seed"] = spec.Seed };
-            var resume = TrainingProgress.Exists(path) ? TrainingProgress.Load(path, model, asked) : ((IReadOnlyDictionary<string, Tensor>, IReadOnlyList<EpochReport>)?)null;
-            if (resume is { } r) say($"{spec.Name}: resuming training after epoch {r.Item2.Count} of {spec.Epochs}");
-            var history = new List<EpochReport>(resume?.Item2 ?? Array.Empty<EpochReport>());
-            var result = Trainer.Train(model, train, test, options, loss, resume: resume,
-                onStep: (epoch, step, count, _) => progress(new AnalysisProgress(stage, (epoch - 1) * steps + step, spec.Epochs * steps, "steps")),
-                onEpoch: (e, state) =>
-                {
-                    history.Add(e);
-                    TrainingProgress.Save(path, model, state, asked, history);
-                    say($"{spec.Name} epoch {e.Epoch}/{spec.Epochs}: train loss {e.TrainLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
-                });
-            optimizer = result.Optimizer;
-            node["epochs"] = new JsonArray(history.Select(e => (JsonNode)new JsonObject
+            if (spec.IsReference)
             {
-                ["epoch"] = e.Epoch, ["train_loss"] = JsonValues.Number(e.TrainLoss), ["test_accuracy"] = JsonValues.Number(e.TestAccuracy), ["seconds"] = JsonValues.Number(e.Seconds),
-            }).ToArray());
+                using var train = source.LoadData(Split.Train);
+                using var model = source.Build(train);
+                Checkpoint.Save(path, model, null); // atomic: a killed run leaves no half-written model
+                ResultsSerializer.Write(record, new TrainResults { Model = spec.Architecture, Data = _data, Optimizer = "none", Seed = spec.Seed, Options = asked, Versions = Versions.All(), Epochs = Array.Empty<EpochRecord>() });
+            }
+            else
+            {
+                var options = new TrainOptions
+                {
+                    Epochs = spec.Epochs, BatchSize = spec.BatchSize, Optimizer = spec.Optimizer, LearningRate = spec.LearningRate,
+                    Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
+                };
+                TrainRun.Execute(new TrainRunOptions { Source = source, Training = options, Save = path, OneDnn = oneDnn, Record = asked, Resume = TrainingProgress.Exists(path) },
+                    line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
+            }
         }
-        node["seconds"] = clock.Elapsed.TotalSeconds;
-        Checkpoint.Save(path, model, optimizer); // atomic: a killed run leaves no half-written model
-        RunFolder.WriteAtomically(record, tmp => File.WriteAllText(tmp, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
-        TrainingProgress.Remove(path);
-        training[spec.Name] = node;
+        var trained = JsonNode.Parse(File.ReadAllText(record))!.AsObject();
+        trained["recipe"] = spec.Recipe; // the study's own words for it, beside the training's record
+        training[spec.Name] = trained;
         return path;
     }
 

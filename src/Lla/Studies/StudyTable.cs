@@ -15,23 +15,22 @@ public static class StudyTable
         "delta_accuracy", "delta_re", "delta_kh", "hvps", "seconds",
     };
 
-    public static string[] Cells(StudyRow r)
+    public static string[] Cells(StudyRowRecord r)
     {
-        var m = r.Measurement;
         static string N(double? v) => v is double x && double.IsFinite(x) ? x.ToString("G6", CultureInfo.InvariantCulture) : "";
         return new[]
         {
-            m.Model, m.Dataset, r.Reference ? "yes" : "no", m.HesdType, N(m.Accuracy), N(m.Loss),
-            N(m.Re.Mean), N(m.Re.StdOverRuns), N(m.Re.StdOverBatches), N(m.Kh.Mean), N(m.Kh.StdOverRuns), N(m.Kh.StdOverBatches),
-            N(m.Ct.Mean), N(m.Ct.StdOverRuns), N(m.Ct.StdOverBatches), N(r.DeltaAccuracy), N(r.DeltaRe), N(r.DeltaKh),
-            m.Hvps.ToString(CultureInfo.InvariantCulture), N(m.Seconds),
+            r.Model, r.Dataset, r.Reference ? "yes" : "no", r.HesdType, N(r.Accuracy), N(r.Loss),
+            N(r.Re.Mean), N(r.Re.StdOverRuns), N(r.Re.StdOverBatches), N(r.Kh.Mean), N(r.Kh.StdOverRuns), N(r.Kh.StdOverBatches),
+            N(r.Ct.Mean), N(r.Ct.StdOverRuns), N(r.Ct.StdOverBatches), N(r.DeltaAccuracy), N(r.DeltaRe), N(r.DeltaKh),
+            r.Hvps.ToString(CultureInfo.InvariantCulture), N(r.Seconds),
         };
     }
 
-    public static string Csv(StudyOutcome outcome)
+    public static string Csv(IReadOnlyList<StudyRowRecord> rows)
     {
         var csv = new StringBuilder().AppendLine(string.Join(",", Columns));
-        foreach (var row in outcome.Rows) csv.AppendLine(string.Join(",", Cells(row).Select(Quote)));
+        foreach (var row in rows) csv.AppendLine(string.Join(",", Cells(row).Select(Quote)));
         return csv.ToString();
     }
 

@@ -19,6 +19,8 @@ public sealed record TrainRunOptions
     public int SaveEvery { get; init; }
     /// <summary>Every N epochs run `analyze`'s quick profile on the current weights into FILE.analysis/epoch-E; 0: never.</summary>
     public int AnalyzeEvery { get; init; }
+    /// <summary>Hold out this last share of the training split (0: none) as a validation set, recorded as <c>holdout:F:DATA</c> (what ATC and DoC calibrate on).</summary>
+    public double ValidationSplit { get; init; }
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
     /// <summary>Continue the interrupted training of <see cref="Save"/> (see <see cref="TrainingProgress"/>).</summary>
     public bool Resume { get; init; }
@@ -32,7 +34,7 @@ public sealed record TrainRunOptions
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["epochs"] = Training.Epochs,
         ["optimizer"] = Training.Optimizer, ["lr"] = Training.LearningRate, ["momentum"] = Training.Momentum,
         ["weight-decay"] = Training.WeightDecay, ["batch-size"] = Training.BatchSize, ["gradient"] = Training.Gradient.ToString(),
-        ["augment"] = Training.Augment is not null,
+        ["augment"] = Training.Augment is not null, ["validation-split"] = ValidationSplit,
     };
 
     public void Validate()
@@ -43,6 +45,7 @@ public sealed record TrainRunOptions
         if (Training.BatchSize < 1) throw new LlaException($"{{batch-size}} must be at least 1 (got {Training.BatchSize})");
         if (Training.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {Training.Epochs})");
         if (!(Training.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {Training.LearningRate})");
+        if (!(ValidationSplit >= 0 && ValidationSplit < 1)) throw new LlaException($"{{validation-split}} must be at least 0 and below 1 (got {ValidationSplit})");
         if (SaveEvery < 0) throw new LlaException($"{{save-every}} must not be negative (got {SaveEvery})");
         if (AnalyzeEvery < 0) throw new LlaException($"{{analyze-every}} must not be negative (got {AnalyzeEvery})");
         if (Resume && !TrainingProgress.Exists(Save))
@@ -67,10 +70,14 @@ public static class TrainRun
         using var runLock = RunLock.Acquire(Path.GetDirectoryName(Path.GetFullPath(o.Save))!, Path.GetFileName(o.Save));
         if (runLock.TookOver is string note) say(note);
         var source = o.Source;
+        string? validation = o.ValidationSplit > 0 ? DataSpec.Holdout(o.ValidationSplit, source.Data) : null;
         var clock = Stopwatch.StartNew();
-        using var train = source.LoadData(Split.Train);
+        // With a validation split the model trains on the rest of the training split; the test split stays the data's own.
+        using var train = validation is null ? source.LoadData(Split.Train) : (source with { Data = validation }).LoadData(Split.Train);
         using var test = DataSpec.HasTestSplit(source.Data) ? source.LoadData(Split.Test) : null;
         var model = source.Build(train);
+        // θ₀ beside the checkpoint, for dist_init and the PAC-Bayes bounds (lla measure finds it there).
+        if (!o.Resume) Checkpoint.Save(o.Save + ".init", model, null);
         if (source.Device.type != TorchSharp.DeviceType.CPU) throw new LlaException("training runs on the CPU here ({device} cpu)");
         var first = train.Batches(256, 1, false, 0)[0];
         var decision = OneDnnPolicy.Decide(o.OneDnn, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
@@ -93,6 +100,7 @@ public static class TrainRun
         using (decision.Scope())
         {
             result = Trainer.Train(model, train, test, o.Training, source.LossFunction, resume: resume,
+                onStep: (epoch, step, count, _) => progress?.Invoke(new AnalysisProgress("training", (epoch - 1L) * count + step, (long)o.Training.Epochs * count, "steps")),
                 onEpoch: (e, state) =>
                 {
                     history.Add(e);
@@ -130,6 +138,7 @@ public static class TrainRun
             Epochs = result.Epochs.Select(e => new EpochRecord(e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Seconds)).ToArray(),
             Trajectory = trajectory,
             Analyses = analyses,
+            Validation = validation,
             Seconds = clock.Elapsed.TotalSeconds,
         };
         ResultsSerializer.Write(o.Save + ".json", record);

@@ -106,6 +106,14 @@ public class BadInputTests
         Add("empty.json", "study", "--config", Path.Combine(Work, "empty.json"));
         Add("garbage.json", "study", "--config", Path.Combine(Work, "garbage.json"));
         Add("--threads must be at least 1", "study", "--preset", "quick", "--threads", "-1");
+        // measure
+        Add("--only: unknown family 'bogus'", "measure", "--only", "curvature,bogus");
+        Add("--labels must be true or predicted", "measure", "--labels", "maybe");
+        Add("--sharpness-batch 100 must divide --sharpness-samples 1024", "measure", "--sharpness-batch", "100");
+        Add("--init: initial weights not found", "measure", "--init", "/no/such/init.bin");
+        Add("must be a finite number", "measure", "--rho-l2", "NaN");
+        Add("--rho must be positive", "measure", "--sam-rho", "0");
+        Add("--validation-split must be at least 0 and below 1", "train", "--validation-split", "1", "--save", "m.bin");
         // report and compare
         Add("run folder not found", "report", "/no/such/run");
         Add("holds no results.json", "report", Path.Combine(Work, "a-folder"));
@@ -120,7 +128,7 @@ public class BadInputTests
         TestTorch.Init();
         string cwd = Paths.NewTempFolder();
         var args = command.Split(' ').ToList();
-        if (args[0] is "hessian" or "landscape" or "analyze" or "study") args.AddRange(new[] { "--out", "run" });
+        if (args[0] is "hessian" or "landscape" or "analyze" or "study" or "measure") args.AddRange(new[] { "--out", "run" });
         var outcome = InProcessLla.Run(cwd, args.ToArray());
         Assert.True(outcome.ExitCode == 2, $"exit {outcome.ExitCode}; stderr: {outcome.Stderr}; stdout: {outcome.Stdout}");
         var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -22,6 +22,7 @@ public class ResultsContractTests
     [InlineData("analyze", 10)]
     [InlineData("hessian", 1)]
     [InlineData("landscape", 7)]
+    [InlineData("landscape-hessian", 3)]
     public void A_run_folder_of_schema_1_is_upgraded_and_renders(string kind, int figures)
     {
         TestTorch.Init();
@@ -35,9 +36,10 @@ public class ResultsContractTests
         Assert.True(File.Exists(Path.Combine(folder, HtmlReport.FileName)));
         Assert.True(File.Exists(Path.Combine(folder, DataExport.Hdf5File)));
 
+        // The folder's own file stays as written; it is upgraded on reading.
+        Assert.Equal(old.ToJsonString(), JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "results.json")))!.ToJsonString());
         var upgraded = ResultsSerializer.ReadRun(folder);
         Assert.Equal(ResultsSerializer.SchemaVersion, upgraded.SchemaVersion);
-        Assert.Equal(drawn, upgraded.Figures);
         Assert.Equal(old["loss"]!.GetValue<double>(), upgraded.Loss);
         if (old["hessian"] is JsonObject h)
         {
@@ -56,7 +58,7 @@ public class ResultsContractTests
     }
 
     [Fact]
-    public void A_study_folder_of_schema_1_renders_from_its_measurements()
+    public void A_study_folder_of_schema_1_renders_from_its_stored_records()
     {
         TestTorch.Init();
         string folder = CopyFixture("study");
@@ -65,6 +67,7 @@ public class ResultsContractTests
         var (_, study) = StudyFolder.Load(folder);
         var old = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "study.json")))!;
         Assert.Equal(old["correlations"]![0]!["spearman"]!["value"]!.GetValue<double>(), study.Correlations[0].Spearman.Value);
+        Assert.Equal(old["hesd_types"]![0]!["ct"]!.GetValue<double>(), study.HesdTypes[0].Ct);
         Assert.Equal(old["rows"]!.AsArray().Count, study.Rows.Count);
         Assert.Contains("The claim", File.ReadAllText(Path.Combine(folder, "report.html")));
     }

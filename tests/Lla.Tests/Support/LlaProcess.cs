@@ -18,6 +18,7 @@ public static class LlaProcess
 
     public static ProcessRunner.Outcome Run(params string[] args) => RunIn(Path.GetTempPath(), args);
 
+    /// <summary>Runs `lla` to its end; the limit (10 minutes) is for a hung process, not a benchmark: a loaded 2-core machine is slow.</summary>
     public static ProcessRunner.Outcome RunIn(string workingDirectory, params string[] args) =>
-        ProcessRunner.Run("dotnet", new[] { CliDll }.Concat(args), workingDirectory, environment: new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "2" });
+        ProcessRunner.Run("dotnet", new[] { CliDll }.Concat(args), workingDirectory, TimeSpan.FromMinutes(10), new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "2" });
 }

@@ -36,7 +36,7 @@ public abstract class OutputCurvatureOperator : ILinearOperator
         _forward = objective.Forward;
         _group = group ?? SingleProcess.Instance;
         if (_group.Size > objective.Batches.Count)
-            throw new LlaException($"{_group.Size} processes share {objective.Batches.Count} batch(es): every process needs at least one (use more --batches or fewer ranks)");
+            throw new LlaException($"{_group.Size} processes share {objective.Batches.Count} batch(es): every process needs at least one (use more {{batches}} or fewer ranks)");
         foreach (var p in parameters.Parameters)
             if (!p.requires_grad) throw new ArgumentException("every analysed parameter must require gradients");
     }

@@ -26,7 +26,12 @@ public static class ResultsMigration
             long dimension = upgraded["hessian"]!["parameter_count"]?.GetValue<long>() ?? 0;
             esd["density"] = ResultsSerializer.ToNode(HessianRecords.Density(new SpectralDensityResult(slq, dimension, 0, 0)));
             if (upgraded["hessian"]!["criteria"] is null)
-                upgraded["hessian"]!["criteria"] = ResultsSerializer.ToNode(HessianRecords.Criteria(Criteria.FromSpectrum(slq)));
+            {
+                // With the settings the run recorded, else the defaults.
+                double Setting(string key, double fallback) => upgraded["options"]?[key] is JsonValue v && v.TryGetValue(out double d) ? d : fallback;
+                var criteria = Criteria.FromSpectrum(slq, Setting("kh-power", Criteria.DefaultKhPower), Setting("ct-threshold", Criteria.DefaultCtThreshold));
+                upgraded["hessian"]!["criteria"] = ResultsSerializer.ToNode(HessianRecords.Criteria(criteria));
+            }
         }
         return upgraded;
     }

@@ -28,6 +28,8 @@ public sealed record RunResults
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HessianRecord? Hessian { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, long>? Seeds { get; init; }
     public IReadOnlyList<LandscapeRecord> Landscapes { get; init; } = Array.Empty<LandscapeRecord>();
+    /// <summary>Generalization measures (`lla measure`, and `lla analyze`'s cheap families).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<MeasureRecord>? Measures { get; init; }
     /// <summary>Figure files in the run folder, filled in by the renderer.</summary>
     public IReadOnlyList<string> Figures { get; init; } = Array.Empty<string>();
     [JsonPropertyName("timings_s")] public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();

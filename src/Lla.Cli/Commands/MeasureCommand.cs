@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Lla.Measures;
+using Lla.Reports;
+using Lla.Runs;
+using Spectre.Console;
+
+namespace Lla.Cli.Commands;
+
+/// <summary>`lla measure`: every standard generalization measure of a trained network beside re and Kh, with its cost and spread.</summary>
+internal static class MeasureCommand
+{
+    public static Command Create(Processes processes)
+    {
+        var command = new Command("measure", "Generalization measures of a model (curvature, baseline, margin, norms, flatness, sharpness, spectra, confidence) with their cost");
+        var shared = new SharedOptions();
+        var hessian = new HessianOptions(batchSize: 512, batches: "1", runs: 1, lanczosSteps: 80, "run folder (default: runs/measure-TIMESTAMP)");
+        var only = new Option<string?>("--only") { Description = "comma-separated families (default: all): curvature, baseline, margin, norms, flatness, sharpness, spectra, confidence" };
+        var labels = new Option<string>("--labels") { Description = "true (the data's) | predicted (the model's own argmax: no labels needed)", DefaultValueFactory = _ => "true" };
+        var init = new Option<string?>("--init") { Description = "initial weights θ₀ (dist_init, PAC-Bayes bounds; default: WEIGHTS.init, which lla train saves)" };
+        var validation = new Option<string?>("--validation") { Description = "labelled validation data for ATC and DoC (its test split), e.g. holdout:0.1:DATA as lla train --validation-split records" };
+        var samRho = new Option<double>("--sam-rho") { Description = "ρ of one-step SAM sharpness", DefaultValueFactory = _ => 0.05 };
+        var linfRho = new Option<double>("--rho-linf") { Description = "ρ of adaptive ℓ∞ sharpness", DefaultValueFactory = _ => 0.002 };
+        var l2Rho = new Option<double>("--rho-l2") { Description = "ρ of adaptive ℓ2 sharpness (worst and average case)", DefaultValueFactory = _ => 0.1 };
+        var samples = new Option<int>("--sharpness-samples") { Description = "n: samples sharpness uses", DefaultValueFactory = _ => 1024 };
+        var batch = new Option<int>("--sharpness-batch") { Description = "m: m-sharpness batch (must divide n)", DefaultValueFactory = _ => 128 };
+        shared.AddTo(command);
+        foreach (var o in new Option[] { only, labels, init, validation, samRho, linfRho, l2Rho, samples, batch,
+                     hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Runs, hessian.LanczosSteps, hessian.KhPower, hessian.CtThreshold, hessian.Bn, hessian.Out })
+            command.Options.Add(o);
+        command.SetAction(p => CommandAction.Run(processes, p, () =>
+        {
+            var output = shared.Output(p, processes);
+            var source = shared.Source(p);
+            var options = new MeasureRunOptions
+            {
+                Source = source,
+                Selection = hessian.Selection(p),
+                OneDnn = shared.RunSettings(p),
+                Families = p.GetValue(only) is string list ? list.Split(',', StringSplitOptions.TrimEntries).Select(MeasureRunOptions.ParseFamily).ToArray() : MeasureRunOptions.AllFamilies,
+                PredictedLabels = p.GetValue(labels) switch { "true" => false, "predicted" => true, var l => throw new LlaException($"--labels must be true or predicted (got '{l}')") },
+                Init = p.GetValue(init),
+                Validation = p.GetValue(validation),
+                Analysis = new Curvature.HessianAnalysisOptions
+                {
+                    TopK = 1, Runs = p.GetValue(hessian.Runs), LanczosSteps = p.GetValue(hessian.LanczosSteps),
+                    KhPower = p.GetValue(hessian.KhPower), CtThreshold = p.GetValue(hessian.CtThreshold), Seed = source.Seed,
+                },
+                Sharpness = new SharpnessOptions { SamRho = p.GetValue(samRho), LinfRho = p.GetValue(linfRho), L2Rho = p.GetValue(l2Rho), SampleCount = p.GetValue(samples), BatchSize = p.GetValue(batch) },
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("measure"),
+                Record = SharedOptions.Record(p, command),
+            };
+            RunResults results;
+            using (var progress = output.Progress())
+                results = MeasureRun.Execute(options, progress.Report, processes.Group, output.Say);
+            if (!processes.IsRoot) return 0;
+            results = RunRenderer.Render(options.OutDir, results);
+            if (output.Chatty) Print(results.Measures!);
+            output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}; open {Path.Combine(Path.GetFullPath(options.OutDir), HtmlReport.FileName)} for the report");
+            output.Finish(results);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The measures as a table: name, family, value ± spread (or why there is none), direction, seconds.</summary>
+    public static void Print(IReadOnlyList<MeasureRecord> measures)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var c in new[] { "measure", "family", "value", "better", "seconds" }) table.AddColumn(c);
+        foreach (var m in measures)
+            table.AddRow(m.Name, m.Family, Markup.Escape(m.Value is double v ? $"{v:G5}{(m.Spread is double s ? $" ± {s:G2}" : "")}" : $"n/a: {m.Reason}"),
+                m.Direction > 0 ? "lower" : "higher", $"{m.Seconds:F2}");
+        AnsiConsole.Write(table);
+    }
+}

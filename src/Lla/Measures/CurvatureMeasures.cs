@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Lla.Curvature;
+using Lla.Objectives;
+using Lla.Parallel;
+using Lla.Vectors;
+using static TorchSharp.torch;
+
+namespace Lla.Measures;
+
+/// <summary>
+/// The curvature family, from the Hessian of the analysed objective (BatchNorm in the analysis mode):
+/// <c>lambda_max</c> (top eigenvalue by Lanczos), <c>trace</c> (Hutch++), the papers' criteria <c>re</c>,
+/// <c>kh</c>, <c>ct</c> (SLQ, spread over runs), <c>hessian_frobenius</c> (‖H‖_F = √E‖Hz‖² over
+/// Rademacher z, spread by the delta method), and <c>re_predicted</c>, <c>kh_predicted</c>: the same
+/// criteria with the model's own argmax (eval mode) as labels, so they need no labels. Each HVP is one
+/// forward and two backward passes per batch. And the cost-matched baseline: <c>batch_accuracy</c> and
+/// <c>batch_loss</c> on exactly the Hessian's samples (eval mode).
+/// </summary>
+public static class CurvatureMeasures
+{
+    public const int FrobeniusProbes = 10;
+
+    /// <param name="objective">The analysed objective: the session's, or the same batches with predicted labels.</param>
+    public static IReadOnlyList<MeasureValue> Compute(AnalysisSession session, Objective objective, ParameterSet parameters, HessianAnalysisOptions analysis,
+        Action<AnalysisProgress>? progress = null, IProcessGroup? group = null)
+    {
+        var list = new List<MeasureValue>();
+        int batches = session.Batches.Count;
+        var clock = Stopwatch.StartNew();
+        var op = new HessianOperator(objective, parameters, group);
+        var result = HessianAnalysis.Run(op, analysis with { TopK = 1, Trace = true, Esd = true }, progress);
+        double seconds = clock.Elapsed.TotalSeconds;
+        MeasureValue Curvature(string name, double? value, double? spread, long hvps, double secs, string? reason = null, bool labels = true) => new()
+        {
+            Name = name, Family = MeasureFamily.Curvature, Direction = 1, Value = value is double v && double.IsFinite(v) ? v : null,
+            Reason = reason ?? (value is double w && !double.IsFinite(w) ? "not finite" : null), Spread = spread, Seconds = secs,
+            ForwardPasses = hvps * batches, BackwardPasses = 2 * hvps * batches, NeedsLabels = labels,
+        };
+        var e = result.Eigen!;
+        var t = result.Trace!;
+        var c = result.Criteria!;
+        double Share(string stage) => result.TimingsSeconds.GetValueOrDefault(stage, seconds / 3);
+        list.Add(Curvature("lambda_max", e.Pairs[0].Value, null, e.OperatorApplications, Share("eigen")));
+        list.Add(Curvature("trace", t.Trace, t.StandardError, t.OperatorApplications, Share("trace")));
+        long slq = result.Esd!.OperatorApplications;
+        list.Add(Curvature("re", c.Re, c.Runs.Count > 1 ? c.ReStd : null, slq, Share("esd"), c.Re is null ? "λmax = 0" : null));
+        list.Add(Curvature("kh", c.Kh, c.Runs.Count > 1 ? c.KhStd : null, slq, Share("esd"), c.Kh is null ? "no positive eigenvalue mass" : null));
+        list.Add(Curvature("ct", c.Ct, c.Runs.Count > 1 ? c.CtStd : null, slq, Share("esd")));
+
+        clock.Restart();
+        var (frobenius, frobeniusSpread) = Frobenius(op, analysis.Seed + 3);
+        list.Add(Curvature("hessian_frobenius", frobenius, frobeniusSpread, FrobeniusProbes, clock.Elapsed.TotalSeconds));
+
+        clock.Restart();
+        var predicted = Predicted(session, parameters, analysis, progress, group);
+        double predictedSeconds = clock.Elapsed.TotalSeconds;
+        list.Add(Curvature("re_predicted", predicted.Criteria.Re, predicted.Criteria.Runs.Count > 1 ? predicted.Criteria.ReStd : null, predicted.Hvps, predictedSeconds, labels: false));
+        list.Add(Curvature("kh_predicted", predicted.Criteria.Kh, predicted.Criteria.Runs.Count > 1 ? predicted.Criteria.KhStd : null, predicted.Hvps, predictedSeconds,
+            predicted.Criteria.Kh is null ? "no positive eigenvalue mass" : null, labels: false));
+        return list;
+    }
+
+    /// <summary>The cost-matched baseline: accuracy and loss on the Hessian's own samples, in eval mode.</summary>
+    public static IReadOnlyList<MeasureValue> Baseline(AnalysisSession session, bool predictedLabels = false)
+    {
+        if (predictedLabels)
+            return new[] { "batch_accuracy", "batch_loss" }.Select(name => new MeasureValue
+            {
+                Name = name, Family = MeasureFamily.Baseline, Direction = name == "batch_accuracy" ? -1 : 1, NeedsLabels = true,
+                Reason = "needs the data's own labels (this run uses predicted labels)",
+            }).ToArray();
+        var clock = Stopwatch.StartNew();
+        LossAndAccuracy value;
+        using (new AnalysisMode(session.Model, BatchNormMode.Eval)) value = session.Objective.Evaluate();
+        double seconds = clock.Elapsed.TotalSeconds;
+        int passes = session.Batches.Count;
+        return new[]
+        {
+            new MeasureValue { Name = "batch_accuracy", Family = MeasureFamily.Baseline, Direction = -1, Value = double.IsFinite(value.Accuracy) ? value.Accuracy : null,
+                Reason = double.IsFinite(value.Accuracy) ? null : "no accuracy for this loss", Seconds = seconds, ForwardPasses = passes, NeedsLabels = true },
+            new MeasureValue { Name = "batch_loss", Family = MeasureFamily.Baseline, Direction = 1, Value = value.Loss, Seconds = seconds, ForwardPasses = passes, NeedsLabels = true },
+        };
+    }
+
+    /// <summary>‖H‖_F = √tr(H²) = √E‖Hz‖² over Rademacher z; the spread is the delta method's standard error.</summary>
+    private static (double Value, double Spread) Frobenius(ILinearOperator op, long seed)
+    {
+        var squares = new double[FrobeniusProbes];
+        using var generator = new Generator((ulong)seed);
+        for (int i = 0; i < FrobeniusProbes; i++)
+        {
+            using var scope = NewDisposeScope();
+            var z = RandomVectors.Rademacher(op.Dimension, op.DType, generator).to(op.Device);
+            squares[i] = op.Apply(z).pow(2).sum().ToDouble();
+        }
+        double mean = squares.Average();
+        double se = Math.Sqrt(squares.Sum(s => (s - mean) * (s - mean)) / (FrobeniusProbes - 1) / FrobeniusProbes);
+        double value = Math.Sqrt(mean);
+        return (value, se / (2 * value));
+    }
+
+    /// <summary>The SLQ criteria of the Hessian with the model's own predictions (argmax, eval mode) as labels.</summary>
+    private static (CriteriaResult Criteria, long Hvps) Predicted(AnalysisSession session, ParameterSet parameters, HessianAnalysisOptions analysis,
+        Action<AnalysisProgress>? progress, IProcessGroup? group)
+    {
+        var loss = session.Source.LossFunction;
+        if (!Objectives.LossFunctions.TakesLabels(session.Source.Loss))
+            throw new LlaException($"predicted labels need a classification loss (cross-entropy or nll), not {session.Source.Loss}");
+        var relabelled = new List<Batch>();
+        try
+        {
+            using (new AnalysisMode(session.Model, BatchNormMode.Eval))
+            using (no_grad())
+                foreach (var b in session.Batches)
+                    relabelled.Add(new Batch(b.Inputs, session.Model.forward(b.Inputs).argmax(1).DetachFromDisposeScope()));
+            var op = new HessianOperator(new Objective(session.Model, loss, relabelled), parameters, group);
+            var slq = SpectralDensity.Estimate(op, new SlqOptions { Runs = analysis.Runs, Steps = (int)Math.Min(analysis.LanczosSteps, op.Dimension), Seed = analysis.Seed + 2 },
+                (step, all) => progress?.Invoke(new AnalysisProgress("predicted-label spectrum", step, all)));
+            return (Criteria.FromSpectrum(slq.Runs, analysis.KhPower, analysis.CtThreshold), op.ApplyCount);
+        }
+        finally
+        {
+            foreach (var b in relabelled) b.Targets.Dispose();
+        }
+    }
+}

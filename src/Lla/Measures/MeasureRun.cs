@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Lla.Curvature;
+using Lla.Data;
+using Lla.Models;
+using Lla.Objectives;
+using Lla.Parallel;
+using Lla.Runs;
+using Lla.Vectors;
+using static TorchSharp.torch;
+
+namespace Lla.Measures;
+
+/// <summary>
+/// A measure run (`lla measure`): every asked family of generalization measures of one model on the
+/// analysed data selection, beside the papers' criteria; results.json's <c>measures</c>. Forward-only
+/// families run in eval mode, curvature and sharpness in the analysis's BatchNorm mode. Unavailable
+/// measures (no θ₀, no validation set) are listed with the reason, never guessed. Draws nothing.
+/// </summary>
+public static class MeasureRun
+{
+    public static RunResults Execute(MeasureRunOptions o, Action<AnalysisProgress>? progress = null, IProcessGroup? group = null, Action<string>? say = null)
+    {
+        group ??= SingleProcess.Instance;
+        o.Validate();
+        using var runLock = group.IsRoot ? RunLock.Acquire(o.OutDir) : null;
+        if (runLock?.TookOver is string note) say?.Invoke(note);
+        var total = Stopwatch.StartNew();
+        var timings = new Dictionary<string, double>();
+        var source = o.Source;
+        using var session = AnalysisSession.Open(source, o.Selection);
+        var parameters = ParameterSet.Of(session.Model);
+        if (o.Families.Contains(MeasureFamily.Curvature)) HessianAnalysis.CheckFits(o.Analysis with { TopK = 1 }, parameters.Dimension, parameters.DType);
+        var atWeights = session.Objective.Evaluate();
+        var (measures, decision) = Compute(session, parameters, o, timings, progress, group);
+        timings["total"] = total.Elapsed.TotalSeconds;
+        if (!group.IsRoot) return new RunResults { Command = "measure" };
+
+        var data = RunRecords.Data(session, o.Selection);
+        var results = new RunResults
+        {
+            Command = "measure",
+            Seed = source.Seed,
+            Options = o.Record,
+            Versions = Versions.All(),
+            Model = RunRecords.Model(source, parameters),
+            Data = data,
+            BnMode = RunRecords.BatchNorm(o.Selection),
+            NumericGuard = decision is null ? null : HessianRecords.Guard(decision),
+            Loss = atWeights.Loss,
+            Accuracy = atWeights.Accuracy,
+            Measures = measures.Select(m => MeasureRecords.From(m, data, RunRecords.BatchNorm(o.Selection), o.PredictedLabels)).ToArray(),
+            Timings = timings,
+            Processes = group.Describe(),
+        };
+        new RunFolder(o.OutDir).WriteResults(results);
+        return results;
+    }
+
+    /// <summary>
+    /// The asked families on an open session (also what `lla analyze` adds): the measures, and the numeric
+    /// guard's decision when a family did backward work. Seconds per family go to <paramref name="timings"/>.
+    /// </summary>
+    public static (List<MeasureValue> Measures, OneDnnDecision? Guard) Compute(AnalysisSession session, ParameterSet parameters, MeasureRunOptions o,
+        IDictionary<string, double> timings, Action<AnalysisProgress>? progress, IProcessGroup group)
+    {
+        var source = session.Source;
+        using var init = LoadInit(o, session);
+        string? validationSpec = o.Validation ?? RecordedValidation(source);
+        using var validation = validationSpec is null ? null : LoadValidation(validationSpec, source);
+        // With predicted labels every label-taking measure sees the model's own argmax (eval mode) instead of the data's labels.
+        var batches = o.PredictedLabels ? Relabel(session) : session.Batches;
+        var measures = new List<MeasureValue>();
+        OneDnnDecision? decision = null;
+        try
+        {
+            foreach (var family in o.Families.Distinct().OrderBy(f => f))
+            {
+                var clock = Stopwatch.StartNew();
+                progress?.Invoke(new AnalysisProgress($"measures: {family.ToString().ToLowerInvariant()}", 0, null, "families"));
+                IEnumerable<MeasureValue> values = family switch
+                {
+                    MeasureFamily.Curvature => Guarded(() => CurvatureMeasures.Compute(session,
+                        o.PredictedLabels ? new Objective(session.Model, source.LossFunction, batches) : session.Objective, parameters, o.Analysis, progress, group)),
+                    MeasureFamily.Baseline => CurvatureMeasures.Baseline(session, o.PredictedLabels),
+                    MeasureFamily.Margin or MeasureFamily.Norms => Eval(() => MarginAndNorms.Compute(session.Model, batches, new MarginAndNormsOptions { InitialParameters = init }))
+                        .Where(m => m.Family == family),
+                    MeasureFamily.Flatness => Eval(() => Flatness.Compute(session.Model, batches, new FlatnessOptions
+                    {
+                        InitialParameters = init, TrainingSetSize = TrainingSetSize(source), PacBayes = new PacBayesOptions { Seed = source.Seed },
+                    })),
+                    MeasureFamily.Sharpness => Guarded(() => Sharpness.Compute(new Objective(session.Model, source.LossFunction, batches), o.Sharpness with { Seed = source.Seed })),
+                    MeasureFamily.Spectra => WeightSpectra.Compute(session.Model),
+                    _ => Eval(() => Confidence.Compute(session.Model, session.Batches, new ConfidenceOptions { Validation = validation?.Batches })),
+                };
+                measures.AddRange(values);
+                timings[family.ToString().ToLowerInvariant()] = clock.Elapsed.TotalSeconds;
+            }
+        }
+        finally
+        {
+            if (o.PredictedLabels) foreach (var b in batches) b.Targets.Dispose();
+        }
+        return (measures, decision);
+
+        // Backward work runs behind the numeric guard, decided once for the run.
+        IReadOnlyList<MeasureValue> Guarded(Func<IReadOnlyList<MeasureValue>> work)
+        {
+            decision ??= session.DecideOneDnn(o.OneDnn);
+            using var scope = decision.Scope();
+            var values = work();
+            decision = session.PostCheck(decision);
+            return values;
+        }
+
+        IReadOnlyList<MeasureValue> Eval(Func<IReadOnlyList<MeasureValue>> work)
+        {
+            using var mode = new AnalysisMode(session.Model, BatchNormMode.Eval);
+            return work();
+        }
+    }
+
+    /// <summary>θ₀: --init, or WEIGHTS.init beside the weights (what `lla train` saves); null when neither exists.</summary>
+    private static Tensor? LoadInit(MeasureRunOptions o, AnalysisSession session)
+    {
+        string? path = o.Init ?? (session.Source.Weights is string w && File.Exists(w + ".init") ? w + ".init" : null);
+        if (path is null) return null;
+        var model = (session.Source with { Weights = path }).Build(session.Data);
+        return ParameterSet.Of(model).Flatten();
+    }
+
+    /// <summary>The validation set ATC and DoC calibrate on: the test split of its spec (e.g. holdout:0.1:DATA, the last 10% of DATA's training split).</summary>
+    private static ValidationSet LoadValidation(string spec, ModelSource source)
+    {
+        if (!DataSpec.HasTestSplit(spec)) throw new LlaException($"{{validation}} {spec} has no held-out split (give e.g. holdout:0.1:DATA)");
+        var data = DataSpec.Load(spec, Split.Test);
+        var batches = data.Batches(1024, null, false, 0);
+        if (source.DType != ScalarType.Float32) batches = batches.Select(b => new Batch(b.Inputs.to(source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
+        return new ValidationSet(data, batches);
+    }
+
+    private sealed class ValidationSet(Dataset data, List<Batch> batches) : IDisposable
+    {
+        public List<Batch> Batches => batches;
+        public void Dispose() { foreach (var b in batches) b.Dispose(); data.Dispose(); }
+    }
+
+    /// <summary>The validation set the weights' training held out (WEIGHTS.json's <c>validation</c>, written by a training with a validation split), if any.</summary>
+    private static string? RecordedValidation(ModelSource source)
+    {
+        string? record = source.Weights is string w ? w + ".json" : null;
+        if (record is null || !File.Exists(record)) return null;
+        try { return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(record))?["validation"]?.GetValue<string>(); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { return null; }
+    }
+
+    /// <summary>m of the PAC-Bayes bounds: the training split's size.</summary>
+    private static long TrainingSetSize(ModelSource source)
+    {
+        using var train = source.LoadData(Split.Train);
+        return train.Count;
+    }
+
+    private static List<Batch> Relabel(AnalysisSession session)
+    {
+        using var mode = new AnalysisMode(session.Model, BatchNormMode.Eval);
+        using var _ = no_grad();
+        return session.Batches.Select(b => new Batch(b.Inputs, session.Model.forward(b.Inputs).argmax(1).DetachFromDisposeScope())).ToList();
+    }
+}
