@@ -48,17 +48,19 @@ public static class OnnxModel
         var nodes = Sort(path, graph.Node.Where(n => n.OpType != "Constant").Select(n => new OnnxNode(n, opset)).ToList(),
             initializers.Keys.Concat(constantNodes.SelectMany(n => n.Output)).Append(inputs[0]), graph.Output[0].Name);
 
-        // BatchNormalization nodes whose scale, bias, mean and variance are all stored float tensors get a BatchNorm module.
-        var batchNorms = new List<(OnnxNode Node, string[] Names)>();
+        // Every BatchNormalization node whose mean and variance are stored float tensors read by no other node gets a
+        // BatchNorm2d module holding them (and its scale and bias too when those are likewise its own).
+        var uses = graph.Node.SelectMany(n => n.Input).Where(i => i.Length > 0).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+        bool Own(string name) => initializers.TryGetValue(name, out var t) && IsFloat(t) && uses[name] == 1;
+        var batchNorms = new List<(OnnxNode Node, string[] Names, bool Affine)>();
         var statistics = new HashSet<string>();
         foreach (var node in nodes.Where(n => n.OpType == "BatchNormalization"))
         {
             var names = node.Proto.Input.Skip(1).Take(4).ToArray();
-            if (names.Length == 4 && names.All(n => initializers.TryGetValue(n, out var t) && IsFloat(t)) && !names.Any(statistics.Contains))
-            {
-                batchNorms.Add((node, names));
-                foreach (var n in names) statistics.Add(n);
-            }
+            if (names.Length != 4 || !Own(names[2]) || !Own(names[3])) continue;
+            bool affine = Own(names[0]) && Own(names[1]);
+            batchNorms.Add((node, names, affine));
+            foreach (var n in affine ? names : names[2..]) statistics.Add(n);
         }
 
         var integral = new Dictionary<string, ScalarType>();
@@ -71,11 +73,12 @@ public static class OnnxModel
             {
                 if (statistics.Contains(init.Name))
                 {
-                    var (node, names) = batchNorms.First(b => b.Names.Contains(init.Name));
-                    if (placed.Contains(names[0])) continue;
-                    placed.Add(names[0]);
-                    node.Layer = BatchNormLayer(path, node, names.Select(n => OnnxTensors.ToTorch(initializers[n], "initializer")).ToArray());
-                    tree.AddBatchNorm((BatchNorm2d)node.Layer, names[0], names[1], names[2], names[3], batchNorms.FindIndex(b => b.Node == node));
+                    var (node, names, affine) = batchNorms.First(b => b.Names.Contains(init.Name));
+                    if (!placed.Add(names[3])) continue;
+                    var values = (affine ? names : names[2..]).Select(n => OnnxTensors.ToTorch(initializers[n], "initializer")).ToArray();
+                    var layer = BatchNormLayer(path, node, values, affine);
+                    node.Layer = layer;
+                    tree.AddBatchNorm(layer, affine ? names[0] : null, affine ? names[1] : null, names[2], names[3], batchNorms.FindIndex(b => b.Node == node));
                     continue;
                 }
                 var value = OnnxTensors.ToTorch(init, "initializer").DetachFromDisposeScope();
@@ -147,18 +150,25 @@ public static class OnnxModel
         return sorted;
     }
 
-    /// <summary>A BatchNorm2d holding the node's scale, bias, running mean and variance (momentum and ε are the node's, applied in its forward).</summary>
-    private static BatchNorm2d BatchNormLayer(string path, OnnxNode node, Tensor[] values)
+    /// <summary>
+    /// A BatchNorm2d holding the node's running mean and variance, and its scale and bias when
+    /// <paramref name="affine"/> (values: scale, bias, mean, variance, or mean, variance). The node's
+    /// momentum and ε are applied by its forward; the module supplies the tensors and the train/eval mode.
+    /// </summary>
+    private static BatchNorm2d BatchNormLayer(string path, OnnxNode node, Tensor[] values, bool affine)
     {
         long channels = values[0].numel();
         if (values.Any(v => v.dim() != 1 || v.numel() != channels))
             throw new LlaException($"{path}: the ONNX node {node.Name} (BatchNormalization) has scale, bias, mean and variance of different sizes");
-        var layer = nn.BatchNorm2d(channels, eps: node.Float("epsilon", 1e-5f), momentum: 1.0 - node.Float("momentum", 0.9f));
-        layer.to(values[0].dtype);
-        layer.weight!.copy_(values[0]);
-        layer.bias!.copy_(values[1]);
-        layer.running_mean!.copy_(values[2]);
-        layer.running_var!.copy_(values[3]);
+        var layer = nn.BatchNorm2d(channels, eps: node.Float("epsilon", 1e-5f), momentum: 1.0 - node.Float("momentum", 0.9f),
+            affine: affine, dtype: values[0].dtype);
+        if (affine)
+        {
+            layer.weight!.copy_(values[0]);
+            layer.bias!.copy_(values[1]);
+        }
+        layer.running_mean!.copy_(values[^2]);
+        layer.running_var!.copy_(values[^1]);
         foreach (var v in values) v.Dispose();
         return layer;
     }

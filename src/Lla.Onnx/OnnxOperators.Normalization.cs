@@ -20,7 +20,8 @@ internal static partial class OnnxOperators
         bool training = n.Layer?.training ?? false;
         double eps = n.Float("epsilon", 1e-5f);
         double momentum = 1.0 - n.Float("momentum", 0.9f);
-        var y = nn.functional.batch_norm(x, mean, variance, scale, bias, training, momentum, eps);
+        // Statistics are never differentiated; detached views share storage, so train mode still updates the buffers in place.
+        var y = nn.functional.batch_norm(x, mean.detach(), variance.detach(), scale, bias, training, momentum, eps);
         if (n.OutputCount == 1) return One(y);
         // Training-mode exports also output the running statistics.
         return new[] { y, mean, variance };

@@ -35,12 +35,13 @@ internal sealed class TensorTree
         Add(onnxName, (module, leaf) => module.register_buffer(leaf, value));
 
     /// <summary>
-    /// Places a BatchNorm module holding one BatchNormalization node's scale, bias, mean and variance.
-    /// When those four ONNX names are P.weight, P.bias, P.running_mean, P.running_var (PyTorch's
-    /// export) the module goes at P and keeps their names; otherwise at <c>batchnorm_K</c> with
-    /// TorchSharp's names, the ONNX names kept in <see cref="OnnxNames"/>.
+    /// Places a BatchNorm module holding one BatchNormalization node's mean and variance, and its
+    /// scale and bias unless those are null (shared with other nodes, so registered as plain
+    /// parameters). When the ONNX names are P.running_mean, P.running_var (and P.weight, P.bias),
+    /// as PyTorch exports them, the module goes at P and keeps their names; otherwise at
+    /// <c>batchnorm_K</c> with TorchSharp's names, the ONNX names kept in <see cref="OnnxNames"/>.
     /// </summary>
-    public void AddBatchNorm(BatchNorm2d layer, string scale, string bias, string mean, string variance, int index)
+    public void AddBatchNorm(BatchNorm2d layer, string? scale, string? bias, string mean, string variance, int index)
     {
         string? prefix = CommonPrefix(scale, bias, mean, variance);
         string[] path = prefix is not null ? Segments(prefix) : new[] { $"batchnorm_{index}" };
@@ -53,18 +54,20 @@ internal sealed class TensorTree
         MarkTaken(full);
         foreach (var (leaf, onnx) in new[] { ("weight", scale), ("bias", bias), ("running_mean", mean), ("running_var", variance) })
         {
+            if (onnx is null) continue;
             _onnxNames[$"{full}.{leaf}"] = onnx;
             MarkTaken($"{full}.{leaf}");
         }
         MarkTaken($"{full}.num_batches_tracked");
     }
 
-    private static string? CommonPrefix(string scale, string bias, string mean, string variance)
+    private static string? CommonPrefix(string? scale, string? bias, string mean, string variance)
     {
-        if (!scale.EndsWith(".weight")) return null;
-        string prefix = scale[..^".weight".Length];
-        return bias == prefix + ".bias" && mean == prefix + ".running_mean" && variance == prefix + ".running_var" && prefix.Length > 0
-            ? prefix : null;
+        if (!mean.EndsWith(".running_mean")) return null;
+        string prefix = mean[..^".running_mean".Length];
+        bool named = prefix.Length > 0 && variance == prefix + ".running_var"
+            && (scale is null || scale == prefix + ".weight") && (bias is null || bias == prefix + ".bias");
+        return named ? prefix : null;
     }
 
     private void Add(string onnxName, Action<nn.Module, string> register)
