@@ -117,11 +117,11 @@ public static class OnnxModel
     {
         foreach (var node in graph.Node)
         {
-            bool known = node.Domain is "" or "ai.onnx" && (OnnxOperators.Knows(node.OpType) || node.OpType == "Constant");
+            bool known = node.Domain is "" or "ai.onnx" && OnnxOperators.Knows(node.OpType);
             if (known) continue;
             string op = node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";
             string name = string.IsNullOrEmpty(node.Name) ? "unnamed" : node.Name;
-            string supported = string.Join(", ", OnnxOperators.Supported.Append("Constant").OrderBy(s => s, StringComparer.Ordinal));
+            string supported = string.Join(", ", OnnxOperators.Supported.OrderBy(s => s, StringComparer.Ordinal));
             throw new LlaException($"the ONNX model uses operator {op} (node {name}, opset {opset}), which Lla.NET does not support; supported: {supported}");
         }
     }

@@ -171,6 +171,16 @@ internal static partial class OnnxOperators
         return x.split(sizes, axis);
     }
 
+    /// <summary>ConstantOfShape: a tensor of the given shape filled with the one-element <c>value</c> (default float 0).</summary>
+    private static Tensor[] ConstantOfShape(OnnxNode n)
+    {
+        long[] shape = OnnxTensors.Longs(n.In(0));
+        using var value = n.Attribute("value") is { } a ? OnnxTensors.ToTorch(a.T, "constant") : tensor(0f);
+        if (value.numel() != 1) throw n.Error("has a value of more than one element");
+        var type = OnnxTensors.IsFloating(value.dtype) ? n.WorkingFloat : value.dtype;
+        return One(full(shape, value.to(ScalarType.Float64).flatten()[0].ToDouble(), dtype: type));
+    }
+
     private static Tensor[] Cast(OnnxNode n)
     {
         var x = n.In(0);

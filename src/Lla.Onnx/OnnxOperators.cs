@@ -51,7 +51,7 @@ internal static partial class OnnxOperators
         // Shapes and layout
         ["Flatten"] = Flatten, ["Reshape"] = Reshape, ["Transpose"] = Transpose, ["Concat"] = Concat,
         ["Squeeze"] = Squeeze, ["Unsqueeze"] = Unsqueeze, ["Pad"] = Pad, ["Expand"] = Expand,
-        ["Shape"] = Shape, ["Gather"] = Gather, ["Split"] = Split, ["Slice"] = Slice, ["Cast"] = Cast,
+        ["Shape"] = Shape, ["Gather"] = Gather, ["Split"] = Split, ["ConstantOfShape"] = ConstantOfShape, ["Slice"] = Slice, ["Cast"] = Cast,
         // No-ops and constants
         ["Identity"] = n => One(n.In(0).alias()),
         ["Dropout"] = Dropout,

@@ -18,6 +18,7 @@ public class OnnxParityTests
     [InlineData("lenet")]
     [InlineData("batchnorm_cnn")]
     [InlineData("transformer")]
+    [InlineData("operators")]
     public void Logits_match_onnx_runtime(string name)
     {
         string path = OnnxTestData.Model(name);
