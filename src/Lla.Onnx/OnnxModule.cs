@@ -30,9 +30,9 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Every registered parameter and buffer name (as <c>named_parameters()</c> / <c>named_buffers()</c>
-    /// show it) with the ONNX tensor name it holds. They differ only where TorchSharp refuses the ONNX
-    /// name (see <see cref="TensorTree"/>) or a BatchNormalization node's tensors are not named
-    /// P.weight/P.bias/P.running_mean/P.running_var.
+    /// show it) with the ONNX tensor name it holds. They are equal except for a name that collides
+    /// with an already registered one (see <see cref="TensorTree"/>) and for BatchNormalization tensors
+    /// not named P.weight/P.bias/P.running_mean/P.running_var (they live in a <c>batchnorm_K</c> module).
     /// </summary>
     public IReadOnlyDictionary<string, string> OnnxNames => _onnxNames;
 

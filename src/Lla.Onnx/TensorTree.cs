@@ -10,12 +10,14 @@ internal sealed class TensorGroup : nn.Module
 }
 
 /// <summary>
-/// Registers an ONNX graph's named tensors in a tree of modules that mirrors their dotted names, so
-/// <c>named_parameters()</c> shows the ONNX names themselves: initializer <c>conv1.weight</c> becomes
-/// parameter <c>weight</c> of submodule <c>conv1</c>, whose full name is again <c>conv1.weight</c>
-/// (TorchSharp, like PyTorch, refuses '.' inside one registered name). Empty name segments become "_";
-/// a name that collides with an existing one (say <c>a</c> and <c>a.b</c>) is registered flat with
-/// its dots replaced by '_'. <see cref="OnnxNames"/> maps every registered full name back to the ONNX name.
+/// Registers an ONNX graph's named tensors in a tree of modules that mirrors their dotted names, as
+/// PyTorch's modules would: initializer <c>conv1.weight</c> becomes parameter <c>weight</c> of
+/// submodule <c>conv1</c>, whose full name is again <c>conv1.weight</c>, and <c>named_modules()</c>
+/// shows the layers (TorchSharp refuses '.' and "" in module names, not in parameter names). A name
+/// that cannot be nested (an empty segment as in <c>.x</c>, or <c>a.b</c> when <c>a</c> is itself a
+/// tensor) is registered unchanged on the root module; only a name already taken there gets its dots
+/// replaced by '_' and a numeric suffix. <see cref="OnnxNames"/> maps every registered full name to
+/// the ONNX name; they differ only in that last case and for BatchNorm modules (see <see cref="AddBatchNorm"/>).
 /// </summary>
 internal sealed class TensorTree
 {
@@ -72,16 +74,21 @@ internal sealed class TensorTree
 
     private void Add(string onnxName, Action<nn.Module, string> register)
     {
-        string[] path = Segments(onnxName);
-        string full = string.Join('.', path);
-        if (_taken.Contains(full) || _groups.ContainsKey(full) || !CanPlaceModule(path[..^1]))
+        string[] path = onnxName.Split('.');
+        bool nested = path.All(segment => segment.Length > 0) && !_taken.Contains(onnxName) && !_groups.ContainsKey(onnxName)
+            && CanPlaceModule(path[..^1]);
+        if (!nested)
         {
-            path = new[] { Unique(full.Replace('.', '_')) };
-            full = path[0];
+            // TorchSharp accepts any parameter or buffer name (dots and all) directly on a module.
+            string flat = _taken.Contains(onnxName) || _groups.ContainsKey(onnxName) ? Unique(onnxName.Replace('.', '_')) : onnxName;
+            register(_root, flat);
+            MarkTaken(flat);
+            _onnxNames[flat] = onnxName;
+            return;
         }
         register(Parent(path), path[^1]);
-        MarkTaken(full);
-        _onnxNames[full] = onnxName;
+        MarkTaken(onnxName);
+        _onnxNames[onnxName] = onnxName;
     }
 
     private static string[] Segments(string name) =>

@@ -55,16 +55,16 @@ public class OnnxNamingTests
         using var model = OnnxModel.Load(Write());
         var parameters = model.named_parameters().Select(p => p.name).ToList();
         var buffers = model.named_buffers().Select(b => b.name).ToList();
-        // Dotted names become submodules; "a.b" cannot live under the tensor "a", so it is flattened to "a_b".
+        // Dotted names become submodules; "a.b" cannot live under the tensor "a", so it is registered unchanged on the root.
         Assert.Equal("a", model.OnnxNames["a"]);
-        Assert.Equal("a.b", model.OnnxNames["a_b"]);
+        Assert.Equal("a.b", model.OnnxNames["a.b"]);
         Assert.Equal("onnx::Mul_7", model.OnnxNames["onnx::Mul_7"]);
         // The statistics are not P.running_mean/P.running_var: a batchnorm_0 module holds them under TorchSharp's names.
         Assert.Equal("stats_mean", model.OnnxNames["batchnorm_0.running_mean"]);
         Assert.Equal("stats_var", model.OnnxNames["batchnorm_0.running_var"]);
         Assert.Equal(".lead", model.OnnxNames["batchnorm_0.weight"]);
         Assert.Contains("batchnorm_0.running_mean", buffers);
-        Assert.Equal(new[] { "a", "a_b", "batchnorm_0.bias", "batchnorm_0.weight", "onnx::Mul_7" }, parameters.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "a", "a.b", "batchnorm_0.bias", "batchnorm_0.weight", "onnx::Mul_7" }, parameters.Order(StringComparer.Ordinal));
 
         model.eval();
         using var x = tensor(new[] { 1f, 2f, 3f, 4f }).reshape(2, 2);
