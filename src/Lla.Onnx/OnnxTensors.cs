@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+using Onnx;
+using static TorchSharp.torch;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Lla.Onnx;
+
+/// <summary>
+/// Conversions between ONNX's stored tensors (<see cref="TensorProto"/>) and TorchSharp tensors,
+/// and between ONNX element types and TorchSharp scalar types.
+/// </summary>
+internal static class OnnxTensors
+{
+    /// <summary>
+    /// The tensor's values as a new CPU tensor of the same element type and shape. Values come either
+    /// from <c>raw_data</c> (little-endian bytes) or from the typed repeated fields (ONNX stores 8- and
+    /// 16-bit integers and booleans in <c>int32_data</c>).
+    /// </summary>
+    public static Tensor ToTorch(TensorProto t, string what)
+    {
+        if (t.DataLocation == TensorProto.Types.DataLocation.External)
+            throw new LlaException($"the ONNX {what} '{t.Name}' keeps its values in an external data file, which Lla.NET does not read (save the model with its weights inside)");
+        long[] dims = t.Dims.ToArray();
+        byte[]? raw = t.HasRawData ? t.RawData.ToByteArray() : null;
+        var type = (DataType)t.DataType;
+        Tensor flat = type switch
+        {
+            DataType.Float => tensor(raw is not null ? MemoryMarshal.Cast<byte, float>(raw).ToArray() : t.FloatData.ToArray()),
+            DataType.Double => tensor(raw is not null ? MemoryMarshal.Cast<byte, double>(raw).ToArray() : t.DoubleData.ToArray()),
+            DataType.Int64 => tensor(raw is not null ? MemoryMarshal.Cast<byte, long>(raw).ToArray() : t.Int64Data.ToArray()),
+            DataType.Int32 => tensor(raw is not null ? MemoryMarshal.Cast<byte, int>(raw).ToArray() : t.Int32Data.ToArray()),
+            DataType.Int16 => tensor(raw is not null ? MemoryMarshal.Cast<byte, short>(raw).ToArray() : t.Int32Data.Select(v => (short)v).ToArray()),
+            DataType.Int8 => tensor(raw is not null ? MemoryMarshal.Cast<byte, sbyte>(raw).ToArray() : t.Int32Data.Select(v => (sbyte)v).ToArray()),
+            DataType.Uint8 => tensor(raw ?? t.Int32Data.Select(v => (byte)v).ToArray()),
+            DataType.Bool => tensor(raw is not null ? raw.Select(v => v != 0).ToArray() : t.Int32Data.Select(v => v != 0).ToArray()),
+            _ => throw new LlaException($"the ONNX {what} '{t.Name}' has element type {type}, which Lla.NET does not read (supported: float, double, int8/16/32/64, uint8, bool)"),
+        };
+        long count = dims.Aggregate(1L, (a, b) => a * b);
+        if (flat.numel() != count)
+            throw new LlaException($"the ONNX {what} '{t.Name}' holds {flat.numel()} values but its shape [{string.Join(", ", dims)}] needs {count}");
+        return flat.reshape(dims);
+    }
+
+    /// <summary>
+    /// The TorchSharp type for an ONNX <c>Cast</c> target. Every floating target (float16, bfloat16,
+    /// float, double) maps to <paramref name="workingFloat"/>, the model's working precision: a graph
+    /// exported in float32 that casts to float must keep computing in float64 after <c>.to(float64)</c>.
+    /// </summary>
+    public static ScalarType CastTarget(long onnxType, ScalarType workingFloat) => (DataType)onnxType switch
+    {
+        DataType.Float or DataType.Double or DataType.Float16 or DataType.Bfloat16 => workingFloat,
+        DataType.Int64 => ScalarType.Int64,
+        DataType.Int32 => ScalarType.Int32,
+        DataType.Int16 => ScalarType.Int16,
+        DataType.Int8 => ScalarType.Int8,
+        DataType.Uint8 => ScalarType.Byte,
+        DataType.Bool => ScalarType.Bool,
+        var other => throw new LlaException($"an ONNX Cast to {other} is not supported by Lla.NET"),
+    };
+
+    public static bool IsFloating(ScalarType t) =>
+        t is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16;
+
+    /// <summary>The values of a small integer tensor (shapes, axes, indices) as longs.</summary>
+    public static long[] Longs(Tensor t)
+    {
+        using var l = t.to(ScalarType.Int64).cpu().contiguous();
+        return l.data<long>().ToArray();
+    }
+}
