@@ -14,6 +14,7 @@ public static class Program
         RuntimeSetup.KeepFreedMemory();
         RuntimeSetup.DisableNnpack();
         Lla.Vision.VisionModels.Register();
+        Lla.Onnx.OnnxModels.Register();
         Processes processes;
         try
         {

@@ -45,4 +45,17 @@ public static class MeasureMeanings
     };
 
     public static string Of(string name) => Lines.TryGetValue(name, out var line) ? line : "";
+
+    /// <summary>The measures of a family with their directions (+1: larger predicts a larger gap), in the order families list them.</summary>
+    public static IReadOnlyList<(string Name, int Direction)> Family(MeasureFamily family) => family switch
+    {
+        MeasureFamily.Curvature => new[] { ("lambda_max", 1), ("trace", 1), ("re", 1), ("kh", 1), ("ct", 1), ("hessian_frobenius", 1), ("re_predicted", 1), ("kh_predicted", 1) },
+        MeasureFamily.Baseline => new[] { ("batch_accuracy", -1), ("batch_loss", 1) },
+        MeasureFamily.Margin => new[] { ("margin", -1) },
+        MeasureFamily.Norms => new[] { ("log_spec_prod", 1), ("log_frob_prod", 1), ("log_spec_over_margin", 1), ("log_frob_over_margin", 1), ("param_norm", 1), ("dist_init", 1), ("path_norm", 1) },
+        MeasureFamily.Flatness => new[] { ("pacbayes_sigma", -1), ("pacbayes_flatness", 1), ("pacbayes_bound", 1), ("pacbayes_mag_sigma", -1), ("pacbayes_mag_flatness", 1), ("pacbayes_mag_bound", 1), ("fisher_rao", 1) },
+        MeasureFamily.Sharpness => new[] { ("sharpness_sam", 1), ("sharpness_adaptive_linf", 1), ("sharpness_adaptive_l2", 1), ("sharpness_average", 1) },
+        MeasureFamily.Spectra => new[] { ("ww_alpha", 1), ("ww_alpha_weighted", 1), ("ww_log_spectral_norm", 1), ("ww_stable_rank", 1) },
+        _ => new[] { ("confidence_mean", -1), ("entropy_mean", 1), ("atc_accuracy", -1), ("doc_accuracy", -1) },
+    };
 }

@@ -77,22 +77,30 @@ public static class MeasureRun
             {
                 var clock = Stopwatch.StartNew();
                 progress?.Invoke(new AnalysisProgress($"measures: {family.ToString().ToLowerInvariant()}", 0, null, "families"));
-                IEnumerable<MeasureValue> values = family switch
+                try
                 {
-                    MeasureFamily.Curvature => Guarded(() => CurvatureMeasures.Compute(session,
-                        o.PredictedLabels ? new Objective(session.Model, source.LossFunction, batches) : session.Objective, parameters, o.Analysis, progress, group)),
-                    MeasureFamily.Baseline => CurvatureMeasures.Baseline(session, o.PredictedLabels),
-                    MeasureFamily.Margin or MeasureFamily.Norms => Eval(() => MarginAndNorms.Compute(session.Model, batches, new MarginAndNormsOptions { InitialParameters = init }))
-                        .Where(m => m.Family == family),
-                    MeasureFamily.Flatness => Eval(() => Flatness.Compute(session.Model, batches, new FlatnessOptions
+                    IEnumerable<MeasureValue> values = family switch
                     {
-                        InitialParameters = init, TrainingSetSize = TrainingSetSize(source), PacBayes = new PacBayesOptions { Seed = source.Seed },
-                    })),
-                    MeasureFamily.Sharpness => Guarded(() => Sharpness.Compute(new Objective(session.Model, source.LossFunction, batches), o.Sharpness with { Seed = source.Seed })),
-                    MeasureFamily.Spectra => WeightSpectra.Compute(session.Model),
-                    _ => Eval(() => Confidence.Compute(session.Model, session.Batches, new ConfidenceOptions { Validation = validation?.Batches })),
-                };
-                measures.AddRange(values);
+                        MeasureFamily.Curvature => Guarded(() => CurvatureMeasures.Compute(session,
+                            o.PredictedLabels ? new Objective(session.Model, source.LossFunction, batches) : session.Objective, parameters, o.Analysis, progress, group)),
+                        MeasureFamily.Baseline => CurvatureMeasures.Baseline(session, o.PredictedLabels),
+                        MeasureFamily.Margin or MeasureFamily.Norms => Eval(() => MarginAndNorms.Compute(session.Model, batches, new MarginAndNormsOptions { InitialParameters = init }))
+                            .Where(m => m.Family == family),
+                        MeasureFamily.Flatness => Eval(() => Flatness.Compute(session.Model, batches, new FlatnessOptions
+                        {
+                            InitialParameters = init, TrainingSetSize = TrainingSetSize(source), PacBayes = new PacBayesOptions { Seed = source.Seed },
+                        })),
+                        MeasureFamily.Sharpness => Guarded(() => Sharpness.Compute(new Objective(session.Model, source.LossFunction, batches), o.Sharpness with { Seed = source.Seed })),
+                        MeasureFamily.Spectra => WeightSpectra.Compute(session.Model),
+                        _ => Eval(() => Confidence.Compute(session.Model, session.Batches, new ConfidenceOptions { Validation = validation?.Batches })),
+                    };
+                    measures.AddRange(values.ToList());
+                }
+                catch (LlaException e) when (!o.Families.SequenceEqual(new[] { family }))
+                {
+                    // A family this model cannot give (e.g. norms of a graph without traceable layers) is unavailable, with the reason; the others go on.
+                    measures.AddRange(MeasureMeanings.Family(family).Select(m => new MeasureValue { Name = m.Name, Family = family, Direction = m.Direction, Reason = e.Message }));
+                }
                 timings[family.ToString().ToLowerInvariant()] = clock.Elapsed.TotalSeconds;
             }
         }

@@ -10,8 +10,8 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     public const string RandomWeights = "none";
     public const string TorchScriptPrefix = "torchscript:";
 
-    private bool IsTorchScript => Model.StartsWith(TorchScriptPrefix, StringComparison.Ordinal);
-    private string ScriptPath => Model[TorchScriptPrefix.Length..];
+    /// <summary>A model file (TorchScript, ONNX, …) rather than a zoo architecture.</summary>
+    private (ModelFiles.Format Format, string Path)? File_ => ModelFiles.Find(Model);
 
     /// <summary>
     /// Fills in the embedded default: --data defaults to the Fashion-MNIST subset, --weights to the
@@ -28,14 +28,13 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
             _ => throw new LlaException($"{{dtype}} must be float32 or float64 (got '{dtype}')"),
         };
         string chosenModel = model ?? EmbeddedDefault.Model;
-        if (chosenModel.StartsWith(TorchScriptPrefix, StringComparison.Ordinal))
+        if (ModelFiles.Find(chosenModel) is var (format, script))
         {
-            string script = chosenModel[TorchScriptPrefix.Length..];
-            if (!File.Exists(script)) throw new LlaException($"TorchScript file not found: {script}");
-            if (data is null) throw new LlaException("a TorchScript model needs {data}: the embedded data is for the embedded LeNet");
+            if (!File.Exists(script)) throw new LlaException($"{format.Name} file not found: {script}");
+            if (data is null) throw new LlaException($"a {format.Name} model needs {{data}}: the embedded data is for the embedded LeNet");
             if (weights is not null && weights != RandomWeights && !File.Exists(weights)) throw new LlaException($"weights file not found: {weights}");
             // A TorchScript file carries its weights; --weights replaces them, 'none' is not a choice here.
-            if (weights == RandomWeights) throw new LlaException("{weights} none does not apply to TorchScript models (they carry their own weights)");
+            if (weights == RandomWeights) throw new LlaException($"{{weights}} none does not apply to {format.Name} models (they carry their own weights)");
             return new ModelSource(chosenModel, weights, data, type, seed, loss, device);
         }
         if (!ModelZoo.Knows(chosenModel))
@@ -95,13 +94,12 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     /// <summary>Builds the model for data of this shape, loads the weights and converts to the chosen dtype.</summary>
     public nn.Module<Tensor, Tensor> Build(Dataset data)
     {
-        if (IsTorchScript)
+        if (File_ is var (format, path))
         {
-            var script = TorchScriptModel.Load(ScriptPath);
-            if (Weights is not null) WeightsLoader.Load(script, Weights);
-            if (DType != ScalarType.Float32) script.ToDType(DType);
-            if (Device.type != DeviceType.CPU) throw new LlaException("TorchScript models run on the CPU here ({device} cpu)");
-            return script;
+            if (Device.type != DeviceType.CPU) throw new LlaException($"{format.Name} models run on the CPU here ({{device}} cpu)");
+            var loaded = format.Load(path);
+            if (Weights is not null) WeightsLoader.Load(loaded, Weights);
+            return DType != ScalarType.Float32 ? format.ToDType(loaded, DType) : loaded;
         }
         var spec = new ModelSpec(Model, data.SampleShape, Classes(data));
         torch.manual_seed(Seed);
@@ -136,11 +134,12 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     public Func<nn.Module<Tensor, Tensor>> Float64Twin(nn.Module<Tensor, Tensor> model, Dataset data, BatchNormMode mode) => () =>
     {
         nn.Module<Tensor, Tensor> twin;
-        if (IsTorchScript)
+        if (File_ is var (format, path))
         {
-            var script = TorchScriptModel.Load(ScriptPath);
-            using (no_grad()) foreach (var (name, t) in script.state_dict()) t.copy_(model.state_dict()[name]);
-            twin = script.ToDType(ScalarType.Float64);
+            var loaded = format.Load(path);
+            var source = model.state_dict();
+            using (no_grad()) foreach (var (name, t) in loaded.state_dict()) t.copy_(source[name]);
+            twin = format.ToDType(loaded, ScalarType.Float64);
         }
         else
         {

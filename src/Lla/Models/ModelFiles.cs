@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace Lla.Models;
+
+/// <summary>
+/// Models that come as one file carrying architecture and weights, named by a prefix in place of a
+/// zoo name: <c>torchscript:FILE</c> (built in) and whatever a package registers (Lla.Onnx: <c>onnx:FILE</c>).
+/// </summary>
+public static class ModelFiles
+{
+    /// <summary>A kind of model file: its name in messages, how to load it and how to turn it to another floating type.</summary>
+    public sealed record Format(string Name, Func<string, nn.Module<Tensor, Tensor>> Load, Func<nn.Module<Tensor, Tensor>, ScalarType, nn.Module<Tensor, Tensor>> ToDType);
+
+    private static readonly Dictionary<string, Format> Formats = new()
+    {
+        ["torchscript:"] = new("TorchScript", path => TorchScriptModel.Load(path), (m, dtype) => ((TorchScriptModel)m).ToDType(dtype)),
+    };
+
+    public static void Register(string prefix, Format format)
+    {
+        lock (Formats) Formats[prefix] = format;
+    }
+
+    /// <summary>The format and file of a model name like onnx:FILE, or null for a zoo name.</summary>
+    public static (Format Format, string Path)? Find(string model)
+    {
+        lock (Formats)
+            foreach (var (prefix, format) in Formats)
+                if (model.StartsWith(prefix, StringComparison.Ordinal)) return (format, model[prefix.Length..]);
+        return null;
+    }
+}
