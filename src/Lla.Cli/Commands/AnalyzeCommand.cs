@@ -14,12 +14,6 @@ namespace Lla.Cli.Commands;
 /// </summary>
 internal static class AnalyzeCommand
 {
-    private static readonly Dictionary<string, (int BatchSize, int Runs, int Steps, int Landscape)> Profiles = new()
-    {
-        ["quick"] = (512, 1, 80, 20),
-        ["full"] = (2048, 3, 100, 40),
-    };
-
     public static Command Create(Processes processes)
     {
         var command = new Command("analyze", "The main job: Hessian spectrum, criteria, accuracy and figures for a model (the embedded default unless told otherwise)");
@@ -36,20 +30,19 @@ internal static class AnalyzeCommand
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             string name = p.GetValue(profile)!;
-            if (!Profiles.TryGetValue(name, out var settings))
-                throw new LlaException($"--profile must be quick or full (got '{name}')");
+            var settings = AnalyzeProfile.Parse(name);
             var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
             var source = shared.Source(p);
             var analysis = hessian.Analysis(p, source.Seed, trace: true, esd: true) with
             {
                 Runs = Given(p, hessian.Runs) ?? settings.Runs,
-                LanczosSteps = Given(p, hessian.LanczosSteps) ?? settings.Steps,
+                LanczosSteps = Given(p, hessian.LanczosSteps) ?? settings.LanczosSteps,
             };
             var record = SharedOptions.Record(p, command);
             record["batch-size"] = Given(p, hessian.BatchSize) ?? settings.BatchSize;
             record["runs"] = analysis.Runs;
             record["lanczos-steps"] = analysis.LanczosSteps;
-            int planeSteps = Given(p, landscapeSteps) ?? settings.Landscape;
+            int planeSteps = Given(p, landscapeSteps) ?? settings.LandscapeSteps;
             record["landscape-steps"] = planeSteps;
             var options = new HessianRunOptions
             {

@@ -41,47 +41,12 @@ internal static class LandscapeCommand
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
-            string axesName = p.GetValue(axes)!;
-            var axesKind = axesName switch
-            {
-                "random" => AxesKind.Random,
-                "uniform" => AxesKind.RandomUniform,
-                "adam" => AxesKind.Adam,
-                "hessian" => AxesKind.Hessian,
-                "pca" => AxesKind.Pca,
-                "checkpoints" => AxesKind.Checkpoints,
-                "file" => AxesKind.File,
-                _ => throw new LlaException($"--axes must be random, uniform, adam, hessian, pca, checkpoints or file (got '{axesName}')"),
-            };
-            var rule = p.GetValue(mode) switch
-            {
-                "add" => UpdateRule.Add,
-                "adameq" => UpdateRule.AdamEq,
-                var m => throw new LlaException($"--mode must be add or adameq (got '{m}')"),
-            };
-            var normKind = Normalization.Parse(p.GetValue(norm)!);
-            int normOrder = p.GetValue(order);
-            if (normOrder is not (1 or 2)) throw new LlaException($"--order must be 1 or 2 (got {normOrder})");
-            int plots = p.GetValue(numPlots);
-            if (plots < 1) throw new LlaException($"--num-plots must be at least 1 (got {plots})");
-            if (plots > 1 && !axesKind.IsRandom())
-                throw new LlaException("--num-plots above 1 needs random axes (other axes give the same plane every time)");
             var pairText = p.GetValue(eigenPair)!.Split(',');
             if (pairText.Length != 2 || !int.TryParse(pairText[0], out int e1) || !int.TryParse(pairText[1], out int e2))
                 throw new LlaException($"--eigen-pair must be two different indices like 0,1 (got '{p.GetValue(eigenPair)}')");
-            var checkpointList = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (axesKind == AxesKind.Checkpoints && checkpointList.Length == 0) throw new LlaException("--axes checkpoints needs --checkpoints FILE[,FILE]");
-            foreach (var file in checkpointList) if (!File.Exists(file)) throw new LlaException($"checkpoint not found: {file}");
-            var trajectoryList = CheckpointFiles.Expand(p.GetValue(trajectoryOption));
-            if (axesKind == AxesKind.Pca && trajectoryList.Count < 2) throw new LlaException("--axes pca needs --trajectory with at least 2 checkpoints (lla train --save-every N writes them)");
-            if (p.GetValue(hessianRun) is string run && !File.Exists(Path.Combine(run, Lla.Runs.EigenvectorFile.FileName)))
-                throw new LlaException($"--hessian-run {run} holds no {Lla.Runs.EigenvectorFile.FileName}");
-
             var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
-            long seed = p.GetValue(shared.Seed);
-            var planes = p.GetValue(allModes)
-                ? PlaneSpec.AllModes(axesKind, seed)
-                : Enumerable.Range(0, plots).Select(k => new PlaneSpec(axesKind, normKind, normOrder, rule, seed + k)).ToList();
+            var planes = PlaneSpec.Planes(AxesKinds.Parse(p.GetValue(axes)!), Normalization.Parse(p.GetValue(norm)!), p.GetValue(order),
+                PlaneSpec.ParseRule(p.GetValue(mode)!), p.GetValue(shared.Seed), p.GetValue(numPlots), p.GetValue(allModes));
             var output = shared.Output(p, processes);
             var options = new LandscapeRunOptions
             {
@@ -98,8 +63,8 @@ internal static class LandscapeCommand
                 EigenFirst = e1,
                 EigenSecond = e2,
                 HessianRun = p.GetValue(hessianRun),
-                Checkpoints = checkpointList,
-                Trajectory = trajectoryList,
+                Checkpoints = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)),
                 DirectionFile = p.GetValue(directions),
                 OptimizerState = p.GetValue(optimizerState),
                 OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"),

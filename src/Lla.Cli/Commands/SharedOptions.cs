@@ -108,30 +108,8 @@ internal sealed class SharedOptions
     public static JsonObject Record(ParseResult p, Command command)
     {
         var record = new JsonObject();
-        foreach (var option in command.Options)
-        {
-            if (option.Name is "--help" or "-h" or "-?") continue;
-            object? value = option switch
-            {
-                Option<int> o => p.GetValue(o),
-                Option<long> o => p.GetValue(o),
-                Option<double> o => p.GetValue(o),
-                Option<bool> o => p.GetValue(o),
-                Option<string> o => p.GetValue(o),
-                Option<int?> o => p.GetValue(o),
-                Option<double?> o => p.GetValue(o),
-                _ => null,
-            };
-            record[option.Name.TrimStart('-')] = value switch
-            {
-                null => null,
-                bool b => b,
-                int i => i,
-                long l => l,
-                double d => JsonValue.Create(d),
-                _ => value.ToString(),
-            };
-        }
+        foreach (var option in command.Options.Where(o => o.Name is not ("--help" or "-h" or "-?")))
+            record[option.Name.TrimStart('-')] = p.GetResult(option)?.GetValueOrDefault<object?>() is { } value ? System.Text.Json.JsonSerializer.SerializeToNode(value) : null;
         return record;
     }
 }

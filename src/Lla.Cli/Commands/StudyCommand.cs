@@ -21,23 +21,19 @@ internal static class StudyCommand
         var config = new Option<string?>("--config") { Description = "a study config (JSON): models, shifts, analysis settings; see src/Lla.Cli/Presets/*.json" };
         var preset = new Option<string?>("--preset") { Description = "a built-in study: quick (a few small models, minutes) | paper (the README's study)" };
         var outFolder = new Option<string?>("--out") { Description = "the study folder (default: study-NAME); rerun with the same folder to resume" };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (default: OMP_NUM_THREADS if set; under MPI the cores shared among the ranks on this machine; else every core)", DefaultValueFactory = _ => RuntimeSetup.DefaultThreads() };
-        var oneDnn = new Option<string>("--onednn") { Description = "oneDNN for backward passes: auto (checked by the numeric guard) | on | off", DefaultValueFactory = _ => "auto" };
-        var quiet = new Option<bool>("--quiet") { Description = "print nothing but errors" };
-        var json = new Option<bool>("--json") { Description = "print study.json on stdout" };
-        foreach (var o in new Option[] { config, preset, outFolder, threads, oneDnn, quiet, json }) command.Options.Add(o);
+        var shared = new SharedOptions();
+        foreach (var o in new Option[] { config, preset, outFolder, shared.Threads, shared.OneDnn, shared.Quiet, shared.Json }) command.Options.Add(o);
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
-            var output = new OutputMode(p.GetValue(quiet), p.GetValue(json), processes.IsRoot);
+            var output = shared.Output(p, processes);
             processes.RequireSingle("study");
             string? configPath = p.GetValue(config), presetName = p.GetValue(preset);
             if ((configPath is null) == (presetName is null)) throw new LlaException("give either --config FILE or --preset quick|paper");
             if (presetName is not null && !Presets.Contains(presetName)) throw new LlaException($"unknown preset '{presetName}' (known: {string.Join(", ", Presets)})");
             var study = StudyConfig.Load(configPath ?? Path.Combine(AppContext.BaseDirectory, "presets", presetName + ".json"));
             string folder = p.GetValue(outFolder) ?? $"study-{study.Name}";
-            var setting = SharedOptions.ParseOneDnn(p.GetValue(oneDnn)!);
-            RuntimeSetup.SetThreads(p.GetValue(threads));
+            var setting = shared.RunSettings(p);
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             StudyResults results;

@@ -33,6 +33,19 @@ public static class AxesKinds
         _ => "file",
     };
 
+    /// <summary>The axes a user names: random, uniform (the seed library's draws), adam, hessian, pca, checkpoints, file.</summary>
+    public static AxesKind Parse(string name) => name switch
+    {
+        "random" => AxesKind.Random,
+        "uniform" => AxesKind.RandomUniform,
+        "adam" => AxesKind.Adam,
+        "hessian" => AxesKind.Hessian,
+        "pca" => AxesKind.Pca,
+        "checkpoints" => AxesKind.Checkpoints,
+        "file" => AxesKind.File,
+        _ => throw new LlaException($"{{axes}} must be random, uniform, adam, hessian, pca, checkpoints or file (got '{name}')"),
+    };
+
     /// <summary>Random axes take a seed per plane; the others are the same plane every time.</summary>
     public static bool IsRandom(this AxesKind axes) => axes is AxesKind.Random or AxesKind.RandomUniform;
 }

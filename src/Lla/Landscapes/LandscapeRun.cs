@@ -67,7 +67,7 @@ public static class LandscapeRun
                 facts = raw.Facts;
                 pair = PlaneBuilder.Prepare(raw, spec, theta, frozen, o.IgnoreBiasAndBatchNorm);
                 Directions.Save(directionsPath, pair.D1, pair.D2);
-                folder.WriteJson(Path.GetFileName(factsPath), JsonValues.Object(facts));
+                folder.Write(Path.GetFileName(factsPath), facts);
             }
             pair = PlaneBuilder.Shared(pair, parameters, group);
             // One direction (a single other checkpoint, or a file with d1 only) gives a 1-D line.

@@ -62,5 +62,11 @@ public sealed record LandscapeRunOptions
         if (EigenFirst < 0 || EigenSecond < 0 || EigenFirst == EigenSecond)
             throw new LlaException($"{{eigen-pair}} must be two different indices like 0,1 (got '{EigenFirst},{EigenSecond}')");
         if (LossCap is double cap && !(cap > 0)) throw new LlaException($"{{loss-cap}} must be positive (got {cap})");
+        var axes = Planes.Select(p => p.Axes).ToHashSet();
+        if (axes.Contains(AxesKind.Checkpoints) && Checkpoints.Count == 0) throw new LlaException("{axes} checkpoints needs {checkpoints} FILE[,FILE]");
+        foreach (var file in Checkpoints) if (!File.Exists(file)) throw new LlaException($"checkpoint not found: {file}");
+        if (axes.Contains(AxesKind.Pca) && Trajectory.Count < 2) throw new LlaException("{axes} pca needs {trajectory} with at least 2 checkpoints (a training with {save-every} N writes them)");
+        if (HessianRun is string run && !File.Exists(Path.Combine(run, Runs.EigenvectorFile.FileName)))
+            throw new LlaException($"{{hessian-run}} {run} holds no {Runs.EigenvectorFile.FileName}");
     }
 }

@@ -8,6 +8,25 @@ public sealed record PlaneSpec(AxesKind Axes, NormKind Norm, int Order, UpdateRu
         : $"{Axes.Name()} axes, {Normalization.Name(Norm)}{(Norm == NormKind.None ? "" : $"-L{Order}")}";
 
     /// <summary>
+    /// The planes of a run: <paramref name="count"/> planes of the given axes (random axes with seeds
+    /// seed, seed + 1, …), or with <paramref name="allModes"/> the seed library's panel.
+    /// </summary>
+    public static IReadOnlyList<PlaneSpec> Planes(AxesKind axes, NormKind norm, int order, UpdateRule rule, long seed, int count, bool allModes)
+    {
+        if (order is not (1 or 2)) throw new LlaException($"{{order}} must be 1 or 2 (got {order})");
+        if (count < 1) throw new LlaException($"{{num-plots}} must be at least 1 (got {count})");
+        if (count > 1 && !axes.IsRandom()) throw new LlaException("{num-plots} above 1 needs random axes (other axes give the same plane every time)");
+        return allModes ? AllModes(axes, seed) : Enumerable.Range(0, count).Select(k => new PlaneSpec(axes, norm, order, rule, seed + k)).ToList();
+    }
+
+    public static UpdateRule ParseRule(string name) => name switch
+    {
+        "add" => UpdateRule.Add,
+        "adameq" => UpdateRule.AdamEq,
+        _ => throw new LlaException($"{{mode}} must be add or adameq (got '{name}')"),
+    };
+
+    /// <summary>
     /// The seed library's "all modes" panel: random axes with none / weight / filter-L1 / filter-L2,
     /// then the same four for Hessian axes, or for Adam axes plus adameq with none and with filter-L2.
     /// </summary>

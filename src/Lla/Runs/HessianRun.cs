@@ -92,7 +92,7 @@ public static class HessianRun
             Command = o.Command,
             Profile = o.Profile,
             Seed = o.Source.Seed,
-            Options = o.Record,
+            Options = o.Record ?? o.Describe(),
             Versions = Versions.All(),
             Model = RunRecords.Model(o.Source, parameters),
             Data = RunRecords.Data(session, o.Selection),

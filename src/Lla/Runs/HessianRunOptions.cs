@@ -29,6 +29,19 @@ public sealed record HessianRunOptions
     /// <summary>What was asked, as the caller names it (recorded in results.json).</summary>
     public JsonObject? Record { get; init; }
 
+    /// <summary>The settings that decide the results, by their setting names (what results.json records when no <see cref="Record"/> is given).</summary>
+    public JsonObject Describe() => new()
+    {
+        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss,
+        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed,
+        ["split"] = Selection.Split.ToString().ToLowerInvariant(), ["batch-size"] = Selection.BatchSize,
+        ["batches"] = Selection.MaxBatches?.ToString() ?? "all", ["shuffle"] = Selection.Shuffle, ["bn"] = Selection.BatchNorm.ToString().ToLowerInvariant(),
+        ["top-k"] = Analysis.TopK, ["eigen-method"] = Analysis.EigenMethod.Name(), ["eigen-tol"] = Analysis.EigenTolerance,
+        ["trace"] = Analysis.Trace, ["trace-method"] = Analysis.TraceMethod.Name(), ["trace-hvps"] = Analysis.TraceApplications,
+        ["esd"] = Analysis.Esd, ["runs"] = Analysis.Runs, ["lanczos-steps"] = Analysis.LanczosSteps,
+        ["kh-power"] = Analysis.KhPower, ["ct-threshold"] = Analysis.CtThreshold, ["params"] = Params, ["landscape-steps"] = LandscapeSteps,
+    };
+
     public void Validate()
     {
         Analysis.Validate();

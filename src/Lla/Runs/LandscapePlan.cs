@@ -31,7 +31,7 @@ public static class LandscapePlan
         }
         if (File.Exists(planPath)) throw new LlaException($"{outDir} already holds a landscape run: add {{resume}} to finish it, or choose another {{out}}");
         var folder = new RunFolder(outDir);
-        folder.WriteJson(FileName, new JsonObject { ["command"] = "landscape", ["options"] = asked.DeepClone() });
+        folder.Write(FileName, new JsonObject { ["command"] = "landscape", ["options"] = asked.DeepClone() });
         return folder;
     }
 

@@ -29,11 +29,8 @@ public sealed class RunFolder
     /// <summary>results.json, atomically, by the one serializer.</summary>
     public void WriteResults(RunResults results) => ResultsSerializer.Write(ResultsPath, results);
 
-    public void WriteJson(string name, JsonNode node)
-    {
-        var text = node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-        WriteAtomically(File(name), path => System.IO.File.WriteAllText(path, text));
-    }
+    /// <summary>Any other file of the run (plan, axes facts), atomically, by the same serializer.</summary>
+    public void Write<T>(string name, T value) => ResultsSerializer.Write(File(name), value);
 
     /// <summary>Writes through <paramref name="write"/> to a temporary file, then renames it to <paramref name="path"/>.</summary>
     public static void WriteAtomically(string path, Action<string> write)

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Lla.Curvature;
-using static Lla.Runs.JsonValues;
 
 namespace Lla.Studies;
 
@@ -70,4 +69,7 @@ public sealed record StudyMeasurement(
         return new StudyMeasurement(o["model"]!.GetValue<string>(), o["dataset"]!.GetValue<string>(), D(o["accuracy"]), D(o["loss"]),
             criteria, o["ct_threshold"]!.GetValue<double>(), o["hvps"]!.GetValue<long>(), D(o["seconds"]));
     }
+
+    /// <summary>JSON has no NaN or infinity: such values are written as null (read back as NaN).</summary>
+    private static JsonNode? Number(double? value) => value is double v && double.IsFinite(v) ? JsonValue.Create(v) : null;
 }

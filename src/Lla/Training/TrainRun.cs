@@ -152,12 +152,12 @@ public static class TrainRun
     {
         Command = "analyze",
         Source = source,
-        Selection = new DataSelection(Split.Train, BatchSize: 512, MaxBatches: 1, Shuffle: false, BatchNormMode.Train),
+        Selection = new DataSelection(Split.Train, BatchSize: AnalyzeProfile.Quick.BatchSize, MaxBatches: 1, Shuffle: false, BatchNormMode.Train),
         OneDnn = setting,
-        Analysis = new HessianAnalysisOptions { TopK = 2, Trace = true, Esd = true, Runs = 1, LanczosSteps = 80, Seed = source.Seed },
+        Analysis = new HessianAnalysisOptions { TopK = 2, Trace = true, Esd = true, Runs = AnalyzeProfile.Quick.Runs, LanczosSteps = AnalyzeProfile.Quick.LanczosSteps, Seed = source.Seed },
         OutDir = outDir,
-        LandscapeSteps = 20,
-        Profile = "quick",
+        LandscapeSteps = AnalyzeProfile.Quick.LandscapeSteps,
+        Profile = AnalyzeProfile.Quick.Name,
         Record = new JsonObject { ["source"] = "lla train --analyze-every", ["weights"] = source.Weights, ["profile"] = "quick" },
     };
 }
