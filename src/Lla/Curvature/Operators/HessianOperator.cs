@@ -90,22 +90,7 @@ public sealed class HessianOperator : ILinearOperator
     }
 
     /// <summary>The elementwise sum of every process's partial result (the identity for one process).</summary>
-    private Tensor SumAcrossProcesses(Tensor partial)
-    {
-        if (_group.Size == 1) return partial;
-        using var cpu = partial.cpu();
-        Tensor summed;
-        if (partial.dtype == ScalarType.Float64)
-            summed = tensor(_group.Sum(cpu.data<double>().ToArray()));
-        else
-        {
-            var values = cpu.to(ScalarType.Float32).data<float>().ToArray();
-            _group.SumInPlace(values);
-            summed = tensor(values).to(partial.dtype);
-        }
-        partial.Dispose();
-        return summed.to(Device);
-    }
+    private Tensor SumAcrossProcesses(Tensor partial) => ProcessSum.Sum(_group, partial);
 
     private static bool IsUndefined(Tensor? t) => OutputJacobian.IsUndefined(t);
 }

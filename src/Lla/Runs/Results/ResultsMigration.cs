@@ -14,12 +14,7 @@ public static class ResultsMigration
 
     public static JsonObject UpgradeRun(JsonObject node)
     {
-        int version = VersionOf(node);
-        if (version > ResultsSerializer.SchemaVersion)
-            throw new LlaException($"results of schema {version} were written by a newer Lla.NET than this one (schema {ResultsSerializer.SchemaVersion}): update Lla.NET");
-        if (version == ResultsSerializer.SchemaVersion) return node;
-        var upgraded = node.DeepClone().AsObject();
-        upgraded["schema_version"] = ResultsSerializer.SchemaVersion;
+        if (Current(node) is not { } upgraded) return node;
         if (upgraded["hessian"]?["esd"] is JsonObject esd && esd["runs"] is JsonArray runs && runs.Count > 0)
         {
             var slq = runs.Select(r => new SlqRun(Doubles(r!["nodes"]), Doubles(r!["weights"]), r!["steps"]!.GetValue<int>())).ToList();
@@ -37,12 +32,15 @@ public static class ResultsMigration
     }
 
     /// <summary>Study files and training records need no computed additions: schema 1 reads as is.</summary>
-    public static JsonObject UpgradeOther(JsonObject node)
+    public static JsonObject UpgradeOther(JsonObject node) => Current(node) ?? node;
+
+    /// <summary>Null for a file of the current schema; a copy marked current for an older one; a newer one is refused.</summary>
+    private static JsonObject? Current(JsonObject node)
     {
         int version = VersionOf(node);
         if (version > ResultsSerializer.SchemaVersion)
             throw new LlaException($"results of schema {version} were written by a newer Lla.NET than this one (schema {ResultsSerializer.SchemaVersion}): update Lla.NET");
-        if (version == ResultsSerializer.SchemaVersion) return node;
+        if (version == ResultsSerializer.SchemaVersion) return null;
         var upgraded = node.DeepClone().AsObject();
         upgraded["schema_version"] = ResultsSerializer.SchemaVersion;
         return upgraded;
