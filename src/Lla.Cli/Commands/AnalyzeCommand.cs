@@ -53,6 +53,7 @@ internal static class AnalyzeCommand
                 Analysis = analysis,
                 OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"),
                 Params = p.GetValue(hessian.Params),
+                Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
                 LandscapeSteps = planeSteps,
                 Profile = name,
                 Record = record,

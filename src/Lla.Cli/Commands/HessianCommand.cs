@@ -28,6 +28,7 @@ internal static class HessianCommand
                 Analysis = hessian.Analysis(p, source.Seed, p.GetValue(hessian.Trace), p.GetValue(hessian.Esd)),
                 OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("hessian"),
                 Params = p.GetValue(hessian.Params),
+                Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
                 Record = SharedOptions.Record(p, command),
             };
             return Execute(options, output, processes);

@@ -16,7 +16,8 @@ internal sealed class HessianOptions
     public readonly Option<string> EigenMethod = new("--eigen-method") { Description = "lanczos | power (the seed library's method)", DefaultValueFactory = _ => "lanczos" };
     public readonly Option<double> EigenTol = new("--eigen-tol") { Description = "Lanczos stops when the relative residual estimates reach this", DefaultValueFactory = _ => 1e-4 };
     public readonly Option<bool> Trace = new("--trace") { Description = "estimate the trace" };
-    public readonly Option<string> TraceMethod = new("--trace-method") { Description = "hutch++ (default: less variance per HVP) | hutchinson (the seed library's, stops at a relative change of 1e-3 or 100 probes)", DefaultValueFactory = _ => "hutch++" };
+    public readonly Option<string> TraceMethod = new("--trace-method") { Description = "hutch++ (default: less variance per HVP) | hutchinson (the seed library's, stops at a relative change of 1e-3 or 100 probes) | xtrace (an even budget)", DefaultValueFactory = _ => "hutch++" };
+    public readonly Option<string> Operator = new("--operator") { Description = "the curvature analysed: hessian | ggn (generalized Gauss-Newton, the Fisher for cross-entropy) | empirical-fisher | residual (H − G)", DefaultValueFactory = _ => "hessian" };
     public readonly Option<int> TraceHvps = new("--trace-hvps") { Description = "Hutch++'s HVP budget, a multiple of 3", DefaultValueFactory = _ => 30 };
     public readonly Option<bool> Esd = new("--esd") { Description = "estimate the spectral density (SLQ) and the criteria" };
     public readonly Option<int> Runs;
@@ -38,7 +39,7 @@ internal sealed class HessianOptions
 
     public void AddTo(Command command, bool switches)
     {
-        var list = new List<Option> { Split, BatchSize, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol };
+        var list = new List<Option> { Operator, Split, BatchSize, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol };
         if (switches) { list.Add(Trace); list.Add(Esd); }
         list.Add(TraceMethod);
         list.Add(TraceHvps);

@@ -32,6 +32,7 @@ public sealed record HessianAnalysisOptions
         if (EigenMethod == EigenMethod.Power && Which == EigenTarget.Smallest) throw new LlaException("{which} smallest needs {eigen-method} lanczos (power iteration finds the largest magnitudes)");
         if (EigenMaxSteps < 1) throw new LlaException($"the eigen step limit must be at least 1 (got {EigenMaxSteps})");
         if (!(EigenTolerance > 0)) throw new LlaException($"{{eigen-tol}} must be positive (got {EigenTolerance})");
+        if (TraceMethod == TraceMethod.XTrace && (TraceApplications < 4 || TraceApplications % 2 != 0)) throw new LlaException($"{{trace-hvps}} must be an even number of at least 4 for XTrace (got {TraceApplications})");
         if (TraceMethod == TraceMethod.HutchPlusPlus && (TraceApplications < 3 || TraceApplications % 3 != 0)) throw new LlaException($"{{trace-hvps}} must be a positive multiple of 3 (got {TraceApplications})");
         if (TraceMaxIterations < 1) throw new LlaException($"{{trace-iters}} must be at least 1 (got {TraceMaxIterations})");
         if (Runs < 1) throw new LlaException($"{{runs}} must be at least 1 (got {Runs})");
@@ -87,10 +88,12 @@ public static class HessianAnalysis
         if (options.Trace)
         {
             seeds["trace"] = options.Seed + 1;
-            observed.Begin("trace", options.TraceMethod == TraceMethod.HutchPlusPlus ? options.TraceApplications : options.TraceMaxIterations);
+            observed.Begin("trace", options.TraceMethod == TraceMethod.Hutchinson ? options.TraceMaxIterations : options.TraceApplications);
             var clock = Stopwatch.StartNew();
             trace = options.TraceMethod == TraceMethod.HutchPlusPlus
                 ? HutchPlusPlus.Estimate(observed, new HutchPlusPlusOptions { Applications = options.TraceApplications, Seed = options.Seed + 1 })
+                : options.TraceMethod == TraceMethod.XTrace
+                ? XTrace.Estimate(observed, new XTraceOptions { Applications = options.TraceApplications, Seed = options.Seed + 1 })
                 : Hutchinson.Estimate(observed, new HutchinsonOptions
                 {
                     MaxIterations = options.TraceMaxIterations, Tolerance = options.TraceTolerance, Seed = options.Seed + 1,

@@ -16,13 +16,15 @@ public enum TraceMethod
     HutchPlusPlus,
     /// <summary>Hutchinson's estimator, the seed library's.</summary>
     Hutchinson,
+    /// <summary>XTrace (Epperly, Tropp, Webber 2024): exchangeable Hutch++ with leave-one-out estimates.</summary>
+    XTrace,
 }
 
 /// <summary>The names methods have in settings and results files.</summary>
 public static class MethodNames
 {
     public static string Name(this EigenMethod m) => m == EigenMethod.Power ? "power" : "lanczos";
-    public static string Name(this TraceMethod m) => m == TraceMethod.Hutchinson ? "hutchinson" : "hutch++";
+    public static string Name(this TraceMethod m) => m switch { TraceMethod.Hutchinson => "hutchinson", TraceMethod.XTrace => "xtrace", _ => "hutch++" };
 
     public static EigenMethod ParseEigen(string name) => name switch
     {
@@ -35,6 +37,7 @@ public static class MethodNames
     {
         "hutch++" => TraceMethod.HutchPlusPlus,
         "hutchinson" => TraceMethod.Hutchinson,
-        _ => throw new LlaException($"{{trace-method}} must be hutch++ or hutchinson (got '{name}')"),
+        "xtrace" => TraceMethod.XTrace,
+        _ => throw new LlaException($"{{trace-method}} must be hutch++, hutchinson or xtrace (got '{name}')"),
     };
 }

@@ -45,7 +45,7 @@ public static class HessianRun
         HessianAnalysisResult result;
         using (decision.Scope())
         {
-            var op = new HessianOperator(session.Objective, parameters, group);
+            var op = CurvatureOperators.Create(o.Operator, session.Objective, parameters, group);
             result = HessianAnalysis.Run(op, o.Analysis, progress);
             clock.Restart();
             decision = session.PostCheck(decision);
@@ -101,7 +101,7 @@ public static class HessianRun
             Loss = atWeights.Loss,
             Accuracy = atWeights.Accuracy,
             TestAccuracy = testAccuracy ?? double.NaN,
-            Hessian = HessianRecords.From(result, parameters.Dimension),
+            Hessian = HessianRecords.From(result, parameters.Dimension) with { Operator = o.Operator.Name() },
             Seeds = result.Seeds,
             Landscapes = planes,
             Measures = measures,

@@ -15,6 +15,8 @@ public sealed record HessianRunOptions
     public required HessianAnalysisOptions Analysis { get; init; }
     public required string OutDir { get; init; }
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
+    /// <summary>The operator analysed: the Hessian (default), the GGN/Fisher, the empirical Fisher or the residual H − G.</summary>
+    public CurvatureOperator Operator { get; init; } = CurvatureOperator.Hessian;
     /// <summary>Comma-separated globs of parameter names: analyse that block of the Hessian (null: all trainable parameters).</summary>
     public string? Params { get; init; }
     /// <summary>Grid intervals of the overview planes (random, Hessian and, with Adam state, Adam axes); 0: none.</summary>
@@ -36,7 +38,7 @@ public sealed record HessianRunOptions
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed,
         ["split"] = Selection.Split.ToString().ToLowerInvariant(), ["batch-size"] = Selection.BatchSize,
         ["batches"] = Selection.MaxBatches?.ToString() ?? "all", ["shuffle"] = Selection.Shuffle, ["bn"] = Selection.BatchNorm.ToString().ToLowerInvariant(),
-        ["top-k"] = Analysis.TopK, ["eigen-method"] = Analysis.EigenMethod.Name(), ["eigen-tol"] = Analysis.EigenTolerance,
+        ["operator"] = Operator.Name(), ["top-k"] = Analysis.TopK, ["eigen-method"] = Analysis.EigenMethod.Name(), ["eigen-tol"] = Analysis.EigenTolerance,
         ["trace"] = Analysis.Trace, ["trace-method"] = Analysis.TraceMethod.Name(), ["trace-hvps"] = Analysis.TraceApplications,
         ["esd"] = Analysis.Esd, ["runs"] = Analysis.Runs, ["lanczos-steps"] = Analysis.LanczosSteps,
         ["kh-power"] = Analysis.KhPower, ["ct-threshold"] = Analysis.CtThreshold, ["params"] = Params, ["landscape-steps"] = LandscapeSteps,

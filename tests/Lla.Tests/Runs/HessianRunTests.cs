@@ -43,4 +43,32 @@ public class HessianRunTests
         Assert.Throws<LlaException>(() => HessianRun.Execute(Options(dir, bad)));
         Assert.False(Directory.Exists(dir));
     }
+
+    [Fact]
+    public void The_ggn_operator_runs_through_the_job_and_its_spectrum_has_no_negative_mass()
+    {
+        TestTorch.Init();
+        string dir = Path.Combine(Paths.NewTempFolder(), "run");
+        var results = HessianRun.Execute(Options(dir, Paths.EmbeddedWeights) with { Operator = CurvatureOperator.Ggn });
+        Assert.Equal("ggn", results.Hessian!.Operator);
+        Assert.Equal("ggn", ResultsSerializer.ReadRun(dir).Hessian!.Operator);
+        double top = results.Hessian.TopEigenvalues![0];
+        // G is positive semi-definite: every Ritz value is ≥ 0 up to float32 rounding (relative 1e-4 of λmax).
+        foreach (var node in results.Hessian.Esd!.Runs.SelectMany(r => r.Nodes)) Assert.True(node >= -1e-4 * top, $"node {node}, λmax {top}");
+        Assert.True(results.Hessian.Criteria!.Re < 0.01, $"re {results.Hessian.Criteria.Re}"); // no negative curvature to speak of
+    }
+
+    [Fact]
+    public void Xtrace_is_a_trace_method_of_the_analysis_and_exact_for_a_low_rank_operator()
+    {
+        TestTorch.Init();
+        // A rank-3 symmetric 30×30 matrix: XTrace with m = 10 (rank ≤ m/2 − 1) is exact.
+        var q = torch.linalg.qr(torch.randn(30, 3, dtype: ScalarType.Float64, generator: new torch.Generator(5))).Q;
+        var a = q.matmul(torch.diag(torch.tensor(new[] { 5.0, -2.0, 0.5 }, ScalarType.Float64))).matmul(q.T);
+        var op = new DenseOperator(a);
+        var result = HessianAnalysis.Run(op, new HessianAnalysisOptions { TopK = 0, Esd = false, Trace = true, TraceMethod = TraceMethod.XTrace, TraceApplications = 10 });
+        Assert.Equal("xtrace", result.Trace!.Method);
+        Assert.Equal(3.5, result.Trace.Trace, 9);
+        Assert.Throws<LlaException>(() => HessianAnalysis.Run(op, new HessianAnalysisOptions { TopK = 0, Esd = false, TraceMethod = TraceMethod.XTrace, TraceApplications = 9 }));
+    }
 }

@@ -3,6 +3,8 @@ namespace Lla.Runs;
 /// <summary>The "hessian" payload: eigenpairs, trace, spectral density (with its smoothed curve) and criteria.</summary>
 public sealed record HessianRecord
 {
+    /// <summary>The operator analysed: hessian (default), ggn, empirical-fisher or residual.</summary>
+    public string Operator { get; init; } = "hessian";
     public long ParameterCount { get; init; }
     public long HvpCount { get; init; }
     public IReadOnlyList<double>? TopEigenvalues { get; init; }
