@@ -84,7 +84,7 @@ public class CommandLineTests
         Assert.Contains("--profile must be quick or full", AssertUserError(Paths.NewTempFolder(), "analyze", "--profile", "huge"));
         Assert.Contains("--kh-power must not be negative", AssertUserError(Paths.NewTempFolder(), "analyze", "--kh-power", "-1"));
         Assert.Contains("--trace-hvps must be a positive multiple of 3", AssertUserError(Paths.NewTempFolder(), "hessian", "--trace", "--trace-hvps", "10"));
-        Assert.Contains("--trace-method must be hutch++ or hutchinson", AssertUserError(Paths.NewTempFolder(), "hessian", "--trace", "--trace-method", "exact"));
+        Assert.Contains("--trace-method must be hutch++, hutchinson or xtrace", AssertUserError(Paths.NewTempFolder(), "hessian", "--trace", "--trace-method", "exact"));
         // No GPU here: the CUDA path is parsed and refused with the package that would provide it.
         Assert.Contains("reference libtorch-cuda-12.8-linux-x64", AssertUserError(Paths.NewTempFolder(), "hessian", "--device", "cuda:0"));
         Assert.Contains("--device must be cpu, cuda or cuda:N", AssertUserError(Paths.NewTempFolder(), "landscape", "--device", "tpu"));
