@@ -22,8 +22,7 @@ public static class MeasureRun
     {
         group ??= SingleProcess.Instance;
         o.Validate();
-        using var runLock = group.IsRoot ? RunLock.Acquire(o.OutDir) : null;
-        if (runLock?.TookOver is string note) say?.Invoke(note);
+        using var runLock = RunLock.ForJob(o.OutDir, group, say);
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
         var source = o.Source;

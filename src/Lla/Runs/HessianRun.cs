@@ -20,8 +20,7 @@ public static class HessianRun
         group ??= SingleProcess.Instance;
         o.Validate();
         // One run per folder; under MPI rank 0 holds the lock. A run that fails leaves no folder it created.
-        using var runLock = group.IsRoot ? RunLock.Acquire(o.OutDir) : null;
-        if (runLock?.TookOver is string note) say?.Invoke(note);
+        using var runLock = RunLock.ForJob(o.OutDir, group, say);
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
 

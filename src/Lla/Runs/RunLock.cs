@@ -30,7 +30,16 @@ public sealed class RunLock : IDisposable
     /// Takes the lock of <paramref name="folder"/> (created if missing), or refuses naming the holder.
     /// With <paramref name="name"/>, the lock is of that one file in the folder (a training's FILE), not of the folder.
     /// </summary>
-    public static RunLock Acquire(string folder, string? name = null)
+    public static RunLock Acquire(string folder, string? name = null) => Acquire(folder, name, null);
+
+    /// <summary>
+    /// The lock a job takes: on rank 0 only (null on other ranks, which write nothing), telling
+    /// <paramref name="say"/> when a dead process's lock was taken over.
+    /// </summary>
+    public static RunLock? ForJob(string folder, Parallel.IProcessGroup group, Action<string>? say, string? name = null) =>
+        group.IsRoot ? Acquire(folder, name, say) : null;
+
+    private static RunLock Acquire(string folder, string? name, Action<string>? say)
     {
         folder = Path.GetFullPath(folder);
         if (File.Exists(folder)) throw new LlaException($"{{out}} {folder} is a file, not a folder");
@@ -59,6 +68,7 @@ public sealed class RunLock : IDisposable
         }
         string? tookOver = File.Exists(holderPath) ? $"took over the lock of {File.ReadAllText(holderPath).Trim()}, which no longer runs" : null;
         File.WriteAllText(holderPath, $"process {Environment.ProcessId} on {Environment.MachineName}, since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");
+        if (tookOver is not null) say?.Invoke(tookOver);
         return new RunLock(stream, folder, path, holderPath, created, tookOver);
     }
 

@@ -53,8 +53,7 @@ public sealed class StudyRun
     public static StudyResults Execute(StudyRunOptions o, Action<AnalysisProgress>? progress = null, Action<string>? say = null, CancellationToken cancel = default)
     {
         if (File.Exists(o.Folder)) throw new LlaException($"{{out}} {o.Folder} is a file, not a folder");
-        using var runLock = RunLock.Acquire(o.Folder);
-        if (runLock.TookOver is string note) say?.Invoke(note);
+        using var runLock = RunLock.ForJob(o.Folder, Parallel.SingleProcess.Instance, say);
         var (outcome, meta) = new StudyRun(o, progress, say, cancel).Run();
         meta["preset"] = o.Preset;
         meta["config_file"] = o.ConfigFile is null ? null : Path.GetFullPath(o.ConfigFile);

@@ -67,8 +67,7 @@ public static class TrainRun
     {
         o.Validate();
         say ??= _ => { };
-        using var runLock = RunLock.Acquire(Path.GetDirectoryName(Path.GetFullPath(o.Save))!, Path.GetFileName(o.Save));
-        if (runLock.TookOver is string note) say(note);
+        using var runLock = RunLock.ForJob(Path.GetDirectoryName(Path.GetFullPath(o.Save))!, Parallel.SingleProcess.Instance, say, Path.GetFileName(o.Save));
         var source = o.Source;
         string? validation = o.ValidationSplit > 0 ? DataSpec.Holdout(o.ValidationSplit, source.Data) : null;
         var clock = Stopwatch.StartNew();

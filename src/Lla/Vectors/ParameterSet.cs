@@ -34,6 +34,14 @@ public sealed class ParameterSet
     public ScalarType DType => Parameters[0].dtype;
     public Device Device => Parameters[0].device;
 
+    /// <summary>Refuses a vector an operator on these parameters cannot take (wrong length or element type).</summary>
+    public void RequireVector(Tensor v)
+    {
+        if (v.dim() != 1 || v.shape[0] != Dimension)
+            throw new ArgumentException($"vector of length {Dimension} expected, got [{string.Join(",", v.shape)}]");
+        if (v.dtype != DType) throw new ArgumentException($"vector dtype {v.dtype} differs from the parameters' {DType}");
+    }
+
     /// <summary>A detached flat copy of the current parameter values.</summary>
     public Tensor Flatten()
     {

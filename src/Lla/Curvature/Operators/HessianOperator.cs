@@ -44,9 +44,7 @@ public sealed class HessianOperator : ILinearOperator
 
     public Tensor Apply(Tensor v)
     {
-        if (v.dim() != 1 || v.shape[0] != Dimension)
-            throw new ArgumentException($"vector of length {Dimension} expected, got [{string.Join(",", v.shape)}]");
-        if (v.dtype != DType) throw new ArgumentException($"vector dtype {v.dtype} differs from the parameters' {DType}");
+        _parameters.RequireVector(v);
         _count++;
         var result = zeros_like(v);
         var inputs = _parameters.Parameters.Cast<Tensor>().ToArray();

@@ -57,9 +57,7 @@ public abstract class OutputCurvatureOperator : ILinearOperator
 
     public Tensor Apply(Tensor v)
     {
-        if (v.dim() != 1 || v.shape[0] != Dimension)
-            throw new ArgumentException($"vector of length {Dimension} expected, got [{string.Join(",", v.shape)}]");
-        if (v.dtype != DType) throw new ArgumentException($"vector dtype {v.dtype} differs from the parameters' {DType}");
+        Parameters.RequireVector(v);
         _count++;
         var result = zeros_like(v);
         var inputs = Parameters.Parameters.Cast<Tensor>().ToArray();
