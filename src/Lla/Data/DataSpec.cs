@@ -75,6 +75,36 @@ public static class DataSpec
         return (f, parts[2]);
     }
 
+    /// <summary>
+    /// The spec with every file path in it passed through <paramref name="map"/> (through holdout: and
+    /// shift: wrappers; npy's comma-separated pair): how a record stores a spec relative to its own
+    /// folder, and how a reader resolves it again.
+    /// </summary>
+    public static string MapPaths(string spec, Func<string, string> map)
+    {
+        if (spec.StartsWith(HoldoutPrefix, StringComparison.Ordinal))
+        {
+            var (fraction, inner) = ParseHoldout(spec);
+            return Holdout(fraction, MapPaths(inner, map));
+        }
+        if (spec.StartsWith("shift:", StringComparison.Ordinal))
+        {
+            var (kind, severity, inner) = ParseShift(spec);
+            return $"shift:{kind}:{severity}:{MapPaths(inner, map)}";
+        }
+        int colon = spec.IndexOf(':');
+        if (colon <= 0) return spec;
+        return spec[..(colon + 1)] + string.Join(',', spec[(colon + 1)..].Split(',').Select(map));
+    }
+
+    /// <summary>A spec's paths relative to <paramref name="folder"/> (what a record beside its files stores).</summary>
+    public static string RelativeTo(string spec, string folder) =>
+        MapPaths(spec, p => Path.GetRelativePath(Path.GetFullPath(folder), Path.GetFullPath(p)));
+
+    /// <summary>A recorded spec's relative paths resolved against the record's <paramref name="folder"/>.</summary>
+    public static string ResolveFrom(string spec, string folder) =>
+        MapPaths(spec, p => Path.GetFullPath(Path.Combine(folder, p)));
+
     /// <summary>Whether the data has a separate test split (for a test accuracy beside the analysis).</summary>
     public static bool HasTestSplit(string spec)
     {

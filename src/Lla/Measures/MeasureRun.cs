@@ -156,7 +156,11 @@ public static class MeasureRun
     {
         string? record = source.Weights is string w ? w + ".json" : null;
         if (record is null || !File.Exists(record)) return null;
-        try { return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(record))?["validation"]?.GetValue<string>(); }
+        try
+        {
+            string? spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(record))?["validation"]?.GetValue<string>();
+            return spec is null ? null : DataSpec.ResolveFrom(spec, Path.GetDirectoryName(Path.GetFullPath(record))!);
+        }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { return null; }
     }
 

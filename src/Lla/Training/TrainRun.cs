@@ -137,7 +137,8 @@ public static class TrainRun
             Epochs = result.Epochs.Select(e => new EpochRecord(e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Seconds)).ToArray(),
             Trajectory = trajectory,
             Analyses = analyses,
-            Validation = validation,
+            // Relative to the checkpoint's folder, so the record still finds it when the folder moves (the embedded default's does).
+            Validation = validation is null ? null : DataSpec.RelativeTo(validation, Path.GetDirectoryName(Path.GetFullPath(o.Save))!),
             Seconds = clock.Elapsed.TotalSeconds,
         };
         ResultsSerializer.Write(o.Save + ".json", record);

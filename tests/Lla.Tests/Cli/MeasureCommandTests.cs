@@ -14,7 +14,8 @@ public class MeasureCommandTests
         Assert.True(train.ExitCode == 0, train.Stderr);
         Assert.True(File.Exists(weights + ".init"));
         var record = JsonNode.Parse(File.ReadAllText(weights + ".json"))!;
-        Assert.StartsWith("holdout:0.1:", record["validation"]!.GetValue<string>());
+        Assert.StartsWith("holdout:0.1:idx:", record["validation"]!.GetValue<string>());
+        Assert.False(Path.IsPathRooted(record["validation"]!.GetValue<string>()["holdout:0.1:idx:".Length..])); // relative to the record's folder
 
         var run = LlaProcess.RunIn(dir, "measure", "--model", "mlp", "--weights", weights, "--data", "idx:" + Paths.EmbeddedData,
             "--only", "baseline,norms,flatness,confidence,spectra", "--batch-size", "256", "--out", "m");

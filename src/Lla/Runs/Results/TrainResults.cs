@@ -18,7 +18,7 @@ public sealed record TrainResults
     public required IReadOnlyList<EpochRecord> Epochs { get; init; }
     public IReadOnlyList<string> Trajectory { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> Analyses { get; init; } = Array.Empty<string>();
-    /// <summary>The held-out validation set, as a data spec whose test split it is (holdout:F:DATA); null without one.</summary>
+    /// <summary>The held-out validation set, as a data spec whose test split it is (holdout:F:DATA), its paths relative to the record's folder; null without one.</summary>
     public string? Validation { get; init; }
     public double Seconds { get; init; }
 }
