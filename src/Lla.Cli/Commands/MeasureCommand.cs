@@ -37,7 +37,7 @@ internal static class MeasureCommand
                 Selection = hessian.Selection(p),
                 OneDnn = shared.RunSettings(p),
                 Families = p.GetValue(only) is string list ? list.Split(',', StringSplitOptions.TrimEntries).Select(MeasureRunOptions.ParseFamily).ToArray() : MeasureRunOptions.AllFamilies,
-                PredictedLabels = p.GetValue(labels) switch { "true" => false, "predicted" => true, var l => throw new LlaException($"--labels must be true or predicted (got '{l}')") },
+                PredictedLabels = SharedOptions.Choose("--labels", p.GetValue(labels)!, ("true", false), ("predicted", true)),
                 Init = p.GetValue(init),
                 Validation = p.GetValue(validation),
                 Analysis = new Curvature.HessianAnalysisOptions

@@ -67,34 +67,18 @@ internal sealed class SharedOptions
     /// <summary>--color-scale of the commands that draw landscapes.</summary>
     public static Option<string> ColorScaleOption() => new("--color-scale") { Description = "landscape heat maps: log (default: the basin stays visible) | linear", DefaultValueFactory = _ => "log" };
 
-    public static Reports.ColorScale ParseColorScale(string value) => value switch
-    {
-        "log" => Reports.ColorScale.Log,
-        "linear" => Reports.ColorScale.Linear,
-        _ => throw new LlaException($"--color-scale must be log or linear (got '{value}')"),
-    };
+    public static Reports.ColorScale ParseColorScale(string value) => Choose("--color-scale", value, ("log", Reports.ColorScale.Log), ("linear", Reports.ColorScale.Linear));
+    public static OneDnnSetting ParseOneDnn(string value) => Choose("--onednn", value, ("auto", OneDnnSetting.Auto), ("on", OneDnnSetting.On), ("off", OneDnnSetting.Off));
+    public static Split ParseSplit(string value) => Choose("--split", value, ("train", Split.Train), ("test", Split.Test));
+    public static BatchNormMode ParseBatchNorm(string value) => Choose("--bn", value, ("train", BatchNormMode.Train), ("eval", BatchNormMode.Eval));
 
-    public static OneDnnSetting ParseOneDnn(string value) => value switch
+    /// <summary>The value named, or one line listing the names (e.g. "--onednn must be auto, on or off (got 'x')").</summary>
+    public static T Choose<T>(string option, string value, params (string Name, T Value)[] choices)
     {
-        "auto" => OneDnnSetting.Auto,
-        "on" => OneDnnSetting.On,
-        "off" => OneDnnSetting.Off,
-        _ => throw new LlaException($"--onednn must be auto, on or off (got '{value}')"),
-    };
-
-    public static Split ParseSplit(string value) => value switch
-    {
-        "train" => Split.Train,
-        "test" => Split.Test,
-        _ => throw new LlaException($"--split must be train or test (got '{value}')"),
-    };
-
-    public static BatchNormMode ParseBatchNorm(string value) => value switch
-    {
-        "train" => BatchNormMode.Train,
-        "eval" => BatchNormMode.Eval,
-        _ => throw new LlaException($"--bn must be train or eval (got '{value}')"),
-    };
+        foreach (var (name, choice) in choices) if (name == value) return choice;
+        string names = string.Join(", ", choices[..^1].Select(c => c.Name)) + " or " + choices[^1].Name;
+        throw new LlaException($"{option} must be {names} (got '{value}')");
+    }
 
     /// <summary>--batches: a positive count, or "all".</summary>
     public static int? ParseBatches(string value)

@@ -12,38 +12,31 @@ namespace Lla.Cli.Display;
 /// </summary>
 internal sealed class ProgressDisplay : IDisposable
 {
-    private readonly bool _interactive;
+    private readonly bool _interactive, _silent;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private string? _stage;
     private TimeSpan _stageStart, _lastLine;
-    private Thread? _thread;
+    private readonly Thread? _thread;
     private readonly object _gate = new();
     private readonly Dictionary<string, ProgressTask> _tasks = new();
     private ProgressContext? _context;
     private readonly ManualResetEventSlim _ready = new(), _finished = new();
 
-    private readonly bool _silent;
-
-    private ProgressDisplay(bool interactive, bool silent = false)
+    private ProgressDisplay(bool interactive, bool silent)
     {
         _silent = silent;
         _interactive = interactive && !silent;
-        if (silent) return;
-        if (!interactive) return;
-        _thread = new Thread(() =>
-        {
-            AnsiConsole.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(ctx =>
-                {
-                    _context = ctx;
-                    _ready.Set();
-                    _finished.Wait();
-                    lock (_gate) foreach (var t in _tasks.Values) if (!t.IsFinished) { t.Value = t.MaxValue; t.StopTask(); }
-                    ctx.Refresh();
-                });
-        }) { IsBackground = true };
+        if (!_interactive) return;
+        _thread = new Thread(() => AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                _context = ctx;
+                _ready.Set();
+                _finished.Wait();
+                lock (_gate) FinishAll();
+                ctx.Refresh();
+            })) { IsBackground = true };
         _thread.Start();
         _ready.Wait();
     }
@@ -58,15 +51,19 @@ internal sealed class ProgressDisplay : IDisposable
         else ReportPlain(p);
     }
 
+    private void FinishAll()
+    {
+        foreach (var t in _tasks.Values) if (!t.IsFinished) { t.Value = t.MaxValue; t.StopTask(); }
+    }
+
     private void ReportLive(AnalysisProgress p)
     {
         lock (_gate)
         {
             if (!_tasks.TryGetValue(p.Stage, out var task))
             {
-                foreach (var t in _tasks.Values) if (!t.IsFinished) { t.Value = t.MaxValue; t.StopTask(); }
-                task = _context!.AddTask(p.Stage, maxValue: p.Total ?? 1);
-                _tasks[p.Stage] = task;
+                FinishAll();
+                _tasks[p.Stage] = task = _context!.AddTask(p.Stage, maxValue: p.Total ?? 1);
             }
             if (p.Total is long total) task.Value = Math.Min(p.Done, total);
             else task.Description = $"{p.Stage} ({p.Done} {p.Unit})";
@@ -78,21 +75,16 @@ internal sealed class ProgressDisplay : IDisposable
         var now = _clock.Elapsed;
         if (p.Stage != _stage)
         {
-            _stage = p.Stage;
-            _stageStart = now;
-            _lastLine = now;
+            (_stage, _stageStart, _lastLine) = (p.Stage, now, now);
             Console.Error.WriteLine($"[{now:mm\\:ss}] {p.Stage}: started");
             return;
         }
         bool last = p.Total is long t && p.Done >= t;
         if (!last && now - _lastLine < TimeSpan.FromSeconds(2)) return;
         _lastLine = now;
-        string eta = "";
-        if (p.Total is long all && p.Done > 0)
-        {
-            double perStep = (now - _stageStart).TotalSeconds / p.Done;
-            eta = $" of {all}, about {TimeSpan.FromSeconds(perStep * (all - p.Done)):mm\\:ss} left";
-        }
+        string eta = p.Total is long all && p.Done > 0
+            ? $" of {all}, about {TimeSpan.FromSeconds((now - _stageStart).TotalSeconds / p.Done * (all - p.Done)):mm\\:ss} left"
+            : "";
         Console.Error.WriteLine($"[{now:mm\\:ss}] {p.Stage}: {p.Done} {p.Unit}{eta}");
     }
 
