@@ -21,8 +21,9 @@ internal static class StudyCommand
         var config = new Option<string?>("--config") { Description = "a study config (JSON): models, shifts, analysis settings; see src/Lla.Cli/Presets/*.json" };
         var preset = new Option<string?>("--preset") { Description = "a built-in study: quick (a few small models, minutes) | paper (the README's study)" };
         var outFolder = new Option<string?>("--out") { Description = "the study folder (default: study-NAME); rerun with the same folder to resume" };
+        var tensorBoard = new Option<string?>("--tensorboard") { Description = "also log each trained model's loss and accuracy as TensorBoard event files in DIR/MODEL" };
         var shared = new SharedOptions();
-        foreach (var o in new Option[] { config, preset, outFolder, shared.Threads, shared.OneDnn, shared.Quiet, shared.Json }) command.Options.Add(o);
+        foreach (var o in new Option[] { config, preset, outFolder, tensorBoard, shared.Threads, shared.OneDnn, shared.Quiet, shared.Json }) command.Options.Add(o);
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
@@ -38,7 +39,7 @@ internal static class StudyCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             StudyResults results;
             using (var display = output.Progress())
-                results = StudyRun.Execute(new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath }, display.Report, output.Say);
+                results = StudyRun.Execute(new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard) }, display.Report, output.Say);
             var files = StudyReport.Write(folder, study, results);
             output.Say("");
             foreach (var finding in results.Findings) output.Say(finding);

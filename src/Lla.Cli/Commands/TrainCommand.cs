@@ -26,9 +26,10 @@ internal static class TrainCommand
         var analyzeEvery = new Option<int>("--analyze-every") { Description = "every N epochs run `lla analyze` (quick profile: spectrum, criteria, random, Hessian and Adam planes) on the current weights into FILE.analysis/epoch-E (0: never)", DefaultValueFactory = _ => 0 };
         var validationSplit = new Option<double>("--validation-split") { Description = "hold out this last share of the training split as a validation set (recorded; lla measure calibrates ATC and DoC on it)", DefaultValueFactory = _ => 0.0 };
         var resume = new Option<bool>("--resume") { Description = "continue the interrupted training of --save from its last finished epoch (same options)" };
+        var tensorBoard = new Option<string?>("--tensorboard") { Description = "also log loss, accuracy and each analysis (λmax, trace, criteria, spectral density, landscape figures) as TensorBoard event files in this folder" };
         var save = new Option<string>("--save") { Description = "where to save the model and optimizer state (FILE and FILE.json)", Required = true };
         shared.AddTo(command);
-        foreach (var o in new Option[] { epochs, optimizer, lr, momentum, weightDecay, batchSize, saveEvery, analyzeEvery, save, resume, validationSplit }) command.Options.Add(o);
+        foreach (var o in new Option[] { epochs, optimizer, lr, momentum, weightDecay, batchSize, saveEvery, analyzeEvery, save, resume, validationSplit, tensorBoard }) command.Options.Add(o);
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
@@ -47,6 +48,7 @@ internal static class TrainCommand
                 AnalyzeEvery = p.GetValue(analyzeEvery),
                 Resume = p.GetValue(resume),
                 ValidationSplit = p.GetValue(validationSplit),
+                TensorBoard = p.GetValue(tensorBoard),
                 OneDnn = shared.RunSettings(p),
                 Record = SharedOptions.Record(p, command),
             };
@@ -54,6 +56,7 @@ internal static class TrainCommand
             using (var progress = output.Progress())
                 results = TrainRun.Execute(options, output.Say, progress.Report);
             foreach (var folder in results.Analyses) RunRenderer.Render(folder);
+            if (results.TensorBoard is { } board) TensorBoardFigures.Add(board, results.Analyses);
             output.Finish(results);
             return 0;
         }));

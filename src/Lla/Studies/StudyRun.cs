@@ -19,6 +19,8 @@ public sealed record StudyRunOptions(StudyConfig Config, string Folder, OneDnnSe
     /// <summary>Recorded in study.json's meta: the preset's name, or the config file.</summary>
     public string? Preset { get; init; }
     public string? ConfigFile { get; init; }
+    /// <summary>A TensorBoard log folder: each model trained here logs into its own run folder DIR/NAME; null: none.</summary>
+    public string? TensorBoard { get; init; }
 }
 
 /// <summary>
@@ -39,10 +41,11 @@ public sealed class StudyRun
     private readonly Action<string> say;
     private readonly CancellationToken cancel;
     private readonly string _data;
+    private readonly string? tensorBoard;
 
     private StudyRun(StudyRunOptions o, Action<AnalysisProgress>? progress, Action<string>? say, CancellationToken cancel)
     {
-        (config, folder, oneDnn) = (o.Config, o.Folder, o.OneDnn);
+        (config, folder, oneDnn, tensorBoard) = (o.Config, o.Folder, o.OneDnn, o.TensorBoard);
         this.progress = progress ?? (_ => { });
         this.say = say ?? (_ => { });
         this.cancel = cancel;
@@ -53,10 +56,12 @@ public sealed class StudyRun
     public static StudyResults Execute(StudyRunOptions o, Action<AnalysisProgress>? progress = null, Action<string>? say = null, CancellationToken cancel = default)
     {
         if (File.Exists(o.Folder)) throw new LlaException($"{{out}} {o.Folder} is a file, not a folder");
+        if (o.TensorBoard is not null) TensorBoard.TrainingEvents.CheckFolder(o.TensorBoard);
         using var runLock = RunLock.ForJob(o.Folder, Parallel.SingleProcess.Instance, say);
         var (outcome, meta) = new StudyRun(o, progress, say, cancel).Run();
         meta["preset"] = o.Preset;
         meta["config_file"] = o.ConfigFile is null ? null : Path.GetFullPath(o.ConfigFile);
+        meta["tensorboard"] = o.TensorBoard is null ? null : Path.GetFullPath(o.TensorBoard);
         var results = StudyResults.From(o.Config, outcome, meta);
         ResultsSerializer.Write(Path.Combine(o.Folder, StudyResults.FileName), results);
         ResultsSerializer.Write(Path.Combine(o.Folder, "table.json"), results.Rows);
@@ -204,7 +209,8 @@ public sealed class StudyRun
                     Epochs = spec.Epochs, BatchSize = spec.BatchSize, Optimizer = spec.Optimizer, LearningRate = spec.LearningRate,
                     Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
                 };
-                TrainRun.Execute(new TrainRunOptions { Source = source, Training = options, Save = path, OneDnn = oneDnn, Record = asked, Resume = TrainingProgress.Exists(path) },
+                TrainRun.Execute(new TrainRunOptions { Source = source, Training = options, Save = path, OneDnn = oneDnn, Record = asked, Resume = TrainingProgress.Exists(path),
+                    TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name) },
                     line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
             }
         }

@@ -5,6 +5,7 @@ using Lla.Data;
 using Lla.Models;
 using Lla.Objectives;
 using Lla.Runs;
+using Lla.TensorBoard;
 
 namespace Lla.Training;
 
@@ -26,6 +27,8 @@ public sealed record TrainRunOptions
     public bool Resume { get; init; }
     /// <summary>What was asked, as the caller names it (recorded in FILE.json, compared on resume).</summary>
     public JsonObject? Record { get; init; }
+    /// <summary>A TensorBoard log folder for this run's event files (see <see cref="TrainingEvents"/>); null: none.</summary>
+    public string? TensorBoard { get; init; }
 
     /// <summary>The settings that decide the weights, by their setting names.</summary>
     public JsonObject Describe() => new()
@@ -48,6 +51,7 @@ public sealed record TrainRunOptions
         if (!(ValidationSplit >= 0 && ValidationSplit < 1)) throw new LlaException($"{{validation-split}} must be at least 0 and below 1 (got {ValidationSplit})");
         if (SaveEvery < 0) throw new LlaException($"{{save-every}} must not be negative (got {SaveEvery})");
         if (AnalyzeEvery < 0) throw new LlaException($"{{analyze-every}} must not be negative (got {AnalyzeEvery})");
+        if (TensorBoard is not null) TrainingEvents.CheckFolder(TensorBoard);
         if (Resume && !TrainingProgress.Exists(Save))
             throw new LlaException($"{{resume}}: {Save} has no interrupted training to continue (no {Path.GetFileName(TrainingProgress.RecordPath(Save))})");
         if (!Resume && TrainingProgress.Exists(Save))
@@ -96,6 +100,7 @@ public static class TrainRun
             if (o.AnalyzeEvery > 0 && kept.Epoch % o.AnalyzeEvery == 0 && Directory.Exists(analysis)) analyses.Add(Path.GetFullPath(analysis));
         }
         TrainResult result;
+        using var board = o.TensorBoard is null ? null : new EventFileWriter(o.TensorBoard);
         using (decision.Scope())
         {
             result = Trainer.Train(model, train, test, o.Training, source.LossFunction, resume: resume,
@@ -104,6 +109,7 @@ public static class TrainRun
                 {
                     history.Add(e);
                     TrainingProgress.Save(o.Save, model, state, asked, history);
+                    if (board is not null) TrainingEvents.Epoch(board, e);
                     say($"epoch {e.Epoch}/{o.Training.Epochs}: train loss {e.TrainLoss:F4}, train accuracy {e.TrainAccuracy:P2}, test loss {e.TestLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
                     bool snapshot = o.SaveEvery > 0 && e.Epoch % o.SaveEvery == 0, analyse = o.AnalyzeEvery > 0 && e.Epoch % o.AnalyzeEvery == 0;
                     if (!snapshot && !analyse) return;
@@ -114,7 +120,8 @@ public static class TrainRun
                     {
                         string outDir = Path.Combine($"{o.Save}.analysis", $"epoch-{e.Epoch}");
                         say($"analysing epoch {e.Epoch} into {outDir}");
-                        HessianRun.Execute(EpochAnalysis(source with { Weights = checkpoint }, o.OneDnn, outDir), progress);
+                        var analysed = HessianRun.Execute(EpochAnalysis(source with { Weights = checkpoint }, o.OneDnn, outDir), progress);
+                        if (board is not null) TrainingEvents.Analysis(board, e.Epoch, analysed);
                         analyses.Add(Path.GetFullPath(outDir));
                         if (!snapshot) File.Delete(checkpoint);
                     }
@@ -139,6 +146,7 @@ public static class TrainRun
             Analyses = analyses,
             // Relative to the checkpoint's folder, so the record still finds it when the folder moves (the embedded default's does).
             Validation = validation is null ? null : DataSpec.RelativeTo(validation, Path.GetDirectoryName(Path.GetFullPath(o.Save))!),
+            TensorBoard = o.TensorBoard is null ? null : Path.GetFullPath(o.TensorBoard),
             Seconds = clock.Elapsed.TotalSeconds,
         };
         ResultsSerializer.Write(o.Save + ".json", record);

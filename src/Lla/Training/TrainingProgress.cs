@@ -31,7 +31,7 @@ public sealed record TrainingProgress(JsonObject Asked, IReadOnlyList<EpochRecor
         var progress = ResultsSerializer.Read<TrainingProgress>(RecordPath(save), ResultsMigration.UpgradeOther);
         foreach (var (key, value) in asked)
         {
-            if (key is "resume" or "threads" or "quiet" or "json") continue;
+            if (key is "resume" or "threads" or "quiet" or "json" or "tensorboard") continue;
             string now = value?.ToJsonString() ?? "null", before = progress.Asked[key]?.ToJsonString() ?? "null";
             if (now != before) throw new LlaException($"{{resume}}: {{{key}}} is {now} now but was {before} in the interrupted training; repeat its command");
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Lla.Runs;
 
@@ -20,6 +21,8 @@ public sealed record TrainResults
     public IReadOnlyList<string> Analyses { get; init; } = Array.Empty<string>();
     /// <summary>The held-out validation set, as a data spec whose test split it is (holdout:F:DATA), its paths relative to the record's folder; null without one.</summary>
     public string? Validation { get; init; }
+    /// <summary>The TensorBoard log folder the run wrote its event files to (absolute); null without one.</summary>
+    [JsonPropertyName("tensorboard"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? TensorBoard { get; init; }
     public double Seconds { get; init; }
 }
 
