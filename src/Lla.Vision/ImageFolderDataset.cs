@@ -8,6 +8,19 @@ namespace Lla.Vision;
 public sealed record ImageTransform(int Size, float[] Mean, float[] Std, bool SkipUnreadable = false)
 {
     public static ImageTransform Default => new(32, new[] { 0f, 0f, 0f }, new[] { 1f, 1f, 1f });
+
+    /// <summary>A transform from its settings as text: the mean and standard deviation as three numbers R,G,B each.</summary>
+    public static ImageTransform Parse(int size, string mean, string std, bool skipUnreadable) =>
+        new(size, Three("image-mean", mean), Three("image-std", std), skipUnreadable);
+
+    private static float[] Three(string setting, string text)
+    {
+        var parts = text.Split(',');
+        var values = new float[parts.Length];
+        if (parts.Length != 3 || !parts.Select((x, i) => float.TryParse(x, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i])).All(ok => ok))
+            throw new LlaException($"{{{setting}}} takes three numbers R,G,B (got '{text}')");
+        return values;
+    }
 }
 
 /// <summary>

@@ -30,31 +30,23 @@ internal static class AnalyzeCommand
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             string name = p.GetValue(profile)!;
-            var settings = AnalyzeProfile.Parse(name);
+            var settings = AnalyzeProfile.Parse(name).Override(Given(p, hessian.BatchSize), Given(p, hessian.Runs), Given(p, hessian.LanczosSteps), Given(p, landscapeSteps));
             var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
             var source = shared.Source(p);
-            var analysis = hessian.Analysis(p, source.Seed, trace: true, esd: true) with
-            {
-                Runs = Given(p, hessian.Runs) ?? settings.Runs,
-                LanczosSteps = Given(p, hessian.LanczosSteps) ?? settings.LanczosSteps,
-            };
+            var analysis = hessian.Analysis(p, source.Seed, trace: true, esd: true) with { Runs = settings.Runs, LanczosSteps = settings.LanczosSteps };
             var record = SharedOptions.Record(p, command);
-            record["batch-size"] = Given(p, hessian.BatchSize) ?? settings.BatchSize;
-            record["runs"] = analysis.Runs;
-            record["lanczos-steps"] = analysis.LanczosSteps;
-            int planeSteps = Given(p, landscapeSteps) ?? settings.LandscapeSteps;
-            record["landscape-steps"] = planeSteps;
+            foreach (var (setting, value) in settings.Settings()) record[setting] = value;
             var options = new HessianRunOptions
             {
                 Command = "analyze",
                 Source = source,
-                Selection = hessian.Selection(p, Given(p, hessian.BatchSize) ?? settings.BatchSize),
+                Selection = hessian.Selection(p, settings.BatchSize),
                 OneDnn = shared.RunSettings(p),
                 Analysis = analysis,
                 OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"),
                 Params = p.GetValue(hessian.Params),
                 Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
-                LandscapeSteps = planeSteps,
+                LandscapeSteps = settings.LandscapeSteps,
                 Profile = name,
                 Record = record,
                 Measures = Measures.MeasureRunOptions.CheapFamilies,

@@ -33,21 +33,17 @@ internal static class MeasureCommand
             var source = shared.Source(p);
             var options = new MeasureRunOptions
             {
-                Source = source,
-                Selection = hessian.Selection(p),
-                OneDnn = shared.RunSettings(p),
+                Source = source, Selection = hessian.Selection(p), OneDnn = shared.RunSettings(p),
                 Families = p.GetValue(only) is string list ? list.Split(',', StringSplitOptions.TrimEntries).Select(MeasureRunOptions.ParseFamily).ToArray() : MeasureRunOptions.AllFamilies,
                 PredictedLabels = SharedOptions.Choose("--labels", p.GetValue(labels)!, ("true", false), ("predicted", true)),
-                Init = p.GetValue(init),
-                Validation = p.GetValue(validation),
+                Init = p.GetValue(init), Validation = p.GetValue(validation),
                 Analysis = new Curvature.HessianAnalysisOptions
                 {
                     TopK = 1, Runs = p.GetValue(hessian.Runs), LanczosSteps = p.GetValue(hessian.LanczosSteps),
                     KhPower = p.GetValue(hessian.KhPower), CtThreshold = p.GetValue(hessian.CtThreshold), Seed = source.Seed,
                 },
                 Sharpness = new SharpnessOptions { SamRho = p.GetValue(samRho), LinfRho = p.GetValue(linfRho), L2Rho = p.GetValue(l2Rho), SampleCount = p.GetValue(samples), BatchSize = p.GetValue(batch) },
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("measure"),
-                Record = SharedOptions.Record(p, command),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("measure"), Record = SharedOptions.Record(p, command),
             };
             RunResults results;
             using (var progress = output.Progress())

@@ -52,17 +52,8 @@ internal sealed class SharedOptions
     }
 
     /// <summary>folder:DIR data decodes images with the transform given on this command line.</summary>
-    public void RegisterImageFolders(ParseResult p)
-    {
-        float[] Three(Option<string> option)
-        {
-            var parts = p.GetValue(option)!.Split(',');
-            if (parts.Length != 3 || !parts.All(x => float.TryParse(x, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
-                throw new LlaException($"{option.Name} takes three numbers R,G,B (got '{p.GetValue(option)}')");
-            return parts.Select(x => float.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        }
-        Lla.Vision.ImageFolderDataset.Register(new Lla.Vision.ImageTransform(p.GetValue(ImageSize), Three(ImageMean), Three(ImageStd), p.GetValue(SkipUnreadable)));
-    }
+    public void RegisterImageFolders(ParseResult p) => Lla.Vision.ImageFolderDataset.Register(
+        Lla.Vision.ImageTransform.Parse(p.GetValue(ImageSize), p.GetValue(ImageMean)!, p.GetValue(ImageStd)!, p.GetValue(SkipUnreadable)));
 
     /// <summary>--color-scale of the commands that draw landscapes.</summary>
     public static Option<string> ColorScaleOption() => new("--color-scale") { Description = "landscape heat maps: log (default: the basin stays visible) | linear", DefaultValueFactory = _ => "log" };

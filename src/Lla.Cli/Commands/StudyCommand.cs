@@ -24,6 +24,7 @@ internal static class StudyCommand
         var tensorBoard = new Option<string?>("--tensorboard") { Description = "also log each trained model's loss and accuracy as TensorBoard event files in DIR/MODEL" };
         var shared = new SharedOptions();
         foreach (var o in new Option[] { config, preset, outFolder, tensorBoard, shared.Threads, shared.OneDnn, shared.Quiet, shared.Json }) command.Options.Add(o);
+        command.Subcommands.Add(StudyScoreCommand.Create(processes));
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {

@@ -43,14 +43,8 @@ internal static class TrainCommand
                     Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batchSize), Optimizer = p.GetValue(optimizer)!,
                     LearningRate = p.GetValue(lr), Momentum = p.GetValue(momentum), WeightDecay = p.GetValue(weightDecay), Seed = p.GetValue(shared.Seed),
                 },
-                Save = p.GetValue(save)!,
-                SaveEvery = p.GetValue(saveEvery),
-                AnalyzeEvery = p.GetValue(analyzeEvery),
-                Resume = p.GetValue(resume),
-                ValidationSplit = p.GetValue(validationSplit),
-                TensorBoard = p.GetValue(tensorBoard),
-                OneDnn = shared.RunSettings(p),
-                Record = SharedOptions.Record(p, command),
+                Save = p.GetValue(save)!, SaveEvery = p.GetValue(saveEvery), AnalyzeEvery = p.GetValue(analyzeEvery), Resume = p.GetValue(resume),
+                ValidationSplit = p.GetValue(validationSplit), TensorBoard = p.GetValue(tensorBoard), OneDnn = shared.RunSettings(p), Record = SharedOptions.Record(p, command),
             };
             TrainResults results;
             using (var progress = output.Progress())

@@ -33,17 +33,8 @@ internal static class Summary
         table.AddRow("HVPs / time", $"{h.HvpCount} / {r.Timings.GetValueOrDefault("total"):F1} s");
         table.AddRow("numeric guard", Markup.Escape(r.NumericGuard?.Reason ?? "not run"));
         AnsiConsole.Write(table);
-        if (h.Criteria is { } crit) AnsiConsole.WriteLine(Meaning(crit));
+        if (h.Criteria is { } crit) AnsiConsole.WriteLine(crit.Meaning());
         AnsiConsole.WriteLine($"Results: {Path.Combine(folder, ResultsSerializer.ResultsFile)}");
         AnsiConsole.WriteLine($"Open {Path.Combine(folder, "report.html")} in a browser for the report.");
     }
-
-    public static string Meaning(CriteriaRecord c) => c.HesdType switch
-    {
-        "MP" => $"The spectrum is mainly positive (Ct = {c.Ct:G3} ≥ {c.CtThreshold}), so the criteria apply: smaller re and Kh mean a flatter, " +
-                "more convex minimum. Compare them between datasets: the papers report that their changes track changes of accuracy.",
-        "MN" => $"The spectrum is mainly negative (Ct = {c.Ct:G3} < {c.CtThreshold}): the criteria do not apply to this model. " +
-                "This is typical of random initialization or of training with external gradient manipulation (aggressive clipping, Hessian-based optimizers).",
-        _ => "The spectrum has no positive eigenvalue, so the HESD type and the criteria are undefined here.",
-    };
 }

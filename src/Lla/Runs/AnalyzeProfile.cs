@@ -16,4 +16,12 @@ public sealed record AnalyzeProfile(string Name, int BatchSize, int Runs, int La
         "full" => Full,
         _ => throw new LlaException($"{{profile}} must be quick or full (got '{name}')"),
     };
+
+    /// <summary>The profile with the settings given explicitly (non-null) in place of its own.</summary>
+    public AnalyzeProfile Override(int? batchSize, int? runs, int? lanczosSteps, int? landscapeSteps) =>
+        this with { BatchSize = batchSize ?? BatchSize, Runs = runs ?? Runs, LanczosSteps = lanczosSteps ?? LanczosSteps, LandscapeSteps = landscapeSteps ?? LandscapeSteps };
+
+    /// <summary>The settings as the options record names them.</summary>
+    public IEnumerable<(string Setting, int Value)> Settings() =>
+        new[] { ("batch-size", BatchSize), ("runs", Runs), ("lanczos-steps", LanczosSteps), ("landscape-steps", LandscapeSteps) };
 }

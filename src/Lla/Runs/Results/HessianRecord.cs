@@ -32,6 +32,17 @@ public sealed record DensityRecord(IReadOnlyList<double> Lambda, IReadOnlyList<d
 
 public sealed record CriteriaRecord(
     double? Re, double? ReStd, double? Kh, double? KhStd, double? Ct, double? CtStd,
-    double KhPower, double CtThreshold, string HesdType, IReadOnlyList<string> Notes, IReadOnlyList<CriteriaRunRecord> Runs);
+    double KhPower, double CtThreshold, string HesdType, IReadOnlyList<string> Notes, IReadOnlyList<CriteriaRunRecord> Runs)
+{
+    /// <summary>What the HESD type means for the criteria, in one paragraph.</summary>
+    public string Meaning() => HesdType switch
+    {
+        "MP" => $"The spectrum is mainly positive (Ct = {Ct:G3} ≥ {CtThreshold}), so the criteria apply: smaller re and Kh mean a flatter, " +
+                "more convex minimum. Compare them between datasets: the papers report that their changes track changes of accuracy.",
+        "MN" => $"The spectrum is mainly negative (Ct = {Ct:G3} < {CtThreshold}): the criteria do not apply to this model. " +
+                "This is typical of random initialization or of training with external gradient manipulation (aggressive clipping, Hessian-based optimizers).",
+        _ => "The spectrum has no positive eigenvalue, so the HESD type and the criteria are undefined here.",
+    };
+}
 
 public sealed record CriteriaRunRecord(double? LambdaMin, double? LambdaMax, double? Re, double? Kh, double? Ct, string? Note);

@@ -1,13 +1,13 @@
-using Lla.Mpi;
 using Lla.Parallel;
 
-namespace Lla.Cli.Commands;
+namespace Lla.Mpi;
 
 /// <summary>
 /// The processes of this invocation: one, or the ranks of an MPI job when `lla` was started by an
 /// MPI launcher (mpiexec, or srun with PMI). Rank 0 alone prints and writes files; every rank computes.
+/// What a front end (the `lla` program, an example) starts before its commands.
 /// </summary>
-internal sealed class Processes : IDisposable
+public sealed class Processes : IDisposable
 {
     private readonly MpiProcessGroup? _mpi;
 

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Lla.Studies.Scoring;
+using Spectre.Console;
+
+namespace Lla.Cli.Commands;
+
+/// <summary>`lla study score TABLE.csv`: the across-model scoring alone (τ, Ψ, worst-case sign-error) on a model-zoo table from anywhere.</summary>
+internal static class StudyScoreCommand
+{
+    public static Command Create(Processes processes)
+    {
+        var command = new Command("score", "Rank measures on a model-zoo table: Kendall τ with the generalization gap, granulated Ψ, worst-case sign-error");
+        var table = new Argument<string>("TABLE") { Description = "CSV: model, the axis columns, train_accuracy, test_accuracy (fractions), [test_size], measure columns" };
+        var axes = new Option<string>("--axes") { Description = "the hyperparameter columns, comma-separated", Required = true };
+        var measures = new Option<string?>("--measures") { Description = "measure columns to score (default: every other numeric column)" };
+        var negate = new Option<string?>("--negate") { Description = "measures where a smaller value predicts a larger gap (scored negated)" };
+        var testSize = new Option<int?>("--test-size") { Description = "test-set size n of the sign-error weights (default: the table's test_size column)" };
+        var resamples = new Option<int>("--resamples") { Description = "bootstrap resamples of the intervals", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<long>("--seed") { Description = "seed of the bootstrap", DefaultValueFactory = _ => 42 };
+        var outFolder = new Option<string>("--out") { Description = "where score.json goes", DefaultValueFactory = _ => "score" };
+        command.Arguments.Add(table);
+        foreach (var o in new Option[] { axes, measures, negate, testSize, resamples, seed, outFolder }) command.Options.Add(o);
+        command.SetAction(p => CommandAction.Run(processes, p, () =>
+        {
+            static string[] List(string? text) => text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? Array.Empty<string>();
+            var results = ScoreRun.Execute(new ScoreRunOptions
+            {
+                Table = p.GetValue(table)!, Axes = List(p.GetValue(axes)), Measures = p.GetValue(measures) is string m ? List(m) : null, Negate = List(p.GetValue(negate)),
+                TestSize = p.GetValue(testSize), Resamples = p.GetValue(resamples), Seed = p.GetValue(seed), OutDir = p.GetValue(outFolder)!, Record = SharedOptions.Record(p, command),
+            });
+            var board = new Table().Border(TableBorder.Rounded);
+            foreach (var c in new[] { "measure", "τ (95% interval)", "Ψ (95% interval)", "sign-error mean / p90 / max", "models" }) board.AddColumn(c);
+            static string N(double v) => double.IsFinite(v) ? v.ToString("F3") : "n/a";
+            foreach (var s in results.Scores)
+                board.AddRow(Markup.Escape(s.Name), $"{N(s.Tau)} ({N(s.TauLow)} to {N(s.TauHigh)})", $"{N(s.Psi)} ({N(s.PsiLow)} to {N(s.PsiHigh)})",
+                    $"{N(s.SignErrorMean)} / {N(s.SignErrorP90)} / {N(s.SignErrorMax)} ({s.EnvironmentsKept} env.)", s.Models.ToString());
+            AnsiConsole.Write(board);
+            Console.WriteLine($"{results.Models} models, sorted by {results.SortedBy}; wrote {Path.Combine(p.GetValue(outFolder)!, ScoreRun.FileName)}");
+            return 0;
+        }));
+        return command;
+    }
+}
