@@ -7,7 +7,7 @@ using TorchSharp;
 
 // A Stopwatch harness (not a timed test), every number of one report measured in this one run:
 //   dotnet run -c Release --project bench/Lla.Bench -- [--threads N] [--repeats R] [--workloads lenet,resnet20]
-//       [--no-baseline] [--memory] [--scale] [--profile]
+//       [--no-baseline] [--memory] [--scale] [--profile] [--operators [--operators-only]]
 // Items per workload: (1) a bare forward pass, (2) one HVP, (3) a 20×20 filter-normalized landscape,
 // (4) top-2 eigenvalues, (5) the trace, (6) a 100-step SLQ; the same work by the plain-PyTorch
 // baseline (bench/baseline/pytorch_baseline.py) as its users run it and with lla's process settings.
@@ -34,6 +34,7 @@ foreach (var name in workloads)
     ours["forward"] = new("forward", forward, 0, "");
     double hvp = OurItems.Hvp(op, repeats);
     if (args.Contains("--profile")) HvpProfile.Run(w, repeats);
+    if (args.Contains("--operators")) { OperatorCost.Run(w, repeats); if (args.Contains("--operators-only")) continue; }
     ours["hvp"] = new("hvp", hvp, 1, $"{hvp / forward:F2}× forward");
     var (perPoint, total, bare) = OurItems.Landscape(w, repeats);
     ours["landscape"] = new("landscape", perPoint * 441, 0, $"{perPoint * 1e3:F1} ms per point (median; whole plane {total:F1} s) = {perPoint / bare:F2}× a bare forward measured beside it");
