@@ -26,6 +26,7 @@ internal sealed class HessianOptions
     public readonly Option<double> CtThreshold = new("--ct-threshold") { Description = "HESD type MP when Ct ≥ this", DefaultValueFactory = _ => Criteria.DefaultCtThreshold };
     public readonly Option<string> Bn = new("--bn") { Description = "BatchNorm statistics: train (per batch, as the seed library) | eval (running)", DefaultValueFactory = _ => "train" };
     public readonly Option<string?> Params = new("--params") { Description = "analyse a block of the Hessian: comma-separated globs of parameter names, e.g. 'fc*' (default: all trainable parameters)" };
+    public readonly Option<bool> SplitCurvature = new("--split-curvature") { Description = "also analyse H, the GGN G and the residual R = H − G side by side (where negative curvature comes from)" };
     public readonly Option<string?> Out;
 
     public HessianOptions(int batchSize, string batches, int runs, int lanczosSteps, string outDescription)
@@ -43,7 +44,7 @@ internal sealed class HessianOptions
         if (switches) { list.Add(Trace); list.Add(Esd); }
         list.Add(TraceMethod);
         list.Add(TraceHvps);
-        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, Out });
+        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, SplitCurvature, Out });
         foreach (var o in list) command.Options.Add(o);
     }
 

@@ -34,6 +34,12 @@ internal static class StaticTables
                 rows.Add(("HESD type", $"HESD type: {c.HesdType}" + (c.HesdType == "MP" ? " (the criteria apply)" : c.HesdType == "MN" ? " (the criteria do not apply)" : "")));
             }
         }
+        if (r.CurvatureSplit is { } split)
+        {
+            foreach (var (name, x, mass) in new[] { ("H", split.Hessian, split.HessianMass), ("G", split.Ggn, split.GgnMass), ("R = H − G", split.Residual, split.ResidualMass) })
+                rows.Add(($"split: {name}", $"top eigenvalues {string.Join(", ", (x.TopEigenvalues ?? []).Select(v => N(v)))}; trace {N(x.Trace)} ± {N(x.TraceStderr, "G3")}; negative mass Σ|λ<0| ≈ {N(mass.NegativeSum, "G3")}"));
+            rows.Add(("split: where negative curvature comes from", CurvatureSplitPlot.Sentence(split)));
+        }
         foreach (var l in r.Landscapes)
             rows.Add(($"landscape: {l.Label}", $"{l.Alphas.Count}×{l.Betas.Count} points, distance {N(l.Distance)}, loss {N(Min(l))} … {N(Max(l))}"));
         h.Append("<table>");

@@ -106,6 +106,26 @@
     root.append(fig);
   }
 
+  // ---- the curvature split H = G + R: densities overlaid, the numbers side by side, where negative curvature comes from
+  const S = R.curvature_split;
+  if (S) {
+    root.append($("h2", {}, "Where the curvature comes from: H = G + R"));
+    root.append($("div", { class: "verdict" }, $("p", {}, S.sentence || "")));
+    const parts = [["H (Hessian)", S.hessian, S.hessian_mass], ["G (GGN / Fisher)", S.ggn, S.ggn_mass], ["R = H − G (residual)", S.residual, S.residual_mass]];
+    const series = parts.filter(p => p[1].esd && p[1].esd.density).map(([name, x]) => {
+      const ys = x.esd.density.density, peak = Math.max(...ys);
+      return { name, x: x.esd.density.lambda, y: ys.map(y => Math.log10(Math.max(y, peak * 1e-8))) };
+    });
+    root.append($("figure", {}, linePlot(series, { width: 760, height: 360, xLabel: "eigenvalue λ", yLabel: "density (log10)", logY: true, title: "Spectral densities of H, G and R" }),
+      $("figcaption", {}, "G is positive semi-definite: every eigenvalue left of zero in H comes from R, the network's own curvature weighted by the loss gradient.")));
+    const t = $("table", {}, $("tr", {}, $("th", {}, "operator"), $("th", {}, "top eigenvalues"), $("th", {}, "trace"), $("th", {}, "negative mass Σ|λ<0| (SLQ)"), $("th", {}, "negative share"), $("th", {}, "HESD type")));
+    for (const [name, x, m] of parts)
+      t.append($("tr", {}, $("td", {}, name), $("td", {}, (x.top_eigenvalues || []).map(v => fmt(v, 5)).join(", ")), $("td", {}, `${fmt(x.trace, 5)} ± ${fmt(x.trace_stderr, 2)}`),
+        $("td", {}, fmt(m.negative_sum, 4)), $("td", {}, m.negative_share === null ? "n/a" : pct(m.negative_share)), $("td", {}, x.criteria ? x.criteria.hesd_type : "n/a")));
+    root.append(t);
+    if (S.angles_hessian_ggn) root.append($("p", { class: "muted" }, `Principal angles between the top-${S.angles_hessian_ggn.cosines.length} eigenvector subspaces of H and G: ${S.angles_hessian_ggn.angles_rad.map(a => (a * 180 / Math.PI).toFixed(2) + "°").join(", ")} (0° = the same directions).`));
+  }
+
   // ---- landscapes: rotatable 3-D surface, heat map, 1-D cuts
   function surfaceCanvas(L) {
     const canvas = $("canvas", { class: "surface", width: 460, height: 360 });

@@ -28,6 +28,7 @@ public static class HessianRun
         using var session = AnalysisSession.Open(o.Source, o.Selection);
         var parameters = ParameterSet.Of(session.Model, ParameterFilter.FromGlobs(o.Params));
         HessianAnalysis.CheckFits(o.Analysis, parameters.Dimension, parameters.DType);
+        if (o.SplitCurvature) OutputLosses.Identify(session.Objective, "{split-curvature} (its GGN)");
         if (group.IsRoot) DiskBudget.Require(o.OutDir, o.Analysis.TopK * 4.0 * parameters.Dimension, $"{o.Analysis.TopK} eigenvector(s)");
         timings["load"] = clock.Elapsed.TotalSeconds;
 
@@ -42,10 +43,19 @@ public static class HessianRun
 
 
         HessianAnalysisResult result;
+        CurvatureSplitResult? split = null;
         using (decision.Scope())
         {
             var op = CurvatureOperators.Create(o.Operator, session.Objective, parameters, group);
-            result = HessianAnalysis.Run(op, o.Analysis, progress);
+            // With the split on a Hessian run, the run's own analysis is the split's H (trace and density on).
+            bool reuse = o.SplitCurvature && o.Operator == CurvatureOperator.Hessian;
+            result = HessianAnalysis.Run(op, reuse ? CurvatureSplit.OptionsFor(o.Analysis) : o.Analysis, progress);
+            if (o.SplitCurvature)
+            {
+                var splitClock = Stopwatch.StartNew();
+                split = CurvatureSplit.Run(session.Objective, parameters, o.Analysis, group, progress, reuse ? result : null);
+                timings["curvature_split"] = splitClock.Elapsed.TotalSeconds;
+            }
             clock.Restart();
             decision = session.PostCheck(decision);
             timings["guard"] += clock.Elapsed.TotalSeconds;
@@ -102,6 +112,7 @@ public static class HessianRun
             TestAccuracy = testAccuracy ?? double.NaN,
             Hessian = HessianRecords.From(result, parameters.Dimension) with { Operator = o.Operator.Name() },
             Seeds = result.Seeds,
+            CurvatureSplit = split is null ? null : CurvatureSplitRecord.From(split, parameters.Dimension),
             Landscapes = planes,
             Measures = measures,
             Timings = timings,

@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Lla.Tests.Support;
+
+namespace Lla.Tests.Cli;
+
+/// <summary>
+/// `lla hessian`'s curvature options (--split-curvature, --per-layer, --diagonal) through the
+/// command line, in-process: a bad value is one line, exit 2 and no file; a small run writes its
+/// payload, figure and page.
+/// </summary>
+[Collection("console")]
+public class CurvatureCommandTests
+{
+    public CurvatureCommandTests() => TestTorch.Init();
+
+    public static TheoryData<string, string> Invalid() => new()
+    {
+        { "hessian --split-curvature --trace-hvps 4", "--trace-hvps must be a positive multiple of 3" },
+        { "hessian --split-curvature --lanczos-steps 0", "--lanczos-steps must be at least 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void A_bad_value_is_one_line_exit_2_and_leaves_no_file(string command, string expected)
+    {
+        string cwd = Paths.NewTempFolder();
+        var outcome = InProcessLla.Run(cwd, command.Split(' ').Concat(new[] { "--out", "run" }).ToArray());
+        Assert.True(outcome.ExitCode == 2, $"exit {outcome.ExitCode}; stderr: {outcome.Stderr}");
+        var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, "stderr: " + outcome.Stderr);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+        Assert.Empty(Directory.GetFileSystemEntries(cwd));
+    }
+
+    [Fact]
+    public void Split_curvature_writes_h_g_and_r_their_figure_and_the_sentence()
+    {
+        string cwd = Paths.NewTempFolder();
+        var outcome = InProcessLla.Run(cwd, "hessian --split-curvature --onednn off --batch-size 16 --top-k 2 --eigen-tol 1e-2 --trace-hvps 6 --lanczos-steps 6 --out run --quiet".Split(' '));
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "run", "results.json")))!;
+        var split = results["curvature_split"]!;
+        Assert.Equal("ggn", (string)split["ggn"]!["operator"]!);
+        Assert.Equal(2, split["residual"]!["top_eigenvalues"]!.AsArray().Count);
+        Assert.Equal(2, split["angles_hessian_ggn"]!["cosines"]!.AsArray().Count);
+        // G is positive semi-definite: float32 SLQ leaves at most rounding below zero.
+        double gNegative = (double)split["ggn_mass"]!["negative"]!, gPositive = (double)split["ggn_mass"]!["positive"]!;
+        Assert.True(gNegative <= 1e-5 * gPositive, $"G's negative mass {gNegative} vs positive {gPositive}");
+        // The run's own Hessian analysis is the split's H (trace and density on).
+        Assert.Equal((double)results["hessian"]!["trace"]!, (double)split["hessian"]!["trace"]!);
+        Assert.True(File.Exists(Path.Combine(cwd, "run", "curvature-split.png")));
+        Assert.Contains("weighted by the loss gradient", File.ReadAllText(Path.Combine(cwd, "run", "report.html")));
+    }
+}
