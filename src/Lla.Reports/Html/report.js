@@ -126,6 +126,27 @@
     if (S.angles_hessian_ggn) root.append($("p", { class: "muted" }, `Principal angles between the top-${S.angles_hessian_ggn.cosines.length} eigenvector subspaces of H and G: ${S.angles_hessian_ggn.angles_rad.map(a => (a * 180 / Math.PI).toFixed(2) + "°").join(", ")} (0° = the same directions).`));
   }
 
+  // ---- per-layer spectra: a table and small multiples of the densities
+  const PL = R.per_layer;
+  if (PL && PL.layers && PL.layers.length) {
+    root.append($("h2", {}, "Per-layer spectra"));
+    const t = $("table", {}, $("tr", {}, ...["layer", "parameters", "λ1", "trace", "re", "Kh", "Ct", "HESD type"].map(h => $("th", {}, h))));
+    for (const L of PL.layers) {
+      const a = L.analysis, c = a.criteria || {};
+      t.append($("tr", {}, $("td", {}, L.name), $("td", {}, L.dimension.toLocaleString()), $("td", {}, a.top_eigenvalues && a.top_eigenvalues.length ? fmt(a.top_eigenvalues[0], 5) : "n/a"),
+        $("td", {}, `${fmt(a.trace, 5)} ± ${fmt(a.trace_stderr, 2)}`), $("td", {}, fmt(c.re)), $("td", {}, c.kh === null ? "∞" : fmt(c.kh)), $("td", {}, fmt(c.ct)), $("td", {}, c.hesd_type || "n/a")));
+    }
+    root.append(t, $("p", {}, `Sum of the layers' trace estimates: ${fmt(PL.trace_sum, 5)} ± ${fmt(PL.trace_sum_stderr, 2)}; the independent full-trace estimate: ${PL.full_trace === null ? "n/a" : fmt(PL.full_trace, 5) + " ± " + fmt(PL.full_trace_stderr, 2)}. Exactly they are equal (the blocks partition the diagonal); the estimates agree within their standard errors.`));
+    const plots = $("div", { class: "plots" });
+    for (const L of PL.layers) {
+      const d = L.analysis.esd && L.analysis.esd.density;
+      if (!d) continue;
+      const peak = Math.max(...d.density);
+      plots.append($("figure", {}, linePlot([{ x: d.lambda, y: d.density.map(y => Math.log10(Math.max(y, peak * 1e-8))) }], { width: 300, height: 220, xLabel: "λ", yLabel: "log10 density", logY: true, title: L.name })));
+    }
+    root.append(plots);
+  }
+
   // ---- landscapes: rotatable 3-D surface, heat map, 1-D cuts
   function surfaceCanvas(L) {
     const canvas = $("canvas", { class: "surface", width: 460, height: 360 });

@@ -29,6 +29,7 @@ public static class HessianRun
         var parameters = ParameterSet.Of(session.Model, ParameterFilter.FromGlobs(o.Params));
         HessianAnalysis.CheckFits(o.Analysis, parameters.Dimension, parameters.DType);
         if (o.SplitCurvature) OutputLosses.Identify(session.Objective, "{split-curvature} (its GGN)");
+        if (o.PerLayer) PerLayerAnalysis.CheckFits(o.Analysis, parameters);
         if (group.IsRoot) DiskBudget.Require(o.OutDir, o.Analysis.TopK * 4.0 * parameters.Dimension, $"{o.Analysis.TopK} eigenvector(s)");
         timings["load"] = clock.Elapsed.TotalSeconds;
 
@@ -44,17 +45,26 @@ public static class HessianRun
 
         HessianAnalysisResult result;
         CurvatureSplitResult? split = null;
+        PerLayerResult? perLayer = null;
         using (decision.Scope())
         {
             var op = CurvatureOperators.Create(o.Operator, session.Objective, parameters, group);
             // With the split on a Hessian run, the run's own analysis is the split's H (trace and density on).
             bool reuse = o.SplitCurvature && o.Operator == CurvatureOperator.Hessian;
-            result = HessianAnalysis.Run(op, reuse ? CurvatureSplit.OptionsFor(o.Analysis) : o.Analysis, progress);
+            // --per-layer compares the layers' trace sum with the run's own full-trace estimate: the trace is then on.
+            var analysis = reuse ? CurvatureSplit.OptionsFor(o.Analysis) : o.PerLayer ? o.Analysis with { Trace = true } : o.Analysis;
+            result = HessianAnalysis.Run(op, analysis, progress);
             if (o.SplitCurvature)
             {
                 var splitClock = Stopwatch.StartNew();
                 split = CurvatureSplit.Run(session.Objective, parameters, o.Analysis, group, progress, reuse ? result : null);
                 timings["curvature_split"] = splitClock.Elapsed.TotalSeconds;
+            }
+            if (o.PerLayer)
+            {
+                var layerClock = Stopwatch.StartNew();
+                perLayer = PerLayerAnalysis.Run(o.Operator, session.Objective, session.Model, parameters, o.Analysis, result.Trace, group, progress);
+                timings["per_layer"] = layerClock.Elapsed.TotalSeconds;
             }
             clock.Restart();
             decision = session.PostCheck(decision);
@@ -113,6 +123,7 @@ public static class HessianRun
             Hessian = HessianRecords.From(result, parameters.Dimension) with { Operator = o.Operator.Name() },
             Seeds = result.Seeds,
             CurvatureSplit = split is null ? null : CurvatureSplitRecord.From(split, parameters.Dimension),
+            PerLayer = perLayer is null ? null : PerLayerRecord.From(perLayer, o.Operator.Name()),
             Landscapes = planes,
             Measures = measures,
             Timings = timings,

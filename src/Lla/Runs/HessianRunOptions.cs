@@ -19,6 +19,8 @@ public sealed record HessianRunOptions
     public CurvatureOperator Operator { get; init; } = CurvatureOperator.Hessian;
     /// <summary>Also analyse H, the GGN G and the residual R = H − G side by side (trace and density always on for them).</summary>
     public bool SplitCurvature { get; init; }
+    /// <summary>Also run the analysis on each parameter group (a layer's weight and bias) of the analysed parameters.</summary>
+    public bool PerLayer { get; init; }
     /// <summary>Comma-separated globs of parameter names: analyse that block of the Hessian (null: all trainable parameters).</summary>
     public string? Params { get; init; }
     /// <summary>Grid intervals of the overview planes (random, Hessian and, with Adam state, Adam axes); 0: none.</summary>
@@ -44,7 +46,7 @@ public sealed record HessianRunOptions
         ["trace"] = Analysis.Trace, ["trace-method"] = Analysis.TraceMethod.Name(), ["trace-hvps"] = Analysis.TraceApplications,
         ["esd"] = Analysis.Esd, ["runs"] = Analysis.Runs, ["lanczos-steps"] = Analysis.LanczosSteps,
         ["kh-power"] = Analysis.KhPower, ["ct-threshold"] = Analysis.CtThreshold, ["params"] = Params, ["landscape-steps"] = LandscapeSteps,
-        ["split-curvature"] = SplitCurvature,
+        ["split-curvature"] = SplitCurvature, ["per-layer"] = PerLayer,
     };
 
     public void Validate()

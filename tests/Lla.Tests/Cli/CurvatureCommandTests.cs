@@ -17,6 +17,7 @@ public class CurvatureCommandTests
     {
         { "hessian --split-curvature --trace-hvps 4", "--trace-hvps must be a positive multiple of 3" },
         { "hessian --split-curvature --lanczos-steps 0", "--lanczos-steps must be at least 1" },
+        { "hessian --per-layer --params nothing.*", "no trainable parameter matches" },
     };
 
     [Theory]
@@ -34,10 +35,10 @@ public class CurvatureCommandTests
     }
 
     [Fact]
-    public void Split_curvature_writes_h_g_and_r_their_figure_and_the_sentence()
+    public void Split_curvature_and_per_layer_write_their_payloads_figures_and_page()
     {
         string cwd = Paths.NewTempFolder();
-        var outcome = InProcessLla.Run(cwd, "hessian --split-curvature --onednn off --batch-size 16 --top-k 2 --eigen-tol 1e-2 --trace-hvps 6 --lanczos-steps 6 --out run --quiet".Split(' '));
+        var outcome = InProcessLla.Run(cwd, "hessian --split-curvature --per-layer --params conv2.*,fc3.* --onednn off --batch-size 16 --top-k 2 --eigen-tol 1e-2 --trace-hvps 6 --lanczos-steps 6 --out run --quiet".Split(' '));
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);
         var results = JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "run", "results.json")))!;
         var split = results["curvature_split"]!;
@@ -50,6 +51,12 @@ public class CurvatureCommandTests
         // The run's own Hessian analysis is the split's H (trace and density on).
         Assert.Equal((double)results["hessian"]!["trace"]!, (double)split["hessian"]!["trace"]!);
         Assert.True(File.Exists(Path.Combine(cwd, "run", "curvature-split.png")));
+        // --per-layer: one analysis per layer of the analysed parameters, the trace sum beside the run's trace.
+        var layers = results["per_layer"]!["layers"]!.AsArray();
+        Assert.Equal(new[] { "conv2", "fc3" }, layers.Select(l => (string)l!["name"]!));
+        Assert.Equal((long)results["hessian"]!["parameter_count"]!, layers.Sum(l => (long)l!["dimension"]!));
+        Assert.Equal((double)results["hessian"]!["trace"]!, (double)results["per_layer"]!["full_trace"]!);
+        Assert.True(File.Exists(Path.Combine(cwd, "run", "per-layer.png")));
         Assert.Contains("weighted by the loss gradient", File.ReadAllText(Path.Combine(cwd, "run", "report.html")));
     }
 }
