@@ -54,7 +54,7 @@ internal static class AnalyzeCommand
                 OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"),
                 Params = p.GetValue(hessian.Params),
                 Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
-                PerLayer = p.GetValue(hessian.PerLayer), SplitCurvature = p.GetValue(hessian.SplitCurvature) || settings.SplitCurvature,
+                PerLayer = p.GetValue(hessian.PerLayer), Diagonal = p.GetValue(hessian.Diagonal), DiagonalHvps = p.GetValue(hessian.DiagonalHvps), SplitCurvature = p.GetValue(hessian.SplitCurvature) || settings.SplitCurvature,
                 LandscapeSteps = planeSteps,
                 Profile = name,
                 Record = record,

@@ -147,6 +147,17 @@
     root.append(plots);
   }
 
+  // ---- the diagonal by Hutchinson: per-layer summary (the entries are in the run folder's file)
+  const D = R.diagonal;
+  if (D && D.layers) {
+    root.append($("h2", {}, `Diagonal of the ${D.operator === "hessian" ? "Hessian" : D.operator} (Hutchinson, ${D.probes} probes)`));
+    const t = $("table", {}, $("tr", {}, ...["layer", "entries", "mean", "max", "sum ± standard error"].map(h => $("th", {}, h))));
+    for (const L of D.layers)
+      t.append($("tr", {}, $("td", {}, L.name), $("td", {}, L.entries.toLocaleString()), $("td", {}, fmt(L.mean)), $("td", {}, fmt(L.max)), $("td", {}, `${fmt(L.sum, 5)} ± ${fmt(L.sum_stderr, 2)}`)));
+    t.append($("tr", {}, $("td", {}, "all"), $("td", {}, ""), $("td", {}, ""), $("td", {}, ""), $("td", {}, `${fmt(D.sum, 5)} ± ${fmt(D.sum_stderr, 2)}`)));
+    root.append(t, $("p", { class: "muted" }, `Every entry and its standard error are in ${D.file} (per parameter: diagonal.NAME, stderr.NAME). The layers' sums add up to the trace's Hutchinson estimate with the same probes.`));
+  }
+
   // ---- landscapes: rotatable 3-D surface, heat map, 1-D cuts
   function surfaceCanvas(L) {
     const canvas = $("canvas", { class: "surface", width: 460, height: 360 });

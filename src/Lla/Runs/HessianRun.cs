@@ -30,7 +30,7 @@ public static class HessianRun
         HessianAnalysis.CheckFits(o.Analysis, parameters.Dimension, parameters.DType);
         if (o.SplitCurvature) OutputLosses.Identify(session.Objective, "{split-curvature} (its GGN)");
         if (o.PerLayer) PerLayerAnalysis.CheckFits(o.Analysis, parameters);
-        if (group.IsRoot) DiskBudget.Require(o.OutDir, o.Analysis.TopK * 4.0 * parameters.Dimension, $"{o.Analysis.TopK} eigenvector(s)");
+        if (group.IsRoot) DiskBudget.Require(o.OutDir, o.Analysis.TopK * 4.0 * parameters.Dimension + (o.Diagonal ? 16.0 * parameters.Dimension : 0), $"{o.Analysis.TopK} eigenvector(s)" + (o.Diagonal ? " and the diagonal" : ""));
         timings["load"] = clock.Elapsed.TotalSeconds;
 
         // The loss first: a non-finite loss is the user's problem to hear about, not the guard's.
@@ -46,6 +46,7 @@ public static class HessianRun
         HessianAnalysisResult result;
         CurvatureSplitResult? split = null;
         PerLayerResult? perLayer = null;
+        DiagonalResult? diagonal = null;
         using (decision.Scope())
         {
             var op = CurvatureOperators.Create(o.Operator, session.Objective, parameters, group);
@@ -65,6 +66,14 @@ public static class HessianRun
                 var layerClock = Stopwatch.StartNew();
                 perLayer = PerLayerAnalysis.Run(o.Operator, session.Objective, session.Model, parameters, o.Analysis, result.Trace, group, progress);
                 timings["per_layer"] = layerClock.Elapsed.TotalSeconds;
+            }
+            if (o.Diagonal)
+            {
+                var diagonalClock = Stopwatch.StartNew();
+                // Seeds: eigen = seed, trace + 1, SLQ + 2, the diagonal + 3.
+                diagonal = HutchinsonDiagonal.Estimate(CurvatureOperators.Create(o.Operator, session.Objective, parameters, group),
+                    new DiagonalOptions { Probes = o.DiagonalHvps, Seed = o.Analysis.Seed + 3 });
+                timings["diagonal"] = diagonalClock.Elapsed.TotalSeconds;
             }
             clock.Restart();
             decision = session.PostCheck(decision);
@@ -104,6 +113,7 @@ public static class HessianRun
         if (!group.IsRoot) return new RunResults { Command = o.Command }; // another MPI rank: rank 0 writes the run
         var folder = new RunFolder(o.OutDir);
         if (result.Eigen is not null) EigenvectorFile.Write(folder.File(EigenvectorFile.FileName), result.Eigen, parameters.Layout);
+        if (diagonal is not null) DiagonalFile.Write(folder.File(DiagonalFile.FileName), diagonal, parameters.Layout);
         timings["total"] = total.Elapsed.TotalSeconds;
 
         var results = new RunResults
@@ -124,6 +134,7 @@ public static class HessianRun
             Seeds = result.Seeds,
             CurvatureSplit = split is null ? null : CurvatureSplitRecord.From(split, parameters.Dimension),
             PerLayer = perLayer is null ? null : PerLayerRecord.From(perLayer, o.Operator.Name()),
+            Diagonal = diagonal is null ? null : DiagonalRecord.From(diagonal, DiagonalSummary.PerLayer(diagonal, parameters.Layout), o.Operator.Name()),
             Landscapes = planes,
             Measures = measures,
             Timings = timings,

@@ -18,6 +18,7 @@ public class CurvatureCommandTests
         { "hessian --split-curvature --trace-hvps 4", "--trace-hvps must be a positive multiple of 3" },
         { "hessian --split-curvature --lanczos-steps 0", "--lanczos-steps must be at least 1" },
         { "hessian --per-layer --params nothing.*", "no trainable parameter matches" },
+        { "hessian --diagonal --diagonal-hvps 1", "--diagonal-hvps must be at least 2" },
     };
 
     [Theory]
@@ -35,10 +36,10 @@ public class CurvatureCommandTests
     }
 
     [Fact]
-    public void Split_curvature_and_per_layer_write_their_payloads_figures_and_page()
+    public void Split_curvature_per_layer_and_diagonal_write_their_payloads_files_and_page()
     {
         string cwd = Paths.NewTempFolder();
-        var outcome = InProcessLla.Run(cwd, "hessian --split-curvature --per-layer --params conv2.*,fc3.* --onednn off --batch-size 16 --top-k 2 --eigen-tol 1e-2 --trace-hvps 6 --lanczos-steps 6 --out run --quiet".Split(' '));
+        var outcome = InProcessLla.Run(cwd, "hessian --split-curvature --per-layer --diagonal --diagonal-hvps 4 --params conv2.*,fc3.* --onednn off --batch-size 16 --top-k 2 --eigen-tol 1e-2 --trace-hvps 6 --lanczos-steps 6 --out run --quiet".Split(' '));
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);
         var results = JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "run", "results.json")))!;
         var split = results["curvature_split"]!;
@@ -57,6 +58,11 @@ public class CurvatureCommandTests
         Assert.Equal((long)results["hessian"]!["parameter_count"]!, layers.Sum(l => (long)l!["dimension"]!));
         Assert.Equal((double)results["hessian"]!["trace"]!, (double)results["per_layer"]!["full_trace"]!);
         Assert.True(File.Exists(Path.Combine(cwd, "run", "per-layer.png")));
+        // --diagonal: the file and its per-layer summary.
+        var diagonal = results["diagonal"]!;
+        Assert.Equal(4, (int)diagonal["probes"]!);
+        Assert.Equal(new[] { "conv2", "fc3" }, diagonal["layers"]!.AsArray().Select(l => (string)l!["name"]!));
+        Assert.True(File.Exists(Path.Combine(cwd, "run", "diagonal.bin")));
         Assert.Contains("weighted by the loss gradient", File.ReadAllText(Path.Combine(cwd, "run", "report.html")));
     }
 }
