@@ -19,6 +19,8 @@ public class CurvatureCommandTests
         { "hessian --split-curvature --lanczos-steps 0", "--lanczos-steps must be at least 1" },
         { "hessian --per-layer --params nothing.*", "no trainable parameter matches" },
         { "hessian --diagonal --diagonal-hvps 1", "--diagonal-hvps must be at least 2" },
+        { "landscape --axes hessian --eigen-pair max,min --hessian-run elsewhere", "leave out --hessian-run" },
+        { "landscape --axes hessian --eigen-pair max", "or max,min" },
     };
 
     [Theory]
@@ -64,5 +66,18 @@ public class CurvatureCommandTests
         Assert.Equal(new[] { "conv2", "fc3" }, diagonal["layers"]!.AsArray().Select(l => (string)l!["name"]!));
         Assert.True(File.Exists(Path.Combine(cwd, "run", "diagonal.bin")));
         Assert.Contains("weighted by the loss gradient", File.ReadAllText(Path.Combine(cwd, "run", "report.html")));
+    }
+
+    [Fact]
+    public void A_max_min_hessian_plane_states_its_pair_eigenvalues_and_residuals()
+    {
+        string cwd = Paths.NewTempFolder();
+        var outcome = InProcessLla.Run(cwd, "landscape --axes hessian --eigen-pair max,min --norm none --steps 2 --batch-size 16 --onednn off --out run --quiet".Split(' '));
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "run", "results.json")))!;
+        var facts = results["landscapes"]![0]!["axes_facts"]!;
+        Assert.True((double)facts["eigenvalue_max"]! > 0 && (double)facts["eigenvalue_min"]! < 0, facts.ToJsonString());
+        Assert.True((double)facts["residual_max"]! <= 1e-2 && (double)facts["residual_min"]! <= 1e-2, facts.ToJsonString());
+        Assert.Equal("max,min", (string)results["options"]!["eigen-pair"]!);
     }
 }
