@@ -15,11 +15,12 @@ public static class CurvatureSplitPlot
     {
         var plot = new Plot();
         var series = new[] { ("H (Hessian)", split.Hessian, Colors.SteelBlue), ("G (GGN)", split.Ggn, Colors.ForestGreen), ("R = H − G", split.Residual, Colors.OrangeRed) };
+        // One floor for all three curves (1e-8 of the highest peak), so their floors coincide.
+        double peak = series.Max(s => s.Item2.Esd?.Density?.Density.DefaultIfEmpty(0).Max() ?? 0);
+        double floor = peak > 0 ? peak * 1e-8 : 1e-12;
         foreach (var (name, record, colour) in series)
         {
             if (record.Esd?.Density is not { } d) continue;
-            double peak = d.Density.Max();
-            double floor = peak > 0 ? peak * 1e-8 : 1e-12;
             var line = plot.Add.ScatterLine(d.Lambda.ToArray(), d.Density.Select(y => Math.Log10(Math.Max(y, floor))).ToArray());
             line.LineWidth = 1.5f;
             line.Color = colour;

@@ -112,10 +112,9 @@
     root.append($("h2", {}, "Where the curvature comes from: H = G + R"));
     root.append($("div", { class: "verdict" }, $("p", {}, S.sentence || "")));
     const parts = [["H (Hessian)", S.hessian, S.hessian_mass], ["G (GGN / Fisher)", S.ggn, S.ggn_mass], ["R = H − G (residual)", S.residual, S.residual_mass]];
-    const series = parts.filter(p => p[1].esd && p[1].esd.density).map(([name, x]) => {
-      const ys = x.esd.density.density, peak = Math.max(...ys);
-      return { name, x: x.esd.density.lambda, y: ys.map(y => Math.log10(Math.max(y, peak * 1e-8))) };
-    });
+    const drawn = parts.filter(p => p[1].esd && p[1].esd.density);
+    const top = Math.max(...drawn.map(p => Math.max(...p[1].esd.density.density)));
+    const series = drawn.map(([name, x]) => ({ name, x: x.esd.density.lambda, y: x.esd.density.density.map(y => Math.log10(Math.max(y, top * 1e-8))) }));
     root.append($("figure", {}, linePlot(series, { width: 760, height: 360, xLabel: "eigenvalue λ", yLabel: "density (log10)", logY: true, title: "Spectral densities of H, G and R" }),
       $("figcaption", {}, "G is positive semi-definite: every eigenvalue left of zero in H comes from R, the network's own curvature weighted by the loss gradient.")));
     const t = $("table", {}, $("tr", {}, $("th", {}, "operator"), $("th", {}, "top eigenvalues"), $("th", {}, "trace"), $("th", {}, "negative mass Σ|λ<0| (SLQ)"), $("th", {}, "negative share"), $("th", {}, "HESD type")));
