@@ -17,7 +17,10 @@ public static class HtmlReport
     {
         string title = $"Lla.NET {results.Command} report";
         // "</" inside the JSON would end the script element early.
-        string json = ResultsSerializer.ToNode(results).ToJsonString().Replace("</", "<\\/");
+        var node = ResultsSerializer.ToNode(results);
+        // Words the page shows that are worded once, here (the page draws and computes nothing).
+        if (results.CurvatureSplit is { } split) node["curvature_split"]!["sentence"] = CurvatureSplitPlot.Sentence(split);
+        string json = node.ToJsonString().Replace("</", "<\\/");
         string html = $"""
             <!DOCTYPE html>
             <html lang="en">

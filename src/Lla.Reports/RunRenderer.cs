@@ -12,6 +12,8 @@ public static class RunRenderer
 {
     public const string EsdFigure = "esd.png";
     public const string PanelFigure = "landscapes-panel.png";
+    public const string SplitFigure = "curvature-split.png";
+    public const string PerLayerFigure = "per-layer.png";
 
     /// <summary>Redraws a finished run or study folder; returns the figure files.</summary>
     public static IReadOnlyList<string> Render(string folder, ColorScale scale = ColorScale.Log)
@@ -34,6 +36,16 @@ public static class RunRenderer
         {
             EsdPlot.Save(Path.Combine(folder, EsdFigure), esd, results.Hessian.Criteria);
             figures.Add(EsdFigure);
+        }
+        if (results.CurvatureSplit is { } split)
+        {
+            CurvatureSplitPlot.Save(Path.Combine(folder, SplitFigure), split);
+            figures.Add(SplitFigure);
+        }
+        if (results.PerLayer is { Layers.Count: > 0 } perLayer)
+        {
+            PerLayerPlot.Save(Path.Combine(folder, PerLayerFigure), perLayer);
+            figures.Add(PerLayerFigure);
         }
         var planes = new List<LandscapeRecord>();
         for (int k = 0; k < results.Landscapes.Count; k++)

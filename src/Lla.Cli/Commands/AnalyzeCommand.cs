@@ -18,7 +18,7 @@ internal static class AnalyzeCommand
     {
         var command = new Command("analyze", "The main job: Hessian spectrum, criteria, accuracy and figures for a model (the embedded default unless told otherwise)");
         var shared = new SharedOptions();
-        var profile = new Option<string>("--profile") { Description = "quick (pinned: batch 512, 1 SLQ run of 80 steps; under 60 s on 2 cores) | full (batch 2048, 3 runs of 100 steps)", DefaultValueFactory = _ => "quick" };
+        var profile = new Option<string>("--profile") { Description = "quick (pinned: batch 512, 1 SLQ run of 80 steps; under 60 s on 2 cores) | full (batch 2048, 3 runs of 100 steps, the H = G + R split)", DefaultValueFactory = _ => "quick" };
         var hessian = new HessianOptions(batchSize: 512, batches: "1", runs: 1, lanczosSteps: 80, "run folder (default: runs/analyze-TIMESTAMP)");
         var colorScale = SharedOptions.ColorScaleOption();
         var landscapeSteps = new Option<int>("--landscape-steps") { Description = "grid intervals of the random and Hessian-axes planes (even; 0: none; quick 20, full 40)", DefaultValueFactory = _ => 20 };
@@ -46,6 +46,7 @@ internal static class AnalyzeCommand
                 OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"),
                 Params = p.GetValue(hessian.Params),
                 Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
+                PerLayer = p.GetValue(hessian.PerLayer), Diagonal = p.GetValue(hessian.Diagonal), DiagonalHvps = p.GetValue(hessian.DiagonalHvps), SplitCurvature = p.GetValue(hessian.SplitCurvature) || settings.SplitCurvature,
                 LandscapeSteps = settings.LandscapeSteps,
                 Profile = name,
                 Record = record,

@@ -29,6 +29,7 @@ internal static class HessianCommand
                 OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("hessian"),
                 Params = p.GetValue(hessian.Params),
                 Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
+                PerLayer = p.GetValue(hessian.PerLayer), Diagonal = p.GetValue(hessian.Diagonal), DiagonalHvps = p.GetValue(hessian.DiagonalHvps), SplitCurvature = p.GetValue(hessian.SplitCurvature),
                 Record = SharedOptions.Record(p, command),
             };
             return Execute(options, output, processes);

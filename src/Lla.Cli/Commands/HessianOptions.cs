@@ -26,6 +26,10 @@ internal sealed class HessianOptions
     public readonly Option<double> CtThreshold = new("--ct-threshold") { Description = "HESD type MP when Ct ≥ this", DefaultValueFactory = _ => Criteria.DefaultCtThreshold };
     public readonly Option<string> Bn = new("--bn") { Description = "BatchNorm statistics: train (per batch, as the seed library) | eval (running)", DefaultValueFactory = _ => "train" };
     public readonly Option<string?> Params = new("--params") { Description = "analyse a block of the Hessian: comma-separated globs of parameter names, e.g. 'fc*' (default: all trainable parameters)" };
+    public readonly Option<bool> SplitCurvature = new("--split-curvature") { Description = "also analyse H, the GGN G and the residual R = H − G side by side (where negative curvature comes from)" };
+    public readonly Option<bool> PerLayer = new("--per-layer") { Description = "also run the analysis on each layer (its weight and bias; within --params)" };
+    public readonly Option<bool> Diagonal = new("--diagonal") { Description = "also estimate the diagonal by Hutchinson (diagonal.bin, per-entry standard errors)" };
+    public readonly Option<int> DiagonalHvps = new("--diagonal-hvps") { Description = "the diagonal's probes (products)", DefaultValueFactory = _ => 100 };
     public readonly Option<string?> Out;
 
     public HessianOptions(int batchSize, string batches, int runs, int lanczosSteps, string outDescription)
@@ -43,7 +47,7 @@ internal sealed class HessianOptions
         if (switches) { list.Add(Trace); list.Add(Esd); }
         list.Add(TraceMethod);
         list.Add(TraceHvps);
-        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, Out });
+        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, SplitCurvature, PerLayer, Diagonal, DiagonalHvps, Out });
         foreach (var o in list) command.Options.Add(o);
     }
 

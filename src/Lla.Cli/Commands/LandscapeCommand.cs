@@ -24,7 +24,7 @@ internal static class LandscapeCommand
         var lossCap = new Option<double?>("--loss-cap") { Description = "clip the loss to [0, X]" };
         var numPlots = new Option<int>("--num-plots") { Description = "random planes to draw (seeds seed, seed+1, …)", DefaultValueFactory = _ => 1 };
         var allModes = new Option<bool>("--all-modes") { Description = "the seed library's panel: random axes with none/weight/filter-L1/filter-L2, then Hessian (or Adam, plus adameq) axes" };
-        var eigenPair = new Option<string>("--eigen-pair") { Description = "which eigenvectors are the Hessian axes (0-based, by magnitude)", DefaultValueFactory = _ => "0,1" };
+        var eigenPair = new Option<string>("--eigen-pair") { Description = "which eigenvectors are the Hessian axes (0-based, by magnitude), or max,min (most positive, most negative curvature)", DefaultValueFactory = _ => "0,1" };
         var hessianRun = new Option<string?>("--hessian-run") { Description = "take the Hessian axes from an `lla hessian` run folder instead of computing them" };
         var checkpoints = new Option<string?>("--checkpoints") { Description = "one or two other weight files (comma-separated): the line or plane through them and --weights" };
         var trajectoryOption = new Option<string?>("--trajectory") { Description = "PCA axes: the checkpoints of a training run (comma-separated, or a glob such as 'lenet.bin.epoch*' from lla train --save-every)" };
@@ -36,14 +36,16 @@ internal static class LandscapeCommand
         shared.AddTo(command);
         foreach (var opt in new Option[] { axes, norm, order, mode, distance, steps, ignoreBiasBn, freeze, freezeNames, lossCap, numPlots, allModes,
                      eigenPair, hessianRun, checkpoints, trajectoryOption, directions, optimizerState, resume, colorScale,
-                     hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Bn, hessian.Out })
+                     hessian.Operator, hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Bn, hessian.Out })
             command.Options.Add(opt);
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var pairText = p.GetValue(eigenPair)!.Split(',');
-            if (pairText.Length != 2 || !int.TryParse(pairText[0], out int e1) || !int.TryParse(pairText[1], out int e2))
-                throw new LlaException($"--eigen-pair must be two different indices like 0,1 (got '{p.GetValue(eigenPair)}')");
+            int e1 = 0, e2 = 1;
+            bool maxMin = pairText is ["max", "min"];
+            if (!maxMin && (pairText.Length != 2 || !int.TryParse(pairText[0], out e1) || !int.TryParse(pairText[1], out e2)))
+                throw new LlaException($"--eigen-pair must be two different indices like 0,1, or max,min (got '{p.GetValue(eigenPair)}')");
             var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
             var planes = PlaneSpec.Planes(AxesKinds.Parse(p.GetValue(axes)!), Normalization.Parse(p.GetValue(norm)!), p.GetValue(order),
                 PlaneSpec.ParseRule(p.GetValue(mode)!), p.GetValue(shared.Seed), p.GetValue(numPlots), p.GetValue(allModes));
@@ -62,6 +64,7 @@ internal static class LandscapeCommand
                 LossCap = p.GetValue(lossCap),
                 EigenFirst = e1,
                 EigenSecond = e2,
+                EigenMaxMin = maxMin, Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
                 HessianRun = p.GetValue(hessianRun),
                 Checkpoints = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)),

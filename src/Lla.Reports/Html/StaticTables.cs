@@ -34,6 +34,24 @@ internal static class StaticTables
                 rows.Add(("HESD type", $"HESD type: {c.HesdType}" + (c.HesdType == "MP" ? " (the criteria apply)" : c.HesdType == "MN" ? " (the criteria do not apply)" : "")));
             }
         }
+        if (r.CurvatureSplit is { } split)
+        {
+            foreach (var (name, x, mass) in new[] { ("H", split.Hessian, split.HessianMass), ("G", split.Ggn, split.GgnMass), ("R = H − G", split.Residual, split.ResidualMass) })
+                rows.Add(($"split: {name}", $"top eigenvalues {string.Join(", ", (x.TopEigenvalues ?? []).Select(v => N(v)))}; trace {N(x.Trace)} ± {N(x.TraceStderr, "G3")}; negative mass Σ|λ<0| ≈ {N(mass.NegativeSum, "G3")}"));
+            rows.Add(("split: where negative curvature comes from", CurvatureSplitPlot.Sentence(split)));
+        }
+        if (r.PerLayer is { } perLayer)
+        {
+            foreach (var l in perLayer.Layers)
+                rows.Add(($"layer {l.Name} ({l.Dimension:N0})", $"λ1 {N(l.Analysis.TopEigenvalues is { Count: > 0 } v ? v[0] : null)}; trace {N(l.Analysis.Trace)} ± {N(l.Analysis.TraceStderr, "G3")}; re {N(l.Analysis.Criteria?.Re)}, Kh {N(l.Analysis.Criteria?.Kh)}, Ct {N(l.Analysis.Criteria?.Ct)}, type {l.Analysis.Criteria?.HesdType}"));
+            rows.Add(("sum of layer traces / full trace", $"{N(perLayer.TraceSum)} ± {N(perLayer.TraceSumStderr, "G3")} / {N(perLayer.FullTrace)} ± {N(perLayer.FullTraceStderr, "G3")}"));
+        }
+        if (r.Diagonal is { } diag)
+        {
+            foreach (var l in diag.Layers)
+                rows.Add(($"diagonal: {l.Name} ({l.Entries:N0})", $"mean {N(l.Mean)}, max {N(l.Max)}, sum {N(l.Sum)} ± {N(l.SumStderr, "G3")}"));
+            rows.Add(("diagonal: all", $"sum {N(diag.Sum)} ± {N(diag.SumStderr, "G3")} ({diag.Probes} probes, {diag.File})"));
+        }
         foreach (var l in r.Landscapes)
             rows.Add(($"landscape: {l.Label}", $"{l.Alphas.Count}×{l.Betas.Count} points, distance {N(l.Distance)}, loss {N(Min(l))} … {N(Max(l))}"));
         h.Append("<table>");

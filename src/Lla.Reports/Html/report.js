@@ -106,6 +106,57 @@
     root.append(fig);
   }
 
+  // ---- the curvature split H = G + R: densities overlaid, the numbers side by side, where negative curvature comes from
+  const S = R.curvature_split;
+  if (S) {
+    root.append($("h2", {}, "Where the curvature comes from: H = G + R"));
+    root.append($("div", { class: "verdict" }, $("p", {}, S.sentence || "")));
+    const parts = [["H (Hessian)", S.hessian, S.hessian_mass], ["G (GGN / Fisher)", S.ggn, S.ggn_mass], ["R = H − G (residual)", S.residual, S.residual_mass]];
+    const drawn = parts.filter(p => p[1].esd && p[1].esd.density);
+    const top = Math.max(...drawn.map(p => Math.max(...p[1].esd.density.density)));
+    const series = drawn.map(([name, x]) => ({ name, x: x.esd.density.lambda, y: x.esd.density.density.map(y => Math.log10(Math.max(y, top * 1e-8))) }));
+    root.append($("figure", {}, linePlot(series, { width: 760, height: 360, xLabel: "eigenvalue λ", yLabel: "density (log10)", logY: true, title: "Spectral densities of H, G and R" }),
+      $("figcaption", {}, "G is positive semi-definite: every eigenvalue left of zero in H comes from R, the network's own curvature weighted by the loss gradient.")));
+    const t = $("table", {}, $("tr", {}, $("th", {}, "operator"), $("th", {}, "top eigenvalues"), $("th", {}, "trace"), $("th", {}, "negative mass Σ|λ<0| (SLQ)"), $("th", {}, "negative share"), $("th", {}, "HESD type")));
+    for (const [name, x, m] of parts)
+      t.append($("tr", {}, $("td", {}, name), $("td", {}, (x.top_eigenvalues || []).map(v => fmt(v, 5)).join(", ")), $("td", {}, `${fmt(x.trace, 5)} ± ${fmt(x.trace_stderr, 2)}`),
+        $("td", {}, fmt(m.negative_sum, 4)), $("td", {}, m.negative_share === null ? "n/a" : pct(m.negative_share)), $("td", {}, x.criteria ? x.criteria.hesd_type : "n/a")));
+    root.append(t);
+    if (S.angles_hessian_ggn) root.append($("p", { class: "muted" }, `Principal angles between the top-${S.angles_hessian_ggn.cosines.length} eigenvector subspaces of H and G: ${S.angles_hessian_ggn.angles_rad.map(a => (a * 180 / Math.PI).toFixed(2) + "°").join(", ")} (0° = the same directions).`));
+  }
+
+  // ---- per-layer spectra: a table and small multiples of the densities
+  const PL = R.per_layer;
+  if (PL && PL.layers && PL.layers.length) {
+    root.append($("h2", {}, "Per-layer spectra"));
+    const t = $("table", {}, $("tr", {}, ...["layer", "parameters", "λ1", "trace", "re", "Kh", "Ct", "HESD type"].map(h => $("th", {}, h))));
+    for (const L of PL.layers) {
+      const a = L.analysis, c = a.criteria || {};
+      t.append($("tr", {}, $("td", {}, L.name), $("td", {}, L.dimension.toLocaleString()), $("td", {}, a.top_eigenvalues && a.top_eigenvalues.length ? fmt(a.top_eigenvalues[0], 5) : "n/a"),
+        $("td", {}, `${fmt(a.trace, 5)} ± ${fmt(a.trace_stderr, 2)}`), $("td", {}, fmt(c.re)), $("td", {}, c.kh === null ? "∞" : fmt(c.kh)), $("td", {}, fmt(c.ct)), $("td", {}, c.hesd_type || "n/a")));
+    }
+    root.append(t, $("p", {}, `Sum of the layers' trace estimates: ${fmt(PL.trace_sum, 5)} ± ${fmt(PL.trace_sum_stderr, 2)}; the independent full-trace estimate: ${PL.full_trace === null ? "n/a" : fmt(PL.full_trace, 5) + " ± " + fmt(PL.full_trace_stderr, 2)}. Exactly they are equal (the blocks partition the diagonal); the estimates agree within their standard errors.`));
+    const plots = $("div", { class: "plots" });
+    for (const L of PL.layers) {
+      const d = L.analysis.esd && L.analysis.esd.density;
+      if (!d) continue;
+      const peak = Math.max(...d.density);
+      plots.append($("figure", {}, linePlot([{ x: d.lambda, y: d.density.map(y => Math.log10(Math.max(y, peak * 1e-8))) }], { width: 300, height: 220, xLabel: "λ", yLabel: "log10 density", logY: true, title: L.name })));
+    }
+    root.append(plots);
+  }
+
+  // ---- the diagonal by Hutchinson: per-layer summary (the entries are in the run folder's file)
+  const D = R.diagonal;
+  if (D && D.layers) {
+    root.append($("h2", {}, `Diagonal of the ${D.operator === "hessian" ? "Hessian" : D.operator} (Hutchinson, ${D.probes} probes)`));
+    const t = $("table", {}, $("tr", {}, ...["layer", "entries", "mean", "max", "sum ± standard error"].map(h => $("th", {}, h))));
+    for (const L of D.layers)
+      t.append($("tr", {}, $("td", {}, L.name), $("td", {}, L.entries.toLocaleString()), $("td", {}, fmt(L.mean)), $("td", {}, fmt(L.max)), $("td", {}, `${fmt(L.sum, 5)} ± ${fmt(L.sum_stderr, 2)}`)));
+    t.append($("tr", {}, $("td", {}, "all"), $("td", {}, ""), $("td", {}, ""), $("td", {}, ""), $("td", {}, `${fmt(D.sum, 5)} ± ${fmt(D.sum_stderr, 2)}`)));
+    root.append(t, $("p", { class: "muted" }, `Every entry and its standard error are in ${D.file} (per parameter: diagonal.NAME, stderr.NAME). The layers' sums add up to the trace's Hutchinson estimate with the same probes.`));
+  }
+
   // ---- landscapes: rotatable 3-D surface, heat map, 1-D cuts
   function surfaceCanvas(L) {
     const canvas = $("canvas", { class: "surface", width: 460, height: 360 });

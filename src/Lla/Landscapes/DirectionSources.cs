@@ -49,12 +49,28 @@ internal sealed class DirectionSources(LandscapeRunOptions o, AnalysisSession se
         EigenResult eigen;
         using (decision.Scope())
         {
-            var op = new HessianOperator(session.Objective, parameters);
-            eigen = Lanczos.TopEigenpairs(op, new LanczosOptions { K = Math.Max(o.EigenFirst, o.EigenSecond) + 1, Seed = o.Source.Seed });
+            // --operator: the axes may be another curvature's eigenvectors (e.g. the GGN's).
+            var op = CurvatureOperators.Create(o.Operator, session.Objective, parameters);
+            eigen = o.EigenMaxMin
+                ? ExtremeEigenpairs.MaxMin(op, new LanczosOptions { Seed = o.Source.Seed })
+                : Lanczos.TopEigenpairs(op, new LanczosOptions { K = Math.Max(o.EigenFirst, o.EigenSecond) + 1, Seed = o.Source.Seed });
             Guard = session.PostCheck(decision);
         }
         string file = folder!.File(EigenvectorFile.FileName);
         EigenvectorFile.Write(file, eigen, parameters.Layout);
+        if (o.EigenMaxMin)
+        {
+            // eigenvectors.bin holds [max, min]: the plane's facts name the pair by what it is.
+            var extremes = Directions.Hessian(file, parameters.Layout, parameters.DType, 0, 1);
+            return extremes with
+            {
+                Facts = new Dictionary<string, double>
+                {
+                    ["eigenvalue_max"] = eigen.Pairs[0].Value, ["eigenvalue_min"] = eigen.Pairs[1].Value,
+                    ["residual_max"] = eigen.Pairs[0].Residual, ["residual_min"] = eigen.Pairs[1].Residual, ["hvps"] = eigen.OperatorApplications,
+                },
+            };
+        }
         var pair = Directions.Hessian(file, parameters.Layout, parameters.DType, o.EigenFirst, o.EigenSecond);
         var facts = new Dictionary<string, double>(pair.Facts)
         {

@@ -22,6 +22,10 @@ public sealed record LandscapeRunOptions
     /// <summary>Which eigenvectors (0-based, by magnitude) are the Hessian axes.</summary>
     public int EigenFirst { get; init; }
     public int EigenSecond { get; init; } = 1;
+    /// <summary>`--eigen-pair max,min`: the axes are the eigenvectors of λ_max and λ_min (algebraically) instead of two indices.</summary>
+    public bool EigenMaxMin { get; init; }
+    /// <summary>The curvature whose eigenvectors are the Hessian axes (computed here): the Hessian by default, or the GGN, empirical Fisher, residual.</summary>
+    public Curvature.CurvatureOperator Operator { get; init; } = Curvature.CurvatureOperator.Hessian;
     /// <summary>A Hessian run folder whose eigenvectors.bin gives the Hessian axes (else they are computed).</summary>
     public string? HessianRun { get; init; }
     public IReadOnlyList<string> Checkpoints { get; init; } = Array.Empty<string>();
@@ -41,7 +45,7 @@ public sealed record LandscapeRunOptions
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed,
         ["planes"] = new JsonArray(Planes.Select(p => (JsonNode)JsonValue.Create($"{p.Label} (seed {p.Seed})")).ToArray()),
         ["steps"] = Steps, ["distance"] = Distance, ["ignore-biasbn"] = IgnoreBiasAndBatchNorm, ["freeze"] = Freeze,
-        ["freeze-names"] = FreezeNames, ["loss-cap"] = LossCap, ["eigen-pair"] = $"{EigenFirst},{EigenSecond}",
+        ["freeze-names"] = FreezeNames, ["loss-cap"] = LossCap, ["eigen-pair"] = EigenMaxMin ? "max,min" : $"{EigenFirst},{EigenSecond}", ["operator"] = Curvature.CurvatureOperators.Name(Operator),
         ["hessian-run"] = HessianRun, ["checkpoints"] = string.Join(",", Checkpoints), ["trajectory"] = string.Join(",", Trajectory),
         ["directions"] = DirectionFile, ["optimizer-state"] = OptimizerState,
         ["split"] = Selection.Split.ToString().ToLowerInvariant(), ["batch-size"] = Selection.BatchSize,
@@ -66,6 +70,8 @@ public sealed record LandscapeRunOptions
         if (axes.Contains(AxesKind.Checkpoints) && Checkpoints.Count == 0) throw new LlaException("{axes} checkpoints needs {checkpoints} FILE[,FILE]");
         foreach (var file in Checkpoints) if (!File.Exists(file)) throw new LlaException($"checkpoint not found: {file}");
         if (axes.Contains(AxesKind.Pca) && Trajectory.Count < 2) throw new LlaException("{axes} pca needs {trajectory} with at least 2 checkpoints (a training with {save-every} N writes them)");
+        if (HessianRun is not null && (EigenMaxMin || Operator != Curvature.CurvatureOperator.Hessian))
+            throw new LlaException("{hessian-run} gives the eigenvectors that run saved: {eigen-pair} max,min and {operator} compute their own, so leave out {hessian-run}");
         if (HessianRun is string run && !File.Exists(Path.Combine(run, Runs.EigenvectorFile.FileName)))
             throw new LlaException($"{{hessian-run}} {run} holds no {Runs.EigenvectorFile.FileName}");
     }

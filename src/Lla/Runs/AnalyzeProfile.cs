@@ -3,12 +3,13 @@ namespace Lla.Runs;
 /// <summary>
 /// `analyze`'s settings by profile: quick (pinned to finish in under a minute on 2 cores: one batch of
 /// 512 training samples, one 80-step SLQ run, 21×21-point planes) and full (one batch of 2,048, three
-/// 100-step SLQ runs, 41×41 points). Explicit settings override a profile.
+/// 100-step SLQ runs, 41×41 points, and the
+/// curvature split H = G + R). Explicit settings override a profile.
 /// </summary>
-public sealed record AnalyzeProfile(string Name, int BatchSize, int Runs, int LanczosSteps, int LandscapeSteps)
+public sealed record AnalyzeProfile(string Name, int BatchSize, int Runs, int LanczosSteps, int LandscapeSteps, bool SplitCurvature = false)
 {
     public static readonly AnalyzeProfile Quick = new("quick", 512, 1, 80, 20);
-    public static readonly AnalyzeProfile Full = new("full", 2048, 3, 100, 40);
+    public static readonly AnalyzeProfile Full = new("full", 2048, 3, 100, 40, SplitCurvature: true);
 
     public static AnalyzeProfile Parse(string name) => name switch
     {

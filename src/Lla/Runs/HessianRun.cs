@@ -28,7 +28,9 @@ public static class HessianRun
         using var session = AnalysisSession.Open(o.Source, o.Selection);
         var parameters = ParameterSet.Of(session.Model, ParameterFilter.FromGlobs(o.Params));
         HessianAnalysis.CheckFits(o.Analysis, parameters.Dimension, parameters.DType);
-        if (group.IsRoot) DiskBudget.Require(o.OutDir, o.Analysis.TopK * 4.0 * parameters.Dimension, $"{o.Analysis.TopK} eigenvector(s)");
+        if (o.SplitCurvature) OutputLosses.Identify(session.Objective, "{split-curvature} (its GGN)");
+        if (o.PerLayer) PerLayerAnalysis.CheckFits(o.Analysis, parameters);
+        if (group.IsRoot) DiskBudget.Require(o.OutDir, o.Analysis.TopK * 4.0 * parameters.Dimension + (o.Diagonal ? 16.0 * parameters.Dimension : 0), $"{o.Analysis.TopK} eigenvector(s)" + (o.Diagonal ? " and the diagonal" : ""));
         timings["load"] = clock.Elapsed.TotalSeconds;
 
         // The loss first: a non-finite loss is the user's problem to hear about, not the guard's.
@@ -42,10 +44,37 @@ public static class HessianRun
 
 
         HessianAnalysisResult result;
+        CurvatureSplitResult? split = null;
+        PerLayerResult? perLayer = null;
+        DiagonalResult? diagonal = null;
         using (decision.Scope())
         {
             var op = CurvatureOperators.Create(o.Operator, session.Objective, parameters, group);
-            result = HessianAnalysis.Run(op, o.Analysis, progress);
+            // With the split on a Hessian run, the run's own analysis is the split's H (trace and density on).
+            bool reuse = o.SplitCurvature && o.Operator == CurvatureOperator.Hessian;
+            // --per-layer compares the layers' trace sum with the run's own full-trace estimate: the trace is then on.
+            var analysis = reuse ? CurvatureSplit.OptionsFor(o.Analysis) : o.PerLayer ? o.Analysis with { Trace = true } : o.Analysis;
+            result = HessianAnalysis.Run(op, analysis, progress);
+            if (o.SplitCurvature)
+            {
+                var splitClock = Stopwatch.StartNew();
+                split = CurvatureSplit.Run(session.Objective, parameters, o.Analysis, group, progress, reuse ? result : null);
+                timings["curvature_split"] = splitClock.Elapsed.TotalSeconds;
+            }
+            if (o.PerLayer)
+            {
+                var layerClock = Stopwatch.StartNew();
+                perLayer = PerLayerAnalysis.Run(o.Operator, session.Objective, session.Model, parameters, o.Analysis, result.Trace, group, progress);
+                timings["per_layer"] = layerClock.Elapsed.TotalSeconds;
+            }
+            if (o.Diagonal)
+            {
+                var diagonalClock = Stopwatch.StartNew();
+                // Seeds: eigen = seed, trace + 1, SLQ + 2, the diagonal + 3.
+                diagonal = HutchinsonDiagonal.Estimate(CurvatureOperators.Create(o.Operator, session.Objective, parameters, group),
+                    new DiagonalOptions { Probes = o.DiagonalHvps, Seed = o.Analysis.Seed + 3 });
+                timings["diagonal"] = diagonalClock.Elapsed.TotalSeconds;
+            }
             clock.Restart();
             decision = session.PostCheck(decision);
             timings["guard"] += clock.Elapsed.TotalSeconds;
@@ -84,6 +113,7 @@ public static class HessianRun
         if (!group.IsRoot) return new RunResults { Command = o.Command }; // another MPI rank: rank 0 writes the run
         var folder = new RunFolder(o.OutDir);
         if (result.Eigen is not null) EigenvectorFile.Write(folder.File(EigenvectorFile.FileName), result.Eigen, parameters.Layout);
+        if (diagonal is not null) DiagonalFile.Write(folder.File(DiagonalFile.FileName), diagonal, parameters.Layout);
         timings["total"] = total.Elapsed.TotalSeconds;
 
         var results = new RunResults
@@ -102,6 +132,9 @@ public static class HessianRun
             TestAccuracy = testAccuracy ?? double.NaN,
             Hessian = HessianRecords.From(result, parameters.Dimension) with { Operator = o.Operator.Name() },
             Seeds = result.Seeds,
+            CurvatureSplit = split is null ? null : CurvatureSplitRecord.From(split, parameters.Dimension),
+            PerLayer = perLayer is null ? null : PerLayerRecord.From(perLayer, o.Operator.Name()),
+            Diagonal = diagonal is null ? null : DiagonalRecord.From(diagonal, DiagonalSummary.PerLayer(diagonal, parameters.Layout), o.Operator.Name()),
             Landscapes = planes,
             Measures = measures,
             Timings = timings,

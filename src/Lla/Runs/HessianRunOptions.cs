@@ -17,6 +17,13 @@ public sealed record HessianRunOptions
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
     /// <summary>The operator analysed: the Hessian (default), the GGN/Fisher, the empirical Fisher or the residual H − G.</summary>
     public CurvatureOperator Operator { get; init; } = CurvatureOperator.Hessian;
+    /// <summary>Also analyse H, the GGN G and the residual R = H − G side by side (trace and density always on for them).</summary>
+    public bool SplitCurvature { get; init; }
+    /// <summary>Also run the analysis on each parameter group (a layer's weight and bias) of the analysed parameters.</summary>
+    public bool PerLayer { get; init; }
+    /// <summary>Also estimate the operator's diagonal by Hutchinson with <see cref="DiagonalHvps"/> probes (saved as diagonal.bin).</summary>
+    public bool Diagonal { get; init; }
+    public int DiagonalHvps { get; init; } = 100;
     /// <summary>Comma-separated globs of parameter names: analyse that block of the Hessian (null: all trainable parameters).</summary>
     public string? Params { get; init; }
     /// <summary>Grid intervals of the overview planes (random, Hessian and, with Adam state, Adam axes); 0: none.</summary>
@@ -42,12 +49,14 @@ public sealed record HessianRunOptions
         ["trace"] = Analysis.Trace, ["trace-method"] = Analysis.TraceMethod.Name(), ["trace-hvps"] = Analysis.TraceApplications,
         ["esd"] = Analysis.Esd, ["runs"] = Analysis.Runs, ["lanczos-steps"] = Analysis.LanczosSteps,
         ["kh-power"] = Analysis.KhPower, ["ct-threshold"] = Analysis.CtThreshold, ["params"] = Params, ["landscape-steps"] = LandscapeSteps,
+        ["split-curvature"] = SplitCurvature, ["per-layer"] = PerLayer, ["diagonal"] = Diagonal, ["diagonal-hvps"] = DiagonalHvps,
     };
 
     public void Validate()
     {
         Analysis.Validate();
         if (LandscapeSteps < 0 || LandscapeSteps % 2 != 0) throw new LlaException($"{{landscape-steps}} must be 0 or an even number (got {LandscapeSteps})");
+        if (DiagonalHvps < 2) throw new LlaException($"{{diagonal-hvps}} must be at least 2 (a standard error needs two probes; got {DiagonalHvps})");
         if (File.Exists(OutDir)) throw new LlaException($"{{out}} {OutDir} is a file, not a folder");
     }
 }

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 
 namespace Lla.Curvature;
 
-public enum EigenTarget { LargestMagnitude, Smallest }
+/// <summary>Which eigenvalues Lanczos looks for: largest by magnitude, algebraically smallest, or algebraically largest.</summary>
+public enum EigenTarget { LargestMagnitude, Smallest, Largest }
 
 /// <summary>Options of <see cref="Lanczos.TopEigenpairs"/>.</summary>
 public sealed record LanczosOptions
@@ -84,6 +85,7 @@ public static class Lanczos
     internal static int[] Choose(double[] ascending, int k, EigenTarget which) => which switch
     {
         EigenTarget.Smallest => Enumerable.Range(0, ascending.Length).Take(k).ToArray(),
+        EigenTarget.Largest => Enumerable.Range(0, ascending.Length).Reverse().Take(k).ToArray(),
         _ => Enumerable.Range(0, ascending.Length)
             .OrderByDescending(i => Math.Abs(ascending[i])).ThenByDescending(i => ascending[i])
             .Take(k).ToArray(),

@@ -40,7 +40,8 @@ public static class LayerGroups
     /// <summary>The groups of a parameter set's parameters (e.g. of a block already chosen by a filter).</summary>
     public static IReadOnlyList<ParameterGroup> Of(ParameterSet parameters) => Of(parameters.Layout.Names);
 
-    private static IReadOnlyList<ParameterGroup> Of(IEnumerable<string> names)
+    /// <summary>The groups of a list of parameter names, in the order they first appear.</summary>
+    public static IReadOnlyList<ParameterGroup> Of(IEnumerable<string> names)
     {
         var groups = new List<(string Name, List<string> Members)>();
         foreach (var name in names)

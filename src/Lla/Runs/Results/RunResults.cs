@@ -27,6 +27,12 @@ public sealed record RunResults
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TestAccuracy { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HessianRecord? Hessian { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, long>? Seeds { get; init; }
+    /// <summary>`--split-curvature`: H, G and R = H − G side by side.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CurvatureSplitRecord? CurvatureSplit { get; init; }
+    /// <summary>`--per-layer`: the analysis per parameter group, with the trace check.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PerLayerRecord? PerLayer { get; init; }
+    /// <summary>`--diagonal`: the operator's diagonal by Hutchinson (saved in diagonal.bin), summarised per layer.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DiagonalRecord? Diagonal { get; init; }
     public IReadOnlyList<LandscapeRecord> Landscapes { get; init; } = Array.Empty<LandscapeRecord>();
     /// <summary>Generalization measures (`lla measure`, and `lla analyze`'s cheap families).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<MeasureRecord>? Measures { get; init; }

@@ -1,0 +1,47 @@
+using Lla.Runs;
+using ScottPlot;
+
+namespace Lla.Reports;
+
+/// <summary>Small multiples of the per-layer spectral densities (log density, as <see cref="EsdPlot"/>), up to four per row, each titled with its layer, λ1 and HESD type.</summary>
+public static class PerLayerPlot
+{
+    public static void Save(string path, PerLayerRecord perLayer)
+    {
+        var layers = perLayer.Layers.Where(l => l.Analysis.Esd?.Density is not null).ToList();
+        if (layers.Count == 0) return;
+        int columns = Math.Min(4, layers.Count), rows = (layers.Count + columns - 1) / columns;
+        var plots = layers.Select(Panel).ToList();
+        var multiplot = new Multiplot();
+        multiplot.Reset(plots[0]);
+        foreach (var plot in plots.Skip(1)) multiplot.AddPlot(plot);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
+        RunFolder.WriteAtomically(path, tmp =>
+        {
+            string png = tmp + ".png";
+            multiplot.SavePng(png, 380 * columns, 300 * rows);
+            File.Move(png, tmp, overwrite: true);
+        });
+    }
+
+    private static Plot Panel(LayerRecord layer)
+    {
+        var d = layer.Analysis.Esd!.Density!;
+        double peak = d.Density.Max();
+        double floor = peak > 0 ? peak * 1e-8 : 1e-12;
+        var plot = new Plot();
+        var line = plot.Add.ScatterLine(d.Lambda.ToArray(), d.Density.Select(y => Math.Log10(Math.Max(y, floor))).ToArray());
+        line.Color = Colors.SteelBlue;
+        line.LineWidth = 1.2f;
+        var zero = plot.Add.VerticalLine(0);
+        zero.Color = Colors.Gray.WithAlpha(0.6);
+        zero.LinePattern = LinePattern.Dashed;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            LabelFormatter = y => Math.Abs(y - Math.Round(y)) < 1e-9 ? $"1e{Math.Round(y):0}" : "",
+        };
+        string top = layer.Analysis.TopEigenvalues is { Count: > 0 } v ? $", λ1 {v[0]:G3}" : "";
+        plot.Title($"{layer.Name} ({layer.Dimension:N0}{top}, {layer.Analysis.Criteria?.HesdType ?? "n/a"})", size: 12);
+        return plot;
+    }
+}

@@ -1,0 +1,45 @@
+using Lla.Curvature;
+
+namespace Lla.Runs;
+
+/// <summary>
+/// The "curvature_split" payload (`--split-curvature`): the analysis of H, G (GGN) and R = H − G,
+/// each as a <see cref="HessianRecord"/>; the principal angles between the top-k eigenvector
+/// subspaces of H and G; and each density's spectral mass.
+/// </summary>
+/// <param name="HessianOverResidualNegativeMass">H's negative mass / R's (in [0, 1] exactly, since λ_i(H) ≥ λ_i(R)); null when R has none.</param>
+public sealed record CurvatureSplitRecord(
+    HessianRecord Hessian, HessianRecord Ggn, HessianRecord Residual,
+    PrincipalAnglesRecord? AnglesHessianGgn,
+    SpectralMassRecord HessianMass, SpectralMassRecord GgnMass, SpectralMassRecord ResidualMass,
+    double? HessianOverResidualNegativeMass)
+{
+    public static CurvatureSplitRecord From(CurvatureSplitResult s, long parameterCount)
+    {
+        var share = s.HessianOverResidualNegativeMass;
+        return new CurvatureSplitRecord(
+            HessianRecords.From(s.Hessian, parameterCount) with { Operator = CurvatureOperator.Hessian.Name() },
+            HessianRecords.From(s.Ggn, parameterCount) with { Operator = CurvatureOperator.Ggn.Name() },
+            HessianRecords.From(s.Residual, parameterCount) with { Operator = CurvatureOperator.Residual.Name() },
+            s.AnglesHessianGgn is { } a ? new PrincipalAnglesRecord(a.Angles, a.Cosines) : null,
+            SpectralMassRecord.From(s.HessianMass, parameterCount), SpectralMassRecord.From(s.GgnMass, parameterCount),
+            SpectralMassRecord.From(s.ResidualMass, parameterCount),
+            double.IsFinite(share) ? share : null);
+    }
+}
+
+/// <summary>Principal angles (radians, ascending) and their cosines (descending) between two subspaces.</summary>
+public sealed record PrincipalAnglesRecord(IReadOnlyList<double> AnglesRad, IReadOnlyList<double> Cosines);
+
+/// <summary>
+/// Spectral mass of an SLQ density, averaged over runs (± the runs' std): Negative = Σ_{λ&lt;0}|λ|·w and
+/// Positive = Σ_{λ&gt;0} λ·w per dimension; NegativeSum = n·Negative estimates the sum of the absolute
+/// negative eigenvalues; NegativeShare = Negative/(Negative + Positive).
+/// </summary>
+public sealed record SpectralMassRecord(double Negative, double NegativeStd, double Positive, double PositiveStd,
+    double NegativeSum, double? NegativeShare, double? NegativeShareStd)
+{
+    public static SpectralMassRecord From(SpectralMassResult m, long dimension) => new(
+        m.Negative, m.NegativeStd, m.Positive, m.PositiveStd, m.Negative * dimension,
+        double.IsFinite(m.NegativeShare) ? m.NegativeShare : null, double.IsFinite(m.NegativeShareStd) ? m.NegativeShareStd : null);
+}
