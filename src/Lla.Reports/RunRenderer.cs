@@ -35,6 +35,11 @@ public static class RunRenderer
             EsdPlot.Save(Path.Combine(folder, EsdFigure), esd, results.Hessian.Criteria);
             figures.Add(EsdFigure);
         }
+        if (results.Paths is { Count: > 0 } paths)
+        {
+            ConnectPlot.Save(Path.Combine(folder, ConnectPlot.FileName), paths);
+            figures.Add(ConnectPlot.FileName);
+        }
         var planes = new List<LandscapeRecord>();
         for (int k = 0; k < results.Landscapes.Count; k++)
         {
