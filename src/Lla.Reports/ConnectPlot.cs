@@ -16,7 +16,7 @@ public static class ConnectPlot
     public static void Save(string path, IReadOnlyList<ModePathRecord> paths, int width = 1200, int height = 480)
     {
         var loss = Panel("loss along the path", "loss", paths, p => p.TrainLoss, p => p.TestLoss);
-        var accuracy = Panel("accuracy along the path", "accuracy", paths, p => p.TrainAccuracy, p => p.TestAccuracy);
+        var accuracy = Panel("accuracy along the path", "accuracy", paths, p => p.TrainAccuracy, p => p.TestAccuracy, Alignment.LowerRight);
         var multiplot = new Multiplot();
         multiplot.Reset(loss);
         multiplot.AddPlot(accuracy);
@@ -33,7 +33,7 @@ public static class ConnectPlot
     public static string Label(ModePathRecord p) => p.Aligned ? $"{p.Method}, aligned" : p.Method;
 
     private static Plot Panel(string title, string yLabel, IReadOnlyList<ModePathRecord> paths,
-        Func<ModePathRecord, IReadOnlyList<double>> train, Func<ModePathRecord, IReadOnlyList<double>> test)
+        Func<ModePathRecord, IReadOnlyList<double>> train, Func<ModePathRecord, IReadOnlyList<double>> test, Alignment legend = Alignment.UpperRight)
     {
         var plot = new Plot();
         for (int k = 0; k < paths.Count; k++)
@@ -55,7 +55,7 @@ public static class ConnectPlot
         plot.Title(title);
         plot.Axes.Bottom.Label.Text = "t (0: model A, 1: model B)";
         plot.Axes.Left.Label.Text = yLabel;
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(legend);
         return plot;
     }
 }

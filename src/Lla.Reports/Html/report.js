@@ -198,7 +198,7 @@
     const plots = $("div", { class: "plots" });
     if (L.loss.length > 1) {
       plots.append($("figure", {}, surfaceCanvas(L), $("figcaption", {}, "3-D surface (drag to rotate)")));
-      plots.append($("figure", {}, heatmapCanvas(L), $("figcaption", {}, "heat map with contour lines, centre marked" + (L.path ? ", training path in orange" : ""))));
+      plots.append($("figure", {}, heatmapCanvas(L), $("figcaption", {}, "heat map with contour lines, centre marked" + (L.path ? (R.command === "connect" ? ", the curve in orange (A at 0, 0; B at 1, 0; the bend at 0, 1)" : ", training path in orange") : ""))));
       const ci = L.alphas.reduce((b, v, i) => Math.abs(v) < Math.abs(L.alphas[b]) ? i : b, 0);
       const cj = L.betas.reduce((b, v, j) => Math.abs(v) < Math.abs(L.betas[b]) ? j : b, 0);
       plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[cj], name: "along d1" }, { x: L.betas, y: L.loss.map(r => r[ci]), name: "along d2" }], { xLabel: "coordinate", yLabel: "loss", title: "1-D cuts through the centre" })));

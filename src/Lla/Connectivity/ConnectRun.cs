@@ -67,6 +67,7 @@ public static class ConnectRun
         AlignmentRecord? alignment = null;
         CurveTrainingRecord? curveRecord = null;
         var curveEnds = ends;
+        var planes = new List<LandscapeRecord>();
         if (o.Align == PathAlignment.Weights)
         {
             clock.Restart();
@@ -98,6 +99,13 @@ public static class ConnectRun
             clock.Restart();
             paths.Add(CurveTraining.Evaluate(modelA, curveEnds, curve, data, pathOptions, Report($"{ConnectRunOptions.Name(o.Method)} curve")));
             timings["curve"] = clock.Elapsed.TotalSeconds;
+            if (o.PlaneSteps > 0)
+            {
+                clock.Restart();
+                string bPath = alignedFile is null ? o.To : folder.File(alignedFile);
+                planes.Add(ConnectPlane.Evaluate(o, bPath, folder.File(BendFile), o.Method, progress, cancel));
+                timings["plane"] = clock.Elapsed.TotalSeconds;
+            }
         }
         timings["total"] = total.Elapsed.TotalSeconds;
 
@@ -115,6 +123,7 @@ public static class ConnectRun
             Accuracy = linear.TrainAccuracy[0],
             TestAccuracy = test.Count > 0 ? linear.TestAccuracy[0] : null,
             Paths = paths.Select(Record).ToArray(),
+            Landscapes = planes,
             Connect = new ConnectRecord(Path.GetFullPath(o.To), alignedFile, bendFile, alignment, curveRecord),
             Timings = timings,
             Processes = SingleProcess.Instance.Describe(),

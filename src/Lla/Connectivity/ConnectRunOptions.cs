@@ -33,6 +33,8 @@ public sealed record ConnectRunOptions
     /// <summary>Batch size of the bend's training and of every evaluation (and of the BatchNorm recomputation pass).</summary>
     public int BatchSize { get; init; } = 128;
     public PathBatchNorm BatchNorm { get; init; } = PathBatchNorm.Recompute;
+    /// <summary>Intervals per axis of the plane through A, B and the bend (<see cref="ConnectPlane"/>; a multiple of 10 puts them on grid points); 0: no plane. Curves only.</summary>
+    public int PlaneSteps { get; init; } = 20;
     /// <summary>Continue the interrupted bend training in <see cref="OutDir"/> (see <see cref="BendProgress"/>).</summary>
     public bool Resume { get; init; }
     /// <summary>What was asked, as the caller names it: recorded in results.json and compared on resume. Default: <see cref="Describe"/>.</summary>
@@ -47,7 +49,7 @@ public sealed record ConnectRunOptions
         ["model"] = Source.Model, ["weights"] = Source.Weights, ["to"] = To, ["data"] = Source.Data, ["loss"] = Source.Loss,
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["method"] = Name(Method),
         ["align"] = Align == PathAlignment.Weights ? "weights" : "none", ["points"] = Points, ["epochs"] = Epochs, ["lr"] = LearningRate,
-        ["batch-size"] = BatchSize, ["bn"] = Name(BatchNorm),
+        ["batch-size"] = BatchSize, ["bn"] = Name(BatchNorm), ["plane-steps"] = PlaneSteps,
     };
 
     /// <summary>Checks every setting that needs no model loaded, before anything is loaded or written.</summary>
@@ -71,6 +73,7 @@ public sealed record ConnectRunOptions
             if (!AlignableModels.Contains(Source.Model))
                 throw new LlaException($"{{align}} weights has no permutation spec for {Source.Model} (known: {PermutationSpecs.Known}); use {{align}} none");
         }
+        if (PlaneSteps < 0 || PlaneSteps % 2 != 0) throw new LlaException($"the plane needs an even, non-negative number of steps (got {PlaneSteps})");
         if (File.Exists(OutDir)) throw new LlaException($"{{out}} {OutDir} is a file, not a folder");
         if (Resume && Method == PathMethod.Linear) throw new LlaException("{resume} continues a curve's training: {method} linear trains nothing");
         if (Resume && !BendProgress.Exists(OutDir))

@@ -98,7 +98,7 @@ public class ConnectCommandTests
         string cwd = Paths.NewTempFolder();
         var outcome = InProcessLla.Run(cwd, Args("--method", "chain", "--align", "weights", "--out", "run", "--quiet"));
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);
-        foreach (var file in new[] { "results.json", "paths.png", "report.html", ConnectRun.AlignedFile, ConnectRun.BendFile })
+        foreach (var file in new[] { "results.json", "paths.png", "landscape-0.png", "report.html", ConnectRun.AlignedFile, ConnectRun.BendFile })
             Assert.True(File.Exists(Path.Combine(cwd, "run", file)), file);
         var results = Lla.Runs.ResultsSerializer.ReadRun(Path.Combine(cwd, "run"));
         Assert.Equal(3, results.Paths!.Count);

@@ -61,6 +61,17 @@ public class ConnectRunTests
         Assert.False(BendProgress.Exists(dir));
         Assert.False(File.Exists(Path.Combine(dir, RunLock.FileName)));
 
+        // The plane through A (0, 0), B (1, 0) and the bend (0, 1), the curve on it; A and B are grid points whose losses
+        // are the paths' end losses (the plane takes the first 2048 training samples: all 72 here).
+        var plane = results.Landscapes.Single();
+        Assert.Equal((0.0, 0.0), (plane.Path!.Alphas[0], plane.Path.Betas[0]));
+        Assert.Equal((1.0, 0.0), (plane.Path.Alphas[^1], plane.Path.Betas[^1]));
+        Assert.Equal((0.25, 0.5), (plane.Path.Alphas[20], plane.Path.Betas[20])); // Bezier at t = 1/2: (t², 2t(1 − t))
+        int a0 = plane.Alphas.ToList().IndexOf(0.0), a1 = plane.Alphas.ToList().IndexOf(1.0), b0 = plane.Betas.ToList().IndexOf(0.0);
+        Assert.Equal(paths[0].TrainLoss[0], plane.Loss[b0][a0], 1e-9);
+        Assert.Equal(paths[2].TrainLoss[^1], plane.Loss[b0][a1], 1e-9);
+        Assert.True(File.Exists(Path.Combine(dir, plane.DirectionsFile!)));
+
         // results.json: the documented keys, written by the one serializer and read back equal.
         var node = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, ResultsSerializer.ResultsFile)))!.AsObject();
         Assert.Equal("connect", (string)node["command"]!);
