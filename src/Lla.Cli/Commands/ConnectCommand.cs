@@ -27,10 +27,9 @@ internal static class ConnectCommand
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var output = shared.Output(p, processes);
-            shared.RunSettings(p);
             var options = new ConnectRunOptions
             {
-                Source = shared.Source(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? HessianOptions.DefaultOut("connect"),
+                Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? HessianOptions.DefaultOut("connect"),
                 Method = ConnectRunOptions.ParseMethod(p.GetValue(method)!), Align = ConnectRunOptions.ParseAlign(p.GetValue(align)!),
                 Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
                 BatchNorm = ConnectRunOptions.ParseBatchNorm(p.GetValue(bn)!), Resume = p.GetValue(resume), Record = SharedOptions.Record(p, command),

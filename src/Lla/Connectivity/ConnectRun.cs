@@ -68,6 +68,7 @@ public static class ConnectRun
         CurveTrainingRecord? curveRecord = null;
         var curveEnds = ends;
         var planes = new List<LandscapeRecord>();
+        OneDnnDecision? guard = null;
         if (o.Align == PathAlignment.Weights)
         {
             clock.Restart();
@@ -89,8 +90,16 @@ public static class ConnectRun
             int perEpoch = session.Batches.Count, steps = o.Epochs * perEpoch;
             int resumed = resume?.Step ?? 0;
             if (resume is not null) say?.Invoke($"resuming the {ConnectRunOptions.Name(o.Method)} curve's training after step {resumed} of {steps}");
-            var curve = TrainBend(o, modelA, curveEnds, data, resume, steps, perEpoch, asked,
-                (done, _) => Report("curve training", "steps")(done, steps));
+            // The bend's gradients are backward passes: behind the numeric guard, like every training.
+            guard = session.DecideOneDnn(o.OneDnn);
+            say?.Invoke($"numeric guard: {guard.Reason}");
+            CurveState curve;
+            using (guard.Scope())
+            {
+                curve = TrainBend(o, modelA, curveEnds, data, resume, steps, perEpoch, asked,
+                    (done, _) => Report("curve training", "steps")(done, steps));
+                guard = session.PostCheck(guard);
+            }
             TensorFile.Write(folder.File(BendFile), curve.Bend.Entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, e.Value)));
             bendFile = BendFile;
             curveRecord = new CurveTrainingRecord(ConnectRunOptions.Name(o.Method), curve.Step, o.Epochs, o.LearningRate, Momentum, o.Source.Seed,
@@ -119,6 +128,7 @@ public static class ConnectRun
             Model = RunRecords.Model(o.Source, ParameterSet.Of(modelA)),
             Data = RunRecords.Data(session, selection),
             BnMode = ConnectRunOptions.Name(o.BatchNorm),
+            NumericGuard = guard is null ? null : HessianRecords.Guard(guard),
             Loss = linear.TrainLoss[0],
             Accuracy = linear.TrainAccuracy[0],
             TestAccuracy = test.Count > 0 ? linear.TestAccuracy[0] : null,
@@ -131,6 +141,10 @@ public static class ConnectRun
         folder.WriteResults(results);
         if (o.Method != PathMethod.Linear) BendProgress.Remove(o.OutDir);
         foreach (var b in test) b.Dispose();
+        ends.A.Dispose();
+        ends.B.Dispose();
+        if (!ReferenceEquals(curveEnds, ends)) curveEnds.B.Dispose();
+        modelB.Dispose();
         return results;
     }
 

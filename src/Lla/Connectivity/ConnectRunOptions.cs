@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Lla.Curvature;
 using Lla.Models;
 
 namespace Lla.Connectivity;
@@ -35,6 +36,8 @@ public sealed record ConnectRunOptions
     public PathBatchNorm BatchNorm { get; init; } = PathBatchNorm.Recompute;
     /// <summary>Intervals per axis of the plane through A, B and the bend (<see cref="ConnectPlane"/>; a multiple of 10 puts them on grid points); 0: no plane. Curves only.</summary>
     public int PlaneSteps { get; init; } = 20;
+    /// <summary>oneDNN for the bend's backward passes: decided by the numeric guard (auto), or forced.</summary>
+    public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
     /// <summary>Continue the interrupted bend training in <see cref="OutDir"/> (see <see cref="BendProgress"/>).</summary>
     public bool Resume { get; init; }
     /// <summary>What was asked, as the caller names it: recorded in results.json and compared on resume. Default: <see cref="Describe"/>.</summary>
