@@ -106,6 +106,22 @@ public class ConnectCommandTests
         Assert.Contains("Mode connectivity", File.ReadAllText(Path.Combine(cwd, "run", "report.html")));
     }
 
+    [RequiresChromiumFact]
+    public void The_page_says_in_words_whether_the_models_are_connected_in_a_real_browser()
+    {
+        string cwd = Paths.NewTempFolder();
+        var outcome = InProcessLla.Run(cwd, Args("--method", "bezier", "--align", "weights", "--out", "run", "--quiet"));
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var page = ProcessRunner.Run(RequiresChromiumFactAttribute.Browser,
+            new[] { "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--dump-dom", "file://" + Path.Combine(cwd, "run", "report.html") },
+            timeout: TimeSpan.FromSeconds(90));
+        Assert.Contains("data-rendered=\"true\"", page.Stdout); // the script ran to its end
+        Assert.Contains("Models A and B are ", page.Stdout);
+        Assert.Contains("The straight line from A to B has a training-loss barrier of", page.Stdout);
+        Assert.Contains("The trained bezier curve (to the aligned B)", page.Stdout);
+        Assert.DoesNotContain("Uncaught", page.Stderr);
+    }
+
     private static void AssertOneLine(InProcessLla.Outcome outcome, string expected)
     {
         Assert.True(outcome.ExitCode == 2, $"exit {outcome.ExitCode}; stderr: {outcome.Stderr}; stdout: {outcome.Stdout}");
