@@ -56,7 +56,7 @@ public class ConnectRunTests
         Assert.False(File.ReadAllBytes(Path.Combine(dir, ConnectRun.AlignedFile)).SequenceEqual(File.ReadAllBytes(ConnectFixture.B)));
         // bend.bin loads too; the trained bend has left the midpoint.
         var bend = Load(Path.Combine(dir, ConnectRun.BendFile));
-        Assert.Equal(results.Connect!.Curve!.Steps, 3 * 5); // 72 samples in batches of 16: 5 steps an epoch
+        Assert.Equal(3 * 5, results.Connect!.Curve!.Steps); // 72 samples in batches of 16: 5 steps an epoch
         Assert.Equal(3, results.Connect.Curve.EpochLosses.Count);
         Assert.False(BendProgress.Exists(dir));
         Assert.False(File.Exists(Path.Combine(dir, RunLock.FileName)));
