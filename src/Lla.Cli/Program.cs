@@ -37,6 +37,7 @@ public static class Program
             root.Subcommands.Add(CompareCommand.Create(processes));
             root.Subcommands.Add(StudyCommand.Create(processes));
             root.Subcommands.Add(MeasureCommand.Create(processes));
+            root.Subcommands.Add(ConnectCommand.Create(processes));
             var parsed = root.Parse(args);
             return parsed.Errors.Count > 0 ? CommandAction.ParseError(parsed) : parsed.Invoke();
         }

@@ -11,8 +11,8 @@ public enum ColorScale { Log, Linear }
 public static class LandscapePlot
 {
     public static void SavePlane(string path, Surface surface, string title, string xLabel = "α", string yLabel = "β", double[][]? trajectory = null,
-        ColorScale scale = ColorScale.Log) =>
-        Save(PlanePlot(surface, title, xLabel, yLabel, trajectory, scale), path, 760, 640);
+        ColorScale scale = ColorScale.Log, string trajectoryLabel = "training path") =>
+        Save(PlanePlot(surface, title, xLabel, yLabel, trajectory, scale, trajectoryLabel), path, 760, 640);
 
     /// <summary>Several planes side by side (up to four per row), each titled: the "all modes" panel and multi-plane runs.</summary>
     public static void SavePanel(string path, IReadOnlyList<(string Title, Surface Surface, string XLabel, string YLabel)> planes, ColorScale scale = ColorScale.Log)
@@ -31,7 +31,8 @@ public static class LandscapePlot
         });
     }
 
-    private static Plot PlanePlot(Surface surface, string title, string xLabel, string yLabel, double[][]? trajectory, ColorScale scale)
+    private static Plot PlanePlot(Surface surface, string title, string xLabel, string yLabel, double[][]? trajectory, ColorScale scale,
+        string trajectoryLabel = "training path")
     {
         // Log colours need positive losses; a surface with a zero or negative loss (a custom objective) is drawn linearly.
         bool log = scale == ColorScale.Log && surface.Loss.All(r => r.All(v => !double.IsFinite(v) || v > 0));
@@ -64,7 +65,7 @@ public static class LandscapePlot
             line.Color = Colors.Orange;
             line.LineWidth = 2;
             line.MarkerSize = 6;
-            line.LegendText = "training path";
+            line.LegendText = trajectoryLabel;
         }
         plot.Axes.Bottom.Label.Text = xLabel;
         plot.Axes.Left.Label.Text = yLabel;

@@ -47,11 +47,16 @@ public static class RunRenderer
             PerLayerPlot.Save(Path.Combine(folder, PerLayerFigure), perLayer);
             figures.Add(PerLayerFigure);
         }
+        if (results.Paths is { Count: > 0 } paths)
+        {
+            ConnectPlot.Save(Path.Combine(folder, ConnectPlot.FileName), paths);
+            figures.Add(ConnectPlot.FileName);
+        }
         var planes = new List<LandscapeRecord>();
         for (int k = 0; k < results.Landscapes.Count; k++)
         {
             var l = results.Landscapes[k];
-            figures.AddRange(DrawLandscape(folder, k, l, scale));
+            figures.AddRange(DrawLandscape(folder, k, l, scale, results.Command == "connect" ? "the curve A → bend → B" : "training path"));
             if (l.IsPlane) planes.Add(l);
         }
         if (planes.Count > 1 && results.Command == "landscape")
@@ -69,7 +74,7 @@ public static class RunRenderer
     }
 
     /// <summary>landscape-K.png (heat map, contours, centre, path), landscape-K-3d.png (surface) and landscape-K-cuts.png; a 1-D landscape gets its line as landscape-K.png.</summary>
-    private static string[] DrawLandscape(string folder, int k, LandscapeRecord l, ColorScale scale)
+    private static string[] DrawLandscape(string folder, int k, LandscapeRecord l, ColorScale scale, string pathLabel)
     {
         string png = $"landscape-{k}.png", cuts = $"landscape-{k}-cuts.png", surface3d = $"landscape-{k}-3d.png";
         var surface = LandscapeRecords.ToSurface(l);
@@ -80,7 +85,7 @@ public static class RunRenderer
         }
         string x = l.IsAdamEq ? "a" : "α (d1)", y = l.IsAdamEq ? "b" : "β (d2)";
         double[][]? path = l.Path is { } p ? p.Alphas.Zip(p.Betas, (a, b) => new[] { a, b }).ToArray() : null;
-        LandscapePlot.SavePlane(Path.Combine(folder, png), surface, l.Label, x, y, path, scale);
+        LandscapePlot.SavePlane(Path.Combine(folder, png), surface, l.Label, x, y, path, scale, pathLabel);
         LandscapePlot.SaveCuts(Path.Combine(folder, cuts), surface, l.Label + ": cuts through the centre");
         SurfacePlot3D.Save(Path.Combine(folder, surface3d), surface, l.Label, x, y);
         return new[] { png, surface3d, cuts };

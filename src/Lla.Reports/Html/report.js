@@ -249,7 +249,7 @@
     const plots = $("div", { class: "plots" });
     if (L.loss.length > 1) {
       plots.append($("figure", {}, surfaceCanvas(L), $("figcaption", {}, "3-D surface (drag to rotate)")));
-      plots.append($("figure", {}, heatmapCanvas(L), $("figcaption", {}, "heat map with contour lines, centre marked" + (L.path ? ", training path in orange" : ""))));
+      plots.append($("figure", {}, heatmapCanvas(L), $("figcaption", {}, "heat map with contour lines, centre marked" + (L.path ? (R.command === "connect" ? ", the curve in orange (A at 0, 0; B at 1, 0; the bend at 0, 1)" : ", training path in orange") : ""))));
       const ci = L.alphas.reduce((b, v, i) => Math.abs(v) < Math.abs(L.alphas[b]) ? i : b, 0);
       const cj = L.betas.reduce((b, v, j) => Math.abs(v) < Math.abs(L.betas[b]) ? j : b, 0);
       plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[cj], name: "along d1" }, { x: L.betas, y: L.loss.map(r => r[ci]), name: "along d2" }], { xLabel: "coordinate", yLabel: "loss", title: "1-D cuts through the centre" })));
@@ -257,6 +257,46 @@
       plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[0], name: "loss" }], { xLabel: "α", yLabel: "loss", title: "1-D landscape" })));
     }
     root.append(plots);
+  }
+
+  // ---- mode connectivity (lla connect): the stored paths, and in plain words whether A and B are connected
+  if (R.paths && R.paths.length) {
+    root.append($("h2", {}, "Mode connectivity"));
+    const label = p => p.aligned ? `${p.method}, aligned` : p.method;
+    const maxOf = xs => Math.max(...xs.filter(Number.isFinite));
+    // A path connects A and B when its training barrier is at most 10 % of the larger end loss (docs/results.md).
+    const connects = p => p.train_barrier <= 0.1 * Math.max(p.train_loss[0], p.train_loss[p.train_loss.length - 1]);
+    const linear = R.paths.find(p => p.method === "linear" && !p.aligned);
+    const aligned = R.paths.find(p => p.method === "linear" && p.aligned);
+    const curve = R.paths.find(p => p.method !== "linear");
+    const words = [];
+    if (linear) words.push(`The straight line from A to B has a training-loss barrier of ${fmt(linear.train_barrier, 3)}${aligned ? " before alignment" : ""}`);
+    if (aligned) words.push(`${fmt(aligned.train_barrier, 3)} after B's hidden units were permuted to match A's (weight matching)`);
+    let text = words.join(", ") + ".";
+    if (curve) text += ` The trained ${curve.method} curve${curve.aligned ? " (to the aligned B)" : ""} reaches a highest training loss of ${fmt(maxOf(curve.train_loss), 3)} (barrier ${fmt(curve.train_barrier, 3)}; the ends: ${fmt(curve.train_loss[0], 3)} and ${fmt(curve.train_loss[curve.train_loss.length - 1], 3)}).`;
+    const verdict = linear && connects(linear) ? "connected by a straight line: the two models sit in one basin."
+      : aligned && connects(aligned) ? "connected by a straight line once B's units are permuted to match A's: the barrier was a relabelling of hidden units."
+      : curve && connects(curve) ? `connected by a curve: no straight line${aligned ? ", even after alignment," : ""} avoids the barrier, but the trained ${curve.method} curve does.`
+      : `not shown to be connected: every path drawn rises above its ends by more than 10 % of the larger end loss${curve ? "" : " (a trained curve, --method bezier or chain, may still join them)"}.`;
+    root.append($("div", { class: "verdict" }, $("strong", {}, "Models A and B are " + verdict), $("p", {}, text),
+      $("p", { class: "muted" }, "Barrier: the largest excess of the loss along the path over the straight line between the two end losses. A path connects the models here when its training barrier is at most 10 % of the larger end loss.")));
+    const t = $("table", {}, $("tr", {}, $("th", {}, "path"), $("th", {}, "train barrier"), $("th", {}, "test barrier"), $("th", {}, "highest train loss"), $("th", {}, "lowest train accuracy"), $("th", {}, "BatchNorm")));
+    for (const p of R.paths)
+      t.append($("tr", {}, $("td", {}, label(p)), $("td", {}, fmt(p.train_barrier)), $("td", {}, fmt(p.test_barrier)), $("td", {}, fmt(maxOf(p.train_loss))),
+        $("td", {}, pct(Math.min(...p.train_accuracy.filter(Number.isFinite)))), $("td", {}, p.bn)));
+    root.append(t);
+    const plots = $("div", { class: "plots" });
+    const series = key => R.paths.flatMap(p => [{ x: p.t, y: p[`train_${key}`], name: `${label(p)} (train)` }]
+      .concat(p[`test_${key}`].some(Number.isFinite) ? [{ x: p.t, y: p[`test_${key}`], name: `${label(p)} (test)` }] : []));
+    plots.append($("figure", {}, linePlot(series("loss"), { xLabel: "t (0: A, 1: B)", yLabel: "loss", title: "loss along the paths" })));
+    plots.append($("figure", {}, linePlot(series("accuracy"), { xLabel: "t (0: A, 1: B)", yLabel: "accuracy", title: "accuracy along the paths" })));
+    root.append(plots);
+    const C = R.connect;
+    if (C) {
+      const files = [C.aligned_checkpoint && `${C.aligned_checkpoint} (B aligned to A)`, C.bend_checkpoint && `${C.bend_checkpoint} (the trained bend)`].filter(Boolean);
+      root.append($("p", { class: "muted" }, `Model B: ${C.to}.` + (files.length ? ` Checkpoints in this folder, loadable with --weights: ${files.join(", ")}.` : "")
+        + (C.curve ? ` The bend trained ${C.curve.steps} steps (${C.curve.epochs} epochs, SGD lr ${C.curve.learning_rate}, momentum ${C.curve.momentum}, seed ${C.curve.seed}${C.curve.steps_resumed ? `, ${C.curve.steps_resumed} kept from an interrupted run` : ""}).` : "")));
+    }
   }
 
   // ---- generalization measures: stored values, spreads, meanings (drawn, never computed here)

@@ -36,6 +36,10 @@ public sealed record RunResults
     public IReadOnlyList<LandscapeRecord> Landscapes { get; init; } = Array.Empty<LandscapeRecord>();
     /// <summary>Generalization measures (`lla measure`, and `lla analyze`'s cheap families).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<MeasureRecord>? Measures { get; init; }
+    /// <summary>`lla connect`: the paths drawn between model A and model B, one per path.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ModePathRecord>? Paths { get; init; }
+    /// <summary>`lla connect`: model B, the checkpoints written, the alignment and the curve training.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConnectRecord? Connect { get; init; }
     /// <summary>Figure files in the run folder, filled in by the renderer.</summary>
     public IReadOnlyList<string> Figures { get; init; } = Array.Empty<string>();
     [JsonPropertyName("timings_s")] public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();

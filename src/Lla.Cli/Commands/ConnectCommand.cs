@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Lla.Connectivity;
+using Lla.Reports;
+using Lla.Runs;
+
+namespace Lla.Cli.Commands;
+
+/// <summary>`lla connect`: loss and accuracy along paths between two trained models (linear, aligned, Bezier or chain).</summary>
+internal static class ConnectCommand
+{
+    public static Command Create(Processes processes)
+    {
+        var command = new Command("connect", "Paths between two trained models (--weights A, --to B): linear, after weight matching, and trained curves");
+        var shared = new SharedOptions();
+        var to = new Option<string>("--to") { Description = "model B's weights file (the same architecture as --weights)", Required = true };
+        var method = new Option<string>("--method") { Description = "linear | bezier | chain (a curve through a trained bend, beside the straight line)", DefaultValueFactory = _ => "linear" };
+        var align = new Option<string>("--align") { Description = "none | weights (permute B's hidden units to match A's: mlp, lenet, resnet20)", DefaultValueFactory = _ => "none" };
+        var points = new Option<int>("--points") { Description = "points t on every path (at least 2)", DefaultValueFactory = _ => 61 };
+        var epochs = new Option<int>("--epochs") { Description = "epochs of the bend's training", DefaultValueFactory = _ => 10 };
+        var lr = new Option<double>("--lr") { Description = "the bend's SGD learning rate (momentum 0.9)", DefaultValueFactory = _ => 0.01 };
+        var batchSize = new Option<int>("--batch-size") { Description = "batch size of the bend's training and of every evaluation", DefaultValueFactory = _ => 128 };
+        var bn = new Option<string>("--bn") { Description = "BatchNorm at each t: recompute (running statistics from one pass over the training split) | train | eval", DefaultValueFactory = _ => "recompute" };
+        var resume = new Option<bool>("--resume") { Description = "finish the interrupted curve training in --out (same options)" };
+        var outDir = new Option<string?>("--out") { Description = "run folder (default: runs/connect-TIMESTAMP)" };
+        shared.AddTo(command);
+        foreach (var o in new Option[] { to, method, align, points, epochs, lr, batchSize, bn, resume, outDir }) command.Options.Add(o);
+        command.SetAction(p => CommandAction.Run(processes, p, () =>
+        {
+            var output = shared.Output(p, processes);
+            var options = new ConnectRunOptions
+            {
+                Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? HessianOptions.DefaultOut("connect"),
+                Method = ConnectRunOptions.ParseMethod(p.GetValue(method)!), Align = ConnectRunOptions.ParseAlign(p.GetValue(align)!),
+                Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
+                BatchNorm = ConnectRunOptions.ParseBatchNorm(p.GetValue(bn)!), Resume = p.GetValue(resume), Record = SharedOptions.Record(p, command),
+            };
+            RunResults results;
+            using (var progress = output.Progress())
+                results = ConnectRun.Execute(options, progress.Report, say: output.Say);
+            results = RunRenderer.Render(options.OutDir, results);
+            foreach (var path in results.Paths!)
+                output.Say($"{ConnectPlot.Label(path)}: train barrier {path.TrainBarrier:G4}, test barrier {path.TestBarrier:G4}, highest train loss {path.TrainLoss.Max():G4}");
+            output.Say($"Results: {Path.GetFullPath(options.OutDir)}; open {HtmlReport.FileName} there for the report");
+            output.Finish(results);
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Lla.Models;
+using Lla.Runs;
+using static TorchSharp.torch;
+
+namespace Lla.Connectivity;
+
+/// <summary>What bend.resume.json holds: the options asked, and where the curve's training stands.</summary>
+public sealed record BendProgressRecord(JsonObject Asked, string Method, bool Aligned, int Step, long Seed, IReadOnlyList<double> Losses)
+{
+    public int SchemaVersion { get; init; } = ResultsSerializer.SchemaVersion;
+}
+
+/// <summary>
+/// Where an interrupted bend training stands, in the run folder: bend.resume (the bend θ_C by entry name, and the SGD
+/// velocity under "optimizer.velocity.", so the file also loads as a model's weights) and bend.resume.json (the step
+/// reached, the losses so far and the options asked), each written atomically after every epoch, the tensors first.
+/// Because the t draws and the batch order are functions of (seed, step) (<see cref="CurveTraining"/>), a training
+/// continued from here gives exactly the bend of an uninterrupted one. A finished run removes both.
+/// </summary>
+public static class BendProgress
+{
+    public const string TensorsFile = "bend.resume";
+    public const string RecordFile = "bend.resume.json";
+    private const string VelocityPrefix = WeightsLoader.OptimizerPrefix + "velocity.";
+
+    /// <summary>Settings that may change between the interrupted run and its resumption.</summary>
+    private static readonly string[] FreeToChange = { "resume", "threads", "quiet", "json", "out" };
+
+    public static bool Exists(string outDir) =>
+        File.Exists(Path.Combine(outDir, RecordFile)) && File.Exists(Path.Combine(outDir, TensorsFile));
+
+    public static void Save(string outDir, CurveState state, JsonObject asked)
+    {
+        var entries = state.Bend.Entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, e.Value))
+            .Concat(state.Velocity.Select(v => new KeyValuePair<string, Tensor>(VelocityPrefix + v.Key, v.Value)));
+        TensorFile.Write(Path.Combine(outDir, TensorsFile), entries);
+        ResultsSerializer.Write(Path.Combine(outDir, RecordFile),
+            new BendProgressRecord(asked, ConnectRunOptions.Name(state.Method), state.Aligned, state.Step, state.Seed, state.Losses.ToArray()));
+    }
+
+    /// <summary>
+    /// The interrupted training, checked against what is asked now (same settings) and against model A's architecture
+    /// (a bend of another model is refused with the mismatch named, before the settings are compared).
+    /// </summary>
+    public static CurveState Load(string outDir, JsonObject asked, ModelState a)
+    {
+        var entries = StateDictFiles.Read(Path.Combine(outDir, TensorsFile));
+        var velocity = new Dictionary<string, Tensor>();
+        var bendEntries = new List<(string, Tensor)>();
+        foreach (var (name, t) in entries)
+        {
+            if (name.StartsWith(VelocityPrefix, StringComparison.Ordinal)) velocity[name[VelocityPrefix.Length..]] = t;
+            else if (name.StartsWith(WeightsLoader.OptimizerPrefix, StringComparison.Ordinal)) t.Dispose();
+            else bendEntries.Add((name, t));
+        }
+        var bend = new ModelState(bendEntries, a.ParameterNames.Where(n => bendEntries.Any(e => e.Item1 == n)));
+        a.RequireSameArchitecture(bend, "model A", $"the saved bend {Path.Combine(outDir, TensorsFile)}");
+        var unknown = velocity.Keys.Where(k => !a.ParameterNames.Contains(k)).ToList();
+        if (unknown.Count > 0) throw new LlaException($"the saved bend's velocity has entries model A lacks: {string.Join(", ", unknown.Take(4))}");
+        var record = ResultsSerializer.Read<BendProgressRecord>(Path.Combine(outDir, RecordFile), ResultsMigration.UpgradeOther);
+        foreach (var (key, value) in asked)
+        {
+            if (FreeToChange.Contains(key)) continue;
+            string now = value?.ToJsonString() ?? "null", before = record.Asked[key]?.ToJsonString() ?? "null";
+            if (now != before) throw new LlaException($"{{resume}}: {{{key}}} is {now} now but was {before} in the interrupted run; repeat its command");
+        }
+        var method = ConnectRunOptions.ParseMethod(record.Method);
+        return new CurveState(method, record.Aligned, bend, velocity, record.Step, record.Seed, record.Losses);
+    }
+
+    public static void Remove(string outDir)
+    {
+        File.Delete(Path.Combine(outDir, RecordFile));
+        File.Delete(Path.Combine(outDir, TensorsFile));
+    }
+}

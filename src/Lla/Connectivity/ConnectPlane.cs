@@ -1,0 +1,58 @@
+using Lla.Curvature;
+using Lla.Landscapes;
+using Lla.Objectives;
+using Lla.Runs;
+
+namespace Lla.Connectivity;
+
+/// <summary>
+/// The plane through model A, model B and the trained bend θ_C, evaluated by the landscape machinery of
+/// `lla landscape --axes checkpoints` (a landscape run in the sub-folder plane/): θ_A + α(θ_B − θ_A) + β(θ_C − θ_A),
+/// directions not normalized, so A sits at (0, 0), B at (1, 0) and the bend at (0, 1). The curve lies in this plane
+/// exactly: Bezier φ(t) − θ_A = t²(θ_B − θ_A) + 2t(1 − t)(θ_C − θ_A), i.e. (α, β) = (t², 2t(1 − t)); the chain runs
+/// (0, 0) → (0, 1) → (1, 0); the linear path is the α axis. The grid spans [−1.25, 1.25] on both axes
+/// (distance 2.5), so with steps a multiple of 10 the points A, B and the bend are grid points. The loss is taken on
+/// the first <see cref="Samples"/> training samples (one batch); BatchNorm normalizes with batch statistics, or with
+/// A's running statistics under <see cref="PathBatchNorm.Eval"/>.
+/// </summary>
+public static class ConnectPlane
+{
+    public const string Folder = "plane";
+    public const double Distance = 2.5;
+    public const int Samples = 2048;
+
+    public static LandscapeRecord Evaluate(ConnectRunOptions o, string bFile, string bendFile, PathMethod method,
+        Action<AnalysisProgress>? progress, CancellationToken cancel)
+    {
+        string dir = Path.Combine(o.OutDir, Folder);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); // an interrupted run's plane is drawn again
+        var bn = o.BatchNorm == PathBatchNorm.Eval ? BatchNormMode.Eval : BatchNormMode.Train;
+        var options = new LandscapeRunOptions
+        {
+            Source = o.Source,
+            Selection = new DataSelection(Data.Split.Train, Samples, 1, false, bn),
+            Planes = new[] { new PlaneSpec(AxesKind.Checkpoints, NormKind.None, 2, UpdateRule.Add, o.Source.Seed) },
+            OutDir = dir,
+            Steps = o.PlaneSteps,
+            Distance = Distance,
+            Checkpoints = new[] { bFile, bendFile },
+        };
+        var plane = LandscapeRun.Execute(options, progress, cancel: cancel).Landscapes[0];
+        var t = Enumerable.Range(0, 41).Select(i => i / 40.0).ToArray();
+        var points = t.Select(x => Coordinates(method, x)).ToArray();
+        return plane with
+        {
+            Label = $"plane through A (0, 0), B (1, 0) and the bend (0, 1), with the {ConnectRunOptions.Name(method)} curve",
+            DirectionsFile = plane.DirectionsFile is string f ? Path.Combine(Folder, f) : null,
+            Path = new PathRecord(t.Select(x => $"t = {x:0.###}").ToArray(), points.Select(p => p.Alpha).ToArray(), points.Select(p => p.Beta).ToArray()),
+        };
+    }
+
+    /// <summary>The point of the path at t in the plane's coordinates (α along θ_B − θ_A, β along θ_C − θ_A).</summary>
+    public static (double Alpha, double Beta) Coordinates(PathMethod method, double t) => method switch
+    {
+        PathMethod.Bezier => (t * t, 2 * t * (1 - t)),
+        PathMethod.Chain => t < 0.5 ? (0, 2 * t) : (2 * t - 1, 2 - 2 * t),
+        _ => (t, 0),
+    };
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Lla.Curvature;
+using Lla.Models;
+
+namespace Lla.Connectivity;
+
+/// <summary>Whether model B is permuted to match model A before the paths are drawn.</summary>
+public enum PathAlignment
+{
+    /// <summary>B as it is.</summary>
+    None,
+    /// <summary>Weight matching (<see cref="WeightMatching"/>): B's hidden units permuted to match A's; the function is unchanged.</summary>
+    Weights,
+}
+
+/// <summary>What a connectivity run (`lla connect`) is asked to do. Defaults are those of `lla connect`.</summary>
+public sealed record ConnectRunOptions
+{
+    /// <summary>Model A: architecture, its weights (<see cref="ModelSource.Weights"/>), data, loss, dtype and the seed of every random choice.</summary>
+    public required ModelSource Source { get; init; }
+    /// <summary>Model B's weights file (same architecture as A).</summary>
+    public required string To { get; init; }
+    /// <summary>The run folder: results.json, the aligned B and the trained bend.</summary>
+    public required string OutDir { get; init; }
+    /// <summary>Linear: the straight path(s) only; Bezier or Chain: also a curve whose bend is trained.</summary>
+    public PathMethod Method { get; init; } = PathMethod.Linear;
+    public PathAlignment Align { get; init; } = PathAlignment.None;
+    /// <summary>Points t_i = i/(Points − 1) on every path (at least 2).</summary>
+    public int Points { get; init; } = 61;
+    /// <summary>Passes over the training split while the bend trains (one step per batch).</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>The bend's SGD learning rate (momentum 0.9).</summary>
+    public double LearningRate { get; init; } = 0.01;
+    /// <summary>Batch size of the bend's training and of every evaluation (and of the BatchNorm recomputation pass).</summary>
+    public int BatchSize { get; init; } = 128;
+    public PathBatchNorm BatchNorm { get; init; } = PathBatchNorm.Recompute;
+    /// <summary>Intervals per axis of the plane through A, B and the bend (<see cref="ConnectPlane"/>; a multiple of 10 puts them on grid points); 0: no plane. Curves only.</summary>
+    public int PlaneSteps { get; init; } = 20;
+    /// <summary>oneDNN for the bend's backward passes: decided by the numeric guard (auto), or forced.</summary>
+    public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
+    /// <summary>Continue the interrupted bend training in <see cref="OutDir"/> (see <see cref="BendProgress"/>).</summary>
+    public bool Resume { get; init; }
+    /// <summary>What was asked, as the caller names it: recorded in results.json and compared on resume. Default: <see cref="Describe"/>.</summary>
+    public JsonObject? Record { get; init; }
+
+    /// <summary>The models of the zoo that weight matching has a permutation spec for.</summary>
+    public static readonly IReadOnlySet<string> AlignableModels = new HashSet<string> { "mlp", "lenet", "resnet20" };
+
+    /// <summary>The settings that decide the results, by their setting names.</summary>
+    public JsonObject Describe() => new()
+    {
+        ["model"] = Source.Model, ["weights"] = Source.Weights, ["to"] = To, ["data"] = Source.Data, ["loss"] = Source.Loss,
+        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["method"] = Name(Method),
+        ["align"] = Align == PathAlignment.Weights ? "weights" : "none", ["points"] = Points, ["epochs"] = Epochs, ["lr"] = LearningRate,
+        ["batch-size"] = BatchSize, ["bn"] = Name(BatchNorm), ["plane-steps"] = PlaneSteps,
+    };
+
+    /// <summary>Checks every setting that needs no model loaded, before anything is loaded or written.</summary>
+    public void Validate()
+    {
+        if (Source.Weights is null && ModelFiles.Find(Source.Model) is null) throw new LlaException("{weights} must name model A's weights file (not 'none'): a path joins two trained models");
+        if (Directory.Exists(To)) throw new LlaException($"{{to}} {To} is a folder: give model B's weights file itself");
+        if (!File.Exists(To)) throw new LlaException($"{{to}}: weights file not found: {To}");
+        if (Points < 2) throw new LlaException($"{{points}} must be at least 2 (got {Points})");
+        if (Points > 100_000) throw new LlaException($"{{points}} {Points} is too many: at most 100000");
+        if (BatchSize < 1) throw new LlaException($"{{batch-size}} must be at least 1 (got {BatchSize})");
+        if (Method != PathMethod.Linear)
+        {
+            if (Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {Epochs})");
+            if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new LlaException($"{{lr}} must be positive (got {LearningRate})");
+        }
+        if (Align == PathAlignment.Weights)
+        {
+            if (ModelFiles.Find(Source.Model) is var (format, _))
+                throw new LlaException($"{{align}} weights cannot permute a {format.Name} model: it has no layer graph to permute (use {{align}} none, or a zoo model: {PermutationSpecs.Known})");
+            if (!AlignableModels.Contains(Source.Model))
+                throw new LlaException($"{{align}} weights has no permutation spec for {Source.Model} (known: {PermutationSpecs.Known}); use {{align}} none");
+        }
+        if (PlaneSteps < 0 || PlaneSteps % 2 != 0) throw new LlaException($"the plane needs an even, non-negative number of steps (got {PlaneSteps})");
+        if (File.Exists(OutDir)) throw new LlaException($"{{out}} {OutDir} is a file, not a folder");
+        if (Resume && Method == PathMethod.Linear) throw new LlaException("{resume} continues a curve's training: {method} linear trains nothing");
+        if (Resume && !BendProgress.Exists(OutDir))
+            throw new LlaException($"{{resume}}: {OutDir} holds no interrupted curve training (no {BendProgress.RecordFile})");
+        if (!Resume && Method != PathMethod.Linear && BendProgress.Exists(OutDir))
+            throw new LlaException($"{OutDir} holds an interrupted curve training ({BendProgress.RecordFile}): add {{resume}} to finish it, or choose another {{out}}");
+    }
+
+    public static PathMethod ParseMethod(string value) => value switch
+    {
+        "linear" => PathMethod.Linear,
+        "bezier" => PathMethod.Bezier,
+        "chain" => PathMethod.Chain,
+        _ => throw new LlaException($"{{method}} must be linear, bezier or chain (got '{value}')"),
+    };
+
+    public static PathAlignment ParseAlign(string value) => value switch
+    {
+        "none" => PathAlignment.None,
+        "weights" => PathAlignment.Weights,
+        _ => throw new LlaException($"{{align}} must be none or weights (got '{value}')"),
+    };
+
+    public static PathBatchNorm ParseBatchNorm(string value) => value switch
+    {
+        "recompute" => PathBatchNorm.Recompute,
+        "train" => PathBatchNorm.Train,
+        "eval" => PathBatchNorm.Eval,
+        _ => throw new LlaException($"{{bn}} must be recompute, train or eval (got '{value}')"),
+    };
+
+    public static string Name(PathMethod method) => method.ToString().ToLowerInvariant();
+    public static string Name(PathBatchNorm mode) => mode.ToString().ToLowerInvariant();
+}
