@@ -52,27 +52,14 @@ internal static class LandscapeCommand
             var output = shared.Output(p, processes);
             var options = new LandscapeRunOptions
             {
-                Source = shared.Source(p),
-                Selection = hessian.Selection(p),
-                OneDnn = shared.RunSettings(p),
-                Planes = planes,
-                Steps = p.GetValue(steps),
-                Distance = p.GetValue(distance),
-                IgnoreBiasAndBatchNorm = p.GetValue(ignoreBiasBn),
-                Freeze = p.GetValue(freeze),
-                FreezeNames = p.GetValue(freezeNames),
-                LossCap = p.GetValue(lossCap),
-                EigenFirst = e1,
-                EigenSecond = e2,
-                EigenMaxMin = maxMin, Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
+                Source = shared.Source(p), Selection = hessian.Selection(p), OneDnn = shared.RunSettings(p), Planes = planes,
+                Steps = p.GetValue(steps), Distance = p.GetValue(distance), IgnoreBiasAndBatchNorm = p.GetValue(ignoreBiasBn),
+                Freeze = p.GetValue(freeze), FreezeNames = p.GetValue(freezeNames), LossCap = p.GetValue(lossCap),
+                EigenFirst = e1, EigenSecond = e2, EigenMaxMin = maxMin, Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
                 HessianRun = p.GetValue(hessianRun),
                 Checkpoints = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)),
-                DirectionFile = p.GetValue(directions),
-                OptimizerState = p.GetValue(optimizerState),
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"),
-                Resume = p.GetValue(resume),
-                Record = SharedOptions.Record(p, command),
+                Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)), DirectionFile = p.GetValue(directions), OptimizerState = p.GetValue(optimizerState),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"), Resume = p.GetValue(resume), Record = SharedOptions.Record(p, command),
             };
             RunResults results;
             using (var progress = output.Progress())
@@ -83,8 +70,7 @@ internal static class LandscapeCommand
             output.Say($"{planes.Count} landscape{(planes.Count == 1 ? "" : "s")} of {string.Join(", ", counts)} points each; loss at the centre {results.Loss:G6}");
             foreach (var l in results.Landscapes.Where(l => l.PointsResumed > 0))
                 output.Say($"{l.Label}: {l.PointsResumed} of {l.Alphas.Count * l.Betas.Count} points kept from the interrupted run");
-            output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}");
-            output.Say($"Open {Path.Combine(Path.GetFullPath(options.OutDir), HtmlReport.FileName)} in a browser for the report.");
+            output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}; open {HtmlReport.FileName} there in a browser for the report");
             output.Finish(results);
             return 0;
         }));
