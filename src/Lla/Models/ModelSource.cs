@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lla.Data;
 using Lla.Objectives;
 using static TorchSharp.torch;
@@ -99,7 +100,9 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
             if (Device.type != DeviceType.CPU) throw new LlaException($"{format.Name} models run on the CPU here ({{device}} cpu)");
             var loaded = format.Load(path);
             if (Weights is not null) WeightsLoader.Load(loaded, Weights);
-            return DType != ScalarType.Float32 ? format.ToDType(loaded, DType) : loaded;
+            var built = DType != ScalarType.Float32 ? format.ToDType(loaded, DType) : loaded;
+            RequireRunsOn(built, data, $"{format.Name} model {path}");
+            return built;
         }
         var spec = new ModelSpec(Model, data.SampleShape, Classes(data));
         torch.manual_seed(Seed);
@@ -112,6 +115,28 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         if (DType != ScalarType.Float32) model.to(DType);
         if (Device.type != DeviceType.CPU) model.to(Device);
         return model;
+    }
+
+    /// <summary>
+    /// A model file's graph is not known before it runs: one forward pass on two samples of the data,
+    /// so that data of the wrong shape is one line naming the problem before any work (libtorch's
+    /// errors otherwise surface deep inside an analysis).
+    /// </summary>
+    private void RequireRunsOn(nn.Module<Tensor, Tensor> model, Dataset data, string what)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var batch = data.Batches(2, 1, false, 0)[0];
+        var inputs = DType != ScalarType.Float32 ? batch.Inputs.to(DType) : batch.Inputs;
+        bool training = model.training;
+        try { model.eval(); model.forward(inputs); }
+        catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException)
+        {
+            string reason = e.Message.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("RuntimeError:", StringComparison.Ordinal))?["RuntimeError:".Length..].Trim()
+                ?? StateDictFiles.FirstLine(e.Message);
+            throw new LlaException($"the {what} cannot run on {{data}} {Data} (samples of shape [{string.Join(", ", data.SampleShape)}]): {reason}");
+        }
+        finally { model.train(training); }
     }
 
     /// <summary>
