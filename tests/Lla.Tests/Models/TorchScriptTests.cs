@@ -112,5 +112,15 @@ public class TorchScriptTests
         Assert.Equal(reference["loss"]!.GetValue<double>(), results["loss"]!.GetValue<double>(), 5);
         Assert.True(results["numeric_guard"]!["guard"]!["passed"]!.GetValue<bool>());
         Assert.Equal(2, results["landscapes"]!.AsArray().Count);
+
+        // The curvature split, per-layer spectra and the diagonal work on a model known only as a script (issue 16).
+        var split = LlaProcess.Run("hessian", "--model", "torchscript:" + Paths.Fixture("bn_cnn.pt"), "--data", $"npy:{dir}/x.npy,{dir}/y.npy",
+            "--top-k", "2", "--trace-hvps", "9", "--runs", "1", "--lanczos-steps", "10", "--split-curvature", "--per-layer", "--diagonal", "--diagonal-hvps", "4",
+            "--out", Path.Combine(dir, "split"), "--threads", "2", "--quiet");
+        Assert.True(split.ExitCode == 0, split.Stderr);
+        var curvature = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "split", "results.json")))!;
+        Assert.Equal(0, curvature["curvature_split"]!["ggn_mass"]!["negative"]!.GetValue<double>(), 6);
+        Assert.Equal(new[] { "bn", "conv", "fc" }, curvature["per_layer"]!["layers"]!.AsArray().Select(l => l!["name"]!.GetValue<string>()).Order());
+        Assert.True(File.Exists(Path.Combine(dir, "split", "diagonal.bin")));
     }
 }
