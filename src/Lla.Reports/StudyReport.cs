@@ -105,6 +105,7 @@ public static class StudyReport
          .Append("th{background:#f3f3f3}td:first-child,td:nth-child(2){text-align:left}.held{color:#176a17;font-weight:600}")
          .Append(".contradicted{color:#a11;font-weight:600}.shown{color:#a60;font-weight:600}img{max-width:100%}li{margin:.4em 0}</style></head><body>");
         h.Append($"<h1>Do the Hessian criteria track accuracy? Study “{E(config.Name)}”</h1>");
+        if (outcome.Leaderboard is { } board) h.Append(StudyLeaderboardHtml.Section(board));
         h.Append("<p>The claim tested (Gabdullin 2024, 2025): when the dataset changes, the change of re and Kh relative to the training split ")
          .Append("correlates with the change of accuracy — criteria grow as accuracy falls, a <b>negative</b> correlation — for models whose Hessian ")
          .Append("spectrum is mainly positive (MP, Ct ≥ ").Append(config.Analysis.CtThreshold.ToString(CultureInfo.InvariantCulture)).Append("). Intervals: 95% percentile bootstrap over models (")
