@@ -44,7 +44,7 @@ public sealed record StudyResults
         var m = r.Measurement;
         static SpreadRecord Spread(CriterionSpread s) => new(s.Mean, s.StdOverRuns, s.StdOverBatches);
         var train = outcome.Rows.First(t => t.Model == r.Model && t.Dataset == StudyOutcome.TrainDataset).Measurement;
-        var measures = m.Measures.Keys.Concat(new[] { "lambda_max" }).Order(StringComparer.Ordinal).ToDictionary(n => n, n =>
+        var measures = m.Measures.Keys.Concat(new[] { "re", "kh", "ct", "lambda_max" }).Order(StringComparer.Ordinal).ToDictionary(n => n, n =>
         {
             var spread = m.Spread(n);
             return new MeasureCellRecord(spread.Mean, spread.StdOverRuns, spread.StdOverBatches, r.Dataset == StudyOutcome.TrainDataset ? null : spread.Mean - train.Spread(n).Mean);

@@ -61,7 +61,7 @@ public static class StudyTable
 
     public static string Csv(IReadOnlyList<StudyRowRecord> rows)
     {
-        var measures = rows.SelectMany(r => r.Measures?.Keys ?? Enumerable.Empty<string>()).Distinct().Order(StringComparer.Ordinal).ToList();
+        var measures = rows.SelectMany(r => r.Measures?.Keys ?? Enumerable.Empty<string>()).Distinct().Where(m => !Columns.Contains(m)).Order(StringComparer.Ordinal).ToList();
         static string N(double? v) => v is double x && double.IsFinite(x) ? x.ToString("G6", CultureInfo.InvariantCulture) : "";
         var csv = new StringBuilder().AppendLine(string.Join(",", Columns.Concat(measures)));
         foreach (var row in rows)

@@ -79,7 +79,7 @@ public class StudyLeaderboardTests
         Assert.Equal(4, board["entries"]!.AsArray().Count);
         // Only the asked measures are computed (λmax comes with the study's own spectrum).
         var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "table.json")))!.AsArray()[0]!["measures"]!.AsObject();
-        Assert.Equal(new[] { "batch_accuracy", "lambda_max", "ww_alpha" }, cells.Select(kv => kv.Key));
+        Assert.Equal(new[] { "batch_accuracy", "ct", "kh", "lambda_max", "re", "ww_alpha" }, cells.Select(kv => kv.Key));
     }
 
     [Theory]
