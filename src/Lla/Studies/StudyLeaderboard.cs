@@ -63,7 +63,12 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
         var sorted = entries.OrderBy(e => e.AllModels is { } a && double.IsFinite(a.Spearman.Value) ? 0 : 1)
             .ThenByDescending(e => e.AllModels is { } a && double.IsFinite(a.Spearman.Value) ? a.Spearman.Value : double.NegativeInfinity)
             .ThenByDescending(e => e.AcrossModels is { } s && double.IsFinite(s.Tau.Value) ? s.Tau.Value : double.NegativeInfinity).ToList();
-        return new StudyLeaderboard(sorted, note, zoo, testSize, Answer(sorted, mp.Count));
+        // The MN models (trained, Ct below the threshold on their training split) only enter the paragraph.
+        var mn = outcome.Types.Where(t => !t.Reference && t.HesdType == "MN").Select(t => t.Model).ToList();
+        var mnScores = new Dictionary<string, CorrelationEstimate>();
+        CorrelationEstimate? Mn(LeaderboardEntry e) => e.DataFree || mn.Count == 0 ? null
+            : mnScores.TryGetValue(e.Measure, out var x) ? x : mnScores[e.Measure] = AcrossDatasets(outcome, e.Measure, e.Direction, "MN models", mn, config.Analysis).Spearman;
+        return new StudyLeaderboard(sorted, note, zoo, testSize, Answer(sorted, mp.Count, Mn) + Shifts(outcome, config, trained));
     }
 
     /// <summary>The trained models as a zoo: axis values as text, train accuracy on the labels trained with, each measure on the training split oriented (direction × value).</summary>
@@ -102,15 +107,16 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
     }
 
     /// <summary>One paragraph: do re and Kh beat the cost-matched batch accuracy and the best label-free measure, for MP models and for all, across datasets and across models?</summary>
-    private static string Answer(IReadOnlyList<LeaderboardEntry> entries, int mpModels)
+    private static string Answer(IReadOnlyList<LeaderboardEntry> entries, int mpModels, Func<LeaderboardEntry, CorrelationEstimate?> mn)
     {
         var byName = entries.ToDictionary(e => e.Measure);
         var parts = new List<string>();
         var criteria = new[] { "re", "kh" }.Where(byName.ContainsKey).ToList();
         if (criteria.Count == 0) return "The study did not measure re or Kh.";
         foreach (var (label, pick) in new (string, Func<LeaderboardEntry, CorrelationEstimate?>)[]
-                 { ("MP models", e => e.MpModels?.Spearman), ("all trained models", e => e.AllModels?.Spearman) })
+                 { ("MP models", e => e.MpModels?.Spearman), ("MN models", mn), ("all trained models", e => e.AllModels?.Spearman) })
         {
+            if (label == "MN models" && !entries.Any(e => mn(e) is { Groups: > 0 })) continue;
             var labelFree = entries.Where(e => !e.NeedsLabels && !e.DataFree && pick(e) is { } x && double.IsFinite(x.Value)).OrderByDescending(e => pick(e)!.Value).FirstOrDefault();
             var rivals = new List<(string Name, CorrelationEstimate Score)>();
             if (byName.TryGetValue("batch_accuracy", out var ba) && pick(ba) is { } b && double.IsFinite(b.Value)) rivals.Add(("batch_accuracy", b));
@@ -119,6 +125,7 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
             {
                 var own = pick(byName[c]);
                 if (own is null || !double.IsFinite(own.Value)) { parts.Add($"Across datasets ({label}): {Label(c)} could not be scored."); continue; }
+                if (own.Groups < 2) { parts.Add($"Across datasets ({label}): {Label(c)} has ρ = {F(own.Value)} from {own.Groups} model, too few to compare (no interval)."); continue; }
                 if (rivals.Count == 0) { parts.Add($"Across datasets ({label}): {Label(c)} has ρ = {F(own.Value)}; no baseline was scored to compare with."); continue; }
                 parts.Add($"Across datasets ({label}, {own.Groups} models): {Label(c)} (ρ = {F(own.Value)} [{F(own.Low)}, {F(own.High)}]) "
                     + string.Join(" and ", rivals.Select(r => $"{Compare(own, r.Score)} {r.Name} (ρ = {F(r.Score.Value)} [{F(r.Score.Low)}, {F(r.Score.High)}])")) + ".");
@@ -140,6 +147,28 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
             }
         }
         return string.Join(" ", parts);
+    }
+
+    /// <summary>Which shifts: per shift, in how many trained models re, Kh and batch_accuracy moved the right way (direction·Δmeasure of the same sign as the accuracy drop).</summary>
+    private static string Shifts(StudyOutcome outcome, StudyConfig config, IReadOnlyList<string> trained)
+    {
+        var measures = new[] { "re", "kh", "batch_accuracy" }.Where(config.Measured.Contains).ToList();
+        if (config.Shifts.Count == 0 || measures.Count == 0 || trained.Count == 0) return "";
+        var parts = config.Shifts.Select(shift => $"{shift.Name}: " + string.Join(", ", measures.Select(m =>
+        {
+            int direction = StudyMeasures.Meaning(m).Direction, right = 0, scored = 0;
+            foreach (string model in trained)
+            {
+                var rows = outcome.Rows.Where(r => r.Model == model).ToList();
+                var row = rows.SingleOrDefault(r => r.Dataset == shift.Name);
+                double? baseline = rows.Single(r => r.Dataset == StudyOutcome.TrainDataset).Measurement.Spread(m).Mean;
+                if (row?.DeltaAccuracy is not double drop || row.Measurement.Spread(m).Mean - baseline is not double change || !double.IsFinite(change)) continue;
+                scored++;
+                if (Math.Sign(direction * change) == Math.Sign(-drop)) right++;
+            }
+            return $"{Label(m)} {right}/{scored}";
+        })));
+        return " Per shift, the models where the measure moved the way the accuracy did (direction·Δmeasure and the accuracy drop of the same sign): " + string.Join("; ", parts) + ".";
     }
 
     /// <summary>"beat" when ρ's interval lies above the rival's value and the point estimate is higher; "lost to" in mirror; otherwise "did not separate from".</summary>
