@@ -28,6 +28,7 @@ public static class StudyReport
         }
         Save(Path.Combine(folder, "hesd-types.png"), Types(study, config.Analysis.CtThreshold));
         files.Add("hesd-types.png");
+        files.AddRange(StudyMeasurePlots.Write(folder, study));
         string html = Html(folder, config, study);
         RunFolder.WriteAtomically(Path.Combine(folder, "report.html"), tmp => File.WriteAllText(tmp, html));
         files.Add("report.html");
@@ -105,6 +106,13 @@ public static class StudyReport
          .Append("th{background:#f3f3f3}td:first-child,td:nth-child(2){text-align:left}.held{color:#176a17;font-weight:600}")
          .Append(".contradicted{color:#a11;font-weight:600}.shown{color:#a60;font-weight:600}img{max-width:100%}li{margin:.4em 0}</style></head><body>");
         h.Append($"<h1>Do the Hessian criteria track accuracy? Study “{E(config.Name)}”</h1>");
+        if (outcome.Leaderboard is { } board)
+        {
+            h.Append(StudyLeaderboardHtml.Section(board)).Append(Image(StudyMeasurePlots.RankChart)).Append("<div>");
+            foreach (var e in board.Entries.Where(e => e.AllModels is not null))
+                h.Append(Image(StudyMeasurePlots.ScatterFile(e.Measure)).Replace("<img ", "<img style=\"max-width:49%\" "));
+            h.Append("</div>");
+        }
         h.Append("<p>The claim tested (Gabdullin 2024, 2025): when the dataset changes, the change of re and Kh relative to the training split ")
          .Append("correlates with the change of accuracy — criteria grow as accuracy falls, a <b>negative</b> correlation — for models whose Hessian ")
          .Append("spectrum is mainly positive (MP, Ct ≥ ").Append(config.Analysis.CtThreshold.ToString(CultureInfo.InvariantCulture)).Append("). Intervals: 95% percentile bootstrap over models (")

@@ -13,13 +13,13 @@ namespace Lla.Cli.Commands;
 /// </summary>
 internal static class StudyCommand
 {
-    public static readonly string[] Presets = { "quick", "paper" };
+    public static readonly string[] Presets = { "quick", "paper", "zoo" };
 
     public static Command Create(Processes processes)
     {
         var command = new Command("study", "Train models, test them on shifted data and check whether the Hessian criteria track accuracy");
         var config = new Option<string?>("--config") { Description = "a study config (JSON): models, shifts, analysis settings; see src/Lla.Cli/Presets/*.json" };
-        var preset = new Option<string?>("--preset") { Description = "a built-in study: quick (a few small models, minutes) | paper (the README's study)" };
+        var preset = new Option<string?>("--preset") { Description = "a built-in study: quick (a few small models, minutes) | paper (the README's study) | zoo (32 models over 5 axes)" };
         var outFolder = new Option<string?>("--out") { Description = "the study folder (default: study-NAME); rerun with the same folder to resume" };
         var tensorBoard = new Option<string?>("--tensorboard") { Description = "also log each trained model's loss and accuracy as TensorBoard event files in DIR/MODEL" };
         var shared = new SharedOptions();
@@ -31,7 +31,7 @@ internal static class StudyCommand
             var output = shared.Output(p, processes);
             processes.RequireSingle("study");
             string? configPath = p.GetValue(config), presetName = p.GetValue(preset);
-            if ((configPath is null) == (presetName is null)) throw new LlaException("give either --config FILE or --preset quick|paper");
+            if ((configPath is null) == (presetName is null)) throw new LlaException("give either --config FILE or --preset quick|paper|zoo");
             if (presetName is not null && !Presets.Contains(presetName)) throw new LlaException($"unknown preset '{presetName}' (known: {string.Join(", ", Presets)})");
             var study = StudyConfig.Load(configPath ?? Path.Combine(AppContext.BaseDirectory, "presets", presetName + ".json"));
             string folder = p.GetValue(outFolder) ?? $"study-{study.Name}";
@@ -43,8 +43,8 @@ internal static class StudyCommand
                 results = StudyRun.Execute(new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard) }, display.Report, output.Say);
             var files = StudyReport.Write(folder, study, results);
             output.Say("");
-            foreach (var finding in results.Findings) output.Say(finding);
-            output.Say($"wrote {string.Join(", ", new[] { StudyResults.FileName, StudyTable.FileName, "table.json" }.Concat(files))} and {StudyRun.MeasurementsFile} to {folder} ({clock.Elapsed.TotalSeconds:F0} s)");
+            foreach (var finding in results.Findings.Append(results.Leaderboard?.Verdict ?? "")) output.Say(finding);
+            output.Say($"wrote {string.Join(", ", new[] { StudyResults.FileName, StudyTable.FileName, StudyTable.LeaderboardFile, LeaderboardResults.ModelsFile, "table.json" }.Concat(files))} and {StudyRun.MeasurementsFile} to {folder} ({clock.Elapsed.TotalSeconds:F0} s)");
             output.Finish(results);
             return 0;
         }));

@@ -12,8 +12,27 @@ namespace Lla.Studies;
 /// </summary>
 public sealed record StudyModel(
     string Name, string Architecture, string Optimizer, double LearningRate, double Momentum, int Epochs, int BatchSize,
-    bool Augment, GradientManipulation Gradient, long Seed, string? Weights, AnalysisOverride? Analysis = null)
+    bool Augment, GradientManipulation Gradient, long Seed, string? Weights, AnalysisOverride? Analysis = null, double WeightDecay = 0, double LabelNoise = 0)
 {
+    /// <summary>The model's fields a config's <c>axes</c> may name, with their values as text (what a models table holds).</summary>
+    public static readonly string[] AxisFields = { "model", "optimizer", "lr", "momentum", "epochs", "batch_size", "augment", "gradient", "seed", "weight_decay", "label_noise" };
+
+    public string AxisValue(string axis) => axis switch
+    {
+        "model" => Architecture,
+        "optimizer" => Optimizer,
+        "lr" => LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        "momentum" => Momentum.ToString("R", CultureInfo.InvariantCulture),
+        "epochs" => Epochs.ToString(CultureInfo.InvariantCulture),
+        "batch_size" => BatchSize.ToString(CultureInfo.InvariantCulture),
+        "augment" => Augment ? "1" : "0",
+        "gradient" => Gradient.Kind == "none" ? "none" : $"{Gradient.Kind}:{Gradient.Value.ToString("R", CultureInfo.InvariantCulture)}",
+        "seed" => Seed.ToString(CultureInfo.InvariantCulture),
+        "weight_decay" => WeightDecay.ToString("R", CultureInfo.InvariantCulture),
+        "label_noise" => LabelNoise.ToString("R", CultureInfo.InvariantCulture),
+        _ => throw new LlaException($"unknown axis '{axis}' (known: {string.Join(", ", AxisFields)})"),
+    };
+
     /// <summary>The study's analysis settings with this model's overrides (a large model may use smaller batches or fewer steps).</summary>
     public StudyAnalysis AnalysisFor(StudyAnalysis study) => Analysis is null ? study : study with
     {
@@ -27,7 +46,9 @@ public sealed record StudyModel(
     public string Recipe => IsReference ? "random init"
         : Weights is not null ? $"loaded from {Weights}"
         : $"{Optimizer} lr {LearningRate.ToString("G4", CultureInfo.InvariantCulture)}, {Epochs} epochs, batch {BatchSize}"
-          + (Augment ? ", augmented" : "") + (Gradient.Kind == "none" ? "" : $", gradients {Gradient}");
+          + (Augment ? ", augmented" : "") + (Gradient.Kind == "none" ? "" : $", gradients {Gradient}")
+          + (WeightDecay > 0 ? $", weight decay {WeightDecay.ToString("G4", CultureInfo.InvariantCulture)}" : "")
+          + (LabelNoise > 0 ? $", {LabelNoise.ToString("P0", CultureInfo.InvariantCulture)} label noise" : "");
 }
 
 /// <summary>Per-model changes of the measurement settings (null: the study's).</summary>
@@ -45,10 +66,19 @@ public sealed record StudyAnalysis(
 
 /// <summary>
 /// A study: models × datasets (the training split, the clean test split, every shift of the test
-/// split). Read from JSON; every key is checked, and a mistake names the key.
+/// split). Read from JSON; every key is checked, and a mistake names the key. <see cref="Measures"/>:
+/// what is measured and scored (<see cref="StudyMeasures"/>); <see cref="Axes"/>: the model fields
+/// varied on purpose, over which the trained models are scored across models (none: "not testable").
 /// </summary>
-public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyModel> Models, IReadOnlyList<StudyShift> Shifts, StudyAnalysis Analysis)
+public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyModel> Models, IReadOnlyList<StudyShift> Shifts, StudyAnalysis Analysis,
+    IReadOnlyList<string>? Measures = null, IReadOnlyList<string>? Axes = null)
 {
+    public IReadOnlyList<string> Measured => Measures ?? StudyMeasures.Default;
+    public IReadOnlyList<string> AxesOrNone => Axes ?? Array.Empty<string>();
+
+    /// <summary>The share of the training split held out (its last part) as the validation set ATC and DoC calibrate on.</summary>
+    public const double ValidationSplit = 0.1;
+
     public static StudyConfig Load(string path)
     {
         if (!File.Exists(path)) throw new LlaException($"study config not found: {path}");
@@ -83,9 +113,27 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         if (duplicate is not null) throw new LlaException($"{origin}: two models are named '{duplicate.Key}'");
         var duplicateShift = shifts.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicateShift is not null) throw new LlaException($"{origin}: shift '{duplicateShift.Key}' is listed twice");
+        var measures = reader.Strings("measures");
+        var axes = reader.Strings("axes");
         reader.RejectUnknown();
         if (models.Count == 0) throw new LlaException($"{origin}: 'models' lists no model");
-        return new StudyConfig(name, data, models, shifts, analysis);
+        if (measures is not null) StudyMeasures.Check(measures, origin);
+        if (axes is not null) CheckAxes(axes, models, origin);
+        return new StudyConfig(name, data, models, shifts, analysis, measures, axes);
+    }
+
+    /// <summary>Every axis must be a model field and take at least two values over the trained models.</summary>
+    private static void CheckAxes(IReadOnlyList<string> axes, IReadOnlyList<StudyModel> models, string origin)
+    {
+        var trained = models.Where(m => !m.IsReference).ToList();
+        foreach (string axis in axes)
+        {
+            if (!StudyModel.AxisFields.Contains(axis)) throw new LlaException($"{origin}: unknown axis '{axis}' in 'axes' (known: {string.Join(", ", StudyModel.AxisFields)})");
+            var values = trained.Select(m => m.AxisValue(axis)).Distinct().ToList();
+            if (values.Count < 2) throw new LlaException($"{origin}: axis '{axis}' does not vary across the trained models (all {(values.Count == 0 ? "absent" : values[0])}): drop it from 'axes'");
+        }
+        var twice = axes.GroupBy(a => a).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) throw new LlaException($"{origin}: axis '{twice.Key}' is listed twice in 'axes'");
     }
 
     private static StudyShift ParseShift(JsonNode? node, string where)
@@ -122,8 +170,12 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
             analysis = new AnalysisOverride(a.OptionalInt("batch_size", 1), a.OptionalInt("batches", 1), a.OptionalInt("slq_runs", 1), a.OptionalInt("lanczos_steps", 2));
             a.RejectUnknown();
         }
+        double weightDecay = r.Double("weight_decay", 0), labelNoise = r.Double("label_noise", 0);
+        if (!(weightDecay >= 0)) throw new LlaException($"{where}: weight_decay must not be negative (got {weightDecay})");
+        if (!(labelNoise >= 0 && labelNoise <= 1)) throw new LlaException($"{where}: label_noise must be a fraction in [0, 1] (got {labelNoise})");
         var model = new StudyModel(name, architecture, optimizer, lr, r.Double("momentum", 0.9), r.Int("epochs", weights is null ? 3 : 0, 0),
-            r.Int("batch_size", 64, 1), r.Bool("augment", false), gradient, r.Long("seed", 1), weights, analysis);
+            r.Int("batch_size", 64, 1), r.Bool("augment", false), gradient, r.Long("seed", 1), weights, analysis, weightDecay, labelNoise);
+        if (weights is not null && (weightDecay > 0 || labelNoise > 0)) throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'weight_decay' and 'label_noise'");
         if (weights is not null && model.Epochs != 0) throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'epochs'");
         r.RejectUnknown();
         return model;
@@ -147,6 +199,8 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
     {
         ["name"] = Name,
         ["data"] = Data,
+        ["measures"] = new JsonArray(Measured.Select(m => (JsonNode)m).ToArray()),
+        ["axes"] = new JsonArray(AxesOrNone.Select(a => (JsonNode)a).ToArray()),
         ["shifts"] = new JsonArray(Shifts.Select(s => (JsonNode)s.Name).ToArray()),
         ["analysis"] = new JsonObject
         {
@@ -175,6 +229,8 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
             node["augment"] = m.Augment;
             node["gradient"] = m.Gradient.Kind == "none" ? "none" : $"{m.Gradient.Kind}:{m.Gradient.Value.ToString("R", CultureInfo.InvariantCulture)}";
             node["seed"] = m.Seed;
+            if (m.WeightDecay > 0) node["weight_decay"] = m.WeightDecay;
+            if (m.LabelNoise > 0) node["label_noise"] = m.LabelNoise;
             return (JsonNode)node;
         }).ToArray()),
     };
@@ -245,6 +301,15 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
             var node = Get(key);
             if (node is null) return System.Array.Empty<JsonNode?>();
             return node is JsonArray a ? a.ToList() : throw new LlaException($"{where}: '{key}' must be a list");
+        }
+
+        /// <summary>A list of strings, or null when the key is absent.</summary>
+        public IReadOnlyList<string>? Strings(string key)
+        {
+            var node = Get(key);
+            if (node is null) return null;
+            if (node is not JsonArray a) throw new LlaException($"{where}: '{key}' must be a list of names");
+            return a.Select(n => n is JsonValue v && v.TryGetValue(out string? s) ? s : throw new LlaException($"{where}: '{key}' must be a list of names")).ToList();
         }
 
         public void RejectUnknown()

@@ -36,6 +36,26 @@ public sealed record StudyMeasurement(
     public CriterionSpread Kh => CriterionSpread.Of(Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => r.Kh).ToList()).ToList());
     public CriterionSpread Ct => CriterionSpread.Of(Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => (double?)r.Ct).ToList()).ToList());
 
+    /// <summary>The study's other measures (<see cref="StudyMeasures"/>): name → values [batch][run] (one run for deterministic ones).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<double?>>> Measures { get; init; } = new Dictionary<string, IReadOnlyList<IReadOnlyList<double?>>>();
+    /// <summary>Seconds spent on each measure (shared work counted in each measure that needed it).</summary>
+    public IReadOnlyDictionary<string, double> MeasureSeconds { get; init; } = new Dictionary<string, double>();
+    /// <summary>On the training split of a model trained with label noise: the accuracy on the labels it was trained with (null otherwise).</summary>
+    public double? TrainedLabelAccuracy { get; init; }
+
+    /// <summary>A measure's values [batch][run]: re, kh, ct and lambda_max from <see cref="Criteria"/>, the others from <see cref="Measures"/>; null when not measured.</summary>
+    public IReadOnlyList<IReadOnlyList<double?>>? Values(string name) => name switch
+    {
+        "re" => Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => r.Re).ToList()).ToList(),
+        "kh" => Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => r.Kh).ToList()).ToList(),
+        "ct" => Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => (double?)r.Ct).ToList()).ToList(),
+        "lambda_max" => Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => (double?)r.LambdaMax).ToList()).ToList(),
+        _ => Measures.TryGetValue(name, out var v) ? v : null,
+    };
+
+    /// <summary>A measure's mean and spread (all null when not measured or not finite somewhere).</summary>
+    public CriterionSpread Spread(string name) => Values(name) is { } v ? CriterionSpread.Of(v) : new CriterionSpread(null, null, null);
+
     /// <summary>MP when the mean Ct is at least the threshold, MN below it, undefined when some run has λmax ≤ 0.</summary>
     public string HesdType =>
         Criteria.SelectMany(b => b).Any(r => r.LambdaMax <= 0) || Ct.Mean is null ? "undefined"
@@ -58,6 +78,10 @@ public sealed record StudyMeasurement(
             ["lambda_min"] = Number(r.LambdaMin), ["lambda_max"] = Number(r.LambdaMax),
             ["re"] = Number(r.Re), ["kh"] = Number(r.Kh), ["ct"] = Number(r.Ct), ["note"] = r.Note,
         }).ToArray())).ToArray()),
+        ["measures"] = new JsonObject(Measures.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
+            new JsonArray(kv.Value.Select(b => (JsonNode)new JsonArray(b.Select(Number).ToArray())).ToArray())))),
+        ["measure_seconds"] = new JsonObject(MeasureSeconds.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, Number(kv.Value)))),
+        ["trained_label_accuracy"] = Number(TrainedLabelAccuracy),
     };
 
     public static StudyMeasurement FromJson(JsonObject o)
@@ -67,7 +91,13 @@ public sealed record StudyMeasurement(
         var criteria = o["criteria"]!.AsArray().Select(batch => (IReadOnlyList<RunCriteria>)batch!.AsArray().Select(r => new RunCriteria(
             D(r!["lambda_min"]), D(r["lambda_max"]), N(r["re"]), N(r["kh"]), D(r["ct"]), r["note"]?.GetValue<string>())).ToList()).ToList();
         return new StudyMeasurement(o["model"]!.GetValue<string>(), o["dataset"]!.GetValue<string>(), D(o["accuracy"]), D(o["loss"]),
-            criteria, o["ct_threshold"]!.GetValue<double>(), o["hvps"]!.GetValue<long>(), D(o["seconds"]));
+            criteria, o["ct_threshold"]!.GetValue<double>(), o["hvps"]!.GetValue<long>(), D(o["seconds"]))
+        {
+            Measures = (o["measures"] as JsonObject ?? new JsonObject()).ToDictionary(kv => kv.Key,
+                kv => (IReadOnlyList<IReadOnlyList<double?>>)kv.Value!.AsArray().Select(b => (IReadOnlyList<double?>)b!.AsArray().Select(N).ToList()).ToList()),
+            MeasureSeconds = (o["measure_seconds"] as JsonObject ?? new JsonObject()).ToDictionary(kv => kv.Key, kv => D(kv.Value)),
+            TrainedLabelAccuracy = N(o["trained_label_accuracy"]),
+        };
     }
 
     /// <summary>JSON has no NaN or infinity: such values are written as null (read back as NaN).</summary>

@@ -22,9 +22,12 @@ public sealed record StudyResults
     public required IReadOnlyList<StudyCorrelationRecord> Correlations { get; init; }
     public required IReadOnlyList<StudyWithinModelRecord> WithinModel { get; init; }
     public required IReadOnlyList<StudyRowRecord> Rows { get; init; }
+    /// <summary>Which measure predicts generalization: every measure scored across datasets and across models (null in folders written before it existed).</summary>
+    public LeaderboardResults? Leaderboard { get; init; }
 
-    public static StudyResults From(StudyConfig config, StudyOutcome outcome, JsonObject meta) => new()
+    public static StudyResults From(StudyConfig config, StudyOutcome outcome, JsonObject meta, StudyLeaderboard? leaderboard = null) => new()
     {
+        Leaderboard = leaderboard is null ? null : LeaderboardResults.From(config, leaderboard),
         Study = config.Name,
         Config = config.ToJson(),
         Meta = meta,
@@ -40,8 +43,14 @@ public sealed record StudyResults
     {
         var m = r.Measurement;
         static SpreadRecord Spread(CriterionSpread s) => new(s.Mean, s.StdOverRuns, s.StdOverBatches);
+        var train = outcome.Rows.First(t => t.Model == r.Model && t.Dataset == StudyOutcome.TrainDataset).Measurement;
+        var measures = m.Measures.Keys.Concat(new[] { "re", "kh", "ct", "lambda_max" }).Order(StringComparer.Ordinal).ToDictionary(n => n, n =>
+        {
+            var spread = m.Spread(n);
+            return new MeasureCellRecord(spread.Mean, spread.StdOverRuns, spread.StdOverBatches, r.Dataset == StudyOutcome.TrainDataset ? null : spread.Mean - train.Spread(n).Mean);
+        });
         return new StudyRowRecord(m.Model, m.Dataset, r.Reference, m.HesdType, m.Accuracy, m.Loss, Spread(m.Re), Spread(m.Kh), Spread(m.Ct),
-            r.DeltaAccuracy, r.DeltaRe, r.DeltaKh, m.Hvps, m.Seconds);
+            r.DeltaAccuracy, r.DeltaRe, r.DeltaKh, m.Hvps, m.Seconds, measures, m.TrainedLabelAccuracy);
     }).ToArray();
 
     private static EstimateRecord Estimate(CorrelationEstimate e) => new(e.Value, e.Low, e.High, e.Points, e.Groups, e.ValidResamples, e.Resamples);
@@ -65,4 +74,35 @@ public sealed record StudyWithinModelRecord(string Model, string Criterion, doub
 public sealed record SpreadRecord(double? Mean, double? StdOverRuns, double? StdOverBatches);
 
 public sealed record StudyRowRecord(string Model, string Dataset, bool Reference, string HesdType, double Accuracy, double Loss,
-    SpreadRecord Re, SpreadRecord Kh, SpreadRecord Ct, double? DeltaAccuracy, double? DeltaRe, double? DeltaKh, long Hvps, double Seconds);
+    SpreadRecord Re, SpreadRecord Kh, SpreadRecord Ct, double? DeltaAccuracy, double? DeltaRe, double? DeltaKh, long Hvps, double Seconds,
+    IReadOnlyDictionary<string, MeasureCellRecord>? Measures = null, double? TrainedLabelAccuracy = null);
+
+/// <summary>A measure on one model and dataset: mean, spreads over SLQ runs and over batches, change relative to the training split.</summary>
+public sealed record MeasureCellRecord(double? Mean, double? StdOverRuns, double? StdOverBatches, double? Delta);
+
+/// <summary>study.json's leaderboard: how it is sorted, what across models means here, the verdict, and one entry per measure.</summary>
+public sealed record LeaderboardResults(string SortedBy, string AcrossDatasets, string AcrossModels, IReadOnlyList<string> Axes, int TestSize,
+    string ModelsTable, string ScoreCommand, string Verdict, IReadOnlyList<LeaderboardRecord> Entries)
+{
+    public const string ModelsFile = "models.csv";
+
+    public static LeaderboardResults From(StudyConfig config, StudyLeaderboard board) => new(
+        StudyLeaderboard.SortOrder,
+        "per measure, Spearman ρ and Kendall τ_b of direction·Δmeasure against the accuracy drop −Δaccuracy (Δ relative to the training split) over the test split and every shift; 95% intervals from a bootstrap resampling models; positive = the measure rises as accuracy falls; data-free measures n/a",
+        board.AcrossModelsNote ?? "per measure on the training split, Kendall τ_b with the gap (train accuracy on the labels trained with − test accuracy), granulated Ψ over the axes, worst-case coupled-pair sign-error (the code of `lla study score`)",
+        config.AxesOrNone, board.TestSize, ModelsFile, Lla.Studies.ModelsTable.ScoreCommand(config, board.TestSize), board.Verdict,
+        board.Entries.Select(e => new LeaderboardRecord(e.Measure, e.Family.ToString().ToLowerInvariant(), e.Direction, e.NeedsLabels, e.DataFree, e.SecondsPerModel,
+            e.MpModels is { } mp ? AcrossDatasetRecord.From(mp) : null, e.AllModels is { } all ? AcrossDatasetRecord.From(all) : null,
+            e.AcrossModels is { } s ? Scoring.ScoreRecord.From(s) : null)).ToArray());
+}
+
+public sealed record LeaderboardRecord(string Measure, string Family, int Direction, bool NeedsLabels, bool DataFree,
+    [property: System.Text.Json.Serialization.JsonPropertyName("seconds_per_model_and_dataset")] double? SecondsPerModel,
+    AcrossDatasetRecord? MpModels, AcrossDatasetRecord? AllModels, Scoring.ScoreRecord? AcrossModels);
+
+public sealed record AcrossDatasetRecord(string Group, EstimateRecord Spearman, EstimateRecord Kendall)
+{
+    public static AcrossDatasetRecord From(AcrossDatasetScore s) => new(s.Group, Estimate(s.Spearman), Estimate(s.Kendall));
+
+    private static EstimateRecord Estimate(CorrelationEstimate e) => new(e.Value, e.Low, e.High, e.Points, e.Groups, e.ValidResamples, e.Resamples);
+}

@@ -58,19 +58,24 @@ public sealed class StudyRun
         if (File.Exists(o.Folder)) throw new LlaException($"{{out}} {o.Folder} is a file, not a folder");
         if (o.TensorBoard is not null) TensorBoard.TrainingEvents.CheckFolder(o.TensorBoard);
         using var runLock = RunLock.ForJob(o.Folder, Parallel.SingleProcess.Instance, say);
-        var (outcome, meta) = new StudyRun(o, progress, say, cancel).Run();
+        var (outcome, meta, testSize) = new StudyRun(o, progress, say, cancel).Run();
+        var leaderboard = StudyLeaderboard.Score(o.Config, outcome, testSize);
         meta["preset"] = o.Preset;
         meta["config_file"] = o.ConfigFile is null ? null : Path.GetFullPath(o.ConfigFile);
         meta["tensorboard"] = o.TensorBoard is null ? null : Path.GetFullPath(o.TensorBoard);
-        var results = StudyResults.From(o.Config, outcome, meta);
+        var results = StudyResults.From(o.Config, outcome, meta, leaderboard);
         ResultsSerializer.Write(Path.Combine(o.Folder, StudyResults.FileName), results);
         ResultsSerializer.Write(Path.Combine(o.Folder, "table.json"), results.Rows);
         string csv = StudyTable.Csv(results.Rows);
         RunFolder.WriteAtomically(Path.Combine(o.Folder, StudyTable.FileName), tmp => File.WriteAllText(tmp, csv));
+        string board = StudyTable.LeaderboardCsv(results.Leaderboard!);
+        RunFolder.WriteAtomically(Path.Combine(o.Folder, StudyTable.LeaderboardFile), tmp => File.WriteAllText(tmp, board));
+        string models = ModelsTable.Csv(o.Config, leaderboard.Zoo, testSize);
+        RunFolder.WriteAtomically(Path.Combine(o.Folder, LeaderboardResults.ModelsFile), tmp => File.WriteAllText(tmp, models));
         return results;
     }
 
-    private (StudyOutcome Outcome, JsonObject Meta) Run()
+    private (StudyOutcome Outcome, JsonObject Meta, int TestSize) Run()
     {
         var clock = Stopwatch.StartNew();
         foreach (var spec in config.Models)
@@ -83,8 +88,11 @@ public sealed class StudyRun
         var done = ReadMeasurements(folder);
         if (done.Count > 0) say($"resuming: {done.Count} measurements already in {Path.Combine(folder, MeasurementsFile)}");
 
-        using var train = DataSpec.Load(_data, Split.Train);
+        // Trained models learn from the training split less its last 10%, the validation set ATC and DoC calibrate on; "train" is what they learnt from.
+        using var train = DataSpec.Load(TrainSpec, Split.Train);
         using var test = DataSpec.Load(_data, Split.Test);
+        using var validationData = DataSpec.Load(TrainSpec, Split.Test);
+        var validation = validationData.Batches(1024, null, false, 0);
         var datasets = new List<(string Name, Dataset Data)> { (StudyOutcome.TrainDataset, train), (StudyOutcome.TestDataset, test) };
         foreach (var shift in config.Shifts) datasets.Add((shift.Name, Shifts.Apply(test, shift.Kind, shift.Severity)));
         var loss = LossFunctions.ByName("cross-entropy");
@@ -104,11 +112,15 @@ public sealed class StudyRun
                 guards[spec.Name] = decision.Reason;
                 if (done.Count(kv => kv.Value.Model == spec.Name) < datasets.Count) say($"{spec.Name}: numeric guard: {decision.Reason}");
                 using var guarded = decision.Scope();
+                using var init = InitialParameters(source, weights, train);
+                var inputs = new StudyMeasureInputs(init, validation);
                 foreach (var (name, data) in datasets)
                 {
                     if (done.ContainsKey(StudyMeasurement.KeyOf(spec.Name, name))) continue;
                     cancel.ThrowIfCancellationRequested();
-                    var measurement = Measure(spec.Name, model, name, data, loss, spec.AnalysisFor(config.Analysis), progress);
+                    var measurement = Measure(spec.Name, model, name, data, loss, spec.AnalysisFor(config.Analysis), config.Measured, inputs, progress);
+                    if (name == StudyOutcome.TrainDataset && spec.LabelNoise > 0 && !spec.IsReference)
+                        measurement = measurement with { TrainedLabelAccuracy = AccuracyOnTrainedLabels(model, train, loss, spec) };
                     done[measurement.Key] = measurement;
                     File.AppendAllText(Path.Combine(folder, MeasurementsFile), measurement.ToJson().ToJsonString() + "\n");
                     finished++;
@@ -121,6 +133,7 @@ public sealed class StudyRun
         finally
         {
             foreach (var (name, data) in datasets.Skip(2)) data.Dispose();
+            foreach (var b in validation) b.Dispose();
         }
 
         var measurements = config.Models.SelectMany(m => datasets.Select(d => done[StudyMeasurement.KeyOf(m.Name, d.Name)])).ToList();
@@ -129,6 +142,8 @@ public sealed class StudyRun
         {
             ["command"] = "study",
             ["data"] = _data,
+            ["training_split"] = TrainSpec,
+            ["validation"] = $"{TrainSpec} (test split: the last {StudyConfig.ValidationSplit:P0} of {_data}'s training split, held out from training; ATC and DoC calibrate on it, never on the test split)",
             ["datasets"] = described,
             ["batch_norm_mode_for_hessian"] = "train (batch statistics), as the seed library; accuracy in eval mode",
             ["threads"] = TorchSharp.torch.get_num_threads(),
@@ -138,7 +153,7 @@ public sealed class StudyRun
             ["seconds_this_session"] = clock.Elapsed.TotalSeconds,
             ["seconds_measuring_total"] = measurements.Sum(m => m.Seconds),
         };
-        return (outcome, meta);
+        return (outcome, meta, (int)test.Count);
     }
 
     /// <summary>The config must match the one a resumed folder was started with.</summary>
@@ -208,8 +223,10 @@ public sealed class StudyRun
                 {
                     Epochs = spec.Epochs, BatchSize = spec.BatchSize, Optimizer = spec.Optimizer, LearningRate = spec.LearningRate,
                     Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
+                    WeightDecay = spec.WeightDecay, LabelNoise = spec.LabelNoise,
                 };
                 TrainRun.Execute(new TrainRunOptions { Source = source, Training = options, Save = path, OneDnn = oneDnn, Record = asked, Resume = TrainingProgress.Exists(path),
+                    ValidationSplit = StudyConfig.ValidationSplit,
                     TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name) },
                     line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
             }
@@ -221,7 +238,8 @@ public sealed class StudyRun
     }
 
     /// <summary>Accuracy and loss on the whole dataset (eval mode), then SLQ criteria on each analysed batch (BatchNorm in train mode).</summary>
-    private static StudyMeasurement Measure(string modelName, nn.Module<Tensor, Tensor> model, string datasetName, Dataset data, LossFunction loss, StudyAnalysis a, Action<AnalysisProgress> progress)
+    private static StudyMeasurement Measure(string modelName, nn.Module<Tensor, Tensor> model, string datasetName, Dataset data, LossFunction loss, StudyAnalysis a,
+        IReadOnlyList<string> measures, StudyMeasureInputs inputs, Action<AnalysisProgress> progress)
     {
         var clock = Stopwatch.StartNew();
         var evalBatches = data.Batches(1024, null, false, 0);
@@ -229,9 +247,12 @@ public sealed class StudyRun
         using (new AnalysisMode(model, BatchNormMode.Eval)) evaluation = new Objective(model, loss, evalBatches).Evaluate(allowNonFinite: true);
         foreach (var b in evalBatches) b.Dispose();
 
+        var spectrumClock = Stopwatch.StartNew();
         var batches = data.Batches(a.BatchSize, a.Batches, shuffle: true, seed: a.Seed);
         var perBatch = new List<IReadOnlyList<RunCriteria>>();
+        var traces = new List<IReadOnlyList<double?>>();
         long hvps = 0;
+        double spectrumSeconds = 0;
         string stage = $"{modelName} on {datasetName}";
         try
         {
@@ -248,12 +269,48 @@ public sealed class StudyRun
                     (step, _) => progress(new AnalysisProgress(stage, before + step, all)));
                 hvps += op.ApplyCount;
                 perBatch.Add(Criteria.FromSpectrum(esd.Runs, a.KhPower, a.CtThreshold).Runs);
+                // A run's trace estimate: d · Σᵢ wᵢ θᵢ of its Gauss quadrature.
+                traces.Add(esd.Runs.Select(r => (double?)(esd.Dimension * r.Nodes.Zip(r.Weights, (l, w) => l * w).Sum())).ToList());
             }
+            spectrumSeconds = spectrumClock.Elapsed.TotalSeconds;
+            var (values, seconds) = StudyMeasuring.Compute(model, loss, batches, a, measures, inputs, progress, stage);
+            if (measures.Contains("trace")) values["trace"] = traces;
+            foreach (string m in measures.Where(StudyMeasures.FromSpectrum.Contains)) seconds[m] = spectrumSeconds;
+            return new StudyMeasurement(modelName, datasetName, evaluation.Accuracy, evaluation.Loss, perBatch, a.CtThreshold, hvps, clock.Elapsed.TotalSeconds)
+            {
+                Measures = values, MeasureSeconds = seconds,
+            };
         }
         finally
         {
             foreach (var b in batches) b.Dispose();
         }
-        return new StudyMeasurement(modelName, datasetName, evaluation.Accuracy, evaluation.Loss, perBatch, a.CtThreshold, hvps, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>Accuracy (eval mode) on the noisy labels the model was trained with: the same <see cref="LabelNoise"/> of the same split and seed as its training.</summary>
+    private static double AccuracyOnTrainedLabels(nn.Module<Tensor, Tensor> model, Dataset train, LossFunction loss, StudyModel spec)
+    {
+        using var noisy = LabelNoise.Apply(train, spec.LabelNoise, spec.Seed);
+        var batches = noisy.Batches(1024, null, false, 0);
+        try
+        {
+            using var mode = new AnalysisMode(model, BatchNormMode.Eval);
+            return new Objective(model, loss, batches).Evaluate(allowNonFinite: true).Accuracy;
+        }
+        finally
+        {
+            foreach (var b in batches) b.Dispose();
+        }
+    }
+
+    /// <summary>θ₀ as one flat vector, from WEIGHTS.init that training saves beside the weights; null when there is none.</summary>
+    private static Tensor? InitialParameters(ModelSource source, string weights, Dataset train)
+    {
+        if (!File.Exists(weights + ".init")) return null;
+        using var initial = (source with { Weights = weights + ".init" }).Build(train);
+        return ParameterSet.Of(initial).Flatten().detach().clone();
+    }
+
+    /// <summary>The data spec of what trained models learn from: the training split less its last <see cref="StudyConfig.ValidationSplit"/>.</summary>
+    private string TrainSpec => DataSpec.Holdout(StudyConfig.ValidationSplit, _data);
 }

@@ -31,7 +31,14 @@ public sealed record TrainRunOptions
     public string? TensorBoard { get; init; }
 
     /// <summary>The settings that decide the weights, by their setting names.</summary>
-    public JsonObject Describe() => new()
+    public JsonObject Describe()
+    {
+        var described = Settings();
+        if (Training.LabelNoise > 0) described["label-noise"] = Training.LabelNoise;
+        return described;
+    }
+
+    private JsonObject Settings() => new()
     {
         ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss,
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["epochs"] = Training.Epochs,
@@ -48,6 +55,7 @@ public sealed record TrainRunOptions
         if (Training.BatchSize < 1) throw new LlaException($"{{batch-size}} must be at least 1 (got {Training.BatchSize})");
         if (Training.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {Training.Epochs})");
         if (!(Training.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {Training.LearningRate})");
+        if (!(Training.LabelNoise >= 0 && Training.LabelNoise <= 1)) throw new LlaException($"label noise must be a fraction in [0, 1] (got {Training.LabelNoise})");
         if (!(ValidationSplit >= 0 && ValidationSplit < 1)) throw new LlaException($"{{validation-split}} must be at least 0 and below 1 (got {ValidationSplit})");
         if (SaveEvery < 0) throw new LlaException($"{{save-every}} must not be negative (got {SaveEvery})");
         if (AnalyzeEvery < 0) throw new LlaException($"{{analyze-every}} must not be negative (got {AnalyzeEvery})");
@@ -77,6 +85,7 @@ public static class TrainRun
         var clock = Stopwatch.StartNew();
         // With a validation split the model trains on the rest of the training split; the test split stays the data's own.
         using var train = validation is null ? source.LoadData(Split.Train) : (source with { Data = validation }).LoadData(Split.Train);
+        using var noisy = o.Training.LabelNoise > 0 ? LabelNoise.Apply(train, o.Training.LabelNoise, o.Training.Seed) : null;
         using var test = DataSpec.HasTestSplit(source.Data) ? source.LoadData(Split.Test) : null;
         var model = source.Build(train);
         // θ₀ beside the checkpoint, for dist_init and the PAC-Bayes bounds (lla measure finds it there).
@@ -103,7 +112,7 @@ public static class TrainRun
         using var board = o.TensorBoard is null ? null : new EventFileWriter(o.TensorBoard);
         using (decision.Scope())
         {
-            result = Trainer.Train(model, train, test, o.Training, source.LossFunction, resume: resume,
+            result = Trainer.Train(model, noisy ?? train, test, o.Training, source.LossFunction, resume: resume,
                 onStep: (epoch, step, count, _) => progress?.Invoke(new AnalysisProgress("training", (epoch - 1L) * count + step, (long)o.Training.Epochs * count, "steps")),
                 onEpoch: (e, state) =>
                 {

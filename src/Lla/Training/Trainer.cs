@@ -17,6 +17,8 @@ public sealed record TrainOptions
     public GradientManipulation Gradient { get; init; } = GradientManipulation.None;
     /// <summary>Random shifts and flips of the training images (null: none).</summary>
     public Augmentation? Augment { get; init; }
+    /// <summary>The share of training labels replaced by seeded random classes (<see cref="LabelNoise"/>, seed <see cref="Seed"/>); 0: none.</summary>
+    public double LabelNoise { get; init; }
 }
 
 public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double Seconds);

@@ -23,7 +23,7 @@ public class StudyCommandTests
         string folder = Path.Combine(Paths.NewTempFolder(), "quick");
         var run = LlaProcess.Run("study", "--preset", "quick", "--out", folder, "--threads", "2");
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
-        foreach (var file in new[] { "config.json", "measurements.jsonl", "table.csv", "table.json", "study.json", "scatter-re.png", "scatter-kh.png", "hesd-types.png", "report.html" })
+        foreach (var file in new[] { "config.json", "measurements.jsonl", "table.csv", "table.json", "study.json", "scatter-re.png", "scatter-kh.png", "hesd-types.png", "report.html", "leaderboard.csv", "models.csv" })
             Assert.True(File.Exists(Path.Combine(folder, file)), file);
         var study = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "study.json")))!;
         int models = study["config"]!["models"]!.AsArray().Count, datasets = 2 + study["config"]!["shifts"]!.AsArray().Count;
@@ -75,6 +75,9 @@ public class StudyCommandTests
         var a = Rows(killed);
         var b = Rows(whole);
         Assert.Equal(12, a.Count);
+        // Every default measure is kept with the rows, so a resumed study has them too (ATC/DoC calibrated on the held-out 10%).
+        foreach (var m in new[] { "atc_accuracy", "doc_accuracy", "re_predicted", "batch_accuracy", "margin", "ww_alpha", "trace" })
+            Assert.NotNull(a[0]!["measures"]![m]!["mean"]);
         for (int i = 0; i < a.Count; i++)
         {
             a[i]!.AsObject().Remove("seconds");

@@ -1,0 +1,34 @@
+using System.Net;
+using System.Text;
+using Lla.Studies;
+
+namespace Lla.Reports;
+
+/// <summary>The study page's lead: the verdict paragraph and the leaderboard (every measure scored across datasets and across models).</summary>
+public static class StudyLeaderboardHtml
+{
+    public static string Section(LeaderboardResults board)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        static string F(double? v) => v is double x ? StudyLeaderboard.F(x) : "n/a";
+        static string Ci(EstimateRecord? e) => e is null ? "n/a" : $"{F(e.Value)} [{F(e.Low)}, {F(e.High)}]";
+        var h = new StringBuilder();
+        h.Append("<h2>Which measure predicts generalization?</h2>")
+         .Append($"<p><b>{E(board.Verdict)}</b></p>")
+         .Append($"<p>Across datasets: {E(board.AcrossDatasets)}. Across models: {E(board.AcrossModels)}")
+         .Append(board.Axes.Count > 0 ? $" (axes: {E(string.Join(", ", board.Axes))}; test-set size {board.TestSize}; the same scores from <code>{E(board.ScoreCommand)}</code>)" : "")
+         .Append($". Sorted by {E(board.SortedBy)}. Cost: seconds per model and dataset, shared work counted in each measure that needed it.</p>");
+        h.Append("<table><tr><th>measure</th><th>family</th><th>needs labels</th><th>cost (s)</th><th>ρ MP models</th><th>τ MP models</th>")
+         .Append("<th>ρ all models</th><th>τ all models</th><th>τ across models</th><th>Ψ</th><th>sign-error mean / p90 / max</th></tr>");
+        foreach (var e in board.Entries)
+        {
+            var s = e.AcrossModels;
+            h.Append($"<tr><td>{E(e.Measure)}</td><td>{E(e.Family)}</td><td>{(e.NeedsLabels ? "yes" : "no")}</td><td>{F(e.SecondsPerModel)}</td>")
+             .Append($"<td>{Ci(e.MpModels?.Spearman)}</td><td>{Ci(e.MpModels?.Kendall)}</td><td>{Ci(e.AllModels?.Spearman)}</td><td>{Ci(e.AllModels?.Kendall)}</td>")
+             .Append(s is null ? "<td>not testable</td><td>not testable</td><td>not testable</td>"
+                : $"<td>{F(s.Tau)} [{F(s.TauLow)}, {F(s.TauHigh)}]</td><td>{F(s.Psi)} [{F(s.PsiLow)}, {F(s.PsiHigh)}]</td><td>{F(s.SignErrorMean)} / {F(s.SignErrorP90)} / {F(s.SignErrorMax)}</td>")
+             .Append("</tr>");
+        }
+        return h.Append("</table>").ToString();
+    }
+}
