@@ -21,12 +21,7 @@ public static class ConnectPlot
         multiplot.Reset(loss);
         multiplot.AddPlot(accuracy);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        RunFolder.WriteAtomically(path, tmp =>
-        {
-            string png = tmp + ".png";
-            multiplot.SavePng(png, width, height);
-            File.Move(png, tmp, overwrite: true);
-        });
+        PngFile.Save(path, png => multiplot.SavePng(png, width, height));
     }
 
     /// <summary>"linear", "linear, aligned", "bezier, aligned": how a path is named in figures and on the page.</summary>

@@ -29,20 +29,12 @@ public static class CurvatureSplitPlot
         plot.ShowLegend(Alignment.UpperRight);
         plot.Axes.Bottom.Label.Text = "eigenvalue λ";
         plot.Axes.Left.Label.Text = "density (log scale)";
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = y => Math.Abs(y - Math.Round(y)) < 1e-9 ? $"1e{Math.Round(y):0}" : "",
-        };
+        plot.Axes.Left.TickGenerator = PngFile.LogTicks();
         plot.Title("Spectral densities of H = G + R");
         var vertical = plot.Add.VerticalLine(0);
         vertical.Color = Colors.Gray.WithAlpha(0.6);
         vertical.LinePattern = LinePattern.Dashed;
-        RunFolder.WriteAtomically(path, tmp =>
-        {
-            string png = tmp + ".png";
-            plot.SavePng(png, width, height);
-            File.Move(png, tmp, overwrite: true);
-        });
+        PngFile.Save(path, png => plot.SavePng(png, width, height));
     }
 
     /// <summary>

@@ -23,12 +23,7 @@ public static class LandscapePlot
         multiplot.Reset(plots[0]); // a new Multiplot holds one empty plot of its own
         foreach (var plot in plots.Skip(1)) multiplot.AddPlot(plot);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
-        RunFolder.WriteAtomically(path, tmp =>
-        {
-            string png = tmp + ".png";
-            multiplot.SavePng(png, 480 * columns, 420 * rows);
-            File.Move(png, tmp, overwrite: true);
-        });
+        PngFile.Save(path, png => multiplot.SavePng(png, 480 * columns, 420 * rows));
     }
 
     private static Plot PlanePlot(Surface surface, string title, string xLabel, string yLabel, double[][]? trajectory, ColorScale scale,
@@ -105,10 +100,5 @@ public static class LandscapePlot
     }
 
     private static void Save(Plot plot, string path, int width, int height) =>
-        RunFolder.WriteAtomically(path, tmp =>
-        {
-            string png = tmp + ".png";
-            plot.SavePng(png, width, height);
-            File.Move(png, tmp, overwrite: true);
-        });
+        PngFile.Save(path, png => plot.SavePng(png, width, height));
 }

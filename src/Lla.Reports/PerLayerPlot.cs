@@ -16,12 +16,7 @@ public static class PerLayerPlot
         multiplot.Reset(plots[0]);
         foreach (var plot in plots.Skip(1)) multiplot.AddPlot(plot);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
-        RunFolder.WriteAtomically(path, tmp =>
-        {
-            string png = tmp + ".png";
-            multiplot.SavePng(png, 380 * columns, 300 * rows);
-            File.Move(png, tmp, overwrite: true);
-        });
+        PngFile.Save(path, png => multiplot.SavePng(png, 380 * columns, 300 * rows));
     }
 
     private static Plot Panel(LayerRecord layer)
@@ -36,10 +31,7 @@ public static class PerLayerPlot
         var zero = plot.Add.VerticalLine(0);
         zero.Color = Colors.Gray.WithAlpha(0.6);
         zero.LinePattern = LinePattern.Dashed;
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = y => Math.Abs(y - Math.Round(y)) < 1e-9 ? $"1e{Math.Round(y):0}" : "",
-        };
+        plot.Axes.Left.TickGenerator = PngFile.LogTicks();
         string top = layer.Analysis.TopEigenvalues is { Count: > 0 } v ? $", λ1 {v[0]:G3}" : "";
         plot.Title($"{layer.Name} ({layer.Dimension:N0}{top}, {layer.Analysis.Criteria?.HesdType ?? "n/a"})", size: 12);
         return plot;

@@ -56,7 +56,7 @@ public static class RunComparison
             plot.Axes.Bottom.Label.Text = "eigenvalue λ";
             plot.Axes.Left.Label.Text = "density (log10)";
             plot.Title("Hessian eigenvalue spectral densities");
-            RunFolder.WriteAtomically(Path.Combine(folder, "esd-overlay.png"), tmp => { plot.SavePng(tmp + ".png", 900, 560); File.Move(tmp + ".png", tmp, true); });
+            PngFile.Save(Path.Combine(folder, "esd-overlay.png"), png => plot.SavePng(png, 900, 560));
             files.Add("esd-overlay.png");
         }
         return files;

@@ -83,5 +83,5 @@ public static class StudyMeasurePlots
     }
 
     private static void Save(string path, Plot plot, int width, int height) =>
-        RunFolder.WriteAtomically(path, tmp => { plot.SavePng(tmp + ".png", width, height); File.Move(tmp + ".png", tmp, true); });
+        PngFile.Save(path, png => plot.SavePng(png, width, height));
 }

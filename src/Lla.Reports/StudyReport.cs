@@ -91,7 +91,7 @@ public static class StudyReport
     }
 
     private static void Save(string path, Plot plot, int width = 900) =>
-        RunFolder.WriteAtomically(path, tmp => { plot.SavePng(tmp + ".png", width, 560); File.Move(tmp + ".png", tmp, true); });
+        PngFile.Save(path, png => plot.SavePng(png, width, 560));
 
     private static string Html(string folder, StudyConfig config, StudyResults outcome)
     {
