@@ -50,9 +50,15 @@ public class MpiTests
         Assert.True(one.ExitCode == 0, one.Stderr);
         var a = Results(Path.Combine(dir, "two"))["hessian"]!;
         var b = Results(Path.Combine(dir, "one"))["hessian"]!;
-        // float32 products summed in another order: relative differences of order 1e-7 per HVP, a few 1e-6 after 20 Lanczos steps.
+        // float32 products summed in another order: relative differences of order 1e-7 per HVP, so the two Lanczos runs may
+        // stop at other steps. Each Ritz value lies within its residual of an eigenvalue (Bauer–Fike for symmetric matrices):
+        // the two agree within the sum of their reported relative residuals, plus float32's few 1e-6.
         for (int k = 0; k < 2; k++)
-            Assert.Equal(b["top_eigenvalues"]![k]!.GetValue<double>(), a["top_eigenvalues"]![k]!.GetValue<double>(), 1e-5 * b["top_eigenvalues"]![0]!.GetValue<double>());
+        {
+            double expected = b["top_eigenvalues"]![k]!.GetValue<double>(), actual = a["top_eigenvalues"]![k]!.GetValue<double>();
+            double residuals = b["eigen_residuals"]![k]!.GetValue<double>() + a["eigen_residuals"]![k]!.GetValue<double>();
+            Assert.Equal(expected, actual, (residuals + 1e-5) * Math.Abs(expected));
+        }
         Assert.Equal(b["trace"]!.GetValue<double>(), a["trace"]!.GetValue<double>(), 1e-4 * Math.Abs(b["trace"]!.GetValue<double>()));
         Assert.Equal(b["criteria"]!["re"]!.GetValue<double>(), a["criteria"]!["re"]!.GetValue<double>(), 1e-4);
         Assert.Equal(b["criteria"]!["hesd_type"]!.GetValue<string>(), a["criteria"]!["hesd_type"]!.GetValue<string>());
