@@ -63,6 +63,9 @@ public static class MeasureRun
         IDictionary<string, double> timings, Action<AnalysisProgress>? progress, IProcessGroup group)
     {
         var source = session.Source;
+        // Asked for weight spectra alone on a model without readable weight matrices, the run would measure nothing.
+        if (o.Families.Distinct().SequenceEqual(new[] { MeasureFamily.Spectra }) && !WeightSpectra.HasWeightMatrices(session.Model))
+            throw new LlaException($"the weight-spectra measures are data-free readings of weight matrices, and {WeightSpectra.NoWeightMatrices}: nothing to measure");
         using var init = LoadInit(o, session);
         string? validationSpec = o.Validation ?? RecordedValidation(source);
         using var validation = validationSpec is null ? null : LoadValidation(validationSpec, source);

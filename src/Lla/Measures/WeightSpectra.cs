@@ -24,6 +24,11 @@ public sealed record WeightSpectraOptions
 /// </summary>
 public static class WeightSpectra
 {
+    public const string NoWeightMatrices = "the model has no convolution or linear layer whose weights can be read (a TorchScript model's layer types are not visible)";
+
+    /// <summary>Whether the model has a layer these measures read (a convolution or linear layer).</summary>
+    public static bool HasWeightMatrices(nn.Module model) => model.named_modules().Any(m => m.module is Conv2d || m.module is Linear);
+
     public static IReadOnlyList<MeasureValue> Compute(nn.Module model, WeightSpectraOptions? options = null)
     {
         options ??= new WeightSpectraOptions();
@@ -51,7 +56,7 @@ public static class WeightSpectra
         {
             Name = name, Family = MeasureFamily.Spectra, Direction = 1, DataFree = true, Seconds = seconds,
             Value = layers.Count == 0 ? null : layers.Average(perLayer),
-            Reason = layers.Count == 0 ? "no convolution or linear layer has enough eigenvalues" : null,
+            Reason = layers.Count > 0 ? null : HasWeightMatrices(model) ? "no convolution or linear layer has enough eigenvalues" : NoWeightMatrices,
             Layers = layers, SkippedLayers = skipped,
         };
         return new[]
