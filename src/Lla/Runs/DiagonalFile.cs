@@ -24,8 +24,7 @@ public static class DiagonalFile
             foreach (var (name, values) in new[] { ("diagonal", result.Diagonal), ("stderr", result.StandardError) })
             {
                 using var flat = tensor(values, dtype: ScalarType.Float64);
-                for (int p = 0; p < layout.Count; p++)
-                    entries.Add(new($"{name}.{layout.Names[p]}", flat.narrow(0, layout.Offsets[p], layout.Sizes[p]).reshape(layout.Shapes[p]).clone()));
+                entries.AddRange(layout.Entries(flat, name));
             }
             TensorFile.Write(path, entries);
         }

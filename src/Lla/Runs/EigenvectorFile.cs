@@ -22,8 +22,7 @@ public static class EigenvectorFile
             for (int i = 0; i < result.Pairs.Count; i++)
             {
                 var flat = tensor(result.Pairs[i].Vector);
-                for (int p = 0; p < layout.Count; p++)
-                    entries.Add(new($"v{i}.{layout.Names[p]}", flat.narrow(0, layout.Offsets[p], layout.Sizes[p]).reshape(layout.Shapes[p]).clone()));
+                entries.AddRange(layout.Entries(flat, $"v{i}"));
                 flat.Dispose();
             }
             TensorFile.Write(path, entries);

@@ -30,6 +30,13 @@ public sealed class ParameterLayout
 
     public int Count => Names.Count;
 
+    /// <summary>A flat vector cut into its parameters, as tensor-file entries "{prefix}.{name}" (copies, shaped like each parameter).</summary>
+    public IEnumerable<KeyValuePair<string, TorchSharp.torch.Tensor>> Entries(TorchSharp.torch.Tensor flat, string prefix)
+    {
+        for (int p = 0; p < Count; p++)
+            yield return new($"{prefix}.{Names[p]}", flat.narrow(0, Offsets[p], Sizes[p]).reshape(Shapes[p]).clone());
+    }
+
     public bool SameAs(ParameterLayout other) =>
         Names.SequenceEqual(other.Names) &&
         Shapes.Zip(other.Shapes).All(p => p.First.SequenceEqual(p.Second));
