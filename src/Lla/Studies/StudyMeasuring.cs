@@ -14,8 +14,10 @@ public sealed record StudyMeasureInputs(Tensor? InitialParameters, IReadOnlyList
 /// The study's measures beyond its own SLQ criteria, on each analysed batch of one model and dataset
 /// (so each has a spread over batches): the model's own labels' SLQ criteria (<c>re_predicted</c>,
 /// <c>kh_predicted</c>, one SLQ per batch with the study's runs and steps, seeded apart from the
-/// labelled SLQ) and the cheap families of <c>lla measure</c> in eval mode. Data-free measures
-/// (weight spectra) are computed once and repeated for every batch.
+/// labelled SLQ), the cheap families of <c>lla measure</c> in eval mode and, when asked, the
+/// sharpness family on exactly the analysed batch (m-sharpness with m = <see cref="SharpnessBatchSize"/>,
+/// BatchNorm in the study's analysis mode, as `lla measure` runs it; seeded per batch). Data-free
+/// measures (weight spectra) are computed once and repeated for every batch.
 /// </summary>
 public static class StudyMeasuring
 {
@@ -48,6 +50,11 @@ public static class StudyMeasuring
                 if (families.Contains(MeasureFamily.Confidence))
                     values.AddRange(Confidence.Compute(model, one, new ConfidenceOptions { Validation = inputs.Validation }));
             }
+            if (families.Contains(MeasureFamily.Sharpness))
+                values.AddRange(Sharpness.Compute(new Objective(model, loss, one), new SharpnessOptions
+                {
+                    SampleCount = (int)batches[b].Count, BatchSize = SharpnessBatchSize((int)batches[b].Count), Seed = a.Seed * 1000 + 700 + b,
+                }));
             foreach (var v in values.Where(v => wanted.Contains(v.Name)))
             {
                 perBatch[v.Name].Add(new[] { v.Value is double x && double.IsFinite(x) ? x : (double?)null });
@@ -65,6 +72,14 @@ public static class StudyMeasuring
             }
         }
         return (perBatch.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<IReadOnlyList<double?>>)kv.Value), seconds);
+    }
+
+    /// <summary>m of the study's m-sharpness on a batch of n samples: the largest divisor of n up to METHOD.md's default 128 (so all n samples are used).</summary>
+    public static int SharpnessBatchSize(int samples)
+    {
+        int m = Math.Min(samples, new SharpnessOptions().BatchSize);
+        while (samples % m != 0) m--;
+        return m;
     }
 
     /// <summary>Accuracy and loss on exactly the analysed batch (eval mode): the cost-matched baseline.</summary>
