@@ -29,6 +29,23 @@ public static class StudyLeaderboardHtml
                 : $"<td>{F(s.Tau)} [{F(s.TauLow)}, {F(s.TauHigh)}]</td><td>{F(s.Psi)} [{F(s.PsiLow)}, {F(s.PsiHigh)}]</td><td>{F(s.SignErrorMean)} / {F(s.SignErrorP90)} / {F(s.SignErrorMax)}</td>")
              .Append("</tr>");
         }
-        return h.Append("</table>").ToString();
+        h.Append("</table>");
+        if (board.Shifts.Count > 0)
+        {
+            var measures = board.Shifts[0].Measures.Select(m => m.Measure).ToList();
+            h.Append("<h3>Which shifts?</h3><p>Per shift, over the trained models: the mean accuracy drop; per measure, the models where it moved the way the accuracy did ")
+             .Append("(direction·Δmeasure and the drop of the same sign) and Spearman ρ across models on that shift alone (does it rank the models' drops?), 95% interval from resampling models.</p>")
+             .Append("<table><tr><th>shift</th><th>models</th><th>mean accuracy drop</th>");
+            foreach (string m in measures) h.Append($"<th>{E(m)}: moved with accuracy</th><th>{E(m)}: ρ across models</th>");
+            h.Append("</tr>");
+            foreach (var s in board.Shifts)
+            {
+                h.Append($"<tr><td>{E(s.Shift)}</td><td>{s.Models}</td><td>{(s.MeanAccuracyDrop is double d ? $"{d * 100:0.0} points" : "n/a")}</td>");
+                foreach (var m in s.Measures) h.Append($"<td>{m.Right}/{m.Scored}</td><td>{Ci(m.Spearman)}</td>");
+                h.Append("</tr>");
+            }
+            h.Append("</table>");
+        }
+        return h.ToString();
     }
 }

@@ -31,7 +31,8 @@ public sealed record LeaderboardEntry(
 /// </list>
 /// Sorted by <see cref="SortOrder"/>.
 /// </summary>
-public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, string? AcrossModelsNote, IReadOnlyList<ZooModel> Zoo, int TestSize, string Verdict)
+public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, string? AcrossModelsNote, IReadOnlyList<ZooModel> Zoo, int TestSize, string Verdict,
+    IReadOnlyList<ShiftAgreement> Shifts)
 {
     public const string SortOrder = "across-dataset Spearman ρ over all trained models (descending); data-free measures (n/a) after, by across-model τ (descending)";
 
@@ -68,7 +69,8 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
         var mnScores = new Dictionary<string, CorrelationEstimate>();
         CorrelationEstimate? Mn(LeaderboardEntry e) => e.DataFree || mn.Count == 0 ? null
             : mnScores.TryGetValue(e.Measure, out var x) ? x : mnScores[e.Measure] = AcrossDatasets(outcome, e.Measure, e.Direction, "MN models", mn, config.Analysis).Spearman;
-        return new StudyLeaderboard(sorted, note, zoo, testSize, Answer(sorted, mp.Count, Mn) + Shifts(outcome, config, trained));
+        var shifts = ShiftAgreement.Table(config, outcome, trained, new[] { "re", "kh", "batch_accuracy" }.Concat(BestLabelFree(sorted) is { } best ? new[] { best } : Array.Empty<string>()));
+        return new StudyLeaderboard(sorted, note, zoo, testSize, Answer(sorted, mp.Count, Mn) + ShiftAgreement.Sentence(shifts), shifts);
     }
 
     /// <summary>The trained models as a zoo: axis values as text, train accuracy on the labels trained with, each measure on the training split oriented (direction × value).</summary>
@@ -149,27 +151,10 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
         return string.Join(" ", parts);
     }
 
-    /// <summary>Which shifts: per shift, in how many trained models re, Kh and batch_accuracy moved the right way (direction·Δmeasure of the same sign as the accuracy drop).</summary>
-    private static string Shifts(StudyOutcome outcome, StudyConfig config, IReadOnlyList<string> trained)
-    {
-        var measures = new[] { "re", "kh", "batch_accuracy" }.Where(config.Measured.Contains).ToList();
-        if (config.Shifts.Count == 0 || measures.Count == 0 || trained.Count == 0) return "";
-        var parts = config.Shifts.Select(shift => $"{shift.Name}: " + string.Join(", ", measures.Select(m =>
-        {
-            int direction = StudyMeasures.Meaning(m).Direction, right = 0, scored = 0;
-            foreach (string model in trained)
-            {
-                var rows = outcome.Rows.Where(r => r.Model == model).ToList();
-                var row = rows.SingleOrDefault(r => r.Dataset == shift.Name);
-                double? baseline = rows.Single(r => r.Dataset == StudyOutcome.TrainDataset).Measurement.Spread(m).Mean;
-                if (row?.DeltaAccuracy is not double drop || row.Measurement.Spread(m).Mean - baseline is not double change || !double.IsFinite(change)) continue;
-                scored++;
-                if (Math.Sign(direction * change) == Math.Sign(-drop)) right++;
-            }
-            return $"{Label(m)} {right}/{scored}";
-        })));
-        return " Per shift, the models where the measure moved the way the accuracy did (direction·Δmeasure and the accuracy drop of the same sign): " + string.Join("; ", parts) + ".";
-    }
+    /// <summary>The label-free measure (that changes with the data) with the highest across-dataset ρ over all trained models.</summary>
+    public static string? BestLabelFree(IReadOnlyList<LeaderboardEntry> entries) =>
+        entries.Where(e => !e.NeedsLabels && !e.DataFree && e.AllModels is { } a && double.IsFinite(a.Spearman.Value))
+            .OrderByDescending(e => e.AllModels!.Spearman.Value).FirstOrDefault()?.Measure;
 
     /// <summary>"beat" when ρ's interval lies above the rival's value and the point estimate is higher; "lost to" in mirror; otherwise "did not separate from".</summary>
     private static string Compare(CorrelationEstimate own, CorrelationEstimate rival) =>

@@ -82,7 +82,7 @@ public sealed record MeasureCellRecord(double? Mean, double? StdOverRuns, double
 
 /// <summary>study.json's leaderboard: how it is sorted, what across models means here, the verdict, and one entry per measure.</summary>
 public sealed record LeaderboardResults(string SortedBy, string AcrossDatasets, string AcrossModels, IReadOnlyList<string> Axes, int TestSize,
-    string ModelsTable, string ScoreCommand, string Verdict, IReadOnlyList<LeaderboardRecord> Entries)
+    string ModelsTable, string ScoreCommand, string Verdict, IReadOnlyList<LeaderboardRecord> Entries, IReadOnlyList<ShiftRecord> Shifts)
 {
     public const string ModelsFile = "models.csv";
 
@@ -93,8 +93,22 @@ public sealed record LeaderboardResults(string SortedBy, string AcrossDatasets, 
         config.AxesOrNone, board.TestSize, ModelsFile, Lla.Studies.ModelsTable.ScoreCommand(config, board.TestSize), board.Verdict,
         board.Entries.Select(e => new LeaderboardRecord(e.Measure, e.Family.ToString().ToLowerInvariant(), e.Direction, e.NeedsLabels, e.DataFree, e.SecondsPerModel,
             e.MpModels is { } mp ? AcrossDatasetRecord.From(mp) : null, e.AllModels is { } all ? AcrossDatasetRecord.From(all) : null,
-            e.AcrossModels is { } s ? Scoring.ScoreRecord.From(s) : null)).ToArray());
+            e.AcrossModels is { } s ? Scoring.ScoreRecord.From(s) : null)).ToArray(),
+        board.Shifts.Select(ShiftRecord.From).ToArray());
 }
+
+/// <summary>One shift of the leaderboard's per-shift table (<see cref="ShiftAgreement"/>).</summary>
+public sealed record ShiftRecord(string Shift, double? MeanAccuracyDrop, int Models, IReadOnlyList<ShiftMeasureRecord> Measures)
+{
+    public static ShiftRecord From(ShiftAgreement s) => new(s.Shift, double.IsFinite(s.MeanAccuracyDrop) ? s.MeanAccuracyDrop : null, s.Models,
+        s.Measures.Select(m => new ShiftMeasureRecord(m.Measure, m.Right, m.Scored,
+            new EstimateRecord(m.Spearman.Value, m.Spearman.Low, m.Spearman.High, m.Spearman.Points, m.Spearman.Groups, m.Spearman.ValidResamples, m.Spearman.Resamples))).ToArray());
+}
+
+/// <summary>A measure on one shift: models where it moved the way the accuracy did, of those scored, and ρ across models on that shift.</summary>
+public sealed record ShiftMeasureRecord(string Measure,
+    [property: System.Text.Json.Serialization.JsonPropertyName("moved_with_accuracy")] int Right, int Scored,
+    [property: System.Text.Json.Serialization.JsonPropertyName("spearman_across_models")] EstimateRecord Spearman);
 
 public sealed record LeaderboardRecord(string Measure, string Family, int Direction, bool NeedsLabels, bool DataFree,
     [property: System.Text.Json.Serialization.JsonPropertyName("seconds_per_model_and_dataset")] double? SecondsPerModel,

@@ -51,6 +51,16 @@ public class StudyLeaderboardTests
         Assert.Contains("leaderboard.csv", run.Stdout);
         Assert.Equal(entries.Count + 1, File.ReadAllLines(Path.Combine(folder, "leaderboard.csv")).Length);
         Assert.Contains("Which measure predicts generalization?", File.ReadAllText(Path.Combine(folder, "report.html")));
+        // The per-shift table: re, Kh, batch_accuracy and the best label-free measure, over the 4 models.
+        var shift = board["shifts"]!.AsArray().Single()!;
+        Assert.Equal("noise:4", shift["shift"]!.GetValue<string>());
+        Assert.Equal(4, shift["models"]!.GetValue<int>());
+        var compared = shift["measures"]!.AsArray().Select(m => m!["measure"]!.GetValue<string>()).ToList();
+        Assert.Equal(new[] { "re", "kh", "batch_accuracy" }, compared.Take(3));
+        Assert.Equal(4, compared.Count);
+        Assert.False(Entry(compared[3])["needs_labels"]!.GetValue<bool>());
+        Assert.All(shift["measures"]!.AsArray(), m => Assert.Equal(4, m!["scored"]!.GetValue<int>()));
+        Assert.Contains("Which shifts?", File.ReadAllText(Path.Combine(folder, "report.html")));
 
         // models.csv scored from anywhere, with the command the study recorded, gives the study's own across-model scores.
         string command = board["score_command"]!.GetValue<string>();
