@@ -129,10 +129,13 @@ public static class Sharpness
         double mean = draws.Average();
         double? spread = draws.Length > 1 ? Math.Sqrt(draws.Sum(v => (v - mean) * (v - mean)) / (draws.Length - 1) / draws.Length) : null;
 
+        long used = chunks.Sum(c => c.Count);
+        string note = $"m-sharpness on n = {used} samples in {n} batches of m = {options.BatchSize}"
+            + (used < options.SampleCount ? $" (asked for {options.SampleCount}; the data had {used})" : "");
         MeasureValue Of(string name, double value, double seconds, long forward, long backward) => new()
         {
             Name = name, Family = MeasureFamily.Sharpness, Direction = 1, Value = value, Seconds = seconds,
-            ForwardPasses = forward, BackwardPasses = backward, NeedsLabels = true,
+            ForwardPasses = forward, BackwardPasses = backward, NeedsLabels = true, Reason = note,
         };
         return new[]
         {

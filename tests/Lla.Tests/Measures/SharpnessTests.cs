@@ -113,6 +113,11 @@ public class SharpnessTests
         var l2 = plain.Single(v => v.Name == "sharpness_adaptive_l2");
         Assert.Equal(2 * 23, l2.ForwardPasses);
         Assert.Equal(2 * 22, l2.BackwardPasses);
+        Assert.Equal("m-sharpness on n = 16 samples in 2 batches of m = 8", l2.Reason);
+        // Asking for more samples than the data has uses what there is, and says so.
+        var fewer = Sharpness.Compute(plainModel, data, options with { SampleCount = 1024 });
+        Assert.All(fewer, v => Assert.Equal("m-sharpness on n = 16 samples in 2 batches of m = 8 (asked for 1024; the data had 16)", v.Reason));
+        Assert.Equal(Get(plain, "sharpness_adaptive_l2"), Get(fewer, "sharpness_adaptive_l2"));
     }
 
     [Fact]
