@@ -38,6 +38,13 @@ public class CurvatureMeasuresTests
         return Math.Abs(eigenvalues.min().ToDouble() / eigenvalues.max().ToDouble());
     }
 
+    private static double KhOf(Tensor matrix)
+    {
+        using var op = new DenseOperator(matrix);
+        var esd = SpectralDensity.Estimate(op, new SlqOptions { Runs = 1, Steps = 100, Seed = 3 + 2 });
+        return Criteria.FromSpectrum(esd.Runs, Criteria.DefaultKhPower, -0.6).Kh!.Value;
+    }
+
     [Fact]
     public void Frobenius_norm_criteria_with_true_and_predicted_labels_and_the_batch_baseline_match_the_explicit_hessian()
     {
@@ -71,6 +78,16 @@ public class CurvatureMeasuresTests
         Assert.NotEqual(Re(h), rePredicted, 6); // the labels differ, so the spectra do
         Assert.Equal(rePredicted, values["re_predicted"].Value!.Value, 1e-3 * rePredicted);
         Assert.False(values["re_predicted"].NeedsLabels);
+
+        // Kh and kh_predicted: the same SLQ (seed + 2, 100 steps, one run) on the explicit matrices gives the same Gauss
+        // quadrature, so the same Kh = Σ_{θ<0}|θw|^0.5 / Σ_{θ>0}(θw)^0.5; float64 Lanczos with full reorthogonalization
+        // on an HVP and on the dense matrix agree to rounding, so 1e-6 relative.
+        using var hPredicted = DenseHessian(predicted, parameters);
+        double khExact = KhOf(h), khPredictedExact = KhOf(hPredicted);
+        Assert.NotEqual(khExact, khPredictedExact, 6);
+        Assert.Equal(khExact, values["kh"].Value!.Value, 1e-6 * khExact);
+        Assert.Equal(khPredictedExact, values["kh_predicted"].Value!.Value, 1e-6 * khPredictedExact);
+        Assert.False(values["kh_predicted"].NeedsLabels);
 
         // The cost-matched baseline: accuracy and mean cross-entropy of exactly these samples.
         double accuracy = logits.argmax(1).eq(batch.Targets).to(ScalarType.Float64).mean().ToDouble();
