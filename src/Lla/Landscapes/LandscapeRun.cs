@@ -17,6 +17,9 @@ namespace Lla.Landscapes;
 /// </summary>
 public static class LandscapeRun
 {
+    /// <summary>The numeric guard of the run that computed Hessian axes (kept for a resumed run, which reuses the axes).</summary>
+    public const string GuardFile = "numeric-guard.json";
+
     public static RunResults Execute(LandscapeRunOptions o, Action<AnalysisProgress>? progress = null, IProcessGroup? group = null,
         CancellationToken cancel = default, Action<string>? say = null)
     {
@@ -67,6 +70,8 @@ public static class LandscapeRun
                 pair = PlaneBuilder.Prepare(raw, spec, theta, frozen, o.IgnoreBiasAndBatchNorm);
                 Directions.Save(directionsPath, pair.D1, pair.D2);
                 folder.Write(Path.GetFileName(factsPath), facts);
+                // The guard behind the Hessian axes' products: a resumed run reuses the axes, so it keeps their guard.
+                if (sources.Guard is not null) folder.Write(GuardFile, HessianRecords.Guard(sources.Guard));
             }
             pair = PlaneBuilder.Shared(pair, parameters, group);
             // One direction (a single other checkpoint, or a file with d1 only) gives a 1-D line.
@@ -107,7 +112,8 @@ public static class LandscapeRun
             Model = RunRecords.Model(o.Source, parameters),
             Data = RunRecords.Data(session, o.Selection),
             BnMode = RunRecords.BatchNorm(o.Selection),
-            NumericGuard = sources.Guard is null ? null : HessianRecords.Guard(sources.Guard),
+            NumericGuard = sources.Guard is not null ? HessianRecords.Guard(sources.Guard)
+                : File.Exists(Path.Combine(o.OutDir, GuardFile)) ? ResultsSerializer.FromNode<GuardRecord>(JsonNode.Parse(File.ReadAllText(Path.Combine(o.OutDir, GuardFile)))!) : null,
             Loss = atWeights.Loss,
             Accuracy = atWeights.Accuracy,
             Landscapes = planes,

@@ -45,6 +45,22 @@ public class LandscapeRunTests
     }
 
     [Fact]
+    public void A_resumed_run_on_hessian_axes_keeps_the_numeric_guard_of_the_run_that_computed_them()
+    {
+        TestTorch.Init();
+        string cut = Path.Combine(Paths.NewTempFolder(), "cut");
+        var options = Options(cut, steps: 4) with { Planes = new[] { new PlaneSpec(AxesKind.Hessian, NormKind.None, 2, UpdateRule.Add, 42) } };
+        using var stop = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() =>
+            LandscapeRun.Execute(options, p => { if (p.Unit == "points" && p.Done >= 5) stop.Cancel(); }, cancel: stop.Token));
+        Assert.True(File.Exists(Path.Combine(cut, LandscapeRun.GuardFile)));
+        var resumed = LandscapeRun.Execute(options with { Resume = true });
+        Assert.True(resumed.Landscapes[0].PointsResumed > 0);
+        Assert.NotNull(resumed.NumericGuard);
+        Assert.Equal(ResultsSerializer.FromNode<GuardRecord>(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cut, LandscapeRun.GuardFile)))!), resumed.NumericGuard);
+    }
+
+    [Fact]
     public void Invalid_settings_are_refused_before_anything_is_written()
     {
         string dir = Path.Combine(Paths.NewTempFolder(), "never");
