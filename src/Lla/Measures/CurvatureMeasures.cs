@@ -32,7 +32,7 @@ public static class CurvatureMeasures
         double seconds = clock.Elapsed.TotalSeconds;
         MeasureValue Curvature(string name, double? value, double? spread, long hvps, double secs, string? reason = null, bool labels = true) => new()
         {
-            Name = name, Family = MeasureFamily.Curvature, Direction = 1, Value = value is double v && double.IsFinite(v) ? v : null,
+            Name = name, Family = MeasureFamily.Curvature, Direction = MeasureMeanings.Direction(MeasureFamily.Curvature, name), Value = value is double v && double.IsFinite(v) ? v : null,
             Reason = reason ?? (value is double w && !double.IsFinite(w) ? "not finite" : null), Spread = spread, Seconds = secs,
             ForwardPasses = hvps * batches, BackwardPasses = 2 * hvps * batches, NeedsLabels = labels,
         };

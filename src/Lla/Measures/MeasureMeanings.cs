@@ -46,10 +46,13 @@ public static class MeasureMeanings
 
     public static string Of(string name) => Lines.TryGetValue(name, out var line) ? line : "";
 
+    /// <summary>The declared direction of a measure of <paramref name="family"/>.</summary>
+    public static int Direction(MeasureFamily family, string name) => Family(family).Single(m => m.Name == name).Direction;
+
     /// <summary>The measures of a family with their directions (+1: larger predicts a larger gap), in the order families list them.</summary>
     public static IReadOnlyList<(string Name, int Direction)> Family(MeasureFamily family) => family switch
     {
-        MeasureFamily.Curvature => new[] { ("lambda_max", 1), ("trace", 1), ("re", 1), ("kh", 1), ("ct", 1), ("hessian_frobenius", 1), ("re_predicted", 1), ("kh_predicted", 1) },
+        MeasureFamily.Curvature => new[] { ("lambda_max", 1), ("trace", 1), ("re", 1), ("kh", 1), ("ct", -1), ("hessian_frobenius", 1), ("re_predicted", 1), ("kh_predicted", 1) },
         MeasureFamily.Baseline => new[] { ("batch_accuracy", -1), ("batch_loss", 1) },
         MeasureFamily.Margin => new[] { ("margin", -1) },
         MeasureFamily.Norms => new[] { ("log_spec_prod", 1), ("log_frob_prod", 1), ("log_spec_over_margin", 1), ("log_frob_over_margin", 1), ("param_norm", 1), ("dist_init", 1), ("path_norm", 1) },

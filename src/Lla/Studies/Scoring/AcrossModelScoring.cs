@@ -42,7 +42,7 @@ public static class AcrossModelScoring
                 double t = KendallTau.B(group.Select(Value).ToList(), group.Select(m => m.Gap).ToList());
                 if (double.IsFinite(t)) taus.Add(t); else skipped++;
                 environmentCount++;
-                if (EnvironmentSignError(group, Value, testSize) is double error) environments.Add(error);
+                if (EnvironmentSignError(group, axis, Value, testSize) is double error) environments.Add(error);
             }
             perAxis[axis] = taus.Count > 0 ? taus.Average() : double.NaN;
             if (taus.Count > 0) groupTaus.Add(taus.ToArray());
@@ -86,12 +86,14 @@ public static class AcrossModelScoring
         models.GroupBy(m => string.Join('\u001f', axes.Where(a => a != axis).Select(a => m.Axes[a])))
             .Select(g => g.ToList()).Where(g => g.Count >= 2);
 
-    private static double? EnvironmentSignError(List<ZooModel> group, Func<ZooModel, double> value, int testSize)
+    /// <summary>The w-weighted mean sign-error of an environment's coupled pairs: models whose <paramref name="axis"/> values differ (replicates that share it are not a coupled pair).</summary>
+    private static double? EnvironmentSignError(List<ZooModel> group, string axis, Func<ZooModel, double> value, int testSize)
     {
         double weighted = 0, weights = 0;
         for (int i = 0; i < group.Count; i++)
             for (int j = i + 1; j < group.Count; j++)
             {
+                if (group[i].Axes[axis] == group[j].Axes[axis]) continue;
                 double gapDifference = group[i].Gap - group[j].Gap;
                 double w = PairWeight(gapDifference, testSize);
                 if (w < MinimumPairWeight) continue;

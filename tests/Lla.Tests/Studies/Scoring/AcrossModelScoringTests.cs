@@ -81,7 +81,7 @@ public class AcrossModelScoringTests
     [Fact]
     public void A_random_measure_scores_near_zero_tau_and_half_sign_error_over_many_seeds()
     {
-        double tauSum = 0, errorSum = 0;
+        double tauSum = 0, absTauSum = 0, errorSum = 0;
         const int seeds = 200;
         for (int seed = 0; seed < seeds; seed++)
         {
@@ -90,10 +90,13 @@ public class AcrossModelScoringTests
             var zoo = Factorial(Axes5, l => gaps[Code(l)], _ => random.NextDouble());
             var s = AcrossModelScoring.Score(zoo, Axes5, "m", 10_000, resamples: 1, seed);
             tauSum += s.Tau.Value;
+            absTauSum += Math.Abs(s.Tau.Value);
             errorSum += s.SignErrorMean.Value;
         }
         // τ of 32 independent points has sd ≈ 0.12; over 200 seeds the mean's sd ≈ 0.009.
         Assert.InRange(tauSum / seeds, -0.04, 0.04);
+        // |τ| small: E|τ| = sd·√(2/π) ≈ 0.10 for 32 points; a measure that tracked the gap would give about 1.
+        Assert.InRange(absTauSum / seeds, 0.05, 0.15);
         Assert.InRange(errorSum / seeds, 0.45, 0.55);
     }
 
@@ -109,6 +112,20 @@ public class AcrossModelScoringTests
         Assert.InRange(a.Tau.Value, a.Tau.Low, a.Tau.High);
         Assert.InRange(a.Psi.Value, a.Psi.Low, a.Psi.High);
         Assert.InRange(a.SignErrorMean.Value, a.SignErrorMean.Low, a.SignErrorMean.High);
+    }
+
+    [Fact]
+    public void Replicates_that_share_the_varied_axis_value_are_not_a_coupled_pair()
+    {
+        // Axis a at two levels, two seeds per level, all in one environment. The measure orders every
+        // cross-level pair like the gap (error 0) but each same-level pair the wrong way round: counted
+        // as coupled pairs they would make the mean sign-error 2/6.
+        ZooModel M(string name, string a, double gap, double measure) =>
+            new(name, new Dictionary<string, string> { ["a"] = a }, 0.2 + gap, 0.2, new Dictionary<string, double> { ["m"] = measure });
+        var zoo = new List<ZooModel> { M("a0s1", "0", 0.1, 2), M("a0s2", "0", 0.2, 1), M("a1s1", "1", 0.5, 4), M("a1s2", "1", 0.6, 3) };
+        var s = AcrossModelScoring.Score(zoo, new[] { "a" }, "m", testSize: 10_000, resamples: 20, seed: 1);
+        Assert.Equal(0, s.SignErrorMean.Value, 12);
+        Assert.Equal((1, 1), (s.Environments, s.EnvironmentsKept));
     }
 
     private static int Code(int[] level) => level.Select((x, i) => x << i).Sum();
