@@ -30,7 +30,7 @@ internal static class StudyScoreCommand
             });
             var board = new Table().Border(TableBorder.Rounded);
             foreach (var c in new[] { "measure", "τ (95% interval)", "Ψ (95% interval)", "sign-error mean / p90 / max", "models" }) board.AddColumn(c);
-            static string N(double v) => double.IsFinite(v) ? v.ToString("F3") : "n/a";
+            static string N(double v) => double.IsFinite(v) ? v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
             foreach (var s in results.Scores)
                 board.AddRow(Markup.Escape(s.Name), $"{N(s.Tau)} ({N(s.TauLow)} to {N(s.TauHigh)})", $"{N(s.Psi)} ({N(s.PsiLow)} to {N(s.PsiHigh)})",
                     $"{N(s.SignErrorMean)} / {N(s.SignErrorP90)} / {N(s.SignErrorMax)} ({s.EnvironmentsKept} env.)", s.Models.ToString());

@@ -51,7 +51,7 @@ public sealed record ShiftAgreement(string Shift, double MeanAccuracyDrop, int M
     {
         if (table.Count == 0) return "";
         static string Label(string m) => m == "kh" ? "Kh" : m;
-        var parts = table.Select(s => $"{s.Shift} (mean accuracy drop {s.MeanAccuracyDrop * 100:0.0} points): "
+        var parts = table.Select(s => $"{s.Shift} (mean accuracy drop {(s.MeanAccuracyDrop * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} points): "
             + string.Join(", ", s.Measures.Select(m => $"{Label(m.Measure)} {m.Right}/{m.Scored}")));
         return " Per shift, the models where the measure moved the way the accuracy did (direction·Δmeasure and the accuracy drop of the same sign): "
             + string.Join("; ", parts) + ".";

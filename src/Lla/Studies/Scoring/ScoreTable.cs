@@ -15,8 +15,17 @@ public sealed record ScoreTable(IReadOnlyList<ZooModel> Models, IReadOnlyList<st
     /// <summary>Reads and checks a table; measures in <paramref name="negate"/> are multiplied by −1 (so larger predicts a larger gap).</summary>
     public static ScoreTable Read(string path, IReadOnlyList<string> axes, IReadOnlyList<string>? measures, IReadOnlyList<string> negate, int? testSize)
     {
+        if (Directory.Exists(path)) throw new LlaException($"table {path} is a folder, not a CSV file");
         if (!File.Exists(path)) throw new LlaException($"table {path} not found");
-        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
+        List<string> lines;
+        try
+        {
+            lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LlaException($"table {path} cannot be read: {e.Message}");
+        }
         if (lines.Count < 2) throw new LlaException($"table {path} has no rows under its header");
         var header = SplitRow(lines[0]);
         var column = new Dictionary<string, int>();

@@ -74,6 +74,16 @@ public class ScoreRunTests
     }
 
     [Fact]
+    public void A_folder_or_a_missing_file_as_the_table_is_refused_in_one_line()
+    {
+        string dir = Paths.NewTempFolder();
+        var folder = Assert.Throws<LlaException>(() => ScoreRun.Execute(new ScoreRunOptions { Table = dir, Axes = new[] { "lr" }, OutDir = Path.Combine(dir, "out") }));
+        Assert.Equal($"table {dir} is a folder, not a CSV file", folder.Message);
+        var missing = Assert.Throws<LlaException>(() => ScoreRun.Execute(new ScoreRunOptions { Table = Path.Combine(dir, "no.csv"), Axes = new[] { "lr" }, OutDir = Path.Combine(dir, "out") }));
+        Assert.EndsWith("no.csv not found", missing.Message);
+    }
+
+    [Fact]
     public void Without_a_test_size_column_the_option_is_required()
     {
         string dir = Paths.NewTempFolder();
