@@ -156,7 +156,11 @@ public sealed class StudyRun
         return (outcome, meta, (int)test.Count);
     }
 
-    /// <summary>The config must match the one a resumed folder was started with.</summary>
+    /// <summary>
+    /// The config must match the one a resumed folder was started with, except for <c>axes</c>: they only
+    /// decide how the finished measurements are scored across models, so a changed list re-scores the
+    /// study (config.json is rewritten) without measuring anything again.
+    /// </summary>
     private void CheckConfig()
     {
         string path = Path.Combine(folder, ConfigFile);
@@ -164,11 +168,18 @@ public sealed class StudyRun
         if (File.Exists(path))
         {
             var saved = JsonNode.Parse(File.ReadAllText(path));
-            if (!JsonNode.DeepEquals(saved, config.ToJson()))
+            if (JsonNode.DeepEquals(saved, config.ToJson())) return;
+            if (!JsonNode.DeepEquals(WithoutAxes(saved), WithoutAxes(config.ToJson())))
                 throw new LlaException($"{folder} holds a study with another config (see its config.json): give a new {{out}}, or the same config to resume");
-            return;
         }
         RunFolder.WriteAtomically(path, tmp => File.WriteAllText(tmp, json));
+
+        static JsonNode? WithoutAxes(JsonNode? node)
+        {
+            if (node?.DeepClone() is not JsonObject o) return node;
+            o.Remove("axes");
+            return o;
+        }
     }
 
     /// <summary>The measurements of a study folder (a line cut short by an interruption is dropped, to be measured again).</summary>

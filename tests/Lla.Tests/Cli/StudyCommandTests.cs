@@ -85,6 +85,16 @@ public class StudyCommandTests
             Assert.True(JsonNode.DeepEquals(a[i], b[i]), $"row {i}: {a[i]!.ToJsonString()} vs {b[i]!.ToJsonString()}");
         }
 
+        // Axes only decide the scoring: adding them to a finished study re-scores it without measuring again.
+        File.WriteAllText(config, Tiny.Replace("\"models\": [", "\"axes\": [\"model\"], \"models\": ["));
+        var rescored = LlaProcess.Run("study", "--config", config, "--out", whole, "--threads", "2");
+        Assert.True(rescored.ExitCode == 0, rescored.Stderr);
+        Assert.Equal(12, Lines(whole).Length);
+        var across = JsonNode.Parse(File.ReadAllText(Path.Combine(whole, "study.json")))!["leaderboard"]!["entries"]!.AsArray()
+            .Single(e => e!["measure"]!.GetValue<string>() == "re")!["across_models"];
+        Assert.Equal(2, across!["models"]!.GetValue<int>());
+        Assert.Contains("\"axes\"", File.ReadAllText(Path.Combine(whole, "config.json")));
+
         File.WriteAllText(config, Tiny.Replace("\"lanczos_steps\": 12", "\"lanczos_steps\": 14"));
         var changed = LlaProcess.Run("study", "--config", config, "--out", killed);
         Assert.Equal(2, changed.ExitCode);
