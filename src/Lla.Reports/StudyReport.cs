@@ -29,6 +29,12 @@ public static class StudyReport
         Save(Path.Combine(folder, "hesd-types.png"), Types(study, config.Analysis.CtThreshold));
         files.Add("hesd-types.png");
         files.AddRange(StudyMeasurePlots.Write(folder, study));
+        if (study.Leaderboard is { } board)
+        {
+            string markdown = StudyLeaderboardMarkdown.Render(config.Name, board);
+            RunFolder.WriteAtomically(Path.Combine(folder, StudyLeaderboardMarkdown.FileName), tmp => File.WriteAllText(tmp, markdown));
+            files.Add(StudyLeaderboardMarkdown.FileName);
+        }
         string html = Html(folder, config, study);
         RunFolder.WriteAtomically(Path.Combine(folder, "report.html"), tmp => File.WriteAllText(tmp, html));
         files.Add("report.html");

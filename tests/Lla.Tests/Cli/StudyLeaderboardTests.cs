@@ -61,6 +61,12 @@ public class StudyLeaderboardTests
         Assert.False(Entry(compared[3])["needs_labels"]!.GetValue<bool>());
         Assert.All(shift["measures"]!.AsArray(), m => Assert.Equal(4, m!["scored"]!.GetValue<int>()));
         Assert.Contains("Which shifts?", File.ReadAllText(Path.Combine(folder, "report.html")));
+        // leaderboard.md: the same rows as Markdown, in the same order, with the verdict.
+        var markdown = File.ReadAllLines(Path.Combine(folder, "leaderboard.md"));
+        Assert.Contains(board["verdict"]!.GetValue<string>(), markdown);
+        var mdRows = markdown.Where(l => l.StartsWith("| `", StringComparison.Ordinal)).Select(l => l.Split('`')[1]).ToList();
+        Assert.Equal(entries.Select(e => e!["measure"]!.GetValue<string>()), mdRows);
+        Assert.Contains(markdown, l => l.StartsWith("| noise:4 |", StringComparison.Ordinal));
 
         // models.csv scored from anywhere, with the command the study recorded, gives the study's own across-model scores.
         string command = board["score_command"]!.GetValue<string>();
