@@ -11,13 +11,15 @@ public sealed record GuardReport(bool Passed, int Repeats, double MaxRelativeErr
 /// Checks float32 gradients against float64 ones for the same weights and batch, repeatedly (the
 /// known oneDNN fault is intermittent: a single probe can pass by luck). The float64 twin must hold
 /// the same weights as the float32 model. Every parameter tensor's relative error
-/// ‖g32 − g64‖ / max(‖g64‖, 1e-4·‖whole g64‖) must stay below the tolerance on every repeat; float32 rounding gives
-/// about 1e-6, the fault 0.3 or NaN, so 1e-3 separates them with room on both sides.
+/// ‖g32 − g64‖ / max(‖g64‖, 1e-4·‖whole g64‖) must stay below the tolerance on every repeat. The fault gives
+/// about 0.3 or NaN; float32 rounding about 1e-6 in small networks but up to 1.09e-3 in a BatchNorm ResNet-20
+/// at initialization with oneDNN off (layer1.1.conv1.weight, measured 2026-11-30 in `lla study --preset
+/// paper`, which the former 1e-3 refused), so 1e-2 keeps 9× room above rounding and 30× below the fault.
 /// </summary>
 public static class GradientGuard
 {
     public const int DefaultRepeats = 30;
-    public const double DefaultTolerance = 1e-3;
+    public const double DefaultTolerance = 1e-2;
 
     public static GuardReport Check(nn.Module<Tensor, Tensor> model32, nn.Module<Tensor, Tensor> model64, LossFunction loss,
         Batch batch, int repeats = DefaultRepeats, double tolerance = DefaultTolerance)
