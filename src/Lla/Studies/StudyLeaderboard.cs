@@ -70,7 +70,11 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
         CorrelationEstimate? Mn(LeaderboardEntry e) => e.DataFree || mn.Count == 0 ? null
             : mnScores.TryGetValue(e.Measure, out var x) ? x : mnScores[e.Measure] = AcrossDatasets(outcome, e.Measure, e.Direction, "MN models", mn, config.Analysis).Spearman;
         var shifts = ShiftAgreement.Table(config, outcome, trained, new[] { "re", "kh", "batch_accuracy" }.Concat(BestLabelFree(sorted) is { } best ? new[] { best } : Array.Empty<string>()));
-        return new StudyLeaderboard(sorted, note, zoo, testSize, Answer(sorted, mp.Count, Mn) + ShiftAgreement.Sentence(shifts), shifts);
+        var groupsOf = new Dictionary<string, IReadOnlyList<string>> { ["MP models"] = mp, ["MN models"] = mn, ["all trained models"] = trained };
+        CorrelationEstimate Paired(string label, LeaderboardEntry a, LeaderboardEntry b) =>
+            PairedComparison.Difference(PairedPoints(outcome, a, b, groupsOf[label]), config.Analysis.BootstrapResamples,
+                ScoreRun.MeasureSeed(config.Analysis.Seed, $"{a.Measure}|{b.Measure}|{label}"));
+        return new StudyLeaderboard(sorted, note, zoo, testSize, Answer(sorted, mp.Count, Mn, Paired) + ShiftAgreement.Sentence(shifts), shifts);
     }
 
     /// <summary>The trained models as a zoo: axis values as text, train accuracy on the labels trained with, each measure on the training split oriented (direction × value).</summary>
@@ -99,6 +103,19 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
                 .Select(p => (p.Drop!.Value, direction * p.Change!.Value)).ToList();
         }).Where(g => g.Count > 0).ToList();
 
+    /// <summary>Per model, (accuracy drop, direction·Δ of <paramref name="a"/>, direction·Δ of <paramref name="b"/>) on the datasets where both are finite.</summary>
+    private static List<IReadOnlyList<(double Drop, double A, double B)>> PairedPoints(StudyOutcome outcome, LeaderboardEntry a, LeaderboardEntry b, IEnumerable<string> models) =>
+        models.OrderBy(m => m, StringComparer.Ordinal).Select(model =>
+        {
+            var rows = outcome.Rows.Where(r => r.Model == model).ToList();
+            var train = rows.Single(r => r.Dataset == StudyOutcome.TrainDataset).Measurement;
+            double? baseA = train.Spread(a.Measure).Mean, baseB = train.Spread(b.Measure).Mean;
+            return (IReadOnlyList<(double, double, double)>)rows.Where(r => r.Dataset != StudyOutcome.TrainDataset)
+                .Select(r => (Drop: -r.DeltaAccuracy, A: r.Measurement.Spread(a.Measure).Mean - baseA, B: r.Measurement.Spread(b.Measure).Mean - baseB))
+                .Where(p => p.Drop is double x && double.IsFinite(x) && p.A is double y && double.IsFinite(y) && p.B is double z && double.IsFinite(z))
+                .Select(p => (p.Drop!.Value, a.Direction * p.A!.Value, b.Direction * p.B!.Value)).ToList();
+        }).Where(g => g.Count > 0).ToList();
+
     private static AcrossDatasetScore AcrossDatasets(StudyOutcome outcome, string measure, int direction, string group, IEnumerable<string> models, StudyAnalysis a)
     {
         var groups = Points(outcome, measure, direction, models);
@@ -109,7 +126,8 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
     }
 
     /// <summary>One paragraph: do re and Kh beat the cost-matched batch accuracy and the best label-free measure, for MP models and for all, across datasets and across models?</summary>
-    private static string Answer(IReadOnlyList<LeaderboardEntry> entries, int mpModels, Func<LeaderboardEntry, CorrelationEstimate?> mn)
+    private static string Answer(IReadOnlyList<LeaderboardEntry> entries, int mpModels, Func<LeaderboardEntry, CorrelationEstimate?> mn,
+        Func<string, LeaderboardEntry, LeaderboardEntry, CorrelationEstimate> paired)
     {
         var byName = entries.ToDictionary(e => e.Measure);
         var parts = new List<string>();
@@ -120,9 +138,9 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
         {
             if (label == "MN models" && !entries.Any(e => mn(e) is { Groups: > 0 })) continue;
             var labelFree = entries.Where(e => !e.NeedsLabels && !e.DataFree && pick(e) is { } x && double.IsFinite(x.Value)).OrderByDescending(e => pick(e)!.Value).FirstOrDefault();
-            var rivals = new List<(string Name, CorrelationEstimate Score)>();
-            if (byName.TryGetValue("batch_accuracy", out var ba) && pick(ba) is { } b && double.IsFinite(b.Value)) rivals.Add(("batch_accuracy", b));
-            if (labelFree is not null) rivals.Add(($"the best label-free measure, {labelFree.Measure}", pick(labelFree)!));
+            var rivals = new List<(string Name, LeaderboardEntry Entry, CorrelationEstimate Score)>();
+            if (byName.TryGetValue("batch_accuracy", out var ba) && pick(ba) is { } b && double.IsFinite(b.Value)) rivals.Add(("batch_accuracy", ba, b));
+            if (labelFree is not null) rivals.Add(($"the best label-free measure, {labelFree.Measure}", labelFree, pick(labelFree)!));
             foreach (string c in criteria)
             {
                 var own = pick(byName[c]);
@@ -130,7 +148,11 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
                 if (own.Groups < 2) { parts.Add($"Across datasets ({label}): {Label(c)} has ρ = {F(own.Value)} from {own.Groups} model, too few to compare (no interval)."); continue; }
                 if (rivals.Count == 0) { parts.Add($"Across datasets ({label}): {Label(c)} has ρ = {F(own.Value)}; no baseline was scored to compare with."); continue; }
                 parts.Add($"Across datasets ({label}, {own.Groups} models): {Label(c)} (ρ = {F(own.Value)} [{F(own.Low)}, {F(own.High)}]) "
-                    + string.Join(" and ", rivals.Select(r => $"{Compare(own, r.Score)} {r.Name} (ρ = {F(r.Score.Value)} [{F(r.Score.Low)}, {F(r.Score.High)}])")) + ".");
+                    + string.Join(" and ", rivals.Select(r =>
+                    {
+                        var d = paired(label, byName[c], r.Entry);
+                        return $"{PairedComparison.Verdict(d)} {r.Name} (ρ = {F(r.Score.Value)} [{F(r.Score.Low)}, {F(r.Score.High)}]; difference {F(d.Value)} [{F(d.Low)}, {F(d.High)}])";
+                    })) + ".");
             }
         }
         if (mpModels == 0) parts.Add("No trained model was MP on its training split, so the MP rows are empty.");
@@ -158,12 +180,6 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
     public static string? BestLabelFree(IReadOnlyList<LeaderboardEntry> entries) =>
         entries.Where(e => !e.NeedsLabels && !e.DataFree && e.AllModels is { } a && double.IsFinite(a.Spearman.Value))
             .OrderByDescending(e => e.AllModels!.Spearman.Value).FirstOrDefault()?.Measure;
-
-    /// <summary>"beat" when ρ's interval lies above the rival's value and the point estimate is higher; "lost to" in mirror; otherwise "did not separate from".</summary>
-    private static string Compare(CorrelationEstimate own, CorrelationEstimate rival) =>
-        own.Value > rival.Value && own.Low > rival.Value ? "beat"
-        : own.Value < rival.Value && own.High < rival.Value ? "lost to"
-        : own.Value >= rival.Value ? "was not clearly better than" : "was not clearly worse than";
 
     private static string Label(string measure) => measure == "kh" ? "Kh" : measure;
 

@@ -62,7 +62,7 @@ public class StudyLeaderboardScoringTests
     public void The_verdict_says_re_lost_to_the_batch_accuracy_and_leads_across_models_with_the_mean_sign_error()
     {
         string verdict = StudyLeaderboard.Score(Config(), Outcome(), testSize: 10_000).Verdict;
-        Assert.Contains("Across datasets (MP models, 4 models): re (ρ = -1.000 [-1.000, -1.000]) lost to batch_accuracy (ρ = 1.000", verdict);
+        Assert.Contains("Across datasets (MP models, 4 models): re (ρ = -1.000 [-1.000, -1.000]) lost to batch_accuracy (ρ = 1.000 [1.000, 1.000]; difference -2.000 [-2.000, -2.000])", verdict);
         Assert.Contains("Across models: re τ = ", verdict);
         Assert.Contains("mean sign-error", verdict);
         Assert.Contains("of 1 environments that kept a pair", verdict);
