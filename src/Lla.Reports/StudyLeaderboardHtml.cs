@@ -41,7 +41,7 @@ public static class StudyLeaderboardHtml
             h.Append("</tr>");
             foreach (var s in board.Shifts)
             {
-                h.Append($"<tr><td>{E(s.Shift)}</td><td>{s.Models}</td><td>{(s.MeanAccuracyDrop is double d ? $"{d * 100:0.0} points" : "n/a")}</td>");
+                h.Append($"<tr><td>{E(s.Shift)}</td><td>{s.Models}</td><td>{(s.MeanAccuracyDrop is double d ? (d * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " points" : "n/a")}</td>");
                 foreach (var m in s.Measures) h.Append($"<td>{m.Right}/{m.Scored}</td><td>{Ci(m.Spearman)}</td>");
                 h.Append("</tr>");
             }

@@ -34,7 +34,17 @@ public static class PairedComparison
         return new CorrelationEstimate(value, low, high, usable.Sum(g => g.Count), usable.Count, draws.Count, resamples);
     }
 
-    /// <summary>"beat" when the difference's interval lies above 0, "lost to" when below, otherwise "did not separate from".</summary>
+    /// <summary>Fewer models than this give too few distinct resamples for a 95% interval to mean much (4 models: 35).</summary>
+    public const int MinimumModels = 5;
+    /// <summary>The share of resamples where both ρ are defined below which the interval is not trusted.</summary>
+    public const double MinimumValidShare = 0.9;
+
+    /// <summary>
+    /// "beat" when the difference's interval lies above 0, "lost to" when below, otherwise "did not separate
+    /// from"; "could not be compared with" when there are fewer than <see cref="MinimumModels"/> models or
+    /// fewer than 90% of the resamples gave both correlations.
+    /// </summary>
     public static string Verdict(CorrelationEstimate difference) =>
-        difference.Low > 0 ? "beat" : difference.High < 0 ? "lost to" : "did not separate from";
+        difference.Groups < MinimumModels || difference.ValidResamples < MinimumValidShare * difference.Resamples ? "could not be compared with"
+        : difference.Low > 0 ? "beat" : difference.High < 0 ? "lost to" : "did not separate from";
 }

@@ -36,7 +36,7 @@ public sealed record ShiftAgreement(string Shift, double MeanAccuracyDrop, int M
                     if (row.Measurement.Spread(measure).Mean - baseline is not double change || !double.IsFinite(change)) continue;
                     points.Add(new[] { (-delta, direction * change) });
                 }
-                int right = points.Count(p => Math.Sign(p[0].Y) == Math.Sign(p[0].X));
+                int right = points.Count(p => p[0].X != 0 && Math.Sign(p[0].Y) == Math.Sign(p[0].X));
                 var rho = ClusterBootstrap.Estimate(points, Correlation.Spearman, config.Analysis.BootstrapResamples,
                     Scoring.ScoreRun.MeasureSeed(config.Analysis.Seed, measure + "|shift|" + shift.Name));
                 return new ShiftMeasureAgreement(measure, right, points.Count, rho);

@@ -15,7 +15,7 @@ public sealed record StudyMeasureInputs(Tensor? InitialParameters, IReadOnlyList
 /// (so each has a spread over batches): the model's own labels' SLQ criteria (<c>re_predicted</c>,
 /// <c>kh_predicted</c>, one SLQ per batch with the study's runs and steps, seeded apart from the
 /// labelled SLQ), the cheap families of <c>lla measure</c> in eval mode and, when asked, the
-/// sharpness family on exactly the analysed batch (m-sharpness with m = <see cref="SharpnessBatchSize"/>,
+/// sharpness family on the analysed batch (m-sharpness, <see cref="SharpnessSamples"/>,
 /// BatchNorm in the study's analysis mode, as `lla measure` runs it; seeded per batch). Data-free
 /// measures (weight spectra) are computed once and repeated for every batch.
 /// </summary>
@@ -51,10 +51,10 @@ public static class StudyMeasuring
                     values.AddRange(Confidence.Compute(model, one, new ConfidenceOptions { Validation = inputs.Validation }));
             }
             if (families.Contains(MeasureFamily.Sharpness))
-                values.AddRange(Sharpness.Compute(new Objective(model, loss, one), new SharpnessOptions
-                {
-                    SampleCount = (int)batches[b].Count, BatchSize = SharpnessBatchSize((int)batches[b].Count), Seed = a.Seed * 1000 + 700 + b,
-                }));
+            {
+                var (used, m) = SharpnessSamples((int)batches[b].Count);
+                values.AddRange(Sharpness.Compute(new Objective(model, loss, one), new SharpnessOptions { SampleCount = used, BatchSize = m, Seed = a.Seed * 1000 + 700 + b }));
+            }
             foreach (var v in values.Where(v => wanted.Contains(v.Name)))
             {
                 perBatch[v.Name].Add(new[] { v.Value is double x && double.IsFinite(x) ? x : (double?)null });
@@ -74,12 +74,11 @@ public static class StudyMeasuring
         return (perBatch.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<IReadOnlyList<double?>>)kv.Value), seconds);
     }
 
-    /// <summary>m of the study's m-sharpness on a batch of n samples: the largest divisor of n up to METHOD.md's default 128 (so all n samples are used).</summary>
-    public static int SharpnessBatchSize(int samples)
+    /// <summary>The study's m-sharpness on a batch of n samples: m = METHOD.md's 128 (n itself when smaller) over the first n − (n mod m) samples.</summary>
+    public static (int Samples, int BatchSize) SharpnessSamples(int samples)
     {
         int m = Math.Min(samples, new SharpnessOptions().BatchSize);
-        while (samples % m != 0) m--;
-        return m;
+        return (samples - samples % m, m);
     }
 
     /// <summary>Accuracy and loss on exactly the analysed batch (eval mode): the cost-matched baseline.</summary>

@@ -26,6 +26,8 @@ public class StudyMeasuresConfigTests
         Assert.True(StudyMeasures.NeedsLabels("batch_accuracy"));
         Assert.Contains("ww_alpha", StudyMeasures.DataFree);
         Assert.Equal(-1, StudyMeasures.Meaning("batch_accuracy").Direction);
+        // Ct = −re whenever λmin < 0: it must point the other way from re.
+        Assert.Equal(-StudyMeasures.Meaning("re").Direction, StudyMeasures.Meaning("ct").Direction);
     }
 
     [Fact]

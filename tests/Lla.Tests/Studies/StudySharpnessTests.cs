@@ -13,13 +13,14 @@ public class StudySharpnessTests
     public StudySharpnessTests() => TestTorch.Init();
 
     [Theory]
-    [InlineData(256, 128)]
-    [InlineData(100, 100)]
-    [InlineData(300, 100)]
-    [InlineData(7, 7)]
-    [InlineData(1024, 128)]
-    public void The_study_uses_the_largest_divisor_of_its_batch_up_to_128_as_m(int samples, int m) =>
-        Assert.Equal(m, StudyMeasuring.SharpnessBatchSize(samples));
+    [InlineData(256, 256, 128)]
+    [InlineData(100, 100, 100)]
+    [InlineData(300, 256, 128)]
+    [InlineData(131, 128, 128)]
+    [InlineData(7, 7, 7)]
+    [InlineData(1024, 1024, 128)]
+    public void The_study_uses_m_128_over_the_whole_batches_of_128_it_holds(int samples, int used, int m) =>
+        Assert.Equal((used, m), StudyMeasuring.SharpnessSamples(samples));
 
     [Fact]
     public void Each_batch_gets_the_sharpness_of_exactly_its_samples_with_its_own_seed()
