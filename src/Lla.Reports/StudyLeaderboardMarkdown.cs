@@ -33,6 +33,10 @@ public static class StudyLeaderboardMarkdown
             md.Append(s is null ? "not testable | not testable | not testable |\n"
                 : $"{F(s.Tau)} [{F(s.TauLow)}, {F(s.TauHigh)}] | {F(s.Psi)} | {F(s.SignErrorMean)} ({s.EnvironmentsKept} of {s.Environments}) |\n");
         }
+        var empty = board.Entries.Where(e => !e.DataFree && !(e.AllModels?.Spearman.Value is double r && double.IsFinite(r))
+            && !(e.AcrossModels?.Tau is double t && double.IsFinite(t))).Select(e => $"`{e.Measure}`").ToList();
+        if (empty.Count > 0)
+            md.Append($"\nNot scorable here: {string.Join(", ", empty)} (no finite value to rank; the over-margin norms are undefined when the 10th-percentile margin is ≤ 0).\n");
         if (board.Shifts.Count > 0)
         {
             var measures = board.Shifts[0].Measures.Select(m => m.Measure).ToList();
