@@ -9,7 +9,7 @@ namespace Lla;
 /// ("steps must be even"), and a front end renders them its own way with <see cref="Render"/>
 /// (the command line as flags: "--steps must be even").
 /// </summary>
-public sealed partial class LlaException : Exception
+public partial class LlaException : Exception
 {
     /// <summary>The message with its settings in braces.</summary>
     public string Template { get; }
@@ -24,4 +24,14 @@ public sealed partial class LlaException : Exception
 
     [GeneratedRegex(@"\{([a-z][a-z0-9-]*)\}")]
     private static partial Regex SettingPattern();
+}
+
+/// <summary>
+/// The numeric guard found float32 gradients that disagree with float64 ones (oneDNN's intermittent
+/// fault, or a model too ill-conditioned for float32): results computed under the failing setting are
+/// not trustworthy. A job may recover by redoing the work without oneDNN.
+/// </summary>
+public sealed class NumericGuardException : LlaException
+{
+    public NumericGuardException(string template) : base(template) { }
 }

@@ -236,10 +236,22 @@ public sealed class StudyRun
                     Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
                     WeightDecay = spec.WeightDecay, LabelNoise = spec.LabelNoise,
                 };
-                TrainRun.Execute(new TrainRunOptions { Source = source, Training = options, Save = path, OneDnn = oneDnn, Record = asked, Resume = TrainingProgress.Exists(path),
-                    ValidationSplit = StudyConfig.ValidationSplit,
-                    TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name) },
-                    line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
+                void Train(OneDnnSetting setting) => TrainRun.Execute(new TrainRunOptions
+                {
+                    Source = source, Training = options, Save = path, OneDnn = setting, Record = asked, Resume = TrainingProgress.Exists(path),
+                    ValidationSplit = StudyConfig.ValidationSplit, TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name),
+                }, line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
+                try
+                {
+                    Train(oneDnn);
+                }
+                catch (NumericGuardException e) when (oneDnn == OneDnnSetting.Auto)
+                {
+                    // oneDNN's fault is intermittent: the guard before training can pass and the check after it fail.
+                    // The epochs are discarded (TrainRun removed their progress); train again without oneDNN.
+                    say($"{spec.Name}: {e.Message}; training again without oneDNN");
+                    Train(OneDnnSetting.Off);
+                }
             }
         }
         var trained = JsonNode.Parse(File.ReadAllText(record))!.AsObject();

@@ -135,7 +135,16 @@ public static class TrainRun
                         if (!snapshot) File.Delete(checkpoint);
                     }
                 });
-            decision = OneDnnPolicy.PostCheck(decision, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
+            try
+            {
+                decision = OneDnnPolicy.PostCheck(decision, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
+            }
+            catch (NumericGuardException)
+            {
+                // Its epochs ran with wrong gradients: a resumed training must not continue from them.
+                TrainingProgress.Remove(o.Save);
+                throw;
+            }
         }
 
         Checkpoint.Save(o.Save, model, result.Optimizer);

@@ -65,7 +65,7 @@ public static class OneDnnPolicy
         using var twin = float64Twin();
         var report = GradientGuard.Check(model, twin, loss, sample, repeats);
         if (!report.Passed)
-            throw new LlaException($"the numeric guard failed after the analysis: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; the results are not trustworthy; rerun with {{onednn}} off or {{dtype}} float64");
+            throw new NumericGuardException($"the numeric guard failed after the analysis: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; the results are not trustworthy; rerun with {{onednn}} off or {{dtype}} float64");
         return decision with { PostCheck = report };
     }
 
@@ -80,6 +80,6 @@ public static class OneDnnPolicy
     private static void Require(GuardReport report, string what)
     {
         if (!report.Passed)
-            throw new LlaException($"the numeric guard failed with {what}: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; use {{dtype}} float64");
+            throw new NumericGuardException($"the numeric guard failed with {what}: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; use {{dtype}} float64");
     }
 }
