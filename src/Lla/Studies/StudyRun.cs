@@ -108,24 +108,62 @@ public sealed class StudyRun
                 var source = new ModelSource(spec.Architecture, weights, _data, ScalarType.Float32, spec.Seed);
                 var model = source.Build(train);
                 using var guardBatch = train.Batches(256, 1, false, 0)[0];
-                var decision = OneDnnPolicy.Decide(oneDnn, model, source.Float64Twin(model, train, BatchNormMode.Train), loss, guardBatch);
+                var twin = source.Float64Twin(model, train, BatchNormMode.Train);
+                var decision = OneDnnPolicy.Decide(oneDnn, model, twin, loss, guardBatch);
                 guards[spec.Name] = decision.Reason;
                 if (done.Count(kv => kv.Value.Model == spec.Name) < datasets.Count) say($"{spec.Name}: numeric guard: {decision.Reason}");
-                using var guarded = decision.Scope();
+                var guarded = decision.Scope();
                 using var init = InitialParameters(source, weights, train);
                 var inputs = new StudyMeasureInputs(init, validation);
-                foreach (var (name, data) in datasets)
+                try
                 {
-                    if (done.ContainsKey(StudyMeasurement.KeyOf(spec.Name, name))) continue;
-                    cancel.ThrowIfCancellationRequested();
-                    var measurement = Measure(spec.Name, model, name, data, loss, spec.AnalysisFor(config.Analysis), config.Measured, inputs, progress);
-                    if (name == StudyOutcome.TrainDataset && spec.LabelNoise > 0 && !spec.IsReference)
-                        measurement = measurement with { TrainedLabelAccuracy = AccuracyOnTrainedLabels(model, train, loss, spec) };
-                    done[measurement.Key] = measurement;
-                    File.AppendAllText(Path.Combine(folder, MeasurementsFile), measurement.ToJson().ToJsonString() + "\n");
-                    finished++;
-                    say($"[{finished}/{total}] {spec.Name} on {name}: accuracy {measurement.Accuracy:P2}, re {StudyOutcome.F(measurement.Re.Mean)}, "
-                        + $"Kh {StudyOutcome.F(measurement.Kh.Mean)}, Ct {StudyOutcome.F(measurement.Ct.Mean)} ({measurement.HesdType}), {measurement.Seconds:F1} s");
+                    var measuredNow = MeasureRemaining();
+                    // The guard again after this session's work on the model (oneDNN's fault is intermittent).
+                    if (measuredNow.Count > 0)
+                    {
+                        try
+                        {
+                            decision = OneDnnPolicy.PostCheck(decision, model, twin, loss, guardBatch);
+                        }
+                        catch (NumericGuardException e) when (oneDnn == OneDnnSetting.Auto && decision.OneDnnForBackward)
+                        {
+                            // Its measurements from this session are not trustworthy: drop them and measure again without oneDNN.
+                            say($"{spec.Name}: {e.Message}; measuring its {measuredNow.Count} datasets again without oneDNN");
+                            DropMeasurements(measuredNow);
+                            foreach (string key in measuredNow) done.Remove(key);
+                            finished -= measuredNow.Count;
+                            guarded.Dispose();
+                            decision = decision with { OneDnnForBackward = false, Reason = $"oneDNN switched off after the guard failed following the measurements ({e.Message})" };
+                            guards[spec.Name] = decision.Reason;
+                            guarded = decision.Scope();
+                            MeasureRemaining();
+                            decision = OneDnnPolicy.PostCheck(decision, model, twin, loss, guardBatch);
+                        }
+                    }
+
+                    List<string> MeasureRemaining()
+                    {
+                        var keys = new List<string>();
+                        foreach (var (name, data) in datasets)
+                        {
+                            if (done.ContainsKey(StudyMeasurement.KeyOf(spec.Name, name))) continue;
+                            cancel.ThrowIfCancellationRequested();
+                            var measurement = Measure(spec.Name, model, name, data, loss, spec.AnalysisFor(config.Analysis), config.Measured, inputs, progress);
+                            if (name == StudyOutcome.TrainDataset && spec.LabelNoise > 0 && !spec.IsReference)
+                                measurement = measurement with { TrainedLabelAccuracy = AccuracyOnTrainedLabels(model, train, loss, spec) };
+                            done[measurement.Key] = measurement;
+                            File.AppendAllText(Path.Combine(folder, MeasurementsFile), measurement.ToJson().ToJsonString() + "\n");
+                            keys.Add(measurement.Key);
+                            finished++;
+                            say($"[{finished}/{total}] {spec.Name} on {name}: accuracy {measurement.Accuracy:P2}, re {StudyOutcome.F(measurement.Re.Mean)}, "
+                                + $"Kh {StudyOutcome.F(measurement.Kh.Mean)}, Ct {StudyOutcome.F(measurement.Ct.Mean)} ({measurement.HesdType}), {measurement.Seconds:F1} s");
+                        }
+                        return keys;
+                    }
+                }
+                finally
+                {
+                    guarded.Dispose();
                 }
                 model.Dispose();
             }
@@ -180,6 +218,14 @@ public sealed class StudyRun
             o.Remove("axes");
             return o;
         }
+    }
+
+    /// <summary>Rewrites measurements.jsonl without the given measurements (atomically: a kill leaves the old file or the new one).</summary>
+    private void DropMeasurements(IReadOnlyCollection<string> keys)
+    {
+        string path = Path.Combine(folder, MeasurementsFile);
+        var kept = ReadMeasurements(folder).Values.Where(m => !keys.Contains(m.Key)).Select(m => m.ToJson().ToJsonString());
+        RunFolder.WriteAtomically(path, tmp => File.WriteAllLines(tmp, kept));
     }
 
     /// <summary>The measurements of a study folder (a line cut short by an interruption is dropped, to be measured again).</summary>
