@@ -21,12 +21,23 @@ public class StudyConfigTests
         int trained = paper.Models.Count(m => !m.IsReference);
         int pairs = trained * (1 + paper.Shifts.Count);   // the clean test split and every shift, against the training split
         Assert.True(pairs >= 8, $"{pairs} pairs");
-        Assert.Contains(paper.Models, m => m.Architecture == "resnet20");
         Assert.Contains(paper.Models, m => m.Augment);
         Assert.Contains(paper.Models, m => m.Optimizer == "sgd");
-        var resnet = paper.Models.Single(m => m.Architecture == "resnet20");
-        Assert.Equal(128, resnet.AnalysisFor(paper.Analysis).BatchSize);
-        Assert.Equal(paper.Analysis.KhPower, resnet.AnalysisFor(paper.Analysis).KhPower);
+        Assert.Contains(paper.Models, m => m.Gradient.Kind == "clip-norm");
+        Assert.True(paper.AxesOrNone.Count >= 4);
+    }
+
+    [Fact]
+    public void A_model_may_override_the_analysis_settings_and_keeps_the_rest()
+    {
+        var c = Parse("""
+            { "analysis": { "batch_size": 256, "slq_runs": 2 },
+              "models": [ { "name": "r", "model": "resnet20", "analysis": { "batch_size": 128, "batches": 1, "lanczos_steps": 30 } }, { "name": "m", "model": "mlp" } ] }
+            """);
+        var resnet = c.Models.Single(m => m.Name == "r").AnalysisFor(c.Analysis);
+        Assert.Equal((128, 1, 30, 2), (resnet.BatchSize, resnet.Batches, resnet.LanczosSteps, resnet.SlqRuns));
+        Assert.Equal(c.Analysis.KhPower, resnet.KhPower);
+        Assert.Equal(256, c.Models.Single(m => m.Name == "m").AnalysisFor(c.Analysis).BatchSize);
     }
 
     [Fact]
