@@ -26,16 +26,8 @@ public sealed record ShiftAgreement(string Shift, double MeanAccuracyDrop, int M
             var agreements = compared.Select(measure =>
             {
                 int direction = StudyMeasures.Meaning(measure).Direction;
-                var points = new List<IReadOnlyList<(double X, double Y)>>();
-                foreach (string model in trained)
-                {
-                    var rows = outcome.Rows.Where(r => r.Model == model).ToList();
-                    var row = rows.SingleOrDefault(r => r.Dataset == shift.Name);
-                    double? baseline = rows.Single(r => r.Dataset == StudyOutcome.TrainDataset).Measurement.Spread(measure).Mean;
-                    if (row?.DeltaAccuracy is not double delta || !double.IsFinite(delta)) continue;
-                    if (row.Measurement.Spread(measure).Mean - baseline is not double change || !double.IsFinite(change)) continue;
-                    points.Add(new[] { (-delta, direction * change) });
-                }
+                var points = trained.SelectMany(model => StudyLeaderboard.Changes(outcome, model, measure, direction).Where(c => c.Dataset == shift.Name))
+                    .Select(c => (IReadOnlyList<(double X, double Y)>)new[] { (c.Drop, c.Change) }).ToList();
                 int right = points.Count(p => p[0].X != 0 && Math.Sign(p[0].Y) == Math.Sign(p[0].X));
                 var rho = ClusterBootstrap.Estimate(points, Correlation.Spearman, config.Analysis.BootstrapResamples,
                     Scoring.ScoreRun.MeasureSeed(config.Analysis.Seed, measure + "|shift|" + shift.Name));

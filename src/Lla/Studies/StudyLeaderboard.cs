@@ -93,28 +93,25 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
 
     /// <summary>(−Δaccuracy, direction·Δmeasure) of each model's non-training datasets, grouped by model.</summary>
     public static List<IReadOnlyList<(double X, double Y)>> Points(StudyOutcome outcome, string measure, int direction, IEnumerable<string> models) =>
-        models.OrderBy(m => m, StringComparer.Ordinal).Select(model =>
-        {
-            var rows = outcome.Rows.Where(r => r.Model == model).ToList();
-            double? baseline = rows.Single(r => r.Dataset == StudyOutcome.TrainDataset).Measurement.Spread(measure).Mean;
-            return (IReadOnlyList<(double X, double Y)>)rows.Where(r => r.Dataset != StudyOutcome.TrainDataset)
-                .Select(r => (Drop: -r.DeltaAccuracy, Change: r.Measurement.Spread(measure).Mean - baseline))
-                .Where(p => p.Drop is double x && double.IsFinite(x) && p.Change is double y && double.IsFinite(y))
-                .Select(p => (p.Drop!.Value, direction * p.Change!.Value)).ToList();
-        }).Where(g => g.Count > 0).ToList();
+        models.OrderBy(m => m, StringComparer.Ordinal)
+            .Select(model => (IReadOnlyList<(double X, double Y)>)Changes(outcome, model, measure, direction).Select(c => (c.Drop, c.Change)).ToList())
+            .Where(g => g.Count > 0).ToList();
+
+    /// <summary>A model's (dataset, accuracy drop −Δaccuracy, direction·Δmeasure) on each non-training dataset where both are finite; Δ relative to the training split.</summary>
+    public static IEnumerable<(string Dataset, double Drop, double Change)> Changes(StudyOutcome outcome, string model, string measure, int direction)
+    {
+        var rows = outcome.Rows.Where(r => r.Model == model).ToList();
+        double? baseline = rows.Single(r => r.Dataset == StudyOutcome.TrainDataset).Measurement.Spread(measure).Mean;
+        foreach (var r in rows.Where(r => r.Dataset != StudyOutcome.TrainDataset))
+            if (-r.DeltaAccuracy is double drop && double.IsFinite(drop) && r.Measurement.Spread(measure).Mean - baseline is double change && double.IsFinite(change))
+                yield return (r.Dataset, drop, direction * change);
+    }
 
     /// <summary>Per model, (accuracy drop, direction·Δ of <paramref name="a"/>, direction·Δ of <paramref name="b"/>) on the datasets where both are finite.</summary>
     private static List<IReadOnlyList<(double Drop, double A, double B)>> PairedPoints(StudyOutcome outcome, LeaderboardEntry a, LeaderboardEntry b, IEnumerable<string> models) =>
-        models.OrderBy(m => m, StringComparer.Ordinal).Select(model =>
-        {
-            var rows = outcome.Rows.Where(r => r.Model == model).ToList();
-            var train = rows.Single(r => r.Dataset == StudyOutcome.TrainDataset).Measurement;
-            double? baseA = train.Spread(a.Measure).Mean, baseB = train.Spread(b.Measure).Mean;
-            return (IReadOnlyList<(double, double, double)>)rows.Where(r => r.Dataset != StudyOutcome.TrainDataset)
-                .Select(r => (Drop: -r.DeltaAccuracy, A: r.Measurement.Spread(a.Measure).Mean - baseA, B: r.Measurement.Spread(b.Measure).Mean - baseB))
-                .Where(p => p.Drop is double x && double.IsFinite(x) && p.A is double y && double.IsFinite(y) && p.B is double z && double.IsFinite(z))
-                .Select(p => (p.Drop!.Value, a.Direction * p.A!.Value, b.Direction * p.B!.Value)).ToList();
-        }).Where(g => g.Count > 0).ToList();
+        models.OrderBy(m => m, StringComparer.Ordinal).Select(model => (IReadOnlyList<(double, double, double)>)Changes(outcome, model, a.Measure, a.Direction)
+            .Join(Changes(outcome, model, b.Measure, b.Direction), x => x.Dataset, y => y.Dataset, (x, y) => (x.Drop, x.Change, y.Change)).ToList())
+            .Where(g => g.Count > 0).ToList();
 
     private static AcrossDatasetScore AcrossDatasets(StudyOutcome outcome, string measure, int direction, string group, IEnumerable<string> models, StudyAnalysis a)
     {
