@@ -6,6 +6,23 @@ namespace Lla.Cli;
 
 public static class Program
 {
+    /// <summary>Every command of `lla`, with strict numeric parsing.</summary>
+    public static RootCommand BuildRoot(Processes processes)
+    {
+        var root = new RootCommand("lla: loss landscapes, Hessian spectra and generalization criteria for neural networks");
+        root.Subcommands.Add(AnalyzeCommand.Create(processes));
+        root.Subcommands.Add(HessianCommand.Create(processes));
+        root.Subcommands.Add(LandscapeCommand.Create(processes));
+        root.Subcommands.Add(TrainCommand.Create(processes));
+        root.Subcommands.Add(ReportCommand.Create(processes));
+        root.Subcommands.Add(CompareCommand.Create(processes));
+        root.Subcommands.Add(StudyCommand.Create(processes));
+        root.Subcommands.Add(MeasureCommand.Create(processes));
+        root.Subcommands.Add(ConnectCommand.Create(processes));
+        NumericOptions.MakeStrict(root);
+        return root;
+    }
+
     public static int Main(string[] args)
     {
         // Before libtorch starts: OpenMP threads wait passively (spinning costs 20x on small machines).
@@ -15,6 +32,9 @@ public static class Program
         // Numbers print and parse the same on every machine (a decimal comma would break CSV and the recorded commands).
         System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        // Messages are English whatever the locale (System.CommandLine would otherwise translate its own).
+        System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
         RuntimeSetup.DisableNnpack();
         Lla.Vision.VisionModels.Register();
         Lla.Onnx.OnnxModels.Register();
@@ -31,18 +51,10 @@ public static class Program
 
         using (processes)
         {
-            var root = new RootCommand("lla: loss landscapes, Hessian spectra and generalization criteria for neural networks");
-            root.Subcommands.Add(AnalyzeCommand.Create(processes));
-            root.Subcommands.Add(HessianCommand.Create(processes));
-            root.Subcommands.Add(LandscapeCommand.Create(processes));
-            root.Subcommands.Add(TrainCommand.Create(processes));
-            root.Subcommands.Add(ReportCommand.Create(processes));
-            root.Subcommands.Add(CompareCommand.Create(processes));
-            root.Subcommands.Add(StudyCommand.Create(processes));
-            root.Subcommands.Add(MeasureCommand.Create(processes));
-            root.Subcommands.Add(ConnectCommand.Create(processes));
+            var root = BuildRoot(processes);
             var parsed = root.Parse(args);
-            return parsed.Errors.Count > 0 ? CommandAction.ParseError(parsed) : parsed.Invoke();
+            if (parsed.Errors.Count > 0) return CommandAction.ParseError(parsed);
+            return HelpLayout.IsHelp(parsed) ? HelpLayout.Write(parsed) : parsed.Invoke();
         }
     }
 }

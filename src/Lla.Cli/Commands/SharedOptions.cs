@@ -16,7 +16,7 @@ internal sealed class SharedOptions
     public readonly Option<string?> Weights = new("--weights") { Description = "weights: a PyTorch .pth state dict, safetensors, or a TorchSharp file; 'none' for a seeded random init (default: the embedded LeNet)" };
     public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) | cifar10:DIR (CIFAR-10 binary batches) | folder:DIR (one sub-folder of images per class) | npy:INPUTS.npy,LABELS.npy (default: the embedded Fashion-MNIST subset)" };
     public readonly Option<string> DType = new("--dtype") { Description = "float32 | float64", DefaultValueFactory = _ => "float32" };
-    public readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch (default: OMP_NUM_THREADS if set; under MPI the cores shared among the ranks on this machine; else every core)", DefaultValueFactory = _ => RuntimeSetup.DefaultThreads() };
+    public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: OMP_NUM_THREADS if set; under MPI the cores shared among the ranks on this machine; else every core)" };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
     public readonly Option<string> Loss = new("--loss") { Description = "cross-entropy (logits, integer labels) | nll (log-probabilities) | mse (float targets)", DefaultValueFactory = _ => "cross-entropy" };
     public readonly Option<int?> NumClasses = new("--num-classes") { Description = "the model's output count (default: what the data implies, e.g. 10 for idx and cifar10, the class folders for folder:)" };
@@ -47,7 +47,7 @@ internal sealed class SharedOptions
     /// <summary>Sets libtorch's threads and parses --onednn: the run settings every computing command shares.</summary>
     public OneDnnSetting RunSettings(ParseResult p)
     {
-        RuntimeSetup.SetThreads(p.GetValue(Threads));
+        RuntimeSetup.SetThreads(p.GetValue(Threads) ?? RuntimeSetup.DefaultThreads());
         return ParseOneDnn(p.GetValue(OneDnn)!);
     }
 
