@@ -26,6 +26,8 @@ internal static class AnalyzeCommand
         command.Options.Add(profile);
         command.Options.Add(landscapeSteps);
         command.Options.Add(colorScale);
+        var force = RunFolderOptions.Force();
+        command.Options.Add(force);
         hessian.AddTo(command, switches: false);
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
@@ -43,7 +45,7 @@ internal static class AnalyzeCommand
                 Selection = hessian.Selection(p, settings.BatchSize),
                 OneDnn = shared.RunSettings(p),
                 Analysis = analysis,
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"), Force = p.GetValue(force),
                 Params = p.GetValue(hessian.Params),
                 Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
                 PerLayer = p.GetValue(hessian.PerLayer), Diagonal = p.GetValue(hessian.Diagonal), DiagonalHvps = p.GetValue(hessian.DiagonalHvps), SplitCurvature = p.GetValue(hessian.SplitCurvature) || settings.SplitCurvature,

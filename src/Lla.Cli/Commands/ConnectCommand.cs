@@ -24,12 +24,14 @@ internal static class ConnectCommand
         var outDir = new Option<string?>("--out") { Description = "run folder (default: runs/connect-TIMESTAMP)" };
         shared.AddTo(command);
         foreach (var o in new Option[] { to, method, align, points, epochs, lr, batchSize, bn, resume, outDir }) command.Options.Add(o);
+        var force = RunFolderOptions.Force();
+        command.Options.Add(force);
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var output = shared.Output(p, processes);
             var options = new ConnectRunOptions
             {
-                Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? HessianOptions.DefaultOut("connect"),
+                Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? HessianOptions.DefaultOut("connect"), Force = p.GetValue(force),
                 Method = ConnectRunOptions.ParseMethod(p.GetValue(method)!), Align = ConnectRunOptions.ParseAlign(p.GetValue(align)!),
                 Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
                 BatchNorm = ConnectRunOptions.ParseBatchNorm(p.GetValue(bn)!), Resume = p.GetValue(resume), Record = SharedOptions.Record(p, command),

@@ -15,6 +15,8 @@ internal static class HessianCommand
         var hessian = new HessianOptions(batchSize: 2048, batches: "1", runs: 1, lanczosSteps: 100, "run folder (default: runs/hessian-TIMESTAMP)");
         shared.AddTo(command);
         hessian.AddTo(command, switches: true);
+        var force = RunFolderOptions.Force();
+        command.Options.Add(force);
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var output = shared.Output(p, processes);
@@ -26,7 +28,7 @@ internal static class HessianCommand
                 Selection = hessian.Selection(p),
                 OneDnn = shared.RunSettings(p),
                 Analysis = hessian.Analysis(p, source.Seed, p.GetValue(hessian.Trace), p.GetValue(hessian.Esd)),
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("hessian"),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("hessian"), Force = p.GetValue(force),
                 Params = p.GetValue(hessian.Params),
                 Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
                 PerLayer = p.GetValue(hessian.PerLayer), Diagonal = p.GetValue(hessian.Diagonal), DiagonalHvps = p.GetValue(hessian.DiagonalHvps), SplitCurvature = p.GetValue(hessian.SplitCurvature),

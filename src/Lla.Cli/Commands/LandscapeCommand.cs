@@ -34,6 +34,8 @@ internal static class LandscapeCommand
         var resume = new Option<bool>("--resume") { Description = "finish an interrupted run in --out (same options), keeping every finished point" };
         var hessian = new HessianOptions(batchSize: 2048, batches: "1", runs: 1, lanczosSteps: 100, "run folder (default: runs/landscape-TIMESTAMP)");
         shared.AddTo(command);
+        var force = RunFolderOptions.Force();
+        command.Options.Add(force);
         foreach (var opt in new Option[] { axes, norm, order, mode, distance, steps, ignoreBiasBn, freeze, freezeNames, lossCap, numPlots, allModes,
                      eigenPair, hessianRun, checkpoints, trajectoryOption, directions, optimizerState, resume, colorScale,
                      hessian.Operator, hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Bn, hessian.Out })
@@ -59,7 +61,7 @@ internal static class LandscapeCommand
                 HessianRun = p.GetValue(hessianRun),
                 Checkpoints = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)), DirectionFile = p.GetValue(directions), OptimizerState = p.GetValue(optimizerState),
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"), Resume = p.GetValue(resume), Record = SharedOptions.Record(p, command),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"), Resume = p.GetValue(resume), Force = p.GetValue(force), Record = SharedOptions.Record(p, command),
             };
             RunResults results;
             using (var progress = output.Progress())

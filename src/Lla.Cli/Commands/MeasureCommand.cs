@@ -24,6 +24,8 @@ internal static class MeasureCommand
         var samples = new Option<int>("--sharpness-samples") { Description = "n: samples sharpness uses", DefaultValueFactory = _ => 1024 };
         var batch = new Option<int>("--sharpness-batch") { Description = "m: m-sharpness batch (must divide n)", DefaultValueFactory = _ => 128 };
         shared.AddTo(command);
+        var force = RunFolderOptions.Force();
+        command.Options.Add(force);
         foreach (var o in new Option[] { only, labels, init, validation, samRho, linfRho, l2Rho, samples, batch,
                      hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Runs, hessian.LanczosSteps, hessian.KhPower, hessian.CtThreshold, hessian.Bn, hessian.Out })
             command.Options.Add(o);
@@ -43,7 +45,7 @@ internal static class MeasureCommand
                     KhPower = p.GetValue(hessian.KhPower), CtThreshold = p.GetValue(hessian.CtThreshold), Seed = source.Seed,
                 },
                 Sharpness = new SharpnessOptions { SamRho = p.GetValue(samRho), LinfRho = p.GetValue(linfRho), L2Rho = p.GetValue(l2Rho), SampleCount = p.GetValue(samples), BatchSize = p.GetValue(batch) },
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("measure"), Record = SharedOptions.Record(p, command),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("measure"), Force = p.GetValue(force), Record = SharedOptions.Record(p, command),
             };
             RunResults results;
             using (var progress = output.Progress())

@@ -24,6 +24,8 @@ internal static class StudyCommand
         var tensorBoard = new Option<string?>("--tensorboard") { Description = "also log each trained model's loss and accuracy as TensorBoard event files in DIR/MODEL" };
         var shared = new SharedOptions();
         foreach (var o in new Option[] { config, preset, outFolder, tensorBoard, shared.Threads, shared.OneDnn, shared.Quiet, shared.Json }) command.Options.Add(o);
+        var force = RunFolderOptions.Force();
+        command.Options.Add(force);
         command.Subcommands.Add(StudyScoreCommand.Create(processes));
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>
@@ -40,7 +42,7 @@ internal static class StudyCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             StudyResults results;
             using (var display = output.Progress())
-                results = StudyRun.Execute(new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard) }, display.Report, output.Say);
+                results = StudyRun.Execute(new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force) }, display.Report, output.Say);
             var files = StudyReport.Write(folder, study, results);
             output.Say("");
             foreach (var finding in results.Findings.Append(results.Leaderboard?.Verdict ?? "")) output.Say(finding);

@@ -20,13 +20,15 @@ internal static class StudyScoreCommand
         var outFolder = new Option<string>("--out") { Description = "where score.json goes", DefaultValueFactory = _ => "score" };
         command.Arguments.Add(table);
         foreach (var o in new Option[] { axes, measures, negate, testSize, resamples, seed, outFolder }) command.Options.Add(o);
+        var force = RunFolderOptions.Force();
+        command.Options.Add(force);
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             static string[] List(string? text) => text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? Array.Empty<string>();
             var results = ScoreRun.Execute(new ScoreRunOptions
             {
                 Table = p.GetValue(table)!, Axes = List(p.GetValue(axes)), Measures = p.GetValue(measures) is string m ? List(m) : null, Negate = List(p.GetValue(negate)),
-                TestSize = p.GetValue(testSize), Resamples = p.GetValue(resamples), Seed = p.GetValue(seed), OutDir = p.GetValue(outFolder)!, Record = SharedOptions.Record(p, command),
+                TestSize = p.GetValue(testSize), Resamples = p.GetValue(resamples), Seed = p.GetValue(seed), OutDir = p.GetValue(outFolder)!, Force = p.GetValue(force), Record = SharedOptions.Record(p, command),
             });
             var board = new Table().Border(TableBorder.Rounded);
             foreach (var c in new[] { "measure", "τ (95% interval)", "Ψ (95% interval)", "sign-error mean / p90 / max", "models" }) board.AddColumn(c);

@@ -34,7 +34,7 @@ public static class ConnectRun
     {
         o.Validate();
         // One run per folder; a run refused before any work leaves no folder it created.
-        using var runLock = RunLock.ForJob(o.OutDir, SingleProcess.Instance, say);
+        using var runLock = RunLock.ForJob(o.OutDir, SingleProcess.Instance, say, claim: new RunClaim("connect", o.Record, o.Resume, o.Force));
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
         var asked = o.Record ?? o.Describe();

@@ -22,6 +22,8 @@ public sealed record ConnectRunOptions
     public required string To { get; init; }
     /// <summary>The run folder: results.json, the aligned B and the trained bend.</summary>
     public required string OutDir { get; init; }
+    /// <summary>Replace whatever run the output folder holds (`--force`), instead of refusing it.</summary>
+    public bool Force { get; init; }
     /// <summary>Linear: the straight path(s) only; Bezier or Chain: also a curve whose bend is trained.</summary>
     public PathMethod Method { get; init; } = PathMethod.Linear;
     public PathAlignment Align { get; init; } = PathAlignment.None;
@@ -81,7 +83,7 @@ public sealed record ConnectRunOptions
         if (Resume && Method == PathMethod.Linear) throw new LlaException("{resume} continues a curve's training: {method} linear trains nothing");
         if (Resume && !BendProgress.Exists(OutDir))
             throw new LlaException($"{{resume}}: {OutDir} holds no interrupted curve training (no {BendProgress.RecordFile})");
-        if (!Resume && Method != PathMethod.Linear && BendProgress.Exists(OutDir))
+        if (!Resume && !Force && Method != PathMethod.Linear && BendProgress.Exists(OutDir))
             throw new LlaException($"{OutDir} holds an interrupted curve training ({BendProgress.RecordFile}): add {{resume}} to finish it, or choose another {{out}}");
     }
 

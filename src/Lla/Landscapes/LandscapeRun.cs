@@ -26,10 +26,10 @@ public static class LandscapeRun
         group ??= SingleProcess.Instance;
         o.Validate();
         // One run per folder; under MPI rank 0 holds the lock.
-        using var runLock = RunLock.ForJob(o.OutDir, group, say);
+        var asked = o.Record ?? o.Describe();
+        using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim("landscape", asked, o.Resume, o.Force));
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
-        var asked = o.Record ?? o.Describe();
         // Rank 0 alone owns the folder: it checks and writes the plan, the directions and the point log.
         var folder = group.IsRoot ? LandscapePlan.Open(o.OutDir, asked, o.Resume) : null;
 

@@ -13,6 +13,8 @@ public sealed record LandscapeRunOptions
     public required IReadOnlyList<PlaneSpec> Planes { get; init; }
     /// <summary>The run folder: plan, directions, point logs and results.json.</summary>
     public required string OutDir { get; init; }
+    /// <summary>Replace whatever run the output folder holds (`--force`), instead of refusing it.</summary>
+    public bool Force { get; init; }
     public int Steps { get; init; } = 40;
     public double Distance { get; init; } = 1.0;
     public bool IgnoreBiasAndBatchNorm { get; init; }

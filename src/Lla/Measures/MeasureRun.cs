@@ -22,7 +22,7 @@ public static class MeasureRun
     {
         group ??= SingleProcess.Instance;
         o.Validate();
-        using var runLock = RunLock.ForJob(o.OutDir, group, say);
+        using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim("measure", o.Record, Force: o.Force));
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
         var source = o.Source;

@@ -16,6 +16,8 @@ public sealed record MeasureRunOptions
     public required ModelSource Source { get; init; }
     public required DataSelection Selection { get; init; }
     public required string OutDir { get; init; }
+    /// <summary>Replace whatever run the output folder holds (`--force`), instead of refusing it.</summary>
+    public bool Force { get; init; }
     public IReadOnlyList<MeasureFamily> Families { get; init; } = AllFamilies;
     /// <summary>The curvature family's settings (Lanczos, Hutch++, SLQ runs and steps, criteria).</summary>
     public HessianAnalysisOptions Analysis { get; init; } = new() { TopK = 1, Runs = 1, LanczosSteps = 80 };

@@ -20,7 +20,7 @@ public static class HessianRun
         group ??= SingleProcess.Instance;
         o.Validate();
         // One run per folder; under MPI rank 0 holds the lock. A run that fails leaves no folder it created.
-        using var runLock = RunLock.ForJob(o.OutDir, group, say);
+        using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim(o.Command, o.Record, Force: o.Force));
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
 

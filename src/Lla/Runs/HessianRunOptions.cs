@@ -14,6 +14,8 @@ public sealed record HessianRunOptions
     public required DataSelection Selection { get; init; }
     public required HessianAnalysisOptions Analysis { get; init; }
     public required string OutDir { get; init; }
+    /// <summary>Replace whatever run the output folder holds (`--force`), instead of refusing it.</summary>
+    public bool Force { get; init; }
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
     /// <summary>The operator analysed: the Hessian (default), the GGN/Fisher, the empirical Fisher or the residual H − G.</summary>
     public CurvatureOperator Operator { get; init; } = CurvatureOperator.Hessian;

@@ -34,10 +34,26 @@ public sealed class RunLock : IDisposable
 
     /// <summary>
     /// The lock a job takes: on rank 0 only (null on other ranks, which write nothing), telling
-    /// <paramref name="say"/> when a dead process's lock was taken over.
+    /// <paramref name="say"/> when a dead process's lock was taken over. With <paramref name="claim"/>,
+    /// the folder must hold no run of another command (nor, unless resumed, of the same command with
+    /// other options), or the claim must force its replacement (<see cref="RunClaim.Apply"/>).
     /// </summary>
-    public static RunLock? ForJob(string folder, Parallel.IProcessGroup group, Action<string>? say, string? name = null) =>
-        group.IsRoot ? Acquire(folder, name, say) : null;
+    public static RunLock? ForJob(string folder, Parallel.IProcessGroup group, Action<string>? say, string? name = null, RunClaim? claim = null)
+    {
+        if (!group.IsRoot) return null;
+        var runLock = Acquire(folder, name, say);
+        if (claim is null) return runLock;
+        try
+        {
+            if (claim.Apply(runLock._folder) is { } replaced) say?.Invoke(replaced.Replace("{force}", "--force"));
+            return runLock;
+        }
+        catch
+        {
+            runLock.Dispose();
+            throw;
+        }
+    }
 
     private static RunLock Acquire(string folder, string? name, Action<string>? say)
     {
@@ -57,6 +73,10 @@ public sealed class RunLock : IDisposable
         {
             stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
+        catch (IOException e) when (!IsHeldByAnother(e))
+        {
+            throw new LlaException($"cannot write to the output folder {folder} ({e.Message.ReplaceLineEndings(" ").Trim()})");
+        }
         catch (IOException)
         {
             string holder = File.Exists(holderPath) ? File.ReadAllText(holderPath).Trim() : "another process";
@@ -71,6 +91,10 @@ public sealed class RunLock : IDisposable
         if (tookOver is not null) say?.Invoke(tookOver);
         return new RunLock(stream, folder, path, holderPath, created, tookOver);
     }
+
+    /// <summary>A lock refused because another process holds it, not because the disk refuses the file (read-only, full).</summary>
+    private static bool IsHeldByAnother(IOException e) =>
+        e.HResult is 11 /* EAGAIN, EWOULDBLOCK */ || e.Message.Contains("being used by another process", StringComparison.Ordinal);
 
     public void Dispose()
     {

@@ -21,6 +21,8 @@ public sealed record StudyRunOptions(StudyConfig Config, string Folder, OneDnnSe
     public string? ConfigFile { get; init; }
     /// <summary>A TensorBoard log folder: each model trained here logs into its own run folder DIR/NAME; null: none.</summary>
     public string? TensorBoard { get; init; }
+    /// <summary>Replace whatever run the folder holds (`--force`): an earlier study is measured anew, not resumed.</summary>
+    public bool Force { get; init; }
 }
 
 /// <summary>
@@ -57,7 +59,7 @@ public sealed class StudyRun
     {
         if (File.Exists(o.Folder)) throw new LlaException($"{{out}} {o.Folder} is a file, not a folder");
         if (o.TensorBoard is not null) TensorBoard.TrainingEvents.CheckFolder(o.TensorBoard);
-        using var runLock = RunLock.ForJob(o.Folder, Parallel.SingleProcess.Instance, say);
+        using var runLock = RunLock.ForJob(o.Folder, Parallel.SingleProcess.Instance, say, claim: new RunClaim("study", null, Force: o.Force));
         var (outcome, meta, testSize) = new StudyRun(o, progress, say, cancel).Run();
         var leaderboard = StudyLeaderboard.Score(o.Config, outcome, testSize);
         meta["preset"] = o.Preset;

@@ -15,6 +15,8 @@ public sealed record ScoreRunOptions
     /// <summary>The test-set size n of the sign-error weights; null: the table's test_size column.</summary>
     public int? TestSize { get; init; }
     public required string OutDir { get; init; }
+    /// <summary>Replace whatever run the output folder holds (`--force`), instead of refusing it.</summary>
+    public bool Force { get; init; }
     public int Resamples { get; init; } = 1000;
     public long Seed { get; init; } = 42;
     public JsonObject? Record { get; init; }
@@ -71,7 +73,7 @@ public static class ScoreRun
     {
         o.Validate();
         var table = ScoreTable.Read(o.Table, o.Axes, o.Measures, o.Negate, o.TestSize);
-        using var runLock = RunLock.ForJob(o.OutDir, Parallel.SingleProcess.Instance, say);
+        using var runLock = RunLock.ForJob(o.OutDir, Parallel.SingleProcess.Instance, say, claim: new RunClaim("study score", null, Force: o.Force));
         var scores = Score(table, o.Axes, o.Resamples, o.Seed);
         var results = new ScoreResults
         {
