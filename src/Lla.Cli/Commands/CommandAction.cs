@@ -4,7 +4,8 @@ namespace Lla.Cli.Commands;
 
 /// <summary>
 /// Runs a command body and turns a user mistake into one line on stderr (settings named as flags)
-/// and exit code 2. Before the body: every number given must be finite.
+/// and exit code 2; so does a disk that fills or refuses writes during the run (one line naming the
+/// file, not a stack trace). Before the body: every number given must be finite.
 /// </summary>
 internal static class CommandAction
 {
@@ -17,9 +18,9 @@ internal static class CommandAction
             RequireFiniteNumbers(p);
             return body();
         }
-        catch (LlaException e)
+        catch (Exception e) when (e is LlaException || StorageFailure.Describe(e) is not null)
         {
-            string message = e.Render(setting => "--" + setting);
+            string message = e is LlaException lla ? lla.Render(setting => "--" + setting) : StorageFailure.Describe(e)!;
             Console.Error.WriteLine(processes.Distributed ? $"error (rank {processes.Group.Rank}): {message}" : $"error: {message}");
             Console.Error.Flush();
             if (processes.Distributed)
