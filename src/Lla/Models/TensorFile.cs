@@ -18,27 +18,51 @@ public static class TensorFile
         [11] = ScalarType.Bool, [15] = ScalarType.BFloat16,
     };
 
+    /// <summary>
+    /// Writes <paramref name="entries"/> atomically: a temporary file beside the target, renamed into place,
+    /// and removed if the writing fails (a full disk leaves nothing behind). A symbolic link is written
+    /// through (see <see cref="WriteTarget"/>).
+    /// </summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> entries)
     {
         var list = entries.ToList();
+        path = WriteTarget(path);
         string tmp = path + ".tmp-" + Environment.ProcessId;
-        using (var stream = File.Create(tmp))
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+        try
         {
-            WriteLeb(writer, list.Count);
-            foreach (var (name, t) in list)
+            using (var stream = File.Create(tmp))
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
             {
-                var bytes = Encoding.UTF8.GetBytes(name);
-                WriteLeb(writer, bytes.Length);
-                writer.Write(bytes);
-                using var c = t.detach().cpu().contiguous();
-                WriteLeb(writer, Types.First(kv => kv.Value == c.dtype).Key);
-                WriteLeb(writer, c.shape.Length);
-                foreach (var d in c.shape) WriteLeb(writer, d);
-                writer.Write(c.bytes.ToArray());
+                WriteLeb(writer, list.Count);
+                foreach (var (name, t) in list)
+                {
+                    var bytes = Encoding.UTF8.GetBytes(name);
+                    WriteLeb(writer, bytes.Length);
+                    writer.Write(bytes);
+                    using var c = t.detach().cpu().contiguous();
+                    WriteLeb(writer, Types.First(kv => kv.Value == c.dtype).Key);
+                    WriteLeb(writer, c.shape.Length);
+                    foreach (var d in c.shape) WriteLeb(writer, d);
+                    writer.Write(c.bytes.ToArray());
+                }
             }
+            File.Move(tmp, path, overwrite: true);
         }
-        File.Move(tmp, path, overwrite: true);
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    /// <summary>
+    /// The file a write to <paramref name="path"/> replaces: the final target of a symbolic link (the
+    /// link stays a link and its target gets the new content, as when writing through it), else the path itself.
+    /// </summary>
+    public static string WriteTarget(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is null) return path;
+        return info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
     }
 
     /// <summary>Reads every entry. Throws <see cref="LlaException"/> for a file that is not in this format.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Data;
@@ -47,18 +48,31 @@ public sealed record TrainRunOptions
         ["augment"] = Training.Augment is not null, ["validation-split"] = ValidationSplit,
     };
 
+    /// <summary>The largest learning rate accepted: beyond it a step only diverges (and Adam's step scale no longer fits float32).</summary>
+    public const double MaxLearningRate = 1e6;
+
+    /// <summary>Refuses every setting that cannot make a training, before any work (nothing is written).</summary>
     public void Validate()
     {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(Save));
+        string full = Path.GetFullPath(Save);
+        if (Directory.Exists(full)) throw new LlaException($"{{save}} {Save} is a folder: give the file to write the model to (FILE, with FILE.json beside it)");
+        if (Directory.Exists(full + ".json")) throw new LlaException($"{{save}}: {Save}.json is a folder, and the training's record goes there");
+        // A symbolic link is written through: the model replaces the link's target, whose folder must exist.
+        string? folder = Path.GetDirectoryName(TensorFile.WriteTarget(full));
         if (folder is not null && !Directory.Exists(folder)) throw new LlaException($"{{save}}: folder {folder} does not exist");
         if (Training.Optimizer is not ("adam" or "sgd")) throw new LlaException($"unknown optimizer '{Training.Optimizer}' (known: adam, sgd)");
         if (Training.BatchSize < 1) throw new LlaException($"{{batch-size}} must be at least 1 (got {Training.BatchSize})");
         if (Training.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {Training.Epochs})");
         if (!(Training.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {Training.LearningRate})");
+        if (!(Training.LearningRate <= MaxLearningRate)) throw new LlaException($"{{lr}} must be at most {MaxLearningRate:G} (got {Training.LearningRate:G}): a step that large only diverges");
+        if (!(Training.Momentum >= 0 && Training.Momentum < 1)) throw new LlaException($"{{momentum}} must be at least 0 and below 1 (got {Training.Momentum})");
+        if (!(Training.WeightDecay >= 0)) throw new LlaException($"{{weight-decay}} must not be negative (got {Training.WeightDecay})");
         if (!(Training.LabelNoise >= 0 && Training.LabelNoise <= 1)) throw new LlaException($"label noise must be a fraction in [0, 1] (got {Training.LabelNoise})");
         if (!(ValidationSplit >= 0 && ValidationSplit < 1)) throw new LlaException($"{{validation-split}} must be at least 0 and below 1 (got {ValidationSplit})");
         if (SaveEvery < 0) throw new LlaException($"{{save-every}} must not be negative (got {SaveEvery})");
+        if (SaveEvery > Training.Epochs) throw new LlaException($"{{save-every}} {SaveEvery} is more than {{epochs}} {Training.Epochs}: no epoch would be saved");
         if (AnalyzeEvery < 0) throw new LlaException($"{{analyze-every}} must not be negative (got {AnalyzeEvery})");
+        if (AnalyzeEvery > Training.Epochs) throw new LlaException($"{{analyze-every}} {AnalyzeEvery} is more than {{epochs}} {Training.Epochs}: no epoch would be analysed");
         if (TensorBoard is not null) TrainingEvents.CheckFolder(TensorBoard);
         if (Resume && !TrainingProgress.Exists(Save))
             throw new LlaException($"{{resume}}: {Save} has no interrupted training to continue (no {Path.GetFileName(TrainingProgress.RecordPath(Save))})");
@@ -80,6 +94,39 @@ public static class TrainRun
         o.Validate();
         say ??= _ => { };
         using var runLock = RunLock.ForJob(Path.GetDirectoryName(Path.GetFullPath(o.Save))!, Parallel.SingleProcess.Instance, say, Path.GetFileName(o.Save));
+        var wroteInit = new StrongBox<bool>();
+        bool finished = false;
+        try
+        {
+            var results = Train(o, say, progress, wroteInit);
+            finished = true;
+            return results;
+        }
+        catch (TrainingDivergedException)
+        {
+            // The same settings diverge again (every random choice is seeded): its resume point is no use.
+            TrainingProgress.Remove(o.Save);
+            throw;
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            // A full disk or a failing device while writing: what the training reached is kept if it can be resumed.
+            string kept = TrainingProgress.Exists(o.Save)
+                ? $"the training up to its last finished epoch is kept in {TrainingProgress.CheckpointPath(o.Save)}: make room and add {{resume}} to continue it"
+                : "nothing was kept";
+            // .NET appends the temporary file's path (" : '/…/FILE.tmp-123'"), which no longer exists: the reason is enough.
+            string reason = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*:\s*'[^']*'\s*$", "").TrimEnd('.');
+            throw new LlaException($"could not write the training's files beside {o.Save} ({reason}); {kept}", e);
+        }
+        finally
+        {
+            // θ₀ (FILE.init) belongs to a finished training or to one that can be resumed; not to a failed one.
+            if (!finished && (wroteInit.Value || o.Resume) && !TrainingProgress.Exists(o.Save)) File.Delete(o.Save + ".init");
+        }
+    }
+
+    private static TrainResults Train(TrainRunOptions o, Action<string> say, Action<AnalysisProgress>? progress, StrongBox<bool> wroteInit)
+    {
         var source = o.Source;
         string? validation = o.ValidationSplit > 0 ? DataSpec.Holdout(o.ValidationSplit, source.Data) : null;
         var clock = Stopwatch.StartNew();
@@ -87,9 +134,14 @@ public static class TrainRun
         using var train = validation is null ? source.LoadData(Split.Train) : (source with { Data = validation }).LoadData(Split.Train);
         using var noisy = o.Training.LabelNoise > 0 ? LabelNoise.Apply(train, o.Training.LabelNoise, o.Training.Seed) : null;
         using var test = DataSpec.HasTestSplit(source.Data) ? source.LoadData(Split.Test) : null;
+        using var held = validation is null ? null : (source with { Data = validation }).LoadData(Split.Test);
         var model = source.Build(train);
         // θ₀ beside the checkpoint, for dist_init and the PAC-Bayes bounds (lla measure finds it there).
-        if (!o.Resume) Checkpoint.Save(o.Save + ".init", model, null);
+        if (!o.Resume)
+        {
+            wroteInit.Value = true;
+            Checkpoint.Save(o.Save + ".init", model, null);
+        }
         if (source.Device.type != TorchSharp.DeviceType.CPU) throw new LlaException("training runs on the CPU here ({device} cpu)");
         var first = train.Batches(256, 1, false, 0)[0];
         var decision = OneDnnPolicy.Decide(o.OneDnn, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
@@ -97,7 +149,7 @@ public static class TrainRun
 
         var asked = o.Record ?? o.Describe();
         var resume = o.Resume ? TrainingProgress.Load(o.Save, model, asked) : ((IReadOnlyDictionary<string, TorchSharp.torch.Tensor>, IReadOnlyList<EpochReport>)?)null;
-        if (resume is { } r) say($"resuming after epoch {r.Item2.Count} of {o.Training.Epochs}: {r.Item2.Count} epoch(s) kept");
+        if (resume is { } r) say($"resuming after epoch {r.Item2.Count} of {o.Training.Epochs}: {Count(r.Item2.Count, "epoch")} kept");
         var trajectory = new List<string>();
         var analyses = new List<string>();
         var history = new List<EpochReport>(resume?.Item2 ?? Array.Empty<EpochReport>());
@@ -112,14 +164,14 @@ public static class TrainRun
         using var board = o.TensorBoard is null ? null : new EventFileWriter(o.TensorBoard);
         using (decision.Scope())
         {
-            result = Trainer.Train(model, noisy ?? train, test, o.Training, source.LossFunction, resume: resume,
-                onStep: (epoch, step, count, _) => progress?.Invoke(new AnalysisProgress("training", (epoch - 1L) * count + step, (long)o.Training.Epochs * count, "steps")),
+            result = Trainer.Train(model, noisy ?? train, test, o.Training, source.LossFunction, resume: resume, validation: held,
+                onStep: (epoch, step, count, _) => progress?.Invoke(Steps((epoch - 1L) * count + step, (long)o.Training.Epochs * count)),
                 onEpoch: (e, state) =>
                 {
                     history.Add(e);
                     TrainingProgress.Save(o.Save, model, state, asked, history);
                     if (board is not null) TrainingEvents.Epoch(board, e);
-                    say($"epoch {e.Epoch}/{o.Training.Epochs}: train loss {e.TrainLoss:F4}, train accuracy {e.TrainAccuracy:P2}, test loss {e.TestLoss:F4}, test accuracy {e.TestAccuracy:P2} ({e.Seconds:F1} s)");
+                    say(EpochLine(e, o.Training.Epochs));
                     bool snapshot = o.SaveEvery > 0 && e.Epoch % o.SaveEvery == 0, analyse = o.AnalyzeEvery > 0 && e.Epoch % o.AnalyzeEvery == 0;
                     if (!snapshot && !analyse) return;
                     string checkpoint = $"{o.Save}.epoch{e.Epoch}";
@@ -135,15 +187,13 @@ public static class TrainRun
                         if (!snapshot) File.Delete(checkpoint);
                     }
                 });
-            try
+            if (decision.Guard is not null)
             {
-                decision = OneDnnPolicy.PostCheck(decision, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first);
-            }
-            catch (NumericGuardException)
-            {
-                // Its epochs ran with wrong gradients: a resumed training must not continue from them.
-                TrainingProgress.Remove(o.Save);
-                throw;
+                GuardReport check;
+                using (var twin = source.Float64Twin(model, train, BatchNormMode.Train)())
+                    check = GradientGuard.Check(model, twin, source.LossFunction, first);
+                if (!check.Passed) throw KeepUnchecked(o.Save, model, result.Optimizer, check);
+                decision = decision with { PostCheck = check };
             }
         }
 
@@ -159,7 +209,7 @@ public static class TrainRun
             Versions = Versions.All(),
             NumericGuard = HessianRecords.Guard(decision),
             TestAccuracy = last.TestAccuracy,
-            Epochs = result.Epochs.Select(e => new EpochRecord(e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Seconds)).ToArray(),
+            Epochs = result.Epochs.Select(TrainingProgress.Record).ToArray(),
             Trajectory = trajectory,
             Analyses = analyses,
             // Relative to the checkpoint's folder, so the record still finds it when the folder moves (the embedded default's does).
@@ -169,9 +219,41 @@ public static class TrainRun
         };
         ResultsSerializer.Write(o.Save + ".json", record);
         TrainingProgress.Remove(o.Save);
-        say($"saved {o.Save} (test accuracy {last.TestAccuracy:P2})");
+        say($"saved {o.Save}" + (double.IsNaN(last.TestAccuracy) ? "" : $" (test accuracy {last.TestAccuracy:P2})"));
         return record;
     }
+
+    /// <summary>
+    /// The guard after the training failed: its epochs may have run on wrong float32 gradients, so FILE is
+    /// not written and the training cannot be resumed; the weights it reached are kept, marked, in
+    /// FILE.unchecked and the returned exception says so.
+    /// </summary>
+    public static NumericGuardException KeepUnchecked(string save, TorchSharp.torch.nn.Module model, IOptimizer optimizer, GuardReport check)
+    {
+        string kept = save + ".unchecked";
+        Checkpoint.Save(kept, model, optimizer);
+        TrainingProgress.Remove(save);
+        return new NumericGuardException(
+            $"the numeric guard failed after the training: float32 gradients differ from float64 by {check.MaxRelativeError:G3} in {check.WorstParameter}, " +
+            $"so its epochs may have used wrong gradients; {save} was not written, the trained weights are kept in {kept}; train again with {{onednn}} off or {{dtype}} float64");
+    }
+
+    /// <summary>"epoch 3/10: train loss …, test …, validation … (1.2 s)", leaving out what was not measured.</summary>
+    public static string EpochLine(EpochReport e, int epochs)
+    {
+        var parts = new List<string> { $"train loss {e.TrainLoss:F4}" };
+        if (!double.IsNaN(e.TrainAccuracy)) parts.Add($"train accuracy {e.TrainAccuracy:P2}");
+        if (!double.IsNaN(e.TestLoss)) parts.Add($"test loss {e.TestLoss:F4}");
+        if (!double.IsNaN(e.TestAccuracy)) parts.Add($"test accuracy {e.TestAccuracy:P2}");
+        if (!double.IsNaN(e.ValidationLoss)) parts.Add($"validation loss {e.ValidationLoss:F4}");
+        if (!double.IsNaN(e.ValidationAccuracy)) parts.Add($"validation accuracy {e.ValidationAccuracy:P2}");
+        return $"epoch {e.Epoch}/{epochs}: {string.Join(", ", parts)} ({e.Seconds:F1} s)";
+    }
+
+    /// <summary>"1 epoch", "2 epochs".</summary>
+    public static string Count(long n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+
+    private static AnalysisProgress Steps(long done, long total) => new("training", done, total, done == 1 ? "step" : "steps");
 
     /// <summary>What an analysis during training runs: `analyze`'s quick profile on the checkpoint of that epoch.</summary>
     private static HessianRunOptions EpochAnalysis(ModelSource source, OneDnnSetting setting, string outDir) => new()

@@ -21,7 +21,22 @@ public sealed record TrainOptions
     public double LabelNoise { get; init; }
 }
 
-public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double Seconds);
+/// <summary>One finished epoch; the validation values are NaN without a validation set.</summary>
+public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double Seconds,
+    double ValidationLoss = double.NaN, double ValidationAccuracy = double.NaN);
+
+/// <summary>The training diverged: the loss or the weights stopped being finite numbers (a learning rate too large).</summary>
+public sealed class TrainingDivergedException : LlaException
+{
+    public TrainingDivergedException(int epoch, int step, string what, TrainOptions options)
+        : base($"the training diverged in epoch {epoch}, step {step}: {what}; lower {{lr}}" + (options.WeightDecay > 0 ? " or {weight-decay}" : ""))
+    {
+        (Epoch, Step) = (epoch, step);
+    }
+
+    public int Epoch { get; }
+    public int Step { get; }
+}
 
 public sealed record TrainResult(IReadOnlyList<EpochReport> Epochs, IOptimizer Optimizer);
 
@@ -46,7 +61,7 @@ public static class Trainer
     /// </param>
     public static TrainResult Train(nn.Module<Tensor, Tensor> model, Dataset train, Dataset? test, TrainOptions options,
         LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport, IOptimizer>? onEpoch = null,
-        (IReadOnlyDictionary<string, Tensor> OptimizerState, IReadOnlyList<EpochReport> Epochs)? resume = null)
+        (IReadOnlyDictionary<string, Tensor> OptimizerState, IReadOnlyList<EpochReport> Epochs)? resume = null, Dataset? validation = null)
     {
         if (options.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {options.Epochs})");
         if (!(options.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {options.LearningRate})");
@@ -62,9 +77,8 @@ public static class Trainer
         // Inputs follow the model's floating type (a float64 model trains on float64 inputs).
         var dtype = model.parameters().Select(p => p.dtype).FirstOrDefault(ScalarType.Float32);
         // Without a test split (npy data has none) the epochs report no test loss or accuracy.
-        var testBatches = test?.Batches(1024, null, false, 0) ?? new List<Batch>();
-        if (dtype != ScalarType.Float32)
-            testBatches = testBatches.Select(b => new Batch(b.Inputs.to(dtype).DetachFromDisposeScope(), b.Targets)).ToList();
+        var testBatches = EvaluationBatches(test, dtype);
+        var validationBatches = EvaluationBatches(validation, dtype);
         try
         {
             for (int epoch = reports.Count + 1; epoch <= options.Epochs; epoch++)
@@ -87,27 +101,54 @@ public static class Trainer
                     var value = loss(outputs, batch.Targets);
                     double v = value.ToDouble();
                     if (!double.IsFinite(v))
-                        throw new LlaException($"the training loss became {v} in epoch {epoch}, step {b + 1}: lower {{lr}}");
+                        throw new TrainingDivergedException(epoch, b + 1, $"the loss became {v}", options);
                     value.backward();
                     options.Gradient.Apply(trainable, gradientGenerator);
-                    optimizer.Step();
+                    try
+                    {
+                        optimizer.Step();
+                    }
+                    catch (System.Runtime.InteropServices.ExternalException e) when (e.Message.Contains("overflow", StringComparison.OrdinalIgnoreCase))
+                    {
+                        // libtorch refuses a step whose scale does not fit the weights' type (e.g. float32).
+                        throw new TrainingDivergedException(epoch, b + 1, "the update overflowed the weights' number type", options);
+                    }
                     lossSum += v * batch.Count;
                     if (train.IsClassification) correct += outputs.argmax(1).eq(batch.Targets).sum().ToDouble();
                     seen += batch.Count;
                     onStep?.Invoke(epoch, b + 1, batches.Count, v);
                 }
                 foreach (var batch in batches) batch.Dispose();
+                // The last step's update is checked by no later loss: a non-finite weight must not be saved.
+                bool finite;
+                using (NewDisposeScope()) finite = trainable.All(p => isfinite(p).all().item<bool>());
+                if (!finite)
+                    throw new TrainingDivergedException(epoch, batches.Count, "the weights became infinite or NaN", options);
                 model.eval();
-                var evaluation = testBatches.Count > 0 ? new Objective(model, loss, testBatches).Evaluate() : new LossAndAccuracy(double.NaN, double.NaN);
-                var report = new EpochReport(epoch, lossSum / seen, train.IsClassification ? correct / seen : double.NaN, evaluation.Loss, evaluation.Accuracy, clock.Elapsed.TotalSeconds);
+                var evaluation = Evaluate(model, loss, testBatches);
+                var validated = Evaluate(model, loss, validationBatches);
+                var report = new EpochReport(epoch, lossSum / seen, train.IsClassification ? correct / seen : double.NaN, evaluation.Loss, evaluation.Accuracy,
+                    clock.Elapsed.TotalSeconds, validated.Loss, validated.Accuracy);
                 reports.Add(report);
                 onEpoch?.Invoke(report, optimizer);
             }
         }
         finally
         {
-            foreach (var batch in testBatches) batch.Dispose();
+            foreach (var batch in testBatches.Concat(validationBatches)) batch.Dispose();
         }
         return new TrainResult(reports, optimizer);
     }
+
+    /// <summary>Batches of an evaluation set (none without one) in the model's floating type.</summary>
+    private static List<Batch> EvaluationBatches(Dataset? data, ScalarType dtype)
+    {
+        var batches = data?.Batches(1024, null, false, 0) ?? new List<Batch>();
+        if (dtype != ScalarType.Float32)
+            batches = batches.Select(b => new Batch(b.Inputs.to(dtype).DetachFromDisposeScope(), b.Targets)).ToList();
+        return batches;
+    }
+
+    private static LossAndAccuracy Evaluate(nn.Module<Tensor, Tensor> model, LossFunction loss, List<Batch> batches) =>
+        batches.Count > 0 ? new Objective(model, loss, batches).Evaluate() : new LossAndAccuracy(double.NaN, double.NaN);
 }

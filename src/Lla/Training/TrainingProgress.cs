@@ -41,7 +41,7 @@ public sealed record TrainingProgress(JsonObject Asked, IReadOnlyList<EpochRecor
             .ToDictionary(e => e.Key[WeightsLoader.OptimizerPrefix.Length..], e => e.Value);
         foreach (var e in entries) if (!e.Key.StartsWith(WeightsLoader.OptimizerPrefix, StringComparison.Ordinal)) e.Value.Dispose();
         var epochs = progress.Epochs.Select(e => new EpochReport(e.Epoch, e.TrainLoss ?? double.NaN, e.TrainAccuracy ?? double.NaN,
-            e.TestLoss ?? double.NaN, e.TestAccuracy ?? double.NaN, e.Seconds ?? double.NaN)).ToArray();
+            e.TestLoss ?? double.NaN, e.TestAccuracy ?? double.NaN, e.Seconds ?? double.NaN, e.ValidationLoss ?? double.NaN, e.ValidationAccuracy ?? double.NaN)).ToArray();
         return (state, epochs);
     }
 
@@ -51,5 +51,6 @@ public sealed record TrainingProgress(JsonObject Asked, IReadOnlyList<EpochRecor
         File.Delete(CheckpointPath(save));
     }
 
-    public static EpochRecord Record(EpochReport e) => new(e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Seconds);
+    public static EpochRecord Record(EpochReport e) => new(e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Seconds,
+        double.IsNaN(e.ValidationLoss) ? null : e.ValidationLoss, double.IsNaN(e.ValidationAccuracy) ? null : e.ValidationAccuracy);
 }

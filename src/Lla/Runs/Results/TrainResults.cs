@@ -26,4 +26,7 @@ public sealed record TrainResults
     public double Seconds { get; init; }
 }
 
-public sealed record EpochRecord(int Epoch, double? TrainLoss, double? TrainAccuracy, double? TestLoss, double? TestAccuracy, double? Seconds);
+/// <summary>One epoch of a training; the validation values (on <see cref="TrainResults.Validation"/>) only with a validation split.</summary>
+public sealed record EpochRecord(int Epoch, double? TrainLoss, double? TrainAccuracy, double? TestLoss, double? TestAccuracy, double? Seconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValidationLoss = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValidationAccuracy = null);
