@@ -76,16 +76,16 @@ internal sealed class ProgressDisplay : IDisposable
         if (p.Stage != _stage)
         {
             (_stage, _stageStart, _lastLine) = (p.Stage, now, now);
-            Console.Error.WriteLine($"[{now:mm\\:ss}] {p.Stage}: started");
+            Console.Error.WriteLine($"[{DurationText.Format(now.TotalSeconds)}] {p.Stage}: started");
             return;
         }
         bool last = p.Total is long t && p.Done >= t;
         if (!last && now - _lastLine < TimeSpan.FromSeconds(2)) return;
         _lastLine = now;
         string eta = p.Total is long all && p.Done > 0
-            ? $" of {all}, about {TimeSpan.FromSeconds((now - _stageStart).TotalSeconds / p.Done * (all - p.Done)):mm\\:ss} left"
+            ? $" of {all}, about {DurationText.Format((now - _stageStart).TotalSeconds / p.Done * (all - p.Done))} left"
             : "";
-        Console.Error.WriteLine($"[{now:mm\\:ss}] {p.Stage}: {p.Done} {p.Unit}{eta}");
+        Console.Error.WriteLine($"[{DurationText.Format(now.TotalSeconds)}] {p.Stage}: {p.Done} {p.Unit}{eta}");
     }
 
     public void Dispose()

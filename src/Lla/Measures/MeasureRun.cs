@@ -22,6 +22,8 @@ public static class MeasureRun
     {
         group ??= SingleProcess.Instance;
         o.Validate();
+        // The validation set is the user's input too: checked (and read) before any work.
+        using var validation = LoadValidation(o, o.Source);
         using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim("measure", o.Record, Force: o.Force));
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
@@ -30,7 +32,7 @@ public static class MeasureRun
         var parameters = ParameterSet.Of(session.Model);
         if (o.Families.Contains(MeasureFamily.Curvature)) HessianAnalysis.CheckFits(o.Analysis with { TopK = 1 }, parameters.Dimension, parameters.DType);
         var atWeights = session.Objective.Evaluate();
-        var (measures, decision) = Compute(session, parameters, o, timings, progress, group);
+        var (measures, decision) = Compute(session, parameters, o, timings, progress, group, validation);
         timings["total"] = total.Elapsed.TotalSeconds;
         if (!group.IsRoot) return new RunResults { Command = "measure" };
 
@@ -62,13 +64,18 @@ public static class MeasureRun
     public static (List<MeasureValue> Measures, OneDnnDecision? Guard) Compute(AnalysisSession session, ParameterSet parameters, MeasureRunOptions o,
         IDictionary<string, double> timings, Action<AnalysisProgress>? progress, IProcessGroup group)
     {
+        using var validation = LoadValidation(o, session.Source);
+        return Compute(session, parameters, o, timings, progress, group, validation);
+    }
+
+    private static (List<MeasureValue> Measures, OneDnnDecision? Guard) Compute(AnalysisSession session, ParameterSet parameters, MeasureRunOptions o,
+        IDictionary<string, double> timings, Action<AnalysisProgress>? progress, IProcessGroup group, ValidationSet? validation)
+    {
         var source = session.Source;
         // Asked for weight spectra alone on a model without readable weight matrices, the run would measure nothing.
         if (o.Families.Distinct().SequenceEqual(new[] { MeasureFamily.Spectra }) && !WeightSpectra.HasWeightMatrices(session.Model))
             throw new LlaException($"the weight-spectra measures are data-free readings of weight matrices, and {WeightSpectra.NoWeightMatrices}: nothing to measure");
         using var init = LoadInit(o, session);
-        string? validationSpec = o.Validation ?? RecordedValidation(source);
-        using var validation = validationSpec is null ? null : LoadValidation(validationSpec, source);
         // With predicted labels every label-taking measure sees the model's own argmax (eval mode) instead of the data's labels.
         var batches = o.PredictedLabels ? Relabel(session) : session.Batches;
         var measures = new List<MeasureValue>();
@@ -139,10 +146,27 @@ public static class MeasureRun
     }
 
     /// <summary>The validation set ATC and DoC calibrate on: the test split of its spec (e.g. holdout:0.1:DATA, the last 10% of DATA's training split).</summary>
-    private static ValidationSet LoadValidation(string spec, ModelSource source)
+    private static ValidationSet? LoadValidation(MeasureRunOptions o, ModelSource source)
     {
-        if (!DataSpec.HasTestSplit(spec)) throw new LlaException($"{{validation}} {spec} has no held-out split (give e.g. holdout:0.1:DATA)");
-        var data = DataSpec.Load(spec, Split.Test);
+        if (!o.Families.Contains(MeasureFamily.Confidence)) return null;
+        string? spec = o.Validation ?? RecordedValidation(source);
+        return spec is null ? null : LoadValidation(spec, source, given: o.Validation is not null);
+    }
+
+    private static ValidationSet LoadValidation(string spec, ModelSource source, bool given)
+    {
+        string origin = given ? "{validation}" : $"the validation set recorded beside the weights ({source.Weights}.json)";
+        Dataset data;
+        try
+        {
+            if (!DataSpec.HasTestSplit(spec)) throw new LlaException($"{origin} {spec} has no held-out split (give e.g. holdout:0.1:DATA)");
+            data = DataSpec.Load(spec, Split.Test);
+        }
+        catch (LlaException e) when (!e.Template.StartsWith(origin, StringComparison.Ordinal))
+        {
+            // The data reader names the data it reads as {data}: here it is the validation set.
+            throw new LlaException(e.Template.Contains("{data}") ? e.Template.Replace("{data}", origin) : $"{origin} {spec}: {e.Template}", e);
+        }
         var batches = data.Batches(1024, null, false, 0);
         if (source.DType != ScalarType.Float32) batches = batches.Select(b => new Batch(b.Inputs.to(source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
         return new ValidationSet(data, batches);

@@ -46,5 +46,7 @@ public sealed record MeasureRunOptions
         if (Init is not null && !File.Exists(Init)) throw new LlaException($"{{init}}: initial weights not found: {Init}");
         if (File.Exists(OutDir)) throw new LlaException($"{{out}} {OutDir} is a file, not a folder");
         if (Families.Contains(MeasureFamily.Curvature)) Analysis.Validate();
+        if (Validation is not null && !Families.Contains(MeasureFamily.Confidence))
+            throw new LlaException("{validation} calibrates the confidence measures (ATC, DoC) only, which {only} leaves out: add confidence to {only}, or drop {validation}");
     }
 }
