@@ -178,7 +178,9 @@ internal static partial class OnnxOperators
         using var value = n.Attribute("value") is { } a ? OnnxTensors.ToTorch(a.T, "constant") : tensor(0f);
         if (value.numel() != 1) throw n.Error("has a value of more than one element");
         var type = OnnxTensors.IsFloating(value.dtype) ? n.WorkingFloat : value.dtype;
-        return One(full(shape, value.to(ScalarType.Float64).flatten()[0].ToDouble(), dtype: type));
+        double fill;
+        using (NewDisposeScope()) fill = value.to(ScalarType.Float64).flatten()[0].ToDouble();
+        return One(full(shape, fill, dtype: type));
     }
 
     private static Tensor[] Cast(OnnxNode n)

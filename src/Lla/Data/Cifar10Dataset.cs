@@ -36,6 +36,7 @@ public static class Cifar10Dataset
             labels[i] = all[i * RecordSize];
             Buffer.BlockCopy(all, i * RecordSize + 1, pixels, i * (RecordSize - 1), RecordSize - 1);
         }
+        using var scope = NewDisposeScope();
         var inputs = tensor(pixels, dtype: ScalarType.Byte).reshape(n, 3, 32, 32).to(ScalarType.Float32).div_(255f);
         return new Dataset(inputs.DetachFromDisposeScope(), tensor(labels).DetachFromDisposeScope(),
             $"{directory} ({(split == Split.Train ? "train" : "test")} split)", numClasses: 10);

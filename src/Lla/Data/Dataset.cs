@@ -80,7 +80,7 @@ public sealed class Dataset : IDisposable
                 x = Inputs.index_select(0, idx);
                 y = Labels.index_select(0, idx);
             }
-            if (device is not null && device.type != DeviceType.CPU) { x = x.to(device); y = y.to(device); }
+            if (device is not null && device.type != DeviceType.CPU) { x = x.to(device, disposeAfter: true); y = y.to(device, disposeAfter: true); }
             list.Add(new Batch(x.DetachFromDisposeScope(), y.DetachFromDisposeScope()));
         }
         order?.Dispose();

@@ -23,6 +23,7 @@ public static class IdxDataset
         if (y.Shape.Length != 1) throw new LlaException($"{labels}: expected a 1-D label array, got {y.Shape.Length}-D");
         if (x.Shape[0] != y.Shape[0])
             throw new LlaException($"{directory}: {x.Shape[0]} {prefix} images but {y.Shape[0]} labels");
+        using var scope = NewDisposeScope();
         var inputs = tensor(x.Data, dtype: ScalarType.Byte).reshape(x.Shape[0], 1, x.Shape[1], x.Shape[2])
             .to(ScalarType.Float32).div_(255f);
         var targets = tensor(y.Data, dtype: ScalarType.Byte).to(ScalarType.Int64);

@@ -121,7 +121,7 @@ public static class Directions
             var t = entries[prefix + layout.Names[i]];
             if (!t.shape.SequenceEqual(layout.Shapes[i]))
                 throw new LlaException($"{path}: {prefix}{layout.Names[i]} has shape [{string.Join(",", t.shape)}], the model's parameter [{string.Join(",", layout.Shapes[i])}]");
-            parts.Add(t.reshape(-1).to(dtype));
+            parts.Add(t.reshape(-1).to(dtype, disposeAfter: true));
         }
         return new ParameterVector(cat(parts.ToArray()).DetachFromDisposeScope(), layout);
     }

@@ -26,6 +26,7 @@ public static class Freezing
     public static void Apply(ParameterVector direction, IReadOnlyCollection<string> frozen)
     {
         if (frozen.Count == 0) return;
+        using var scope = torch.NewDisposeScope();
         var parts = direction.Parts();
         for (int i = 0; i < parts.Length; i++)
             if (frozen.Contains(direction.Layout.Names[i])) parts[i].zero_();

@@ -28,7 +28,7 @@ public static class OverviewPlanes
         };
         if (eigen is { Pairs.Count: >= 2 })
         {
-            ParameterVector Vector(int k) => new(TorchSharp.torch.tensor(eigen.Pairs[k].Vector).to(parameters.DType).to(parameters.Device), parameters.Layout);
+            ParameterVector Vector(int k) => new(TorchSharp.torch.tensor(eigen.Pairs[k].Vector).to(parameters.DType, disposeAfter: true).to(parameters.Device, disposeAfter: true), parameters.Layout);
             planes.Add((new PlaneSpec(AxesKind.Hessian, NormKind.Filter, 2, UpdateRule.Add, seed),
                 new DirectionPair(Vector(0), Vector(1), "hessian", new Dictionary<string, double>
                 {

@@ -53,6 +53,7 @@ public static class BatchNormFolding
     public static void FoldInPlace(nn.Module model, LayerTrace? trace)
     {
         var feeds = Pairs(model, trace);
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         var layers = WeightLayers(model).ToDictionary(l => l.Name, l => l.Module);
         foreach (var (layerName, bn) in feeds)

@@ -90,7 +90,7 @@ public static class CurvatureMeasures
         for (int i = 0; i < FrobeniusProbes; i++)
         {
             using var scope = NewDisposeScope();
-            var z = RandomVectors.Rademacher(op.Dimension, op.DType, generator).to(op.Device);
+            var z = RandomVectors.Rademacher(op.Dimension, op.DType, generator, op.Device);
             squares[i] = op.Apply(z).pow(2).sum().ToDouble();
         }
         double mean = squares.Average();

@@ -31,6 +31,7 @@ public static class Flatness
         double? distanceSquared = null;
         if (options.InitialParameters is { } initial)
         {
+            using var scope = NewDisposeScope();
             using var theta = ParameterSet.Of(model).Flatten();
             if (initial.dim() != 1 || initial.shape[0] != theta.shape[0])
                 throw new LlaException($"the initial weights have {initial.numel()} values, the model has {theta.shape[0]} trainable parameters");

@@ -18,9 +18,19 @@ public static class StateDictFiles
         using (var f = File.OpenRead(path)) { _ = f.Read(head, 0, head.Length); }
         bool zip = head[0] == (byte)'P' && head[1] == (byte)'K';
         bool pickle = head[0] == 0x80 && head[1] <= 5; // legacy torch.save: pickle protocol header
+        // TorchSharp's own format starts with its entry count in LEB128, which for a multiple of 128
+        // entries (ResNet-20's state dict has 128) also begins 0x80 0x01-0x05: it is tried first and
+        // fails within a few bytes on a real pickle.
+        if (pickle && TryTensorFile(path) is { } own) return own;
         if (zip || pickle) return ReadPyTorch(path);
         if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return ReadSafetensors(path);
         return TensorFile.Read(path);
+    }
+
+    private static Dictionary<string, Tensor>? TryTensorFile(string path)
+    {
+        try { return TensorFile.Read(path); }
+        catch (LlaException) { return null; }
     }
 
     private static Dictionary<string, Tensor> ReadPyTorch(string path)

@@ -39,6 +39,7 @@ public static class TensorFile
                     var bytes = Encoding.UTF8.GetBytes(name);
                     WriteLeb(writer, bytes.Length);
                     writer.Write(bytes);
+                    using var scope = NewDisposeScope();
                     using var c = t.detach().cpu().contiguous();
                     WriteLeb(writer, Types.First(kv => kv.Value == c.dtype).Key);
                     WriteLeb(writer, c.shape.Length);
@@ -88,7 +89,8 @@ public static class TensorFile
                 var shape = new long[rank];
                 for (int d = 0; d < rank; d++) shape[d] = ReadLeb(reader);
                 long elements = shape.Aggregate(1L, (a, b) => checked(a * b));
-                int elementSize = (int)(empty(0, dtype: dtype).ElementSize);
+                int elementSize;
+                using (var probe = empty(0, dtype: dtype)) elementSize = (int)probe.ElementSize;
                 long size = checked(elements * elementSize);
                 if (size > stream.Length - stream.Position) throw new FormatException("truncated data");
                 var data = reader.ReadBytes(checked((int)size));

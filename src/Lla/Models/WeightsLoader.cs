@@ -40,7 +40,9 @@ public static class WeightsLoader
                 var source = weights[name];
                 if (is_floating_point(source) != is_floating_point(tensor))
                     throw new LlaException($"{path}: {name} has element type {source.dtype}, the model needs {tensor.dtype}");
-                tensor.copy_(source.to(tensor.dtype));
+                // Owned: a temporary that nothing owns can be finalized while copy_ still reads it (signal 11).
+                using var converted = source.to(tensor.dtype);
+                tensor.copy_(converted);
             }
         }
         finally

@@ -18,8 +18,13 @@ public static class LossFunctions
     /// <summary>Mean squared error against float targets; outputs [N, 1] meet targets [N] by dropping the unit dimension.</summary>
     public static Tensor MeanSquaredError(Tensor outputs, Tensor targets)
     {
-        if (outputs.dim() == targets.dim() + 1 && outputs.shape[^1] == 1) outputs = outputs.squeeze(-1);
-        return nn.functional.mse_loss(outputs, targets.to(outputs.dtype));
+        using var converted = targets.to(outputs.dtype);
+        if (outputs.dim() == targets.dim() + 1 && outputs.shape[^1] == 1)
+        {
+            using var squeezed = outputs.squeeze(-1);
+            return nn.functional.mse_loss(squeezed, converted);
+        }
+        return nn.functional.mse_loss(outputs, converted);
     }
 
     public static LossFunction ByName(string name) => name switch

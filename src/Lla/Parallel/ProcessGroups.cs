@@ -10,8 +10,10 @@ public static class ProcessGroups
     public static Tensor Broadcast(this IProcessGroup group, Tensor? onRoot, ScalarType dtype, Device device)
     {
         if (group.Size == 1) return onRoot!;
-        double[] values = group.IsRoot ? onRoot!.cpu().to(ScalarType.Float64).data<double>().ToArray() : Array.Empty<double>();
-        return tensor(group.Broadcast(values)).to(dtype).to(device);
+        double[] values;
+        using (NewDisposeScope()) values = group.IsRoot ? onRoot!.cpu().to(ScalarType.Float64).data<double>().ToArray() : Array.Empty<double>();
+        using var received = tensor(group.Broadcast(values));
+        return received.to(dtype).to(device, disposeAfter: true);
     }
 
     /// <summary>For results.json: how many processes did the work and, under MPI, rank 0's MPI calls and the time inside them.</summary>

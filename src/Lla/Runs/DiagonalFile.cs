@@ -41,9 +41,13 @@ public static class DiagonalFile
         var entries = TensorFile.Read(path);
         try
         {
-            double[] Flat(string name) => layout.Names.SelectMany(p => entries.TryGetValue($"{name}.{p}", out var t)
-                ? t.to(ScalarType.Float64).reshape(-1).data<double>().ToArray()
-                : throw new LlaException($"{path} holds no {name} of parameter {p}")).ToArray();
+            double[] Flat(string name)
+            {
+                using var scope = NewDisposeScope();
+                return layout.Names.SelectMany(p => entries.TryGetValue($"{name}.{p}", out var t)
+                    ? t.to(ScalarType.Float64).reshape(-1).data<double>().ToArray()
+                    : throw new LlaException($"{path} holds no {name} of parameter {p}")).ToArray();
+            }
             var diagonal = Flat("diagonal");
             var stderr = Flat("stderr");
             if (diagonal.Length != layout.Dimension) throw new LlaException($"{path} holds {diagonal.Length} entries, not {layout.Dimension}");

@@ -64,7 +64,10 @@ public sealed class ParameterSet
             throw new ArgumentException($"vector of length {Dimension} expected, got [{string.Join(",", flat.shape)}]");
         var views = new Tensor[Parameters.Count];
         for (int i = 0; i < views.Length; i++)
-            views[i] = flat.narrow(0, Layout.Offsets[i], Layout.Sizes[i]).view(Layout.Shapes[i]);
+        {
+            using var part = flat.narrow(0, Layout.Offsets[i], Layout.Sizes[i]);
+            views[i] = part.view(Layout.Shapes[i]);
+        }
         return views;
     }
 

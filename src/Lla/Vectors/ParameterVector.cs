@@ -27,11 +27,11 @@ public sealed class ParameterVector : IDisposable
 
     /// <summary>Standard normal entries (mean 0, variance 1) from a seeded generator.</summary>
     public static ParameterVector Gaussian(ParameterLayout layout, ScalarType dtype, Generator generator, Device? device = null) =>
-        new(randn(layout.Dimension, dtype: dtype, generator: generator).to(device ?? CPU), layout);
+        new(RandomVectors.Gaussian(layout.Dimension, dtype, generator, device ?? CPU), layout);
 
     /// <summary>Entries +1 or -1 with equal probability from a seeded generator.</summary>
     public static ParameterVector Rademacher(ParameterLayout layout, ScalarType dtype, Generator generator, Device? device = null) =>
-        new(RandomVectors.Rademacher(layout.Dimension, dtype, generator).to(device ?? CPU), layout);
+        new(RandomVectors.Rademacher(layout.Dimension, dtype, generator, device ?? CPU), layout);
 
     public ParameterVector GaussianLike(Generator generator) => Gaussian(Layout, Flat.dtype, generator, Flat.device);
     public ParameterVector RademacherLike(Generator generator) => Rademacher(Layout, Flat.dtype, generator, Flat.device);
@@ -64,7 +64,10 @@ public sealed class ParameterVector : IDisposable
     {
         var views = new Tensor[Layout.Count];
         for (int i = 0; i < views.Length; i++)
-            views[i] = Flat.narrow(0, Layout.Offsets[i], Layout.Sizes[i]).view(Layout.Shapes[i]);
+        {
+            using var part = Flat.narrow(0, Layout.Offsets[i], Layout.Sizes[i]);
+            views[i] = part.view(Layout.Shapes[i]);
+        }
         return views;
     }
 

@@ -13,4 +13,18 @@ public static class RandomVectors
 
     public static Tensor Gaussian(long n, ScalarType dtype, Generator generator) =>
         randn(n, dtype: dtype, generator: generator);
+
+    /// <summary>Drawn as above (on the generator's device), then moved to <paramref name="device"/>; the draw is owned until moved.</summary>
+    public static Tensor Rademacher(long n, ScalarType dtype, Generator generator, Device device)
+    {
+        using var drawn = Rademacher(n, dtype, generator);
+        return drawn.to(device);
+    }
+
+    /// <inheritdoc cref="Rademacher(long, ScalarType, Generator, Device)"/>
+    public static Tensor Gaussian(long n, ScalarType dtype, Generator generator, Device device)
+    {
+        using var drawn = Gaussian(n, dtype, generator);
+        return drawn.to(device);
+    }
 }

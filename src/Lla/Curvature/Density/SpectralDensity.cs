@@ -77,7 +77,7 @@ public static class SpectralDensity
         int total = options.Runs * (int)Math.Min(options.Steps, op.Dimension), done = 0;
         for (int r = 0; r < options.Runs; r++)
         {
-            using var start = RandomVectors.Rademacher(op.Dimension, op.DType, generator).to(op.Device);
+            using var start = RandomVectors.Rademacher(op.Dimension, op.DType, generator, op.Device);
             using var process = new LanczosProcess(op, options.Steps, start, generator);
             while (process.Steps < options.Steps)
             {

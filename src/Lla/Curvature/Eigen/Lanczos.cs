@@ -46,7 +46,7 @@ public static class Lanczos
         if (options.MaxSteps < options.K) throw new LlaException($"the Lanczos step limit ({options.MaxSteps}) must be at least k ({options.K})");
         long before = op.ApplyCount;
         var generator = new Generator((ulong)options.Seed);
-        using var start = RandomVectors.Gaussian(op.Dimension, op.DType, generator).to(op.Device);
+        using var start = RandomVectors.Gaussian(op.Dimension, op.DType, generator, op.Device);
         using var process = new LanczosProcess(op, options.MaxSteps, start, generator);
 
         int[] chosen = Array.Empty<int>();

@@ -67,7 +67,7 @@ internal sealed class LanczosProcess : IDisposable
             if (!restart || j + 1 >= _op.Dimension) { _betas.Add(0); BrokeDown = true; return false; }
             // The Krylov space is invariant: continue with a random vector orthogonal to it. T gets a
             // zero off-diagonal entry, so the new block's Ritz values are eigenvalues too.
-            var r = RandomVectors.Gaussian(_op.Dimension, _op.DType, _generator).to(_op.Device);
+            var r = RandomVectors.Gaussian(_op.Dimension, _op.DType, _generator, _op.Device);
             Orthogonalization.Project(V, r, normalizedRows: true);
             _betas.Add(0);
             _basis[j + 1].copy_(r.div_(r.norm()));

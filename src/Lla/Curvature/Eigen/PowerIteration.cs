@@ -34,8 +34,8 @@ public static class PowerIteration
         {
             for (int i = 0; i < options.K; i++)
             {
-                var v = RandomVectors.Gaussian(op.Dimension, op.DType, generator).to(op.Device);
-                v.div_(v.norm());
+                var v = RandomVectors.Gaussian(op.Dimension, op.DType, generator, op.Device);
+                using (var norm = v.norm()) v.div_(norm);
                 double? eigenvalue = null;
                 for (int it = 0; it < options.MaxIterations; it++)
                 {

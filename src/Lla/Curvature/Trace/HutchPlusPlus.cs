@@ -31,7 +31,7 @@ public static class HutchPlusPlus
         var sketch = new Tensor[k];
         for (int i = 0; i < k; i++)
         {
-            using var s = RandomVectors.Rademacher(op.Dimension, op.DType, generator).to(op.Device);
+            using var s = RandomVectors.Rademacher(op.Dimension, op.DType, generator, op.Device);
             sketch[i] = op.Apply(s);
         }
         // Q: orthonormal columns spanning the sketch (reduced QR of the d × k matrix).
@@ -50,7 +50,7 @@ public static class HutchPlusPlus
         for (int j = 0; j < k; j++)
         {
             using var inner = NewDisposeScope();
-            var g = RandomVectors.Rademacher(op.Dimension, op.DType, generator).to(op.Device);
+            var g = RandomVectors.Rademacher(op.Dimension, op.DType, generator, op.Device);
             var p = g - q.mv(q.t().mv(g));
             residual.Add(op.Apply(p).dot(p).ToDouble());
         }

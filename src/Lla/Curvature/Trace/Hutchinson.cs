@@ -28,7 +28,7 @@ public static class Hutchinson
         for (int i = 0; i < options.MaxIterations; i++)
         {
             using var scope = NewDisposeScope();
-            var z = RandomVectors.Rademacher(op.Dimension, op.DType, generator).to(op.Device);
+            var z = RandomVectors.Rademacher(op.Dimension, op.DType, generator, op.Device);
             samples.Add(op.Apply(z).dot(z).ToDouble());
             double mean = samples.Average();
             if (i > 0 && Math.Abs(mean - previous) / (Math.Abs(previous) + 1e-6) < options.Tolerance) break;

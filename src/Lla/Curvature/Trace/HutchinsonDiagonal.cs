@@ -33,7 +33,7 @@ public static class HutchinsonDiagonal
         for (int p = 0; p < options.Probes; p++)
         {
             using var inner = NewDisposeScope();
-            var z = RandomVectors.Rademacher(op.Dimension, op.DType, generator).to(op.Device);
+            var z = RandomVectors.Rademacher(op.Dimension, op.DType, generator, op.Device);
             var sample = op.Apply(z).mul_(z).to(ScalarType.Float64);
             var delta = sample - mean;
             mean.add_(delta, alpha: 1.0 / (p + 1));

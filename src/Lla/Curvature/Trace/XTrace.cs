@@ -42,7 +42,7 @@ public static class XTrace
         var sketch = new Tensor[k];
         for (int i = 0; i < k; i++)
         {
-            omegas[i] = RandomVectors.Rademacher(op.Dimension, op.DType, generator).to(op.Device);
+            omegas[i] = RandomVectors.Rademacher(op.Dimension, op.DType, generator, op.Device);
             sketch[i] = op.Apply(omegas[i]).to(ScalarType.Float64);
         }
         var omega = stack(omegas, 1).to(ScalarType.Float64); // n × k
