@@ -36,7 +36,7 @@ public sealed record ImageTransform(int Size, float[] Mean, float[] Std, bool Sk
     private static float[] Three(string setting, string text)
     {
         var parts = text.Split(',');
-        if (parts.Length != 3) throw new LlaException($"{{{setting}}} takes three comma-separated numbers R,G,B (got {parts.Length} in '{text}')");
+        if (parts.Length != 3) throw new LlaException($"{{{setting}}} takes three numbers R,G,B, comma-separated (got {parts.Length} in '{text}')");
         var values = new float[3];
         for (int i = 0; i < 3; i++)
         {
