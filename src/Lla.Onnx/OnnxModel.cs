@@ -17,7 +17,7 @@ public static class OnnxModel
     /// </summary>
     public static OnnxModule Load(string path)
     {
-        if (!File.Exists(path)) throw new LlaException($"ONNX model file not found: {path}");
+        Lla.Data.InputPaths.RequireFile(path, "ONNX model file");
         ModelProto model;
         try
         {

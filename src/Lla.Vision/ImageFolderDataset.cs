@@ -9,16 +9,41 @@ public sealed record ImageTransform(int Size, float[] Mean, float[] Std, bool Sk
 {
     public static ImageTransform Default => new(32, new[] { 0f, 0f, 0f }, new[] { 1f, 1f, 1f });
 
-    /// <summary>A transform from its settings as text: the mean and standard deviation as three numbers R,G,B each.</summary>
-    public static ImageTransform Parse(int size, string mean, string std, bool skipUnreadable) =>
-        new(size, Three("image-mean", mean), Three("image-std", std), skipUnreadable);
+    /// <summary>The largest image side: one 4096×4096 RGB image is 192 MiB as float32.</summary>
+    public const int MaxSize = 4096;
+
+    /// <summary>
+    /// A transform from its settings as text: the mean and standard deviation as three numbers R,G,B each
+    /// (invariant culture: a decimal point, not a comma), all checked here, each mistake naming its setting.
+    /// </summary>
+    public static ImageTransform Parse(int size, string mean, string std, bool skipUnreadable)
+    {
+        CheckSize(size);
+        var means = Three("image-mean", mean);
+        var stds = Three("image-std", std);
+        if (stds.Any(s => !(s > 0))) throw new LlaException($"{{image-std}} values must be positive: they divide the pixels (got '{std}')");
+        return new(size, means, stds, skipUnreadable);
+    }
+
+    /// <summary>--image-size: 1 to <see cref="MaxSize"/>, with what a larger one would cost.</summary>
+    public static void CheckSize(int size)
+    {
+        if (size < 1) throw new LlaException($"{{image-size}} must be at least 1 (got {size})");
+        if (size > MaxSize)
+            throw new LlaException($"{{image-size}} {size} is too large (at most {MaxSize}): one {size}×{size} image alone would take {Lla.Native.MemoryBudget.Format(3.0 * size * size * sizeof(float))} as float32");
+    }
 
     private static float[] Three(string setting, string text)
     {
         var parts = text.Split(',');
-        var values = new float[parts.Length];
-        if (parts.Length != 3 || !parts.Select((x, i) => float.TryParse(x, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i])).All(ok => ok))
-            throw new LlaException($"{{{setting}}} takes three numbers R,G,B (got '{text}')");
+        if (parts.Length != 3) throw new LlaException($"{{{setting}}} takes three numbers R,G,B, comma-separated (got {parts.Length} in '{text}')");
+        var values = new float[3];
+        for (int i = 0; i < 3; i++)
+        {
+            if (!float.TryParse(parts[i].Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i]))
+                throw new LlaException($"{{{setting}}} takes three numbers R,G,B with a decimal point (got '{parts[i]}' in '{text}')");
+            if (!float.IsFinite(values[i])) throw new LlaException($"{{{setting}}} values must be finite numbers (got '{parts[i]}' in '{text}')");
+        }
         return values;
     }
 }
@@ -38,10 +63,10 @@ public static class ImageFolderDataset
 
     public static Dataset Load(string directory, Split split, ImageTransform transform)
     {
-        if (!Directory.Exists(directory)) throw new LlaException($"image folder not found: {directory}");
-        if (transform.Size < 1) throw new LlaException($"{{image-size}} must be at least 1 (got {transform.Size})");
-        if (transform.Mean.Length != 3 || transform.Std.Length != 3 || transform.Std.Any(s => !(s > 0)))
-            throw new LlaException("{image-mean} and {image-std} take three numbers (R,G,B), the standard deviations positive");
+        InputPaths.RequireFolder(directory, "image folder", "data");
+        ImageTransform.CheckSize(transform.Size);
+        if (transform.Mean.Length != 3 || transform.Std.Length != 3 || transform.Mean.Any(m => !float.IsFinite(m)) || transform.Std.Any(s => !(s > 0) || !float.IsFinite(s)))
+            throw new LlaException("{image-mean} and {image-std} take three finite numbers (R,G,B), the standard deviations positive");
         string root = FindSplit(directory, split)
             ?? throw new LlaException($"{directory} has no {(split == Split.Test ? "test/ or val/" : "train/")} folder");
         var classes = Directory.GetDirectories(root).OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToArray();
@@ -55,12 +80,18 @@ public static class ImageFolderDataset
         if (files.Count == 0) throw new LlaException($"{root}: the class folders hold no images ({string.Join(", ", Extensions)})");
 
         int s = transform.Size;
+        double values = (double)files.Count * 3 * s * s;
+        Lla.Native.MemoryBudget.Require(values * sizeof(float), $"{files.Count} images of {s}×{s} ({{image-size}} {s})");
+        if (values > Array.MaxLength)
+            throw new LlaException($"{root}: {files.Count} images of {s}×{s} ({{image-size}} {s}) are {values:G3} values, more than one array holds ({Array.MaxLength}): choose a smaller {{image-size}}");
         var pixels = new float[files.Count * 3 * s * s];
         var kept = new List<long>();
         var unreadable = new List<string>();
         foreach (var (path, label) in files)
         {
-            if (Decode(path, transform, pixels.AsSpan(kept.Count * 3 * s * s, 3 * s * s)) is string problem)
+            // A named pipe, device or dangling link among the images is not opened (a pipe would wait for a writer).
+            string? notAFile = InputPaths.NotAFile(path) is string kind ? $"it is {kind}, not a regular file" : null;
+            if ((notAFile ?? Decode(path, transform, pixels.AsSpan(kept.Count * 3 * s * s, 3 * s * s))) is string problem)
             {
                 if (!transform.SkipUnreadable) throw new LlaException($"{path} is not a readable image ({problem}): fix or remove it, or add {{skip-unreadable}}");
                 unreadable.Add(path);

@@ -12,9 +12,9 @@ public static class VisionModels
 {
     public static void Register()
     {
-        ModelZoo.Register("resnet18", spec => Build(spec, "resnet18", n => torchvision.models.resnet18(num_classes: n)));
-        ModelZoo.Register("resnet34", spec => Build(spec, "resnet34", n => torchvision.models.resnet34(num_classes: n)));
-        ModelZoo.Register("resnet50", spec => Build(spec, "resnet50", n => torchvision.models.resnet50(num_classes: n)));
+        ModelZoo.Register("resnet18", spec => Build(spec, "resnet18", n => torchvision.models.resnet18(num_classes: n)), outputWidth: 512);
+        ModelZoo.Register("resnet34", spec => Build(spec, "resnet34", n => torchvision.models.resnet34(num_classes: n)), outputWidth: 512);
+        ModelZoo.Register("resnet50", spec => Build(spec, "resnet50", n => torchvision.models.resnet50(num_classes: n)), outputWidth: 2048);
     }
 
     private static nn.Module<Tensor, Tensor> Build(ModelSpec spec, string name, Func<int, nn.Module<Tensor, Tensor>> make)

@@ -13,12 +13,13 @@ public static class Cifar10Dataset
 
     public static Dataset Load(string directory, Split split)
     {
-        if (!Directory.Exists(directory)) throw new LlaException($"data folder not found: {directory}");
+        InputPaths.RequireFolder(directory, "data folder", "data");
         string folder = File.Exists(Path.Combine(directory, "test_batch.bin")) ? directory : Path.Combine(directory, "cifar-10-batches-bin");
         var names = split == Split.Train ? Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin").ToArray() : new[] { "test_batch.bin" };
         var files = names.Select(n => Path.Combine(folder, n)).ToArray();
         var missing = files.Where(f => !File.Exists(f)).ToArray();
         if (missing.Length > 0) throw new LlaException($"{directory} is not a CIFAR-10 binary folder: {Path.GetFileName(missing[0])} is missing");
+        foreach (var file in files) InputPaths.RequireFile(file, "CIFAR-10 batch", "data");
         var bytes = new List<byte>();
         foreach (var file in files)
         {

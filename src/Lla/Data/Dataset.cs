@@ -31,6 +31,8 @@ public sealed class Dataset : IDisposable
         IsClassification = true;
         long max = labels.max().ToInt64(), min = labels.min().ToInt64();
         if (min < 0) throw new LlaException($"{description}: label {min} is negative");
+        if (numClasses is null && max >= int.MaxValue)
+            throw new LlaException($"{description}: label {max} is out of range: labels are class indices 0 to N-1, so it would need a model of {(decimal)max + 1} classes (at most {int.MaxValue})");
         NumClasses = numClasses ?? (int)Math.Max(max + 1, 2);
         if (max >= NumClasses)
             throw new LlaException($"{description}: label {max} is outside the model's {NumClasses} classes (0..{NumClasses - 1})");

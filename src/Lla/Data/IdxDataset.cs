@@ -13,7 +13,7 @@ public static class IdxDataset
 {
     public static Dataset Load(string directory, Split split)
     {
-        if (!Directory.Exists(directory)) throw new LlaException($"data folder not found: {directory}");
+        InputPaths.RequireFolder(directory, "data folder", "data");
         string prefix = split == Split.Train ? "train" : "t10k";
         string images = Find(directory, $"{prefix}-images-idx3-ubyte");
         string labels = Find(directory, $"{prefix}-labels-idx1-ubyte");

@@ -13,7 +13,7 @@ public static class IdxReader
 {
     public static IdxArray Read(string path)
     {
-        if (!File.Exists(path)) throw new LlaException($"IDX file not found: {path}");
+        InputPaths.RequireFile(path, "IDX file", "data");
         using var file = File.OpenRead(path);
         var head = new byte[2];
         int got = file.Read(head, 0, 2);

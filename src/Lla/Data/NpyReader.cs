@@ -19,7 +19,7 @@ public static partial class NpyReader
 
     public static Tensor Read(string path)
     {
-        if (!File.Exists(path)) throw new LlaException($"NPY file not found: {path}");
+        InputPaths.RequireFile(path, "NPY file", "data");
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
             throw new LlaException($"{path} is not an NPY file (bad magic)");

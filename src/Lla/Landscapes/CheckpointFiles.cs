@@ -11,7 +11,7 @@ public static class CheckpointFiles
         {
             if (!item.Contains('*') && !item.Contains('?'))
             {
-                if (!File.Exists(item)) throw new LlaException($"trajectory checkpoint not found: {item}");
+                Data.InputPaths.RequireFile(item, "trajectory checkpoint", "trajectory");
                 files.Add(item);
                 continue;
             }

@@ -70,11 +70,16 @@ public sealed record LandscapeRunOptions
         if (LossCap is double cap && !(cap > 0)) throw new LlaException($"{{loss-cap}} must be positive (got {cap})");
         var axes = Planes.Select(p => p.Axes).ToHashSet();
         if (axes.Contains(AxesKind.Checkpoints) && Checkpoints.Count == 0) throw new LlaException("{axes} checkpoints needs {checkpoints} FILE[,FILE]");
-        foreach (var file in Checkpoints) if (!File.Exists(file)) throw new LlaException($"checkpoint not found: {file}");
+        foreach (var file in Checkpoints) Data.InputPaths.RequireFile(file, "checkpoint", "checkpoints");
+        foreach (var file in Trajectory) Data.InputPaths.RequireFile(file, "trajectory checkpoint", "trajectory");
+        if (DirectionFile is string directions) Data.InputPaths.RequireFile(directions, "directions file", "directions");
+        if (OptimizerState is string state) Data.InputPaths.RequireFile(state, "optimizer state", "optimizer-state");
         if (axes.Contains(AxesKind.Pca) && Trajectory.Count < 2) throw new LlaException("{axes} pca needs {trajectory} with at least 2 checkpoints (a training with {save-every} N writes them)");
         if (HessianRun is not null && (EigenMaxMin || Operator != Curvature.CurvatureOperator.Hessian))
             throw new LlaException("{hessian-run} gives the eigenvectors that run saved: {eigen-pair} max,min and {operator} compute their own, so leave out {hessian-run}");
+        if (HessianRun is string folder) Data.InputPaths.RequireFolder(folder, "Hessian run folder", "hessian-run");
         if (HessianRun is string run && !File.Exists(Path.Combine(run, Runs.EigenvectorFile.FileName)))
             throw new LlaException($"{{hessian-run}} {run} holds no {Runs.EigenvectorFile.FileName}");
+        if (HessianRun is string withVectors) Data.InputPaths.RequireFile(Path.Combine(withVectors, Runs.EigenvectorFile.FileName), "eigenvector file", "hessian-run");
     }
 }

@@ -21,6 +21,19 @@ public static class ModelFiles
         lock (Formats) Formats[prefix] = format;
     }
 
+    /// <summary>How model files are named, for messages: "torchscript:FILE or onnx:FILE".</summary>
+    public static string Forms
+    {
+        get
+        {
+            lock (Formats)
+            {
+                var forms = Formats.Keys.Select(p => p + "FILE").ToList();
+                return forms.Count == 1 ? forms[0] : string.Join(", ", forms.Take(forms.Count - 1)) + " or " + forms[^1];
+            }
+        }
+    }
+
     /// <summary>The format and file of a model name like onnx:FILE, or null for a zoo name.</summary>
     public static (Format Format, string Path)? Find(string model)
     {

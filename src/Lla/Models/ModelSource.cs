@@ -31,15 +31,15 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         string chosenModel = model ?? EmbeddedDefault.Model;
         if (ModelFiles.Find(chosenModel) is var (format, script))
         {
-            if (!File.Exists(script)) throw new LlaException($"{format.Name} file not found: {script}");
+            InputPaths.RequireFile(script, $"{format.Name} file", "model");
             if (data is null) throw new LlaException($"a {format.Name} model needs {{data}}: the embedded data is for the embedded LeNet");
-            if (weights is not null && weights != RandomWeights && !File.Exists(weights)) throw new LlaException($"weights file not found: {weights}");
+            if (weights is not null && weights != RandomWeights) InputPaths.RequireFile(weights, "weights file", "weights");
             // A TorchScript file carries its weights; --weights replaces them, 'none' is not a choice here.
             if (weights == RandomWeights) throw new LlaException($"{{weights}} none does not apply to {format.Name} models (they carry their own weights)");
             return new ModelSource(chosenModel, weights, data, type, seed, loss, device);
         }
         if (!ModelZoo.Knows(chosenModel))
-            throw new LlaException($"unknown model '{chosenModel}' (known: {string.Join(", ", ModelZoo.Names)})");
+            throw new LlaException($"unknown model '{chosenModel}' (known: {string.Join(", ", ModelZoo.Names)}), nor a model file ({ModelFiles.Forms})");
         string chosenData = data ?? EmbeddedDefault.DataSpec;
         string? chosenWeights = weights;
         if (chosenWeights is null)
@@ -48,8 +48,7 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
             else throw new LlaException("{weights} is needed with your own {data} or {model} (give a file, or 'none' for a seeded random initialization)");
         }
         if (chosenWeights == RandomWeights) chosenWeights = null;
-        else if (Directory.Exists(chosenWeights)) throw new LlaException($"{{weights}} {chosenWeights} is a folder: give the weights file itself");
-        else if (!File.Exists(chosenWeights)) throw new LlaException($"weights file not found: {chosenWeights}");
+        else InputPaths.RequireFile(chosenWeights, "weights file", "weights");
         return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, loss, device);
     }
 
@@ -99,23 +98,36 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         {
             if (Device.type != DeviceType.CPU) throw new LlaException($"{format.Name} models run on the CPU here ({{device}} cpu)");
             var loaded = format.Load(path);
-            if (Weights is not null) WeightsLoader.Load(loaded, Weights);
+            // Turned to the chosen dtype first, so that weights are converted (and counted) once, to what the analysis uses.
             var built = DType != ScalarType.Float32 ? format.ToDType(loaded, DType) : loaded;
+            if (Weights is not null) Remember(built, WeightsLoader.Load(built, Weights));
             RequireRunsOn(built, data, $"{format.Name} model {path}");
             return built;
         }
         var spec = new ModelSpec(Model, data.SampleShape, Classes(data));
         torch.manual_seed(Seed);
         var model = ModelZoo.Create(spec);
-        if (Weights is not null)
-        {
-            RequireLabelsFitWeights(model, data);
-            WeightsLoader.Load(model, Weights);
-        }
+        if (Weights is not null) RequireLabelsFitWeights(model, data);
+        // Turned to the chosen dtype before the weights are copied in: a float64 file keeps its precision under
+        // --dtype float64, and a conversion (float64 weights into a float32 analysis) is counted and noted.
         if (DType != ScalarType.Float32) model.to(DType);
+        if (Weights is not null) Remember(model, WeightsLoader.Load(model, Weights));
         if (Device.type != DeviceType.CPU) model.to(Device);
         return model;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<nn.Module, string> LoadNotes = new();
+
+    private static void Remember(nn.Module model, string? note)
+    {
+        if (note is not null) LoadNotes.AddOrUpdate(model, note);
+    }
+
+    /// <summary>
+    /// What loading the weights into a model built here changed, e.g. "converted 10 float64 tensors to
+    /// float32" (the file's precision is not the analysis's), or null if the weights were taken as they are.
+    /// </summary>
+    public static string? WeightsNote(nn.Module model) => LoadNotes.TryGetValue(model, out var note) ? note : null;
 
     /// <summary>
     /// A model file's graph is not known before it runs: one forward pass on two samples of the data,

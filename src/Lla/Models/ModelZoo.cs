@@ -11,6 +11,14 @@ public sealed record ModelSpec(string Name, long[] InputShape, int NumClasses, I
 /// </summary>
 public static class ModelZoo
 {
+    /// <summary>The width of each architecture's output layer's input (its weights are classes × width): sized before building.</summary>
+    private static readonly Dictionary<string, Func<ModelSpec, long>> OutputWidths = new()
+    {
+        ["lenet"] = _ => 84,
+        ["mlp"] = spec => spec.Hidden is { Count: > 0 } hidden ? hidden[^1] : 128,
+        ["resnet20"] = _ => 64,
+    };
+
     private static readonly Dictionary<string, Func<ModelSpec, nn.Module<Tensor, Tensor>>> Factories = new()
     {
         ["lenet"] = spec =>
@@ -28,9 +36,14 @@ public static class ModelZoo
         get { lock (Factories) return Factories.Keys.ToArray(); }
     }
 
-    public static void Register(string name, Func<ModelSpec, nn.Module<Tensor, Tensor>> factory)
+    /// <summary>Adds an architecture; <paramref name="outputWidth"/> is its output layer's input width (for sizing it before it is built).</summary>
+    public static void Register(string name, Func<ModelSpec, nn.Module<Tensor, Tensor>> factory, int outputWidth = 1)
     {
-        lock (Factories) Factories[name] = factory;
+        lock (Factories)
+        {
+            Factories[name] = factory;
+            OutputWidths[name] = _ => outputWidth;
+        }
     }
 
     public static bool Knows(string name)
@@ -43,7 +56,21 @@ public static class ModelZoo
         Func<ModelSpec, nn.Module<Tensor, Tensor>>? factory;
         lock (Factories) Factories.TryGetValue(spec.Name, out factory);
         if (factory is null) throw new LlaException($"unknown model '{spec.Name}' (known: {string.Join(", ", Names)})");
+        RequireOutputLayerFits(spec);
         return factory(spec);
+    }
+
+    /// <summary>
+    /// A class count too large for memory (--num-classes 1000000000, or labels that imply it) is one line
+    /// with the output layer's size, before libtorch is asked for it: its weights and gradient, float32.
+    /// </summary>
+    public static void RequireOutputLayerFits(ModelSpec spec)
+    {
+        Func<ModelSpec, long>? width;
+        lock (Factories) OutputWidths.TryGetValue(spec.Name, out width);
+        long features = width?.Invoke(spec) ?? 1;
+        double bytes = 2.0 * spec.NumClasses * (features + 1) * sizeof(float);
+        Native.MemoryBudget.Require(bytes, $"{spec.Name}'s output layer for {spec.NumClasses} classes ({{num-classes}}, or the labels: {features + 1} × {spec.NumClasses} weights, with their gradient)");
     }
 
     /// <summary>The channel count of image samples [C, H, W], checked against a minimum size.</summary>

@@ -13,7 +13,7 @@ public static class StateDictFiles
 {
     public static Dictionary<string, Tensor> Read(string path)
     {
-        if (!File.Exists(path)) throw new LlaException($"weights file not found: {path}");
+        Lla.Data.InputPaths.RequireFile(path, "weights file");
         var head = new byte[8];
         using (var f = File.OpenRead(path)) { _ = f.Read(head, 0, head.Length); }
         bool zip = head[0] == (byte)'P' && head[1] == (byte)'K';

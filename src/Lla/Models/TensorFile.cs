@@ -69,7 +69,7 @@ public static class TensorFile
     /// <summary>Reads every entry. Throws <see cref="LlaException"/> for a file that is not in this format.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
-        if (!File.Exists(path)) throw new LlaException($"file not found: {path}");
+        Lla.Data.InputPaths.RequireFile(path, "file");
         var result = new Dictionary<string, Tensor>();
         try
         {

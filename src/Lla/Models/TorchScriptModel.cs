@@ -25,7 +25,7 @@ public sealed class TorchScriptModel : nn.Module<Tensor, Tensor>
 
     public static TorchScriptModel Load(string path)
     {
-        if (!File.Exists(path)) throw new LlaException($"TorchScript file not found: {path}");
+        Lla.Data.InputPaths.RequireFile(path, "TorchScript file");
         using (var f = File.OpenRead(path))
         {
             var head = new byte[2];

@@ -7,13 +7,15 @@ namespace Lla.Models;
 /// and shape matches; a mismatch is an error that lists the missing, unexpected and mis-shaped
 /// names. Entries under "optimizer." (the optimizer state that <c>lla train</c> stores beside the
 /// model) are not model weights and are skipped. Values are converted to the model's dtype and
-/// copied in place, so parameters keep requiring gradients.
+/// copied in place, so parameters keep requiring gradients; conversions that lose precision are counted
+/// and returned (a float64 file loaded into a float32 model is not silent; widening ones are exact).
 /// </summary>
 public static class WeightsLoader
 {
     public const string OptimizerPrefix = "optimizer.";
 
-    public static void Load(nn.Module model, string path)
+    /// <returns>What was converted, e.g. "converted 10 float64 tensors to float32", or null if nothing was.</returns>
+    public static string? Load(nn.Module model, string path)
     {
         var entries = StateDictFiles.Read(path);
         try
@@ -35,21 +37,28 @@ public static class WeightsLoader
                 throw new LlaException($"{path} does not match the model ({string.Join("; ", parts)})");
             }
             using var _ = no_grad();
+            var converted = new SortedDictionary<string, int>(StringComparer.Ordinal);
             foreach (var (name, tensor) in target)
             {
                 var source = weights[name];
                 if (is_floating_point(source) != is_floating_point(tensor))
                     throw new LlaException($"{path}: {name} has element type {source.dtype}, the model needs {tensor.dtype}");
+                if (source.dtype != tensor.dtype && source.element_size() >= tensor.element_size()) Count(converted, $"{Name(source.dtype)} tensors to {Name(tensor.dtype)}");
                 // Owned: a temporary that nothing owns can be finalized while copy_ still reads it (signal 11).
-                using var converted = source.to(tensor.dtype);
-                tensor.copy_(converted);
+                using var asModel = source.to(tensor.dtype);
+                tensor.copy_(asModel);
             }
+            return converted.Count == 0 ? null : "converted " + string.Join(", ", converted.Select(c => $"{c.Value} {c.Key}"));
         }
         finally
         {
             foreach (var t in entries.Values) t.Dispose();
         }
     }
+
+    private static void Count(IDictionary<string, int> counts, string key) => counts[key] = counts.TryGetValue(key, out int n) ? n + 1 : 1;
+
+    private static string Name(ScalarType dtype) => dtype.ToString().ToLowerInvariant();
 
     private static string Summarize(IReadOnlyList<string> names) =>
         names.Count <= 6 ? string.Join(", ", names) : string.Join(", ", names.Take(6)) + $" and {names.Count - 6} more";

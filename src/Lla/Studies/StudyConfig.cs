@@ -81,7 +81,7 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
 
     public static StudyConfig Load(string path)
     {
-        if (!File.Exists(path)) throw new LlaException($"study config not found: {path}");
+        Lla.Data.InputPaths.RequireFile(path, "study config", "config");
         JsonNode? root;
         try
         {
@@ -99,6 +99,9 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         if (root is not JsonObject o) throw new LlaException($"{origin}: a study config is a JSON object");
         var reader = new Reader(o, origin);
         string name = reader.String("name", "study")!;
+        // The name makes the default study folder (study-NAME): a path ("../../x", "a/b") would put it elsewhere.
+        if (name.Length == 0 || name is "." or ".." || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            throw new LlaException($"{origin}: study name '{name}' may hold only letters, digits, '-', '_' and '.' (it names the study folder, study-NAME)");
         string? data = reader.String("data", null);
         var shifts = reader.Array("shifts").Select((s, i) => ParseShift(s, $"{origin}: shifts[{i}]")).ToList();
         var a = new Reader(reader.Object("analysis"), $"{origin}: analysis");

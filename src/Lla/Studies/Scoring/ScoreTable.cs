@@ -17,6 +17,7 @@ public sealed record ScoreTable(IReadOnlyList<ZooModel> Models, IReadOnlyList<st
     {
         if (Directory.Exists(path)) throw new LlaException($"table {path} is a folder, not a CSV file");
         if (!File.Exists(path)) throw new LlaException($"table {path} not found");
+        Lla.Data.InputPaths.RequireFile(path, "table");
         List<string> lines;
         try
         {
