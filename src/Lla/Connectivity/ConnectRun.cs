@@ -125,7 +125,7 @@ public static class ConnectRun
             Seed = o.Source.Seed,
             Options = asked,
             Versions = Versions.All(),
-            Model = RunRecords.Model(o.Source, ParameterSet.Of(modelA)),
+            Model = RunRecords.Model(o.Source, ParameterSet.Of(modelA), modelA),
             Data = RunRecords.Data(session, selection),
             BnMode = ConnectRunOptions.Name(o.BatchNorm),
             NumericGuard = guard is null ? null : HessianRecords.Guard(guard),

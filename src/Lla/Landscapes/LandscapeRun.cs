@@ -109,7 +109,7 @@ public static class LandscapeRun
             Seed = o.Source.Seed,
             Options = asked,
             Versions = Versions.All(),
-            Model = RunRecords.Model(o.Source, parameters),
+            Model = RunRecords.Model(o.Source, parameters, session.Model),
             Data = RunRecords.Data(session, o.Selection),
             BnMode = RunRecords.BatchNorm(o.Selection),
             NumericGuard = sources.Guard is not null ? HessianRecords.Guard(sources.Guard)

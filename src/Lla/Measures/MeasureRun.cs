@@ -43,7 +43,7 @@ public static class MeasureRun
             Seed = source.Seed,
             Options = o.Record,
             Versions = Versions.All(),
-            Model = RunRecords.Model(source, parameters),
+            Model = RunRecords.Model(source, parameters, session.Model),
             Data = data,
             BnMode = RunRecords.BatchNorm(o.Selection),
             NumericGuard = decision is null ? null : HessianRecords.Guard(decision),

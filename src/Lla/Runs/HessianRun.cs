@@ -123,7 +123,7 @@ public static class HessianRun
             Seed = o.Source.Seed,
             Options = o.Record ?? o.Describe(),
             Versions = Versions.All(),
-            Model = RunRecords.Model(o.Source, parameters),
+            Model = RunRecords.Model(o.Source, parameters, session.Model),
             Data = RunRecords.Data(session, o.Selection),
             BnMode = RunRecords.BatchNorm(o.Selection),
             NumericGuard = HessianRecords.Guard(decision),

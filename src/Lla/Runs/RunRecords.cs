@@ -7,12 +7,13 @@ namespace Lla.Runs;
 /// <summary>The parts of the run record that every analysing job fills the same way.</summary>
 public static class RunRecords
 {
-    public static ModelRecord Model(ModelSource source, ParameterSet parameters) => new(
+    public static ModelRecord Model(ModelSource source, ParameterSet parameters, TorchSharp.torch.nn.Module? model = null) => new(
         source.Model,
         source.Weights is null ? "none (seeded random initialization)" : Path.GetFullPath(source.Weights),
         parameters.Dimension,
         parameters.Layout.Names.ToArray(),
-        source.DType.ToString().ToLowerInvariant());
+        source.DType.ToString().ToLowerInvariant(),
+        model is null ? null : ModelSource.WeightsNote(model));
 
     public static DataRecord Data(AnalysisSession session, DataSelection selection) => new(
         session.Source.Data,
