@@ -53,6 +53,8 @@ public sealed record LandscapeRunOptions
         ["bn"] = Selection.BatchNorm.ToString().ToLowerInvariant(),
     };
 
+    private static string AxesNames(IEnumerable<AxesKind> axes) => string.Join(", ", axes.Select(a => a.Name()).Distinct());
+
     /// <summary>Checks the settings that need no files, before anything is loaded or written.</summary>
     public void Validate()
     {
@@ -72,6 +74,22 @@ public sealed record LandscapeRunOptions
         if (axes.Contains(AxesKind.Pca) && Trajectory.Count < 2) throw new LlaException("{axes} pca needs {trajectory} with at least 2 checkpoints (a training with {save-every} N writes them)");
         if (HessianRun is not null && (EigenMaxMin || Operator != Curvature.CurvatureOperator.Hessian))
             throw new LlaException("{hessian-run} gives the eigenvectors that run saved: {eigen-pair} max,min and {operator} compute their own, so leave out {hessian-run}");
+        // A file or setting that only some axes read is refused with other axes, rather than silently ignored.
+        bool hessianAxes = axes.Contains(AxesKind.Hessian);
+        if (Checkpoints.Count > 0 && !axes.Contains(AxesKind.Checkpoints))
+            throw new LlaException($"{{checkpoints}} is read only by {{axes}} checkpoints (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} checkpoints");
+        if (Trajectory.Count > 0 && !axes.Contains(AxesKind.Pca))
+            throw new LlaException($"{{trajectory}} is read only by {{axes}} pca (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} pca");
+        if (DirectionFile is not null && !axes.Contains(AxesKind.File))
+            throw new LlaException($"{{directions}} is read only by {{axes}} file (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} file");
+        if (OptimizerState is not null && !axes.Contains(AxesKind.Adam))
+            throw new LlaException($"{{optimizer-state}} is read only by {{axes}} adam (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} adam");
+        if (!hessianAxes && HessianRun is not null)
+            throw new LlaException($"{{hessian-run}} gives Hessian axes, but no plane here has them (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} hessian");
+        if (!hessianAxes && (EigenMaxMin || EigenFirst != 0 || EigenSecond != 1))
+            throw new LlaException($"{{eigen-pair}} chooses the Hessian axes, but no plane here has them (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} hessian");
+        if (!hessianAxes && Operator != Curvature.CurvatureOperator.Hessian)
+            throw new LlaException($"{{operator}} chooses the curvature of the Hessian axes, but no plane here has them (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} hessian");
         if (HessianRun is string run && !File.Exists(Path.Combine(run, Runs.EigenvectorFile.FileName)))
             throw new LlaException($"{{hessian-run}} {run} holds no {Runs.EigenvectorFile.FileName}");
     }
