@@ -44,23 +44,23 @@ public class HessianFlagCaseTests
     {
         // Every |λw| below 1: (λw)^n underflowed to 0 for both sums and Kh came out null, "no positive eigenvalue mass".
         var small = new SlqRun(new[] { -1.0, 2.0 }, new[] { 0.3, 0.3 }, 2);
-        var c = Criteria.OneRun(small, 1e300);
+        var c = Criteria.FromSpectrum(new[] { small }, 1e300).Runs[0];
         Assert.Equal(0.0, c.Kh);
         Assert.Null(c.Note);
         // n = 50: the log-space value equals the direct sums.
         double direct = Math.Pow(0.3, 50) / Math.Pow(0.6, 50);
-        Assert.Equal(direct, Criteria.OneRun(small, 50).Kh!.Value, direct * 1e-12);
+        Assert.Equal(direct, Criteria.FromSpectrum(new[] { small }, 50).Runs[0].Kh!.Value, direct * 1e-12);
         // Equal largest terms: the limit is the ratio of their counts.
         var tie = new SlqRun(new[] { -2.0, 2.0, 2.0, 1.0 }, new[] { 0.25, 0.25, 0.25, 0.25 }, 4);
-        Assert.Equal(0.5, Criteria.OneRun(tie, 1e300).Kh!.Value, 12);
+        Assert.Equal(0.5, Criteria.FromSpectrum(new[] { tie }, 1e300).Runs[0].Kh!.Value, 12);
         // The negative side dominating: beyond the largest double, and the note says that, not "no positive mass".
         var negative = new SlqRun(new[] { -8.0, 1.0 }, new[] { 0.5, 0.5 }, 2);
-        var big = Criteria.OneRun(negative, 1e300);
+        var big = Criteria.FromSpectrum(new[] { negative }, 1e300).Runs[0];
         Assert.Null(big.Kh);
         Assert.Contains("beyond the largest double", big.Note);
         Assert.DoesNotContain("no positive", big.Note);
         // Unchanged at the default power.
-        Assert.Equal((Math.Sqrt(0.3)) / Math.Sqrt(0.6), Criteria.OneRun(small, 0.5).Kh!.Value, 12);
+        Assert.Equal((Math.Sqrt(0.3)) / Math.Sqrt(0.6), Criteria.FromSpectrum(new[] { small }, 0.5).Runs[0].Kh!.Value, 12);
     }
 
     [Fact]
