@@ -57,6 +57,9 @@ internal static class LandscapeCommand
             var normKind = Normalization.Parse(p.GetValue(norm)!);
             if (!panel && Given(order) && normKind is NormKind.None or NormKind.Weight)
                 throw new LlaException($"--order is not used by --norm {p.GetValue(norm)} (only layer, model and filter take a norm order): leave out --order");
+            // A bad value is named as such before the question whether the flag belongs here.
+            if (!maxMin && (e1 < 0 || e2 < 0 || e1 == e2))
+                throw new LlaException($"--eigen-pair must be two different indices like 0,1 (got '{e1},{e2}')");
             bool hessianAxes = axesKind == AxesKind.Hessian;
             foreach (var hessianOnly in new Option[] { eigenPair, hessian.Operator })
                 if (Given(hessianOnly) && !hessianAxes)
