@@ -49,7 +49,24 @@ internal static class LandscapeCommand
             if (!maxMin && (pairText.Length != 2 || !int.TryParse(pairText[0], out e1) || !int.TryParse(pairText[1], out e2)))
                 throw new LlaException($"--eigen-pair must be two different indices like 0,1, or max,min (got '{p.GetValue(eigenPair)}')");
             var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
-            var planes = PlaneSpec.Planes(AxesKinds.Parse(p.GetValue(axes)!), Normalization.Parse(p.GetValue(norm)!), p.GetValue(order),
+            bool Given(Option option) => p.GetResult(option) is { Implicit: false };
+            bool panel = p.GetValue(allModes);
+            // --all-modes draws a fixed panel: the settings of a single plane would be ignored, so they are refused.
+            if (panel)
+                foreach (var single in new Option[] { norm, order, mode, numPlots })
+                    if (Given(single)) throw new LlaException($"{single.Name} is not used with --all-modes (its panel fixes each plane's normalization and update rule): leave out one of them");
+            var axesKind = panel && !Given(axes) ? AxesKind.Hessian : AxesKinds.Parse(p.GetValue(axes)!);
+            var normKind = Normalization.Parse(p.GetValue(norm)!);
+            if (!panel && Given(order) && normKind is NormKind.None or NormKind.Weight)
+                throw new LlaException($"--order is not used by --norm {p.GetValue(norm)} (only layer, model and filter take a norm order): leave out --order");
+            // A bad value is named as such before the question whether the flag belongs here.
+            if (!maxMin && (e1 < 0 || e2 < 0 || e1 == e2))
+                throw new LlaException($"--eigen-pair must be two different indices like 0,1 (got '{e1},{e2}')");
+            bool hessianAxes = axesKind == AxesKind.Hessian;
+            foreach (var hessianOnly in new Option[] { eigenPair, hessian.Operator })
+                if (Given(hessianOnly) && !hessianAxes)
+                    throw new LlaException($"{hessianOnly.Name} chooses the Hessian axes, but --axes is {p.GetValue(axes)}: leave out {hessianOnly.Name} or use --axes hessian");
+            var planes = PlaneSpec.Planes(axesKind, normKind, p.GetValue(order),
                 PlaneSpec.ParseRule(p.GetValue(mode)!), p.GetValue(shared.Seed), p.GetValue(numPlots), p.GetValue(allModes));
             var output = shared.Output(p, processes);
             var options = new LandscapeRunOptions
@@ -69,6 +86,7 @@ internal static class LandscapeCommand
             if (!processes.IsRoot) return 0;
             results = RunRenderer.Render(options.OutDir, results, scale);
             var counts = results.Landscapes.Select(l => l.Alphas.Count * l.Betas.Count).Distinct();
+            if (panel) output.Say($"--all-modes: random axes, then {axesKind.Name()} axes: {string.Join("; ", planes.Select(pl => pl.Label))}");
             output.Say($"{planes.Count} landscape{(planes.Count == 1 ? "" : "s")} of {string.Join(", ", counts)} points each; loss at the centre {results.Loss:G6}");
             foreach (var l in results.Landscapes.Where(l => l.PointsResumed > 0))
                 output.Say($"{l.Label}: {l.PointsResumed} of {l.Alphas.Count * l.Betas.Count} points kept from the interrupted run");

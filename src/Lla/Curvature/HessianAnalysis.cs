@@ -32,6 +32,9 @@ public sealed record HessianAnalysisOptions
         if (EigenMethod == EigenMethod.Power && Which == EigenTarget.Smallest) throw new LlaException("{which} smallest needs {eigen-method} lanczos (power iteration finds the largest magnitudes)");
         if (EigenMaxSteps < 1) throw new LlaException($"the eigen step limit must be at least 1 (got {EigenMaxSteps})");
         if (!(EigenTolerance > 0)) throw new LlaException($"{{eigen-tol}} must be positive (got {EigenTolerance})");
+        // Lanczos accepts a Ritz pair when its residual ‖Hv − λv‖ is at most eigen-tol·|λ|: at 1 or more
+        // any vector passes (the residual of a random start is about |λ|), so nothing would be computed.
+        if (EigenTolerance >= 1) throw new LlaException($"{{eigen-tol}} must be below 1 (got {EigenTolerance:G3}): it bounds the relative residual ‖Hv − λv‖/|λ| of an accepted eigenpair, and at 1 or more any vector passes; 1e-4 is the default, 1e-2 is rough");
         if (TraceMethod == TraceMethod.XTrace && (TraceApplications < 4 || TraceApplications % 2 != 0)) throw new LlaException($"{{trace-hvps}} must be an even number of at least 4 for XTrace (got {TraceApplications})");
         if (TraceMethod == TraceMethod.HutchPlusPlus && (TraceApplications < 3 || TraceApplications % 3 != 0)) throw new LlaException($"{{trace-hvps}} must be a positive multiple of 3 (got {TraceApplications})");
         if (TraceMaxIterations < 1) throw new LlaException($"{{trace-iters}} must be at least 1 (got {TraceMaxIterations})");
@@ -116,6 +119,18 @@ public static class HessianAnalysis
     }
 
     /// <summary>
+    /// The most operator products <see cref="Run"/> can make with these options on <paramref name="dimension"/>
+    /// parameters (Lanczos may stop earlier): for the estimate of a long run's time before it starts.
+    /// </summary>
+    public static double PlannedProducts(HessianAnalysisOptions o, long dimension)
+    {
+        double eigen = o.TopK == 0 ? 0 : o.EigenMethod == EigenMethod.Power ? (double)o.TopK * o.PowerMaxIterations : Math.Min(o.EigenMaxSteps, dimension);
+        double trace = !o.Trace ? 0 : o.TraceMethod == TraceMethod.Hutchinson ? o.TraceMaxIterations : o.TraceApplications;
+        double esd = o.Esd ? (double)o.Runs * Math.Min(o.LanczosSteps, dimension) : 0;
+        return eigen + trace + esd;
+    }
+
+    /// <summary>
     /// What can be known before any product: the top-k fits the dimension, and the Krylov bases
     /// (held in memory for full reorthogonalization) fit the machine.
     /// </summary>
@@ -133,7 +148,8 @@ public static class HessianAnalysis
     }
 
     /// <summary>Passes applications through and reports each one as progress of the current stage.</summary>
-    private sealed class ProgressOperator(ILinearOperator inner, Action<AnalysisProgress>? progress) : ILinearOperator
+    /// <summary>An operator that reports each product as progress of the current stage (also used for a run's diagonal).</summary>
+    internal sealed class ProgressOperator(ILinearOperator inner, Action<AnalysisProgress>? progress) : ILinearOperator
     {
         private string _stage = "";
         private long _stageStart;

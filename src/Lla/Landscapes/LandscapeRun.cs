@@ -12,7 +12,7 @@ namespace Lla.Landscapes;
 /// <summary>
 /// A landscape run (`lla landscape`): for each planned plane, build the raw directions, normalize,
 /// freeze, save them, and evaluate the grid with a point log, so that an interrupted run (killed,
-/// or cancelled through <paramref name="cancel"/>) resumes where it stopped. Writes plan.json first
+/// or cancelled through <paramref name="cancel"/>) resumes where it stopped. Writes plan.json once the inputs are checked
 /// (what was asked), and results.json last; draws nothing.
 /// </summary>
 public static class LandscapeRun
@@ -25,13 +25,38 @@ public static class LandscapeRun
     {
         group ??= SingleProcess.Instance;
         o.Validate();
-        // One run per folder; under MPI rank 0 holds the lock.
         var asked = o.Record ?? o.Describe();
+        // Rank 0 alone owns the folder: a new run needs one without a plan, a resumed one the same plan (checked before the lock, writing nothing).
+        // (Under --force the folder's earlier run is replaced once the lock is held: there is no plan to check.)
+        if (group.IsRoot && !o.Force) LandscapePlan.Check(o.OutDir, asked, o.Resume);
+        // One run per folder; under MPI rank 0 holds the lock.
         using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim("landscape", asked, o.Resume, o.Force));
+        // What the folder held before this run: a run that fails before its first point removes what it added, and nothing else.
+        var before = group.IsRoot ? Directory.EnumerateFileSystemEntries(o.OutDir).ToHashSet() : null;
+        bool anyPoint = false;
+        try
+        {
+            return Run(o, progress, group, cancel, asked, () => anyPoint = true);
+        }
+        catch when (group.IsRoot && !anyPoint)
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(o.OutDir).Where(e => !before!.Contains(e) && !IsLock(e)).ToList())
+            {
+                try { if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true); else File.Delete(entry); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+            throw;
+        }
+    }
+
+    private static bool IsLock(string path) => Path.GetFileName(path) is RunLock.FileName or RunLock.HolderFileName;
+
+    private static RunResults Run(LandscapeRunOptions o, Action<AnalysisProgress>? progress, IProcessGroup group, CancellationToken cancel,
+        JsonObject asked, Action pointFinished)
+    {
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
-        // Rank 0 alone owns the folder: it checks and writes the plan, the directions and the point log.
-        var folder = group.IsRoot ? LandscapePlan.Open(o.OutDir, asked, o.Resume) : null;
+        var folder = group.IsRoot ? new RunFolder(o.OutDir) : null;
 
         var clock = Stopwatch.StartNew();
         using var session = AnalysisSession.Open(o.Source, o.Selection);
@@ -42,10 +67,23 @@ public static class LandscapeRun
         if (folder is not null)
             DiskBudget.Require(o.OutDir, o.Planes.Count * 2.0 * parameters.Dimension * (parameters.DType == TorchSharp.torch.ScalarType.Float64 ? 8 : 4),
                 $"the directions of {o.Planes.Count} plane(s)");
+        using var sources = new DirectionSources(o, session, parameters, theta, folder);
+        if (folder is not null)
+        {
+            // The inputs read from files (checkpoints, a trajectory, a direction file, a Hessian run's eigenvectors) are
+            // checked against the model now, before the plan is written and any point is computed.
+            for (int k = 0; k < o.Planes.Count; k++)
+            {
+                var spec = o.Planes[k];
+                bool onDisk = o.Resume && File.Exists(Path.Combine(o.OutDir, $"landscape-{k}.directions.bin")) && File.Exists(Path.Combine(o.OutDir, $"landscape-{k}.axes.json"));
+                if (!onDisk && (spec.Axes != AxesKind.Hessian || o.HessianRun is not null)) sources.Raw(spec);
+            }
+            if (o.Planes.Any(p => p.Axes == AxesKind.Pca)) sources.Trajectory();
+            if (!o.Resume) LandscapePlan.Write(folder, asked);
+        }
         timings["load"] = clock.Elapsed.TotalSeconds;
         var atWeights = session.Objective.Evaluate();
 
-        using var sources = new DirectionSources(o, session, parameters, theta, folder);
         var planes = new List<LandscapeRecord>();
         var pointCounts = new List<int>();
         for (int k = 0; k < o.Planes.Count; k++)
@@ -83,9 +121,11 @@ public static class LandscapeRun
             using (TorchContext.OneDnnScope(true)) // forward passes only: the oneDNN fault concerns gradients
             {
                 string stage = $"plane {k + 1}/{o.Planes.Count}: {spec.Label}";
+                int kept = log?.Finished.Count ?? 0;
                 surface = SurfaceEvaluator.Evaluate(session.Objective, parameters, pair.D1, spec.Mode == UpdateRule.AdamEq ? null : pair.D2,
                     grid, o.LossCap, log, (done, all) =>
                     {
+                        if (done > kept) pointFinished();
                         progress?.Invoke(new AnalysisProgress(stage, done, all, "points"));
                         cancel.ThrowIfCancellationRequested();
                     }, group);

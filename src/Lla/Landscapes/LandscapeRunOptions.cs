@@ -55,6 +55,8 @@ public sealed record LandscapeRunOptions
         ["bn"] = Selection.BatchNorm.ToString().ToLowerInvariant(),
     };
 
+    private static string AxesNames(IEnumerable<AxesKind> axes) => string.Join(", ", axes.Select(a => a.Name()).Distinct());
+
     /// <summary>Checks the settings that need no files, before anything is loaded or written.</summary>
     public void Validate()
     {
@@ -78,6 +80,23 @@ public sealed record LandscapeRunOptions
         if (HessianRun is not null && (EigenMaxMin || Operator != Curvature.CurvatureOperator.Hessian))
             throw new LlaException("{hessian-run} gives the eigenvectors that run saved: {eigen-pair} max,min and {operator} compute their own, so leave out {hessian-run}");
         if (HessianRun is string folder) Data.InputPaths.RequireFolder(folder, "Hessian run folder", "hessian-run");
+        // A file or setting that only some axes read is refused with other axes, rather than silently ignored.
+        bool hessianAxes = axes.Contains(AxesKind.Hessian);
+        if (Checkpoints.Count > 0 && !axes.Contains(AxesKind.Checkpoints))
+            throw new LlaException($"{{checkpoints}} is read only by {{axes}} checkpoints (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} checkpoints");
+        if (Trajectory.Count > 0 && !axes.Contains(AxesKind.Pca))
+            throw new LlaException($"{{trajectory}} is read only by {{axes}} pca (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} pca");
+        if (DirectionFile is not null && !axes.Contains(AxesKind.File))
+            throw new LlaException($"{{directions}} is read only by {{axes}} file (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} file");
+        if (OptimizerState is not null && !axes.Contains(AxesKind.Adam))
+            throw new LlaException($"{{optimizer-state}} is read only by {{axes}} adam (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} adam");
+        if (!hessianAxes && HessianRun is not null)
+            throw new LlaException($"{{hessian-run}} gives Hessian axes, but no plane here has them (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} hessian");
+        if (!hessianAxes && (EigenMaxMin || EigenFirst != 0 || EigenSecond != 1))
+            throw new LlaException($"{{eigen-pair}} chooses the Hessian axes, but no plane here has them (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} hessian");
+        if (!hessianAxes && Operator != Curvature.CurvatureOperator.Hessian)
+            throw new LlaException($"{{operator}} chooses the curvature of the Hessian axes, but no plane here has them (the axes here: {AxesNames(axes)}); leave it out or add {{axes}} hessian");
+        if (Force && Resume) throw new LlaException("{force} replaces the run in {out} and {resume} continues it: give one of them");
         if (HessianRun is string run && !File.Exists(Path.Combine(run, Runs.EigenvectorFile.FileName)))
             throw new LlaException($"{{hessian-run}} {run} holds no {Runs.EigenvectorFile.FileName}");
         if (HessianRun is string withVectors) Data.InputPaths.RequireFile(Path.Combine(withVectors, Runs.EigenvectorFile.FileName), "eigenvector file", "hessian-run");

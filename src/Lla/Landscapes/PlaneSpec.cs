@@ -9,13 +9,17 @@ public sealed record PlaneSpec(AxesKind Axes, NormKind Norm, int Order, UpdateRu
 
     /// <summary>
     /// The planes of a run: <paramref name="count"/> planes of the given axes (random axes with seeds
-    /// seed, seed + 1, …), or with <paramref name="allModes"/> the seed library's panel.
+    /// seed, seed + 1, …), or with <paramref name="allModes"/> the seed library's panel: random axes, then
+    /// <paramref name="axes"/> (Hessian or Adam; other axes are refused, not replaced).
     /// </summary>
     public static IReadOnlyList<PlaneSpec> Planes(AxesKind axes, NormKind norm, int order, UpdateRule rule, long seed, int count, bool allModes)
     {
         if (order is not (1 or 2)) throw new LlaException($"{{order}} must be 1 or 2 (got {order})");
         if (count < 1) throw new LlaException($"{{num-plots}} must be at least 1 (got {count})");
         if (count > 1 && !axes.IsRandom()) throw new LlaException("{num-plots} above 1 needs random axes (other axes give the same plane every time)");
+        if (allModes && axes is not (AxesKind.Hessian or AxesKind.Adam))
+            throw new LlaException($"{{all-modes}} draws random axes and then Hessian or Adam axes: give {{axes}} hessian (the default with it) or adam (got {axes.Name()})");
+        if (allModes && count > 1) throw new LlaException("{all-modes} draws its own panel of planes: leave out {num-plots}");
         return allModes ? AllModes(axes, seed) : Enumerable.Range(0, count).Select(k => new PlaneSpec(axes, norm, order, rule, seed + k)).ToList();
     }
 

@@ -44,7 +44,7 @@ public static class CurvatureMeasures
         list.Add(Curvature("trace", t.Trace, t.StandardError, t.OperatorApplications, Share("trace")));
         long slq = result.Esd!.OperatorApplications;
         list.Add(Curvature("re", c.Re, c.Runs.Count > 1 ? c.ReStd : null, slq, Share("esd"), c.Re is null ? "λmax = 0" : null));
-        list.Add(Curvature("kh", c.Kh, c.Runs.Count > 1 ? c.KhStd : null, slq, Share("esd"), c.Kh is null ? "no positive eigenvalue mass" : null));
+        list.Add(Curvature("kh", c.Kh, c.Runs.Count > 1 ? c.KhStd : null, slq, Share("esd"), c.Kh is null ? KhMissing(c) : null));
         list.Add(Curvature("ct", c.Ct, c.Runs.Count > 1 ? c.CtStd : null, slq, Share("esd")));
 
         clock.Restart();
@@ -56,7 +56,7 @@ public static class CurvatureMeasures
         double predictedSeconds = clock.Elapsed.TotalSeconds;
         list.Add(Curvature("re_predicted", predicted.Criteria.Re, predicted.Criteria.Runs.Count > 1 ? predicted.Criteria.ReStd : null, predicted.Hvps, predictedSeconds, labels: false));
         list.Add(Curvature("kh_predicted", predicted.Criteria.Kh, predicted.Criteria.Runs.Count > 1 ? predicted.Criteria.KhStd : null, predicted.Hvps, predictedSeconds,
-            predicted.Criteria.Kh is null ? "no positive eigenvalue mass" : null, labels: false));
+            predicted.Criteria.Kh is null ? KhMissing(predicted.Criteria) : null, labels: false));
         return list;
     }
 
@@ -122,5 +122,12 @@ public static class CurvatureMeasures
         {
             foreach (var b in relabelled) b.Targets.Dispose();
         }
+    }
+
+    /// <summary>Why Kh has no value, from the runs' notes: no positive eigenvalue mass, or beyond the largest double at a large power.</summary>
+    private static string KhMissing(CriteriaResult c)
+    {
+        var reasons = c.Runs.Select(r => r.Note).OfType<string>().SelectMany(n => n.Split("; ")).Where(n => n.Contains("Kh")).Distinct().ToList();
+        return reasons.Count == 0 ? "no Kh" : string.Join("; ", reasons);
     }
 }

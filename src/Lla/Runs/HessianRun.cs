@@ -30,6 +30,8 @@ public static class HessianRun
         HessianAnalysis.CheckFits(o.Analysis, parameters.Dimension, parameters.DType);
         if (o.SplitCurvature) OutputLosses.Identify(session.Objective, "{split-curvature} (its GGN)");
         if (o.PerLayer) PerLayerAnalysis.CheckFits(o.Analysis, parameters);
+        // The diagonal's running mean and squares (float64) and its two result arrays.
+        if (o.Diagonal) Native.MemoryBudget.Require(4 * 8.0 * parameters.Dimension, $"the diagonal of {parameters.Dimension:N0} parameters ({{diagonal}})");
         if (group.IsRoot) DiskBudget.Require(o.OutDir, o.Analysis.TopK * 4.0 * parameters.Dimension + (o.Diagonal ? 16.0 * parameters.Dimension : 0), $"{o.Analysis.TopK} eigenvector(s)" + (o.Diagonal ? " and the diagonal" : ""));
         timings["load"] = clock.Elapsed.TotalSeconds;
 
@@ -41,6 +43,15 @@ public static class HessianRun
         clock.Restart();
         var decision = session.DecideOneDnn(o.OneDnn);
         timings["guard"] = clock.Elapsed.TotalSeconds;
+        // A long run says so before it starts: one product timed, times the most products the options can make.
+        double planned = PlannedProducts(o, parameters);
+        if (planned > LongRunProducts && say is not null && group.IsRoot)
+        {
+            double seconds;
+            using (decision.Scope()) seconds = TimeOneProduct(CurvatureOperators.Create(o.Operator, session.Objective, parameters, group));
+            if (planned * seconds > 60)
+                say($"This run makes up to {planned:N0} curvature products at about {seconds:G2} s each: about {Duration(planned * seconds)} (an estimate; progress follows)");
+        }
 
 
         HessianAnalysisResult result;
@@ -71,8 +82,9 @@ public static class HessianRun
             {
                 var diagonalClock = Stopwatch.StartNew();
                 // Seeds: eigen = seed, trace + 1, SLQ + 2, the diagonal + 3.
-                diagonal = HutchinsonDiagonal.Estimate(CurvatureOperators.Create(o.Operator, session.Objective, parameters, group),
-                    new DiagonalOptions { Probes = o.DiagonalHvps, Seed = o.Analysis.Seed + 3 });
+                var observed = new HessianAnalysis.ProgressOperator(CurvatureOperators.Create(o.Operator, session.Objective, parameters, group), progress);
+                observed.Begin("diagonal", o.DiagonalHvps);
+                diagonal = HutchinsonDiagonal.Estimate(observed, new DiagonalOptions { Probes = o.DiagonalHvps, Seed = o.Analysis.Seed + 3 });
                 timings["diagonal"] = diagonalClock.Elapsed.TotalSeconds;
             }
             clock.Restart();
@@ -143,4 +155,37 @@ public static class HessianRun
         folder.WriteResults(results);
         return results;
     }
+
+    /// <summary>Above this many planned products a run times one and says how long it should take.</summary>
+    public const double LongRunProducts = 500;
+
+    /// <summary>The most operator products the run can make: the analysis, the split's G and R (and H), the layers and the diagonal.</summary>
+    public static double PlannedProducts(HessianRunOptions o, ParameterSet parameters)
+    {
+        var analysis = o.SplitCurvature ? CurvatureSplit.OptionsFor(o.Analysis) : o.PerLayer ? o.Analysis with { Trace = true } : o.Analysis;
+        double total = HessianAnalysis.PlannedProducts(analysis, parameters.Dimension);
+        if (o.SplitCurvature) total += (o.Operator == CurvatureOperator.Hessian ? 2 : 3) * HessianAnalysis.PlannedProducts(CurvatureSplit.OptionsFor(o.Analysis), parameters.Dimension);
+        if (o.PerLayer) total += LayerGroups.Of(parameters).Count * HessianAnalysis.PlannedProducts(o.Analysis, parameters.Dimension);
+        if (o.Diagonal) total += o.DiagonalHvps;
+        return total;
+    }
+
+    private static double TimeOneProduct(ILinearOperator op)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var v = TorchSharp.torch.randn(op.Dimension, dtype: op.DType).to(op.Device);
+        var clock = Stopwatch.StartNew();
+        op.Apply(v);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A duration for people: "40 s", "12 min", "3.4 h", "26 days", "3.2 years".</summary>
+    public static string Duration(double seconds) => seconds switch
+    {
+        < 90 => $"{seconds:F0} s",
+        < 5400 => $"{seconds / 60:F0} min",
+        < 2 * 86400 => $"{seconds / 3600:F1} h",
+        < 2 * 365.25 * 86400 => $"{seconds / 86400:F0} days",
+        _ => $"{seconds / (365.25 * 86400):G3} years",
+    };
 }

@@ -58,6 +58,12 @@ public sealed record HessianRunOptions
     {
         Analysis.Validate();
         if (LandscapeSteps < 0 || LandscapeSteps % 2 != 0) throw new LlaException($"{{landscape-steps}} must be 0 or an even number (got {LandscapeSteps})");
+        // The overview planes' grid is checked now, before any analysis (it would be refused only after it).
+        if (LandscapeSteps > 0)
+        {
+            try { Landscapes.Grid.Create(LandscapeSteps, 1.0, Landscapes.UpdateRule.Add, twoDimensional: true); }
+            catch (LlaException e) { throw new LlaException(e.Template.Replace("{steps}", "{landscape-steps}")); }
+        }
         if (DiagonalHvps < 2) throw new LlaException($"{{diagonal-hvps}} must be at least 2 (a standard error needs two probes; got {DiagonalHvps})");
         if (File.Exists(OutDir)) throw new LlaException($"{{out}} {OutDir} is a file, not a folder");
     }

@@ -15,6 +15,19 @@ public static class LandscapePlan
     /// <summary>Creates the folder and writes its plan, or (resuming) checks the plan against <paramref name="asked"/>.</summary>
     public static RunFolder Open(string outDir, JsonObject asked, bool resume)
     {
+        Check(outDir, asked, resume);
+        var folder = new RunFolder(outDir);
+        if (!resume) Write(folder, asked);
+        return folder;
+    }
+
+    /// <summary>Writes the plan of a new run into <paramref name="folder"/> (after <see cref="Check"/> and the run's own checks).</summary>
+    public static void Write(RunFolder folder, JsonObject asked) =>
+        folder.Write(FileName, new JsonObject { ["command"] = "landscape", ["options"] = asked.DeepClone() });
+
+    /// <summary>Everything <see cref="Open"/> checks, writing nothing: a new run needs a folder without a plan, a resumed one the same plan.</summary>
+    public static void Check(string outDir, JsonObject asked, bool resume)
+    {
         if (File.Exists(outDir)) throw new LlaException($"{{out}} {outDir} is a file, not a folder");
         string planPath = Path.Combine(outDir, FileName);
         if (resume)
@@ -27,12 +40,9 @@ public static class LandscapePlan
                 string now = value?.ToJsonString() ?? "null", before = old[key]?.ToJsonString() ?? "null";
                 if (now != before) throw new LlaException($"{{resume}}: {{{key}}} is {now} now but was {before} in the interrupted run; repeat its command");
             }
-            return new RunFolder(outDir);
+            return;
         }
         if (File.Exists(planPath)) throw new LlaException($"{outDir} already holds a landscape run: add {{resume}} to finish it, or choose another {{out}}");
-        var folder = new RunFolder(outDir);
-        folder.Write(FileName, new JsonObject { ["command"] = "landscape", ["options"] = asked.DeepClone() });
-        return folder;
     }
 
     private static JsonObject ReadOptions(string planPath)

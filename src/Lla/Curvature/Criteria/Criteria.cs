@@ -54,17 +54,43 @@ public static class Criteria
         double ct;
         if (max == 0) { note = "λmax = 0, so re and Ct are undefined"; ct = min < 0 ? double.NegativeInfinity : 0; }
         else { re = Math.Abs(min / max); ct = min / max; }
-        double positive = 0, negative = 0;
+        // In log space, so that a large n neither underflows nor overflows the sums (at n = 1e300 every
+        // |λw| ≠ 1 raised to n is 0 or ∞ in doubles): as n grows Kh tends to 0, ∞ or the ratio of the
+        // counts of the largest negative and positive |λw|, and this computes that limit.
+        var logPositive = new List<double>();
+        var logNegative = new List<double>();
         for (int k = 0; k < run.Nodes.Length; k++)
         {
             double lw = run.Nodes[k] * run.Weights[k];
-            if (lw > 0) positive += Math.Pow(lw, n);
-            else if (lw < 0) negative += Math.Pow(-lw, n);
+            if (lw > 0) logPositive.Add(Math.Log(lw));
+            else if (lw < 0) logNegative.Add(Math.Log(-lw));
         }
         double? kh = null;
-        if (positive > 0) kh = Math.Abs(negative / positive);
-        else note = (note is null ? "" : note + "; ") + "no positive eigenvalue mass, so Kh is infinite";
+        if (logPositive.Count == 0)
+            note = (note is null ? "" : note + "; ") + "no positive eigenvalue mass, so Kh is infinite";
+        else if (logNegative.Count == 0) kh = 0;
+        else
+        {
+            // log Σ|λw|^n = n·a_max + log Σ exp(n·(a_i − a_max)) with a = log|λw|: every exponent ≤ 0.
+            double maxNegative = logNegative.Max(), maxPositive = logPositive.Max();
+            double gap = maxNegative - maxPositive;
+            double logKh = (gap == 0 ? 0 : n * gap) + Math.Log(SumExp(logNegative, maxNegative, n)) - Math.Log(SumExp(logPositive, maxPositive, n));
+            kh = Math.Exp(logKh);
+            if (double.IsPositiveInfinity(kh.Value))
+            {
+                kh = null;
+                note = (note is null ? "" : note + "; ") + $"Kh{n:G3} = 10^{logKh / Math.Log(10):G4} is beyond the largest double: at this power the largest negative |λ·w| outweighs every positive one";
+            }
+        }
         return new RunCriteria(min, max, re, kh, ct, note);
+    }
+
+    /// <summary>Σ exp(n·(a_i − max)): at least 1 (the largest term), every term at most 1.</summary>
+    private static double SumExp(List<double> a, double max, double n)
+    {
+        double sum = 0;
+        foreach (double v in a) sum += v == max ? 1 : Math.Exp(n * (v - max));
+        return sum;
     }
 
     /// <summary>Mean and sample standard deviation; null when any value is null or not finite.</summary>

@@ -74,7 +74,8 @@ public static class SpectralDensity
         long before = op.ApplyCount;
         var generator = new Generator((ulong)options.Seed);
         var runs = new List<SlqRun>();
-        int total = options.Runs * (int)Math.Min(options.Steps, op.Dimension), done = 0;
+        // Capped for the int progress callback (runs × steps may exceed int's range).
+        int total = (int)Math.Min(int.MaxValue, (long)options.Runs * Math.Min(options.Steps, op.Dimension)), done = 0;
         for (int r = 0; r < options.Runs; r++)
         {
             using var start = RandomVectors.Rademacher(op.Dimension, op.DType, generator, op.Device);
