@@ -75,12 +75,19 @@
     let [x0, x1] = [Math.min(...pts.map(p => p[0])), Math.max(...pts.map(p => p[0]))];
     let [y0, y1] = [Math.min(...pts.map(p => p[1])), Math.max(...pts.map(p => p[1]))];
     if (x1 === x0) { x0 -= 1; x1 += 1; } if (y1 === y0) { y0 -= 1; y1 += 1; }
+    // A log axis spans whole powers of ten and is ticked only there (every 2nd, 5th… decade when there are many).
+    if (logY) { y0 = Math.floor(y0 + 1e-9); y1 = Math.max(Math.ceil(y1 - 1e-9), y0 + 1); }
     const X = x => m.l + (x - x0) / (x1 - x0) * W, Y = y => m.t + Hh - (y - y0) / (y1 - y0) * Hh;
     add("rect", { x: m.l, y: m.t, width: W, height: Hh, fill: "white", stroke: "#889" });
+    const decadeStep = [1, 2, 5, 10, 20, 50, 100].find(s => (y1 - y0) / s + 1 <= 10) || 100;
+    const yTicks = logY ? Array.from({ length: y1 - y0 + 1 }, (_, i) => y0 + i).filter(e => e % decadeStep === 0)
+      : Array.from({ length: 6 }, (_, k) => y0 + k * (y1 - y0) / 5);
     for (let k = 0; k <= 5; k++) {
-      const xv = x0 + k * (x1 - x0) / 5, yv = y0 + k * (y1 - y0) / 5;
+      const xv = x0 + k * (x1 - x0) / 5;
       add("text", { x: X(xv), y: m.t + Hh + 16, "text-anchor": "middle", "font-size": 11 }, fmt(xv, 3));
-      add("text", { x: m.l - 6, y: Y(yv) + 4, "text-anchor": "end", "font-size": 11 }, logY ? `1e${yv.toFixed(1)}` : fmt(yv, 3));
+    }
+    for (const yv of yTicks) {
+      add("text", { x: m.l - 6, y: Y(yv) + 4, "text-anchor": "end", "font-size": 11 }, logY ? `1e${yv}` : fmt(yv, 3));
       add("line", { x1: m.l, x2: m.l + W, y1: Y(yv), y2: Y(yv), stroke: "#eee" });
     }
     add("text", { x: m.l + W / 2, y: height - 6, "text-anchor": "middle", "font-size": 12 }, xLabel);
