@@ -60,7 +60,7 @@
   if (H && H.top_eigenvalues) {
     root.append($("h2", {}, "Top eigenvalues"));
     const t = $("table", {}, $("tr", {}, $("th", {}, "#"), $("th", {}, "eigenvalue"), $("th", {}, "relative residual ‖Hv − λv‖/|λ|"), $("th", {}, "converged (≤ 1e-3)")));
-    H.top_eigenvalues.forEach((v, i) => t.append($("tr", {}, $("td", {}, i + 1), $("td", {}, fmt(v, 7)), $("td", {}, fmt(H.eigen_residuals[i], 2)), $("td", {}, H.eigen_converged && H.eigen_converged[i] ? "yes" : "NO"))));
+    H.top_eigenvalues.forEach((v, i) => t.append($("tr", {}, $("td", {}, i + 1), $("td", {}, fmt(v, 7)), $("td", {}, fmt((H.eigen_residuals || [])[i], 2)), $("td", {}, H.eigen_converged && H.eigen_converged[i] ? "yes" : "NO"))));
     root.append(t, $("p", { class: "muted" }, `${H.eigen_method}, ${H.eigen_steps} steps, ${H.eigen_hvps} Hessian-vector products; ${H.hvp_count} in the whole analysis.`));
   }
 
