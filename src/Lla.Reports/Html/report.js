@@ -203,7 +203,8 @@
 
   function heatmapCanvas(L) {
     const Z = L.loss, rows = Z.length, cols = Z[0].length, size = 340, m = 40;
-    const canvas = $("canvas", { width: size + m + 10, height: size + m + 10 });
+    const bar = 70; // the colour bar on the right, in loss units
+    const canvas = $("canvas", { width: size + m + 10 + bar, height: size + m + 10 });
     const ctx = canvas.getContext("2d"), flat = Z.flat().filter(Number.isFinite);
     const zmin = Math.min(...flat), zmax = Math.max(...flat), zr = (zmax - zmin) || 1, cw = size / cols, ch = size / rows;
     for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) {
@@ -242,6 +243,15 @@
     ctx.fillText(fmt(L.alphas[0], 3), m, size + 14); ctx.fillText(fmt(L.alphas[cols - 1], 3), m + size - 30, size + 14);
     ctx.fillText(L.mode === "adameq" ? "a →" : "α →", m + size / 2, size + 14);
     ctx.fillText(fmt(L.betas[rows - 1], 3), 2, 12); ctx.fillText(fmt(L.betas[0], 3), 2, size); ctx.fillText(L.mode === "adameq" ? "b" : "β", 8, size / 2);
+    // Colour bar: the loss from zmin (bottom) to zmax (top), five labelled ticks.
+    const bx = m + size + 12, bw = 14;
+    for (let y = 0; y < size; y++) { ctx.fillStyle = colour(1 - y / (size - 1)); ctx.fillRect(bx, y, bw, 1.5); }
+    ctx.strokeStyle = "#889"; ctx.strokeRect(bx, 0, bw, size); ctx.fillStyle = "#333";
+    for (let k = 0; k <= 4; k++) {
+      const y = (1 - k / 4) * (size - 1);
+      ctx.fillRect(bx + bw, y, 4, 1); ctx.fillText(fmt(zmin + zr * k / 4, 3), bx + bw + 6, Math.min(size, Math.max(10, y + 4)));
+    }
+    ctx.fillText("loss", bx, size + 14);
     return canvas;
   }
 
@@ -251,6 +261,7 @@
     root.append($("p", { class: "muted" }, "Each plane shows the loss at θ* + α·d1 + β·d2 around the analysed weights θ* (the red dot). With BatchNorm, random directions built from the weights can look flatter than the network is; planes along the top Hessian eigenvectors show the real curvature."));
   }
   for (const L of landscapes) {
+    if (!L.loss || !L.loss.length || !L.loss[0] || !L.loss[0].length) continue; // nothing to draw (an empty grid)
     const facts = Object.entries(L.axes_facts || {}).map(([k, v]) => `${k} ${fmt(v, 5)}`).join(", ");
     root.append($("h3", {}, L.label), $("p", { class: "muted" }, `${L.loss.length}×${L.loss[0].length} points, distance ${L.distance}, ${facts}`));
     const plots = $("div", { class: "plots" });
