@@ -24,6 +24,11 @@ public static class ConnectPlot
         PngFile.Save(path, png => multiplot.SavePng(png, width, height));
     }
 
+    /// <summary>Whether a path has points to draw: t and the training values of one length, the test values of that length or none.</summary>
+    public static bool CanDraw(ModePathRecord p) =>
+        p.T.Count > 0 && p.TrainLoss.Count == p.T.Count && p.TrainAccuracy.Count == p.T.Count &&
+        p.TestLoss.Count is var l && (l == 0 || l == p.T.Count) && p.TestAccuracy.Count is var a && (a == 0 || a == p.T.Count);
+
     /// <summary>"linear", "linear, aligned", "bezier, aligned": how a path is named in figures and on the page.</summary>
     public static string Label(ModePathRecord p) => p.Aligned ? $"{p.Method}, aligned" : p.Method;
 

@@ -16,12 +16,14 @@ public static class CurvatureSplitPlot
         var plot = new Plot();
         var series = new[] { ("H (Hessian)", split.Hessian, Colors.SteelBlue), ("G (GGN)", split.Ggn, Colors.ForestGreen), ("R = H − G", split.Residual, Colors.OrangeRed) };
         // One floor for all three curves (1e-8 of the highest peak), so their floors coincide.
-        double peak = series.Max(s => s.Item2.Esd?.Density?.Density.DefaultIfEmpty(0).Max() ?? 0);
-        double floor = peak > 0 ? peak * 1e-8 : 1e-12;
+        double peak = series.Max(s => s.Item2.Esd?.Density?.Density.Where(double.IsFinite).DefaultIfEmpty(0).Max() ?? 0);
+        var drawn = new List<double>();
         foreach (var (name, record, colour) in series)
         {
-            if (record.Esd?.Density is not { } d) continue;
-            var line = plot.Add.ScatterLine(d.Lambda.ToArray(), d.Density.Select(y => Math.Log10(Math.Max(y, floor))).ToArray());
+            if (record.Esd?.Density is not { } d || !EsdPlot.CanDraw(d)) continue;
+            var logY = PngFile.LogDensity(d.Density, peak);
+            drawn.AddRange(logY);
+            var line = plot.Add.ScatterLine(d.Lambda.ToArray(), logY);
             line.LineWidth = 1.5f;
             line.Color = colour;
             line.LegendText = name;
@@ -29,7 +31,7 @@ public static class CurvatureSplitPlot
         plot.ShowLegend(Alignment.UpperRight);
         plot.Axes.Bottom.Label.Text = "eigenvalue λ";
         plot.Axes.Left.Label.Text = "density (log scale)";
-        plot.Axes.Left.TickGenerator = PngFile.LogTicks();
+        PngFile.LogAxis(plot, drawn);
         plot.Title("Spectral densities of H = G + R");
         var vertical = plot.Add.VerticalLine(0);
         vertical.Color = Colors.Gray.WithAlpha(0.6);

@@ -26,7 +26,16 @@ public static class LandscapePlot
         PngFile.Save(path, png => multiplot.SavePng(png, 480 * columns, 420 * rows));
     }
 
-    private static Plot PlanePlot(Surface surface, string title, string xLabel, string yLabel, double[][]? trajectory, ColorScale scale,
+    /// <summary>Whether a landscape has a grid to draw: at least one α and one β, a loss row per β and a loss per α in each.</summary>
+    public static bool CanDraw(LandscapeRecord l) =>
+        l.Alphas.Count > 0 && l.Betas.Count > 0 && l.Loss.Count == l.Betas.Count && l.Loss.All(r => r.Count == l.Alphas.Count);
+
+    /// <summary>
+    /// The heat map of a plane with its colour bar (in loss units on either scale: under the log scale the colours
+    /// follow log10 of the loss, and the bar's ticks sit at round losses, labelled as losses), contour lines, the
+    /// centre and an optional path.
+    /// </summary>
+    public static Plot PlanePlot(Surface surface, string title, string xLabel, string yLabel, double[][]? trajectory, ColorScale scale,
         string trajectoryLabel = "training path")
     {
         // Log colours need positive losses; a surface with a zero or negative loss (a custom objective) is drawn linearly.
@@ -39,8 +48,9 @@ public static class LandscapePlot
             {
                 double v = surface.Loss[j][i];
                 if (!double.IsFinite(v)) v = double.NaN;
-                z[rows - 1 - j, i] = log ? Math.Log10(v) : v; // heat map rows run top to bottom; β grows upwards
-                points[j, i] = new Coordinates3d(surface.Alphas[i], surface.Betas[j], double.IsNaN(v) ? 0 : v);
+                double shown = log ? Math.Log10(v) : v;
+                z[rows - 1 - j, i] = shown; // heat map rows run top to bottom; β grows upwards
+                points[j, i] = new Coordinates3d(surface.Alphas[i], surface.Betas[j], double.IsNaN(shown) ? 0 : shown); // contours follow the colours
             }
         var plot = new Plot();
         var heat = plot.Add.Heatmap(z);
@@ -48,7 +58,19 @@ public static class LandscapePlot
         double dy = rows > 1 ? (surface.Betas[^1] - surface.Betas[0]) / (rows - 1) : 1;
         heat.Extent = new CoordinateRect(surface.Alphas[0] - dx / 2, surface.Alphas[^1] + dx / 2, surface.Betas[0] - dy / 2, surface.Betas[^1] + dy / 2);
         heat.Colormap = new ScottPlot.Colormaps.Viridis();
-        plot.Add.ColorBar(heat).Label = log ? "log10 loss (colour scale: log)" : "loss (colour scale: linear)";
+        var bar = plot.Add.ColorBar(heat);
+        bar.Label = log ? "loss (colour scale: log)" : "loss (colour scale: linear)";
+        if (log)
+        {
+            // The colours are log10 of the loss: ticks at round losses, labelled in loss units.
+            var shown = surface.Loss.SelectMany(r => r).Where(v => double.IsFinite(v) && v > 0).Select(Math.Log10).ToList();
+            if (shown.Count > 0)
+            {
+                var ticks = new ScottPlot.TickGenerators.NumericManual();
+                foreach (var (position, label) in PngFile.LossTicks(shown.Min(), shown.Max())) ticks.AddMajor(position, label);
+                bar.Axis.TickGenerator = ticks;
+            }
+        }
         var contours = plot.Add.ContourLines(points, 12);
         contours.LineColor = Colors.White.WithAlpha(0.7);
         contours.LabelStyle.IsVisible = false;

@@ -8,7 +8,7 @@ public static class PerLayerPlot
 {
     public static void Save(string path, PerLayerRecord perLayer)
     {
-        var layers = perLayer.Layers.Where(l => l.Analysis.Esd?.Density is not null).ToList();
+        var layers = perLayer.Layers.Where(l => EsdPlot.CanDraw(l.Analysis.Esd?.Density)).ToList();
         if (layers.Count == 0) return;
         int columns = Math.Min(4, layers.Count), rows = (layers.Count + columns - 1) / columns;
         var plots = layers.Select(Panel).ToList();
@@ -22,16 +22,15 @@ public static class PerLayerPlot
     private static Plot Panel(LayerRecord layer)
     {
         var d = layer.Analysis.Esd!.Density!;
-        double peak = d.Density.Max();
-        double floor = peak > 0 ? peak * 1e-8 : 1e-12;
+        var logY = PngFile.LogDensity(d.Density);
         var plot = new Plot();
-        var line = plot.Add.ScatterLine(d.Lambda.ToArray(), d.Density.Select(y => Math.Log10(Math.Max(y, floor))).ToArray());
+        var line = plot.Add.ScatterLine(d.Lambda.ToArray(), logY);
         line.Color = Colors.SteelBlue;
         line.LineWidth = 1.2f;
         var zero = plot.Add.VerticalLine(0);
         zero.Color = Colors.Gray.WithAlpha(0.6);
         zero.LinePattern = LinePattern.Dashed;
-        plot.Axes.Left.TickGenerator = PngFile.LogTicks();
+        PngFile.LogAxis(plot, logY);
         string top = layer.Analysis.TopEigenvalues is { Count: > 0 } v ? $", λ1 {v[0]:G3}" : "";
         plot.Title($"{layer.Name} ({layer.Dimension:N0}{top}, {layer.Analysis.Criteria?.HesdType ?? "n/a"})", size: 12);
         return plot;

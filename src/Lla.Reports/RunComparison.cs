@@ -6,8 +6,9 @@ using ScottPlot;
 namespace Lla.Reports;
 
 /// <summary>One row of a comparison of runs, read from a run's results.json.</summary>
+/// <remarks><see cref="CriteriaRuns"/>: the SLQ runs behind the criteria; a spread is shown only when there are two or more.</remarks>
 public sealed record RunSummary(string Run, string Model, string Data, string Split, double? Accuracy, double? TestAccuracy, double? Lambda1, double? Trace,
-    double? Re, double? ReStd, double? Kh, double? KhStd, double? Ct, double? CtStd, string HesdType, DensityRecord? Density);
+    double? Re, double? ReStd, double? Kh, double? KhStd, double? Ct, double? CtStd, string HesdType, DensityRecord? Density, int CriteriaRuns = 0);
 
 /// <summary>`lla compare`: criteria with their spread, HESD type, accuracy, λ1 and trace of several runs side by side, and their ESDs overlaid.</summary>
 public static class RunComparison
@@ -18,9 +19,42 @@ public static class RunComparison
         var h = r.Hessian;
         var c = h?.Criteria;
         static double? D(double? v) => v is double x && double.IsFinite(x) ? x : null;
+        // A `measure` run holds its curvature among its measures (lambda_max, trace, re, kh, ct) rather than in a Hessian record.
+        double? M(string name) => D(r.Measures?.FirstOrDefault(m => m.Name == name)?.Value);
+        int criteriaRuns = c?.Runs.Count ?? 0;
+        // With one SLQ run there is no spread: its "standard deviation" is 0 by construction, not a measured 0.
+        double? Spread(double? std) => criteriaRuns > 1 ? D(std) : null;
         return new RunSummary(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), r.Model?.Name ?? "?", r.Data?.Spec ?? "?", r.Data?.Split ?? "?",
-            D(r.Accuracy), D(r.TestAccuracy), h?.TopEigenvalues is { Count: > 0 } e ? D(e[0]) : null, D(h?.Trace),
-            D(c?.Re), D(c?.ReStd), D(c?.Kh), D(c?.KhStd), D(c?.Ct), D(c?.CtStd), c?.HesdType ?? "n/a", h?.Esd?.Density);
+            D(r.Accuracy), D(r.TestAccuracy), (h?.TopEigenvalues is { Count: > 0 } e ? D(e[0]) : null) ?? M("lambda_max"), D(h?.Trace) ?? M("trace"),
+            D(c?.Re) ?? M("re"), Spread(c?.ReStd), D(c?.Kh) ?? M("kh"), Spread(c?.KhStd), D(c?.Ct) ?? M("ct"), Spread(c?.CtStd),
+            c?.HesdType ?? "n/a", EsdPlot.CanDraw(h?.Esd?.Density) ? h!.Esd!.Density : null, criteriaRuns);
+    }
+
+    /// <summary>The printed table's header: what the console shows (comparison.csv has <see cref="Columns"/>).</summary>
+    public static readonly string[] DisplayColumns = { "run", "model", "accuracy", "test acc.", "λ1", "trace", "re ± std", "Kh ± std", "Ct ± std", "HESD" };
+
+    /// <summary>A row of the printed table: numbers to 4 significant digits, n/a where a run has none, "± std" only for two or more SLQ runs.</summary>
+    public static string[] DisplayCells(RunSummary s)
+    {
+        static string N(double? x, string f = "G4") => x is double v ? v.ToString(f, CultureInfo.InvariantCulture) : "n/a";
+        static string WithSpread(double? value, double? std) => std is double d ? $"{N(value)} ± {N(d, "G2")}" : N(value);
+        return new[] { s.Run, s.Model, N(s.Accuracy, "P2"), N(s.TestAccuracy, "P2"), N(s.Lambda1), N(s.Trace),
+            WithSpread(s.Re, s.ReStd), WithSpread(s.Kh, s.KhStd), WithSpread(s.Ct, s.CtStd), s.HesdType };
+    }
+
+    /// <summary>
+    /// The table as plain text at its full width (for a pipe or a file, where a terminal's width means nothing):
+    /// columns padded to their widest cell and separated by two spaces, one line per run, nothing wrapped.
+    /// </summary>
+    public static string PlainTable(IReadOnlyList<RunSummary> runs)
+    {
+        var rows = new List<string[]> { DisplayColumns };
+        rows.AddRange(runs.Select(DisplayCells));
+        var widths = Enumerable.Range(0, DisplayColumns.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows)
+            text.AppendLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+        return text.ToString();
     }
 
     public static readonly string[] Columns = { "run", "model", "data", "split", "accuracy", "test_accuracy", "lambda1", "trace", "re", "re_std", "kh", "kh_std", "ct", "ct_std", "hesd_type" };
@@ -44,17 +78,20 @@ public static class RunComparison
         if (withEsd.Count > 0)
         {
             var plot = new Plot();
+            var drawn = new List<double>();
             foreach (var run in withEsd)
             {
                 var density = run.Density!;
-                double floor = density.Density.Max() * 1e-8;
-                var line = plot.Add.ScatterLine(density.Lambda.ToArray(), density.Density.Select(d => Math.Log10(Math.Max(d, floor))).ToArray());
+                var logY = PngFile.LogDensity(density.Density);
+                drawn.AddRange(logY);
+                var line = plot.Add.ScatterLine(density.Lambda.ToArray(), logY);
                 line.LegendText = $"{run.Run} ({run.HesdType})";
                 line.LineWidth = 1.4f;
             }
             plot.ShowLegend(Alignment.UpperRight);
             plot.Axes.Bottom.Label.Text = "eigenvalue λ";
-            plot.Axes.Left.Label.Text = "density (log10)";
+            plot.Axes.Left.Label.Text = "density (log scale)";
+            PngFile.LogAxis(plot, drawn);
             plot.Title("Hessian eigenvalue spectral densities");
             PngFile.Save(Path.Combine(folder, "esd-overlay.png"), png => plot.SavePng(png, 900, 560));
             files.Add("esd-overlay.png");

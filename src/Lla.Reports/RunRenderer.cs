@@ -31,8 +31,10 @@ public static class RunRenderer
     /// <summary>Draws every figure of <paramref name="results"/>, records them in results.json (a job's fresh folder), then writes the page and data files.</summary>
     public static RunResults Render(string folder, RunResults results, ColorScale scale = ColorScale.Log, bool recordFigures = true)
     {
+        RequireWritable(folder, results);
         var figures = new List<string>();
-        if (results.Hessian?.Esd is { Runs.Count: > 0 } esd)
+        // Only what the results hold is drawn: an empty or ragged array (a hand-edited or truncated file) is left out, not a crash.
+        if (results.Hessian?.Esd is { Runs.Count: > 0 } esd && EsdPlot.CanDraw(esd.Density))
         {
             EsdPlot.Save(Path.Combine(folder, EsdFigure), esd, results.Hessian.Criteria);
             figures.Add(EsdFigure);
@@ -47,7 +49,7 @@ public static class RunRenderer
             PerLayerPlot.Save(Path.Combine(folder, PerLayerFigure), perLayer);
             figures.Add(PerLayerFigure);
         }
-        if (results.Paths is { Count: > 0 } paths)
+        if (results.Paths?.Where(ConnectPlot.CanDraw).ToList() is { Count: > 0 } paths)
         {
             ConnectPlot.Save(Path.Combine(folder, ConnectPlot.FileName), paths);
             figures.Add(ConnectPlot.FileName);
@@ -56,6 +58,7 @@ public static class RunRenderer
         for (int k = 0; k < results.Landscapes.Count; k++)
         {
             var l = results.Landscapes[k];
+            if (!LandscapePlot.CanDraw(l)) continue;
             figures.AddRange(DrawLandscape(folder, k, l, scale, results.Command == "connect" ? "the curve A → bend → B" : "training path"));
             if (l.IsPlane) planes.Add(l);
         }
@@ -71,6 +74,20 @@ public static class RunRenderer
         DataExport.WriteHdf5(folder, rendered);
         DataExport.WriteVtk(folder, rendered);
         return rendered;
+    }
+
+    /// <summary>
+    /// Refuses, before anything is drawn, a run folder where a file this renderer writes is a folder (report.html/, esd.png/…):
+    /// every name it may write is checked, drawn or not.
+    /// </summary>
+    private static void RequireWritable(string folder, RunResults results)
+    {
+        var names = new List<string> { HtmlReport.FileName, DataExport.Hdf5File, EsdFigure, SplitFigure, PerLayerFigure, ConnectPlot.FileName, PanelFigure };
+        for (int k = 0; k < results.Landscapes.Count; k++)
+            names.AddRange(new[] { $"landscape-{k}.png", $"landscape-{k}-cuts.png", $"landscape-{k}-3d.png", $"landscape-{k}.vtk" });
+        foreach (string name in names)
+            if (Directory.Exists(Path.Combine(folder, name)))
+                throw new LlaException($"{Path.Combine(folder, name)} is a folder, but the report writes a file of that name there: move or remove that folder");
     }
 
     /// <summary>landscape-K.png (heat map, contours, centre, path), landscape-K-3d.png (surface) and landscape-K-cuts.png; a 1-D landscape gets its line as landscape-K.png.</summary>

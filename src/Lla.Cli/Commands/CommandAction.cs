@@ -37,7 +37,11 @@ internal static class CommandAction
     public static int ParseError(ParseResult p)
     {
         var error = p.Errors[0];
-        string command = p.CommandResult.Command is RootCommand ? "lla" : $"lla {p.CommandResult.Command.Name}";
+        // The full path of a subcommand of a subcommand (`lla study score`), not just its own name.
+        var names = new List<string>();
+        for (var result = p.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            if (result.Command is not RootCommand) names.Insert(0, result.Command.Name);
+        string command = string.Join(" ", names.Prepend("lla"));
         Console.Error.WriteLine($"error: {error.Message} (see `{command} --help`)");
         return UserError;
     }

@@ -17,13 +17,15 @@ internal static class CompareCommand
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var summaries = p.GetValue(runs)!.Select(RunComparison.Read).ToList();
-            var table = new Table().Border(TableBorder.Rounded);
-            foreach (var c in new[] { "run", "model", "accuracy", "test acc.", "λ1", "trace", "re ± std", "Kh ± std", "Ct ± std", "HESD" }) table.AddColumn(c);
-            string N(double? x, string f = "G4") => x is double v ? v.ToString(f) : "n/a";
-            foreach (var s in summaries)
-                table.AddRow(Markup.Escape(s.Run), Markup.Escape(s.Model), N(s.Accuracy, "P2"), N(s.TestAccuracy, "P2"), N(s.Lambda1), N(s.Trace),
-                    $"{N(s.Re)} ± {N(s.ReStd, "G2")}", $"{N(s.Kh)} ± {N(s.KhStd, "G2")}", $"{N(s.Ct)} ± {N(s.CtStd, "G2")}", s.HesdType);
-            AnsiConsole.Write(table);
+            if (Console.IsOutputRedirected)
+                Console.Write(RunComparison.PlainTable(summaries)); // a pipe or a file: full width, nothing wrapped
+            else
+            {
+                var table = new Table().Border(TableBorder.Rounded);
+                foreach (var c in RunComparison.DisplayColumns) table.AddColumn(Markup.Escape(c));
+                foreach (var s in summaries) table.AddRow(RunComparison.DisplayCells(s).Select(Markup.Escape).ToArray());
+                AnsiConsole.Write(table);
+            }
             string folder = p.GetValue(outOption)!;
             var files = RunComparison.Write(folder, summaries);
             Console.WriteLine($"wrote {string.Join(", ", files.Select(f => Path.Combine(folder, f)))}");

@@ -20,10 +20,16 @@ internal static class ConnectCommand
         var lr = new Option<double>("--lr") { Description = "the bend's SGD learning rate (momentum 0.9)", DefaultValueFactory = _ => 0.01 };
         var batchSize = new Option<int>("--batch-size") { Description = "batch size of the bend's training and of every evaluation", DefaultValueFactory = _ => 128 };
         var bn = new Option<string>("--bn") { Description = "BatchNorm at each t: recompute (running statistics from one pass over the training split) | train | eval", DefaultValueFactory = _ => "recompute" };
-        var resume = new Option<bool>("--resume") { Description = "finish the interrupted curve training in --out (same options)" };
+        var planeSteps = new Option<int>("--plane-steps")
+        {
+            Description = "intervals per axis of the loss plane through A, B and the bend (curves only): (N + 1)² points on one batch of 2048 samples, " +
+                "441 at the default 20; a multiple of 10 puts A, B and the bend on grid points; 0: no plane",
+            DefaultValueFactory = _ => 20,
+        };
+        var resume = new Option<bool>("--resume") { Description = "finish the interrupted run in --out (same options): the curve's training from its last epoch, the plane from its last point" };
         var outDir = new Option<string?>("--out") { Description = "run folder (default: runs/connect-TIMESTAMP)" };
         shared.AddTo(command);
-        foreach (var o in new Option[] { to, method, align, points, epochs, lr, batchSize, bn, resume, outDir }) command.Options.Add(o);
+        foreach (var o in new Option[] { to, method, align, points, epochs, lr, batchSize, bn, planeSteps, resume, outDir }) command.Options.Add(o);
         var force = RunFolderOptions.Force();
         command.Options.Add(force);
         command.SetAction(p => CommandAction.Run(processes, p, () =>
@@ -34,7 +40,7 @@ internal static class ConnectCommand
                 Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? HessianOptions.DefaultOut("connect"), Force = p.GetValue(force),
                 Method = ConnectRunOptions.ParseMethod(p.GetValue(method)!), Align = ConnectRunOptions.ParseAlign(p.GetValue(align)!),
                 Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
-                BatchNorm = ConnectRunOptions.ParseBatchNorm(p.GetValue(bn)!), Resume = p.GetValue(resume), Record = SharedOptions.Record(p, command),
+                BatchNorm = ConnectRunOptions.ParseBatchNorm(p.GetValue(bn)!), PlaneSteps = p.GetValue(planeSteps), Resume = p.GetValue(resume), Record = SharedOptions.Record(p, command),
             };
             RunResults results;
             using (var progress = output.Progress())

@@ -15,7 +15,11 @@ internal static class StudyScoreCommand
         var measures = new Option<string?>("--measures") { Description = "measure columns to score (default: every other numeric column)" };
         var negate = new Option<string?>("--negate") { Description = "measures where a smaller value predicts a larger gap (scored negated)" };
         var testSize = new Option<int?>("--test-size") { Description = "test-set size n of the sign-error weights (default: the table's test_size column)" };
-        var resamples = new Option<int>("--resamples") { Description = "bootstrap resamples of the intervals", DefaultValueFactory = _ => 1000 };
+        var resamples = new Option<int>("--resamples")
+        {
+            Description = "bootstrap resamples of the intervals (24 bytes of memory each; a count that cannot fit is refused, a long run prints its estimated time and its progress)",
+            DefaultValueFactory = _ => 1000,
+        };
         var seed = new Option<long>("--seed") { Description = "seed of the bootstrap", DefaultValueFactory = _ => 42 };
         var outFolder = new Option<string>("--out") { Description = "where score.json goes", DefaultValueFactory = _ => "score" };
         command.Arguments.Add(table);
@@ -29,7 +33,7 @@ internal static class StudyScoreCommand
             {
                 Table = p.GetValue(table)!, Axes = List(p.GetValue(axes)), Measures = p.GetValue(measures) is string m ? List(m) : null, Negate = List(p.GetValue(negate)),
                 TestSize = p.GetValue(testSize), Resamples = p.GetValue(resamples), Seed = p.GetValue(seed), OutDir = p.GetValue(outFolder)!, Force = p.GetValue(force), Record = SharedOptions.Record(p, command),
-            });
+            }, say: line => Console.Error.WriteLine(line)); // a long run's estimate and progress: stderr, so the table alone goes to stdout
             var board = new Table().Border(TableBorder.Rounded);
             foreach (var c in new[] { "measure", "τ (95% interval)", "Ψ (95% interval)", "sign-error mean / p90 / max", "models" }) board.AddColumn(c);
             static string N(double v) => double.IsFinite(v) ? v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "n/a";

@@ -23,7 +23,7 @@ internal static class StaticTables
         if (r.Hessian is { } hess)
         {
             if (hess.TopEigenvalues is { } values)
-                rows.Add(($"top eigenvalues ({hess.EigenMethod})", string.Join(", ", values.Select((v, i) => $"{N(v)} (residual {N(hess.EigenResiduals![i], "G2")})"))));
+                rows.Add(($"top eigenvalues ({hess.EigenMethod})", string.Join(", ", values.Select((v, i) => $"{N(v)} (residual {N(hess.EigenResiduals is { } res && i < res.Count ? res[i] : null, "G2")})"))));
             if (hess.Trace is double trace) rows.Add(($"trace ({hess.TraceMethod})", $"{N(trace)} ± {N(hess.TraceStderr, "G3")}"));
             if (hess.Criteria is { } c)
             {

@@ -60,7 +60,7 @@
   if (H && H.top_eigenvalues) {
     root.append($("h2", {}, "Top eigenvalues"));
     const t = $("table", {}, $("tr", {}, $("th", {}, "#"), $("th", {}, "eigenvalue"), $("th", {}, "relative residual ‖Hv − λv‖/|λ|"), $("th", {}, "converged (≤ 1e-3)")));
-    H.top_eigenvalues.forEach((v, i) => t.append($("tr", {}, $("td", {}, i + 1), $("td", {}, fmt(v, 7)), $("td", {}, fmt(H.eigen_residuals[i], 2)), $("td", {}, H.eigen_converged && H.eigen_converged[i] ? "yes" : "NO"))));
+    H.top_eigenvalues.forEach((v, i) => t.append($("tr", {}, $("td", {}, i + 1), $("td", {}, fmt(v, 7)), $("td", {}, fmt((H.eigen_residuals || [])[i], 2)), $("td", {}, H.eigen_converged && H.eigen_converged[i] ? "yes" : "NO"))));
     root.append(t, $("p", { class: "muted" }, `${H.eigen_method}, ${H.eigen_steps} steps, ${H.eigen_hvps} Hessian-vector products; ${H.hvp_count} in the whole analysis.`));
   }
 
@@ -75,12 +75,19 @@
     let [x0, x1] = [Math.min(...pts.map(p => p[0])), Math.max(...pts.map(p => p[0]))];
     let [y0, y1] = [Math.min(...pts.map(p => p[1])), Math.max(...pts.map(p => p[1]))];
     if (x1 === x0) { x0 -= 1; x1 += 1; } if (y1 === y0) { y0 -= 1; y1 += 1; }
+    // A log axis spans whole powers of ten and is ticked only there (every 2nd, 5th… decade when there are many).
+    if (logY) { y0 = Math.floor(y0 + 1e-9); y1 = Math.max(Math.ceil(y1 - 1e-9), y0 + 1); }
     const X = x => m.l + (x - x0) / (x1 - x0) * W, Y = y => m.t + Hh - (y - y0) / (y1 - y0) * Hh;
     add("rect", { x: m.l, y: m.t, width: W, height: Hh, fill: "white", stroke: "#889" });
+    const decadeStep = [1, 2, 5, 10, 20, 50, 100].find(s => (y1 - y0) / s + 1 <= 10) || 100;
+    const yTicks = logY ? Array.from({ length: y1 - y0 + 1 }, (_, i) => y0 + i).filter(e => e % decadeStep === 0)
+      : Array.from({ length: 6 }, (_, k) => y0 + k * (y1 - y0) / 5);
     for (let k = 0; k <= 5; k++) {
-      const xv = x0 + k * (x1 - x0) / 5, yv = y0 + k * (y1 - y0) / 5;
+      const xv = x0 + k * (x1 - x0) / 5;
       add("text", { x: X(xv), y: m.t + Hh + 16, "text-anchor": "middle", "font-size": 11 }, fmt(xv, 3));
-      add("text", { x: m.l - 6, y: Y(yv) + 4, "text-anchor": "end", "font-size": 11 }, logY ? `1e${yv.toFixed(1)}` : fmt(yv, 3));
+    }
+    for (const yv of yTicks) {
+      add("text", { x: m.l - 6, y: Y(yv) + 4, "text-anchor": "end", "font-size": 11 }, logY ? `1e${yv}` : fmt(yv, 3));
       add("line", { x1: m.l, x2: m.l + W, y1: Y(yv), y2: Y(yv), stroke: "#eee" });
     }
     add("text", { x: m.l + W / 2, y: height - 6, "text-anchor": "middle", "font-size": 12 }, xLabel);
@@ -196,7 +203,8 @@
 
   function heatmapCanvas(L) {
     const Z = L.loss, rows = Z.length, cols = Z[0].length, size = 340, m = 40;
-    const canvas = $("canvas", { width: size + m + 10, height: size + m + 10 });
+    const bar = 70; // the colour bar on the right, in loss units
+    const canvas = $("canvas", { width: size + m + 10 + bar, height: size + m + 10 });
     const ctx = canvas.getContext("2d"), flat = Z.flat().filter(Number.isFinite);
     const zmin = Math.min(...flat), zmax = Math.max(...flat), zr = (zmax - zmin) || 1, cw = size / cols, ch = size / rows;
     for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) {
@@ -235,6 +243,15 @@
     ctx.fillText(fmt(L.alphas[0], 3), m, size + 14); ctx.fillText(fmt(L.alphas[cols - 1], 3), m + size - 30, size + 14);
     ctx.fillText(L.mode === "adameq" ? "a →" : "α →", m + size / 2, size + 14);
     ctx.fillText(fmt(L.betas[rows - 1], 3), 2, 12); ctx.fillText(fmt(L.betas[0], 3), 2, size); ctx.fillText(L.mode === "adameq" ? "b" : "β", 8, size / 2);
+    // Colour bar: the loss from zmin (bottom) to zmax (top), five labelled ticks.
+    const bx = m + size + 12, bw = 14;
+    for (let y = 0; y < size; y++) { ctx.fillStyle = colour(1 - y / (size - 1)); ctx.fillRect(bx, y, bw, 1.5); }
+    ctx.strokeStyle = "#889"; ctx.strokeRect(bx, 0, bw, size); ctx.fillStyle = "#333";
+    for (let k = 0; k <= 4; k++) {
+      const y = (1 - k / 4) * (size - 1);
+      ctx.fillRect(bx + bw, y, 4, 1); ctx.fillText(fmt(zmin + zr * k / 4, 3), bx + bw + 6, Math.min(size, Math.max(10, y + 4)));
+    }
+    ctx.fillText("loss", bx, size + 14);
     return canvas;
   }
 
@@ -244,6 +261,7 @@
     root.append($("p", { class: "muted" }, "Each plane shows the loss at θ* + α·d1 + β·d2 around the analysed weights θ* (the red dot). With BatchNorm, random directions built from the weights can look flatter than the network is; planes along the top Hessian eigenvectors show the real curvature."));
   }
   for (const L of landscapes) {
+    if (!L.loss || !L.loss.length || !L.loss[0] || !L.loss[0].length) continue; // nothing to draw (an empty grid)
     const facts = Object.entries(L.axes_facts || {}).map(([k, v]) => `${k} ${fmt(v, 5)}`).join(", ");
     root.append($("h3", {}, L.label), $("p", { class: "muted" }, `${L.loss.length}×${L.loss[0].length} points, distance ${L.distance}, ${facts}`));
     const plots = $("div", { class: "plots" });

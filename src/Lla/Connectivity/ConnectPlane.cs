@@ -2,6 +2,7 @@ using Lla.Curvature;
 using Lla.Landscapes;
 using Lla.Objectives;
 using Lla.Runs;
+using System.Text.Json.Nodes;
 
 namespace Lla.Connectivity;
 
@@ -21,11 +22,16 @@ public static class ConnectPlane
     public const double Distance = 2.5;
     public const int Samples = 2048;
 
+    /// <summary>
+    /// Evaluates the plane in OutDir/plane/. A resumed connect run (<see cref="ConnectRunOptions.Resume"/>) whose
+    /// plane was interrupted keeps every finished point (the landscape point log) when the plane was asked with the
+    /// same settings on the same three models (A, B and the bend, compared by their files' SHA-256); any other plane
+    /// folder is from another run and is drawn again.
+    /// </summary>
     public static LandscapeRecord Evaluate(ConnectRunOptions o, string bFile, string bendFile, PathMethod method,
-        Action<AnalysisProgress>? progress, CancellationToken cancel)
+        Action<AnalysisProgress>? progress, CancellationToken cancel, Action<string>? say = null)
     {
         string dir = Path.Combine(o.OutDir, Folder);
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); // an interrupted run's plane is drawn again
         var bn = o.BatchNorm == PathBatchNorm.Eval ? BatchNormMode.Eval : BatchNormMode.Train;
         var options = new LandscapeRunOptions
         {
@@ -37,7 +43,12 @@ public static class ConnectPlane
             Distance = Distance,
             Checkpoints = new[] { bFile, bendFile },
         };
-        var plane = LandscapeRun.Execute(options, progress, cancel: cancel).Landscapes[0];
+        var asked = options.Describe();
+        asked["models-sha256"] = string.Join(",", new[] { o.Source.Weights ?? o.Source.Model, bFile, bendFile }.Select(f => File.Exists(f) ? Sha256(f) : f));
+        bool resume = o.Resume && PlanOf(dir) is { } planned && JsonNode.DeepEquals(planned, asked);
+        if (resume) say?.Invoke("resuming the interrupted plane through A, B and the bend (finished points are kept)");
+        else if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); // another run's plane, or one interrupted before its plan
+        var plane = LandscapeRun.Execute(options with { Record = asked, Resume = resume }, progress, cancel: cancel).Landscapes[0];
         var t = Enumerable.Range(0, 41).Select(i => i / 40.0).ToArray();
         var points = t.Select(x => Coordinates(method, x)).ToArray();
         return plane with
@@ -46,6 +57,21 @@ public static class ConnectPlane
             DirectionsFile = plane.DirectionsFile is string f ? Path.Combine(Folder, f) : null,
             Path = new PathRecord(t.Select(x => $"t = {x:0.###}").ToArray(), points.Select(p => p.Alpha).ToArray(), points.Select(p => p.Beta).ToArray()),
         };
+    }
+
+    /// <summary>The settings recorded in an earlier plane's plan.json; null when there is none or it cannot be read.</summary>
+    private static JsonObject? PlanOf(string dir)
+    {
+        string path = Path.Combine(dir, LandscapePlan.FileName);
+        if (!File.Exists(path)) return null;
+        try { return JsonNode.Parse(File.ReadAllText(path))?["options"] as JsonObject; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    private static string Sha256(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
     /// <summary>The point of the path at t in the plane's coordinates (α along θ_B − θ_A, β along θ_C − θ_A).</summary>

@@ -112,7 +112,7 @@ public static class ConnectRun
             {
                 clock.Restart();
                 string bPath = alignedFile is null ? o.To : folder.File(alignedFile);
-                planes.Add(ConnectPlane.Evaluate(o, bPath, folder.File(BendFile), o.Method, progress, cancel));
+                planes.Add(ConnectPlane.Evaluate(o, bPath, folder.File(BendFile), o.Method, progress, cancel, say));
                 timings["plane"] = clock.Elapsed.TotalSeconds;
             }
         }

@@ -40,7 +40,7 @@ public sealed record ConnectRunOptions
     public int PlaneSteps { get; init; } = 20;
     /// <summary>oneDNN for the bend's backward passes: decided by the numeric guard (auto), or forced.</summary>
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
-    /// <summary>Continue the interrupted bend training in <see cref="OutDir"/> (see <see cref="BendProgress"/>).</summary>
+    /// <summary>Continue the interrupted run in <see cref="OutDir"/>: the bend's training (see <see cref="BendProgress"/>), then the plane from its point log (<see cref="ConnectPlane"/>).</summary>
     public bool Resume { get; init; }
     /// <summary>What was asked, as the caller names it: recorded in results.json and compared on resume. Default: <see cref="Describe"/>.</summary>
     public JsonObject? Record { get; init; }
@@ -78,7 +78,8 @@ public sealed record ConnectRunOptions
             if (!AlignableModels.Contains(Source.Model))
                 throw new LlaException($"{{align}} weights has no permutation spec for {Source.Model} (known: {PermutationSpecs.Known}); use {{align}} none");
         }
-        if (PlaneSteps < 0 || PlaneSteps % 2 != 0) throw new LlaException($"the plane needs an even, non-negative number of steps (got {PlaneSteps})");
+        if (PlaneSteps < 0 || PlaneSteps % 2 != 0) throw new LlaException($"{{plane-steps}} must be an even number, at least 0 (got {PlaneSteps})");
+        if (PlaneSteps > 1000) throw new LlaException($"{{plane-steps}} {PlaneSteps} is too many: at most 1000 ((N + 1)² points, each a pass over 2048 samples)");
         if (File.Exists(OutDir)) throw new LlaException($"{{out}} {OutDir} is a file, not a folder");
         if (Resume && Method == PathMethod.Linear) throw new LlaException("{resume} continues a curve's training: {method} linear trains nothing");
         if (Resume && !BendProgress.Exists(OutDir))

@@ -22,13 +22,25 @@ public static class AcrossModelScoring
 {
     public const double MinimumPairWeight = 0.5;
 
-    public static MeasureScore Score(IReadOnlyList<ZooModel> zoo, IReadOnlyList<string> axes, string measure, int testSize, int resamples, long seed)
+    /// <summary>Bytes the bootstrap draws of one measure may hold at once: three lists of <paramref name="resamples"/> doubles (τ's, then Ψ's and the sign-error's).</summary>
+    public static double DrawBytes(long resamples) => 3.0 * sizeof(double) * resamples;
+
+    /// <param name="drawn">Told how many bootstrap draws were just made: 2 × <paramref name="resamples"/> in all (τ's draws, then Ψ's and the sign-error's together).</param>
+    public static MeasureScore Score(IReadOnlyList<ZooModel> zoo, IReadOnlyList<string> axes, string measure, int testSize, int resamples, long seed,
+        Action<long>? drawn = null)
     {
         var models = zoo.Where(m => m.Measures.TryGetValue(measure, out double v) && double.IsFinite(v)).ToList();
         double Value(ZooModel m) => m.Measures[measure];
 
         var singletons = models.Select(m => (IReadOnlyList<(double, double)>)new[] { (Value(m), m.Gap) }).ToList();
-        var tau = ClusterBootstrap.Estimate(singletons, KendallTau.B, resamples, seed);
+        // The bootstrap calls the statistic once for the estimate, then once per draw.
+        bool estimated = false;
+        var tau = ClusterBootstrap.Estimate(singletons, drawn is null ? KendallTau.B : (x, y) =>
+        {
+            if (estimated) drawn(1); else estimated = true;
+            return KendallTau.B(x, y);
+        }, resamples, seed);
+        if (singletons.Count == 0) drawn?.Invoke(resamples); // no model has a value: no draws were made
 
         var perAxis = new Dictionary<string, double>();
         var groupTaus = new List<double[]>();
@@ -55,6 +67,7 @@ public static class AcrossModelScoring
         {
             if (groupTaus.Count > 0) psiDraws.Add(groupTaus.Average(t => Enumerable.Range(0, t.Length).Average(_ => t[random.Next(t.Length)])));
             if (environments.Count > 0) signDraws.Add(Enumerable.Range(0, environments.Count).Average(_ => environments[random.Next(environments.Count)]));
+            drawn?.Invoke(1);
         }
         var sorted = environments.Order().ToList();
         return new MeasureScore

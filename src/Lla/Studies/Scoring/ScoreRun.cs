@@ -20,10 +20,26 @@ public sealed record ScoreRunOptions
     public int Resamples { get; init; } = 1000;
     public long Seed { get; init; } = 42;
     public JsonObject? Record { get; init; }
+    /// <summary>The memory the bootstrap draws may take, in bytes; null: the memory this process may use (<see cref="GC.GetGCMemoryInfo()"/>).</summary>
+    public long? MemoryBudget { get; init; }
+    /// <summary>A run estimated to take at least this long says so at its start and reports its progress every <see cref="ProgressEvery"/>.</summary>
+    public TimeSpan LongRun { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ProgressEvery { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The share of <see cref="MemoryBudget"/> the bootstrap draws may take.</summary>
+    public const double MemoryShare = 0.8;
 
     public void Validate()
     {
         if (Resamples < 1) throw new LlaException($"{{resamples}} must be at least 1 (got {Resamples})");
+        long budget = MemoryBudget ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        double bytes = AcrossModelScoring.DrawBytes(Resamples);
+        if (Resamples > Array.MaxLength || bytes > MemoryShare * budget)
+        {
+            long most = Math.Min(Array.MaxLength, (long)(MemoryShare * budget / AcrossModelScoring.DrawBytes(1)));
+            throw new LlaException($"{{resamples}} {Resamples} needs about {ScoreRun.Bytes(bytes)} of memory for its bootstrap draws " +
+                $"({AcrossModelScoring.DrawBytes(1):0} bytes per resample), more than the {ScoreRun.Bytes(MemoryShare * budget)} it may use here: at most {most} resamples fit");
+        }
         if (TestSize is < 1) throw new LlaException($"{{test-size}} must be at least 1 (got {TestSize})");
         if (Axes.Distinct().Count() != Axes.Count) throw new LlaException($"{{axes}} names an axis twice ({string.Join(",", Axes)})");
     }
@@ -74,7 +90,7 @@ public static class ScoreRun
         o.Validate();
         var table = ScoreTable.Read(o.Table, o.Axes, o.Measures, o.Negate, o.TestSize);
         using var runLock = RunLock.ForJob(o.OutDir, Parallel.SingleProcess.Instance, say, claim: new RunClaim("study score", null, Force: o.Force));
-        var scores = Score(table, o.Axes, o.Resamples, o.Seed);
+        var scores = Score(table, o.Axes, o.Resamples, o.Seed, LongRunProgress(table, o, say));
         var results = new ScoreResults
         {
             Seed = o.Seed,
@@ -92,8 +108,10 @@ public static class ScoreRun
     }
 
     /// <summary>Every measure of the table scored and sorted (<see cref="SortOrder"/>); each measure's bootstrap draws a stream seeded by the seed and its name, so a score does not depend on the other columns.</summary>
-    public static IReadOnlyList<MeasureScore> Score(ScoreTable table, IReadOnlyList<string> axes, int resamples, long seed) =>
-        table.Measures.Select(m => AcrossModelScoring.Score(table.Models, axes, m, table.TestSize, resamples, MeasureSeed(seed, m)))
+    /// <param name="drawn">Told, per measure, how many bootstrap draws were just made (2 × <paramref name="resamples"/> per measure).</param>
+    public static IReadOnlyList<MeasureScore> Score(ScoreTable table, IReadOnlyList<string> axes, int resamples, long seed, Action<string, long>? drawn = null) =>
+        table.Measures.Select(m => AcrossModelScoring.Score(table.Models, axes, m, table.TestSize, resamples, MeasureSeed(seed, m),
+                drawn is null ? null : count => drawn(m, count)))
             .OrderBy(s => double.IsFinite(s.Tau.Value) ? 0 : 1)
             .ThenByDescending(s => Finite(s.Tau.Value)).ThenByDescending(s => Finite(s.Psi.Value)).ThenBy(s => double.IsFinite(s.SignErrorMean.Value) ? s.SignErrorMean.Value : 2)
             .ToList();
@@ -105,6 +123,60 @@ public static class ScoreRun
         foreach (char c in name) hash = (hash ^ c) * 1099511628211;
         return seed ^ (long)hash;
     }
+
+    /// <summary>
+    /// For a run estimated to take at least <see cref="ScoreRunOptions.LongRun"/> (timed on a few hundred draws of one
+    /// measure): says the estimate before it starts, and returns a reporter that says how far it is every
+    /// <see cref="ScoreRunOptions.ProgressEvery"/>; null for a short run.
+    /// </summary>
+    private static Action<string, long>? LongRunProgress(ScoreTable table, ScoreRunOptions o, Action<string>? say)
+    {
+        if (say is null || table.Measures.Count == 0) return null;
+        double total = 2.0 * o.Resamples * table.Measures.Count;
+        double seconds = EstimateSeconds(table, o);
+        if (seconds < o.LongRun.TotalSeconds) return null;
+        say($"scoring {table.Measures.Count} measure(s) with {o.Resamples} bootstrap resamples each: about {Duration(seconds)} (estimated), " +
+            $"up to {Bytes(AcrossModelScoring.DrawBytes(o.Resamples))} of memory");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var next = o.ProgressEvery;
+        long done = 0;
+        var measures = table.Measures.ToList();
+        return (measure, count) =>
+        {
+            done += count;
+            if (clock.Elapsed < next) return;
+            next = clock.Elapsed + o.ProgressEvery;
+            double left = clock.Elapsed.TotalSeconds / done * (total - done);
+            say(FormattableString.Invariant($"[{Duration(clock.Elapsed.TotalSeconds)}] bootstrap: {done} of {total:0} draws ({100.0 * done / total:0.0} %), ") +
+                $"measure {measures.IndexOf(measure) + 1} of {measures.Count} ({measure}); about {Duration(left)} left");
+        };
+    }
+
+    /// <summary>Seconds the whole scoring should take, from the time of a few hundred draws of the first measure (0 for a small run).</summary>
+    private static double EstimateSeconds(ScoreTable table, ScoreRunOptions o)
+    {
+        const int sample = 400;
+        if (o.Resamples <= 5 * sample) return 0;
+        string measure = table.Measures[0];
+        AcrossModelScoring.Score(table.Models, o.Axes, measure, table.TestSize, 20, o.Seed); // compiled before it is timed
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        AcrossModelScoring.Score(table.Models, o.Axes, measure, table.TestSize, sample, o.Seed);
+        return clock.Elapsed.TotalSeconds / sample * o.Resamples * table.Measures.Count;
+    }
+
+    /// <summary>"45 s", "12 min", "3 h 20 min", "4 days 2 h".</summary>
+    public static string Duration(double seconds) => seconds switch
+    {
+        < 90 => $"{Math.Max(1, Math.Round(seconds)):0} s",
+        < 5400 => $"{Math.Round(seconds / 60):0} min",
+        < 172800 => $"{Math.Floor(seconds / 3600):0} h {Math.Floor(seconds % 3600 / 60):0} min",
+        _ => $"{Math.Floor(seconds / 86400):0} days {Math.Floor(seconds % 86400 / 3600):0} h",
+    };
+
+    /// <summary>"512 MB", "47.7 GB".</summary>
+    public static string Bytes(double bytes) => bytes >= 1 << 30
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1 << 30):0.#} GB")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Math.Ceiling(bytes / (1 << 20)):0} MB");
 
     private static double Finite(double v) => double.IsFinite(v) ? v : double.NegativeInfinity;
 }
