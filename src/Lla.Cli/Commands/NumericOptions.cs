@@ -54,9 +54,19 @@ internal static class NumericOptions
     public static string? ParseReal(string option, string text, out double value)
     {
         string t = text.Trim();
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return null;
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        {
+            // 5e-400 reads as 0: the user did not write 0.
+            if (value == 0 && t.Split('e', 'E')[0].Any(c => c is >= '1' and <= '9'))
+                return $"{option} {t} is too small for a double (it would be read as 0)";
+            return null;
+        }
         if (t.Contains(','))
-            return $"{option} must be written with a decimal point, not a comma, and no thousands separators (got '{text}'; e.g. 0.001)";
+        {
+            string pointed = t.Replace(',', '.');
+            string example = double.TryParse(pointed, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? pointed : "0.001";
+            return $"{option} must be written with a decimal point, not a comma, and no thousands separators (got '{text}'; e.g. {example})";
+        }
         return $"{option} must be a number such as 0.5 or 1e-3 (got '{text}')";
     }
 

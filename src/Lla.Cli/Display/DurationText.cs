@@ -9,7 +9,7 @@ public static class DurationText
         if (!double.IsFinite(seconds) || seconds < 0) return "an unknown time";
         if (seconds < 3600) return $"{(int)seconds / 60:00}:{(int)seconds % 60:00}";
         if (seconds < 48 * 3600) return $"{(int)(seconds / 3600)}:{(int)seconds % 3600 / 60:00}:{(int)seconds % 60:00}";
-        double days = seconds / 86400;
-        return days < 3650 ? $"{days:0.#} days" : $"{days / 365.25:0.##e+0} years";
+        double days = seconds / 86400, years = days / 365.25;
+        return days < 3650 ? $"{days:0.#} days" : years < 1e4 ? $"{years:0} years" : $"{years:0.##e+0} years";
     }
 }

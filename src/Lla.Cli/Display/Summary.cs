@@ -45,7 +45,7 @@ internal static class Summary
             // A spread needs two SLQ runs: with one there is none to show.
             string Spread(double? std) => c.Runs.Count < 2 ? " ± n/a (1 run)" : $" ± {std:G2}";
             table.AddRow(Markup.Escape($"{prefix}re = |λmin/λmax|"), c.Re is double re ? $"{re:G4}{Spread(c.ReStd)}" : "undefined");
-            table.AddRow(Markup.Escape($"{prefix}Kh{c.KhPower:0.##}"), c.Kh is double kh ? $"{kh:G4}{Spread(c.KhStd)}" : Markup.Escape(KhMissing(c)));
+            table.AddRow(Markup.Escape($"{prefix}Kh{c.KhPower:G3}"), c.Kh is double kh ? $"{kh:G4}{Spread(c.KhStd)}" : Markup.Escape(KhMissing(c)));
             table.AddRow(Markup.Escape($"{prefix}Ct = λmin/λmax"), $"{N(c.Ct, "G4")}{Spread(c.CtStd)}");
             table.AddRow(Markup.Escape($"{prefix}HESD type"), c.HesdType);
         }

@@ -25,7 +25,7 @@ public static class BendProgress
     private const string VelocityPrefix = WeightsLoader.OptimizerPrefix + "velocity.";
 
     /// <summary>Settings that may change between the interrupted run and its resumption.</summary>
-    private static readonly string[] FreeToChange = { "resume", "threads", "quiet", "json", "out" };
+    private static readonly string[] FreeToChange = { "resume", "force", "threads", "quiet", "json", "out" };
 
     public static bool Exists(string outDir) =>
         File.Exists(Path.Combine(outDir, RecordFile)) && File.Exists(Path.Combine(outDir, TensorsFile));

@@ -14,6 +14,14 @@ public static class IdxDataset
     public static Dataset Load(string directory, Split split)
     {
         InputPaths.RequireFolder(directory, "data folder", "data");
+        // Every IDX file of the folder is checked now, not when the other split is read after the work (a FIFO there would block then).
+        foreach (var stem in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+            foreach (var name in new[] { stem, stem + ".gz" })
+            {
+                string candidate = Path.Combine(directory, name);
+                if (File.Exists(candidate) || Directory.Exists(candidate) || new FileInfo(candidate).LinkTarget is not null)
+                    InputPaths.RequireFile(candidate, "IDX file", "data");
+            }
         string prefix = split == Split.Train ? "train" : "t10k";
         string images = Find(directory, $"{prefix}-images-idx3-ubyte");
         string labels = Find(directory, $"{prefix}-labels-idx1-ubyte");

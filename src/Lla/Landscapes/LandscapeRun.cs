@@ -26,11 +26,11 @@ public static class LandscapeRun
         group ??= SingleProcess.Instance;
         o.Validate();
         var asked = o.Record ?? o.Describe();
-        // Rank 0 alone owns the folder: a new run needs one without a plan, a resumed one the same plan (checked before the lock, writing nothing).
-        // (Under --force the folder's earlier run is replaced once the lock is held: there is no plan to check.)
-        if (group.IsRoot && !o.Force) LandscapePlan.Check(o.OutDir, asked, o.Resume);
-        // One run per folder; under MPI rank 0 holds the lock.
+        // One run per folder; under MPI rank 0 holds the lock (a run in progress is named as such, before its plan is read).
         using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim("landscape", asked, o.Resume, o.Force));
+        // Rank 0 alone owns the folder: a new run needs one without a plan, a resumed one the same plan (checked writing nothing).
+        // (Under --force the claim has replaced the folder's earlier run: there is no plan to check.)
+        if (group.IsRoot && !o.Force) LandscapePlan.Check(o.OutDir, asked, o.Resume);
         // What the folder held before this run: a run that fails before its first point removes what it added, and nothing else.
         var before = group.IsRoot ? Directory.EnumerateFileSystemEntries(o.OutDir).ToHashSet() : null;
         bool anyPoint = false;

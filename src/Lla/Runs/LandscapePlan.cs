@@ -10,7 +10,7 @@ namespace Lla.Runs;
 public static class LandscapePlan
 {
     public const string FileName = "plan.json";
-    private static readonly string[] FreeToChange = { "resume", "threads", "quiet", "json", "color-scale" };
+    private static readonly string[] FreeToChange = { "resume", "force", "threads", "quiet", "json", "color-scale" };
 
     /// <summary>Creates the folder and writes its plan, or (resuming) checks the plan against <paramref name="asked"/>.</summary>
     public static RunFolder Open(string outDir, JsonObject asked, bool resume)
@@ -42,7 +42,9 @@ public static class LandscapePlan
             }
             return;
         }
-        if (File.Exists(planPath)) throw new LlaException($"{outDir} already holds a landscape run: add {{resume}} to finish it, or choose another {{out}}");
+        if (File.Exists(Path.Combine(outDir, ResultsSerializer.ResultsFile)) && File.Exists(planPath))
+            throw new LlaException($"{{out}} {outDir} holds a finished landscape run: choose another {{out}}, or add {{force}} to replace it");
+        if (File.Exists(planPath)) throw new LlaException($"{outDir} already holds an unfinished landscape run: add {{resume}} to finish it, choose another {{out}}, or add {{force}} to replace it");
     }
 
     private static JsonObject ReadOptions(string planPath)

@@ -17,13 +17,15 @@ public sealed class RunLock : IDisposable
     private readonly string _folder, _path, _holderPath;
     private readonly bool _created;
     private bool _released;
+    private RunReplacement? _replacement;
+    private readonly string? _createdFrom;
 
     /// <summary>A note for the user when a stale lock was taken over; null otherwise.</summary>
     public string? TookOver { get; }
 
-    private RunLock(FileStream stream, string folder, string path, string holderPath, bool created, string? tookOver)
+    private RunLock(FileStream stream, string folder, string path, string holderPath, bool created, string? tookOver, string? createdFrom)
     {
-        (_stream, _folder, _path, _holderPath, _created, TookOver) = (stream, folder, path, holderPath, created, tookOver);
+        (_stream, _folder, _path, _holderPath, _created, TookOver, _createdFrom) = (stream, folder, path, holderPath, created, tookOver, createdFrom);
     }
 
     /// <summary>
@@ -45,7 +47,11 @@ public sealed class RunLock : IDisposable
         if (claim is null) return runLock;
         try
         {
-            if (claim.Apply(runLock._folder) is { } replaced) say?.Invoke(replaced.Replace("{force}", "--force"));
+            if (claim.Apply(runLock._folder) is { } replacement)
+            {
+                runLock._replacement = replacement;
+                say?.Invoke($"replacing {replacement.Replaced.Describe()} in {runLock._folder} (--force); it is deleted when this run finishes, and put back if it fails");
+            }
             return runLock;
         }
         catch
@@ -60,6 +66,8 @@ public sealed class RunLock : IDisposable
         folder = Path.GetFullPath(folder);
         if (File.Exists(folder)) throw new LlaException($"{{out}} {folder} is a file, not a folder");
         bool created = !Directory.Exists(folder);
+        string? existingAncestor = Path.GetDirectoryName(folder);
+        while (existingAncestor is not null && !Directory.Exists(existingAncestor)) existingAncestor = Path.GetDirectoryName(existingAncestor);
         try { Directory.CreateDirectory(folder); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -89,7 +97,7 @@ public sealed class RunLock : IDisposable
         string? tookOver = File.Exists(holderPath) ? $"took over the lock of {File.ReadAllText(holderPath).Trim()}, which no longer runs" : null;
         File.WriteAllText(holderPath, $"process {Environment.ProcessId} on {Environment.MachineName}, since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");
         if (tookOver is not null) say?.Invoke(tookOver);
-        return new RunLock(stream, folder, path, holderPath, created, tookOver);
+        return new RunLock(stream, folder, path, holderPath, created, tookOver, existingAncestor);
     }
 
     /// <summary>A lock refused because another process holds it, not because the disk refuses the file (read-only, full).</summary>
@@ -109,7 +117,15 @@ public sealed class RunLock : IDisposable
         {
             _stream.Dispose();
         }
+        try { _replacement?.Settle(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         if (_created && Directory.Exists(_folder) && !Directory.EnumerateFileSystemEntries(_folder).Any())
+        {
             Directory.Delete(_folder);
+            // Parents the lock created too (the default runs/CMD-TIMESTAMP makes runs/): removed when left empty.
+            for (var parent = Path.GetDirectoryName(_folder); _createdFrom is not null && parent is not null && parent.Length > _createdFrom.Length
+                 && Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any(); parent = Path.GetDirectoryName(parent))
+                Directory.Delete(parent);
+        }
     }
 }

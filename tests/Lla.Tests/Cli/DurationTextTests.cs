@@ -11,6 +11,7 @@ public class DurationTextTests
     [InlineData(3599.9, "59:59")]
     [InlineData(3600 * 30 + 31 * 60, "30:31:00")]
     [InlineData(86400 * 12.5, "12.5 days")]
+    [InlineData(86400 * 365.25 * 98.6, "99 years")]
     [InlineData(86400 * 365.25 * 1e6, "1e+6 years")]
     [InlineData(double.PositiveInfinity, "an unknown time")]
     [InlineData(double.NaN, "an unknown time")]

@@ -25,6 +25,11 @@ public class InputPathCaseTests
         foreach (var file in Directory.GetFiles(Paths.EmbeddedData).Where(f => !Path.GetFileName(f).StartsWith("train-labels", StringComparison.Ordinal)))
             File.Copy(file, Path.Combine(idx, Path.GetFileName(file)));
         MakeFifo(Path.Combine(idx, "train-labels-idx1-ubyte"));
+        // One whose test-split labels are a named pipe: read only after the work, so checked before it.
+        string idxTest = Directory.CreateDirectory(Path.Combine(Work, "idx-test")).FullName;
+        foreach (var file in Directory.GetFiles(Paths.EmbeddedData).Where(f => !Path.GetFileName(f).StartsWith("t10k-labels", StringComparison.Ordinal)))
+            File.Copy(file, Path.Combine(idxTest, Path.GetFileName(file)));
+        MakeFifo(Path.Combine(idxTest, "t10k-labels-idx1-ubyte"));
         // npy data with a label of 2^62.
         WriteNpy(Path.Combine(Work, "x.npy"), "<f4", new[] { 4, 3 }, Enumerable.Range(0, 12).SelectMany(i => BitConverter.GetBytes((float)i)).ToArray());
         WriteNpy(Path.Combine(Work, "huge-label.npy"), "<i8", new[] { 4 }, new long[] { 0, 1, 1L << 62, 1 }.SelectMany(BitConverter.GetBytes).ToArray());
@@ -61,6 +66,7 @@ public class InputPathCaseTests
         Add("--weights " + W("pipe.pth") + " is a named pipe (FIFO)", "hessian", "--weights", W("pipe.pth"));
         Add("--weights " + W("pipe.pth") + " is a named pipe (FIFO)", "hessian", "--model", "mlp", "--data", Embedded, "--weights", W("pipe.pth"));
         Add("--data " + W("idx/train-labels-idx1-ubyte") + " is a named pipe (FIFO)", "hessian", "--model", "mlp", "--weights", "none", "--data", "idx:" + W("idx"));
+        Add("--data " + W("idx-test/t10k-labels-idx1-ubyte") + " is a named pipe (FIFO)", "hessian", "--model", "mlp", "--weights", "none", "--data", "idx:" + W("idx-test"));
         Add("--model " + W("pipe.pt") + " is a named pipe (FIFO)", "hessian", "--model", "torchscript:" + W("pipe.pt"), "--data", Embedded);
         Add("--model " + W("pipe.onnx") + " is a named pipe (FIFO)", "hessian", "--model", "onnx:" + W("pipe.onnx"), "--data", Embedded);
         Add("--config " + W("pipe.json") + " is a named pipe (FIFO)", "study", "--config", W("pipe.json"));

@@ -37,7 +37,7 @@ public class LandscapeCommandTests
         Assert.Equal(2, mismatch.ExitCode);
         Assert.Contains("--steps is 14 now but was 12", mismatch.Stderr);
         var again = LlaProcess.Run(args.Concat(new[] { "--out", killed }).ToArray());
-        Assert.Contains("already holds a landscape run", again.Stderr);
+        Assert.Contains("holds a finished landscape run: choose another --out, or add --force to replace it", again.Stderr);
     }
 
     [Fact]

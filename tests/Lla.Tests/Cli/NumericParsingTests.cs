@@ -79,7 +79,8 @@ public class NumericParsingTests
 
     [Theory]
     [InlineData("--lr must be written with a decimal point", "train", "--lr", "0,001", "--save", "m.bin")]
-    [InlineData("--distance must be written with a decimal point", "landscape", "--distance", "0,5", "--out", "run")]
+    [InlineData("--distance must be written with a decimal point, not a comma, and no thousands separators (got '0,5'; e.g. 0.5)", "landscape", "--distance", "0,5", "--out", "run")]
+    [InlineData("--lr 5e-400 is too small for a double (it would be read as 0)", "train", "--lr", "5e-400", "--save", "m.bin")]
     [InlineData("--test-size must be a whole number (got '1e300')", "study", "score", "table.csv", "--axes", "lr", "--test-size", "1e300")]
     [InlineData("--batch-size 99999999999 is too large (at most 2147483647)", "hessian", "--batch-size", "99999999999", "--out", "run")]
     public void A_badly_written_number_is_one_line_naming_the_option_and_no_type_name(string expected, params string[] args)
@@ -91,6 +92,23 @@ public class NumericParsingTests
         Assert.Contains(expected, line);
         Assert.DoesNotContain("System.", line);
         Assert.Empty(Directory.GetFileSystemEntries(cwd));
+    }
+
+    [Theory]
+    [InlineData("landscape", "--distance", ".5", 0.5)]
+    [InlineData("landscape", "--distance", "5.", 5.0)]
+    [InlineData("landscape", "--distance", "+2", 2.0)]
+    [InlineData("landscape", "--distance", "1E-3", 1e-3)]
+    [InlineData("hessian", "--seed", "-5", -5.0)]
+    [InlineData("hessian", "--seed", "+7", 7.0)]
+    [InlineData("hessian", "--kh-power", "0", 0.0)]
+    public void Ordinary_ways_of_writing_a_number_are_read(string command, string option, string text, double expected)
+    {
+        using var processes = Lla.Mpi.Processes.Start(Array.Empty<string>());
+        var parsed = Lla.Cli.Program.BuildRoot(processes).Parse(new[] { command, option, text });
+        Assert.Empty(ErrorsAbout(parsed, option));
+        var symbol = parsed.CommandResult.Command.Options.Single(o => o.Name == option);
+        Assert.Equal(expected, Convert.ToDouble(parsed.GetResult(symbol)!.GetValueOrDefault<object?>(), CultureInfo.InvariantCulture));
     }
 
     [Fact]

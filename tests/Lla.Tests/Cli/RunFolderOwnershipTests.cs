@@ -45,9 +45,32 @@ public class RunFolderOwnershipTests
         string cwd = Paths.NewTempFolder(), run = ConnectRun(cwd);
         var outcome = InProcessLla.Run(cwd, "hessian", "--top-k", "1", "--lanczos-steps", "3", "--batch-size", "32", "--threads", "1", "--out", "run", "--force");
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);
-        Assert.Contains($"replaced the `lla connect` run that was in {run} (--force)", outcome.Stdout + outcome.Stderr);
+        Assert.Contains($"replacing a finished `lla connect` run (results.json) in {run} (--force)", outcome.Stdout + outcome.Stderr);
         Assert.Equal("hessian", JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["command"]!.GetValue<string>());
         Assert.DoesNotContain("connect-run-marker", File.ReadAllText(Path.Combine(run, "report.html")));
+    }
+
+    [Fact]
+    public void A_forced_run_refused_for_its_inputs_leaves_the_old_run_as_it_was()
+    {
+        TestTorch.Init();
+        string cwd = Paths.NewTempFolder(), run = ConnectRun(cwd);
+        var before = Directory.GetFileSystemEntries(run).Order().ToArray();
+        var outcome = InProcessLla.Run(cwd, "landscape", "--steps", "2", "--batch-size", "32", "--weights", "none", "--data", "npy:x.npy,y.npy", "--out", "run", "--force");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("x.npy", outcome.Stderr);
+        Assert.Equal(before, Directory.GetFileSystemEntries(run).Order().ToArray());
+        Assert.Equal("<html>connect-run-marker</html>", File.ReadAllText(Path.Combine(run, "report.html")));
+    }
+
+    [Fact]
+    public void A_refusal_without_out_leaves_no_runs_folder()
+    {
+        TestTorch.Init();
+        string cwd = Paths.NewTempFolder();
+        var outcome = InProcessLla.Run(cwd, "hessian", "--weights", "none", "--data", "npy:x.npy,y.npy");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Empty(Directory.GetFileSystemEntries(cwd));
     }
 
     [Fact]

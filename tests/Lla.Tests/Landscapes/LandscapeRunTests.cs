@@ -41,7 +41,7 @@ public class LandscapeRunTests
 
         var changed = Assert.Throws<LlaException>(() => LandscapeRun.Execute(Options(cut, steps: 8, resume: true)));
         Assert.Equal("resume: steps is 8 now but was 6 in the interrupted run; repeat its command", changed.Message);
-        Assert.Contains("already holds a landscape run", Assert.Throws<LlaException>(() => LandscapeRun.Execute(Options(cut))).Message);
+        Assert.Contains("holds a finished landscape run", Assert.Throws<LlaException>(() => LandscapeRun.Execute(Options(cut))).Message);
     }
 
     [Fact]

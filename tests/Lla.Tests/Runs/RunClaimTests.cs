@@ -56,14 +56,84 @@ public class RunClaimTests
         Assert.Null(new RunClaim("hessian", new JsonObject { ["out"] = "y", ["threads"] = 1, ["top-k"] = 2, ["new-option"] = true }).Apply(folder));
     }
 
+    private static string[] Entries(string folder) => Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order().ToArray()!;
+
     [Fact]
-    public void Force_replaces_what_the_folder_holds_but_keeps_the_lock()
+    public void Force_sets_the_old_run_aside_and_deletes_it_only_when_the_new_run_finishes()
     {
         string folder = FolderWith("results.json", Results("connect"));
-        using var runLock = RunLock.Acquire(folder);
-        string? note = new RunClaim("hessian", new JsonObject(), Force: true).Apply(folder);
-        Assert.Equal($"replaced the `lla connect` run that was in {folder} ({{force}})", note);
-        Assert.Equal(new[] { RunLock.FileName, RunLock.HolderFileName }.Order(), Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order());
+        using (var runLock = RunLock.ForJob(folder, Lla.Parallel.SingleProcess.Instance, null, claim: new RunClaim("hessian", new JsonObject(), Force: true)))
+        {
+            Assert.DoesNotContain("results.json", Entries(folder));
+            File.WriteAllText(Path.Combine(folder, "results.json"), Results("hessian").ToJsonString()); // the new run finishes
+        }
+        Assert.Equal(new[] { "results.json" }, Entries(folder));
+        Assert.Equal("hessian", RunOwner.Find(folder)!.Command);
+    }
+
+    [Fact]
+    public void A_forced_run_that_fails_puts_the_old_run_back_as_it_was()
+    {
+        string folder = FolderWith("results.json", Results("connect"));
+        var before = Entries(folder);
+        using (RunLock.ForJob(folder, Lla.Parallel.SingleProcess.Instance, null, claim: new RunClaim("hessian", new JsonObject(), Force: true)))
+            File.WriteAllText(Path.Combine(folder, "figure.png"), "the failed run's half"); // fails before its results
+        Assert.Equal(before, Entries(folder));
+        Assert.Equal("png", File.ReadAllText(Path.Combine(folder, "figure.png")));
+        Assert.Equal("connect", RunOwner.Find(folder)!.Command);
+    }
+
+    [Fact]
+    public void A_forced_run_keeps_its_own_inputs_inside_the_folder()
+    {
+        string folder = FolderWith("results.json", Results("hessian"));
+        File.WriteAllText(Path.Combine(folder, "mine.bin"), "weights");
+        var claim = new RunClaim("landscape", new JsonObject { ["weights"] = Path.Combine(folder, "mine.bin"), ["data"] = "npy:" + Path.Combine(folder, "plane") + "/x.npy,y.npy" }, Force: true);
+        Assert.Equal(new[] { "mine.bin", "plane" }, claim.InputsIn(folder).Order());
+        using (RunLock.ForJob(folder, Lla.Parallel.SingleProcess.Instance, null, claim: claim))
+            Assert.Equal(new[] { RunLock.FileName, RunLock.HolderFileName, ".lla-replaced-" + Environment.ProcessId, "mine.bin", "plane" }.Order(StringComparer.Ordinal),
+                Entries(folder).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void An_aside_left_by_a_killed_forced_run_is_settled_by_the_next_run()
+    {
+        string folder = FolderWith("results.json", Results("connect"));
+        string aside = Path.Combine(folder, RunReplacement.Prefix + "999999");
+        Directory.CreateDirectory(aside);
+        File.Move(Path.Combine(folder, "results.json"), Path.Combine(aside, "results.json"));
+        // The killed run left nothing of its own: the old run is put back, and it is what the claim sees.
+        var e = Assert.Throws<LlaException>(() => new RunClaim("hessian", null).Apply(folder));
+        Assert.Contains("`lla connect`", e.Message);
+        Assert.False(Directory.Exists(aside));
+    }
+
+    [Fact]
+    public void Paths_written_differently_and_options_left_to_their_default_are_not_other_options()
+    {
+        string folder = Paths.NewTempFolder();
+        string weights = Path.Combine(folder, "m.bin");
+        File.WriteAllText(weights, "w");
+        var before = new JsonObject { ["weights"] = weights, ["data"] = null, ["top-k"] = 2 };
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, folder);
+        Assert.Null(RunClaim.FirstDifference(new JsonObject { ["weights"] = Path.Combine(relative, ".", "m.bin"), ["data"] = "idx:/x", ["top-k"] = 2 }, before));
+        Assert.Equal("weights", RunClaim.FirstDifference(new JsonObject { ["weights"] = weights + "2", ["top-k"] = 2 }, before));
+    }
+
+    [Fact]
+    public void A_study_score_with_other_options_is_refused()
+    {
+        string folder = FolderWith("score.json", new JsonObject { ["command"] = "study score", ["options"] = new JsonObject { ["test-size"] = 100 } });
+        var e = Assert.Throws<LlaException>(() => new RunClaim("study score", new JsonObject { ["test-size"] = 200 }).Apply(folder));
+        Assert.Contains("with other options (--test-size was 100 there, 200 now)", e.Render(s => "--" + s));
+    }
+
+    [Fact]
+    public void A_lock_that_created_parent_folders_removes_them_when_it_leaves_nothing()
+    {
+        string root = Paths.NewTempFolder();
+        using (RunLock.Acquire(Path.Combine(root, "runs", "hessian-1"))) { }
+        Assert.Empty(Directory.GetFileSystemEntries(root));
     }
 
     [Fact]
