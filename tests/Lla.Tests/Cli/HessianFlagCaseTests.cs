@@ -29,11 +29,7 @@ public class HessianFlagCaseTests
         string cwd = Paths.NewTempFolder();
         var clock = Stopwatch.StartNew();
         var outcome = InProcessLla.Run(cwd, command.Split(' ').Concat(new[] { "--out", "run" }).ToArray());
-        Assert.True(outcome.ExitCode == 2, $"exit {outcome.ExitCode}; stderr: {outcome.Stderr}");
-        var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, "stderr: " + outcome.Stderr);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
+        Refusal.AssertOneLine(outcome, expected);
         Assert.Empty(Directory.GetFileSystemEntries(cwd));
         // Before any work: formerly analyze refused the grid after its 27 s analysis.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"refused after {clock.Elapsed.TotalSeconds:F1} s");

@@ -53,7 +53,7 @@ public class LandscapeFlagCaseTests
         TestTorch.Init();
         string cwd = Paths.NewTempFolder();
         var outcome = InProcessLla.Run(cwd, command.Split(' ').Concat(new[] { "--out", "run" }).ToArray());
-        AssertRefused(outcome, expected);
+        Refusal.AssertOneLine(outcome, expected);
         Assert.Empty(Directory.GetFileSystemEntries(cwd));
     }
 
@@ -84,7 +84,7 @@ public class LandscapeFlagCaseTests
         TestTorch.Init();
         string cwd = Paths.NewTempFolder();
         var outcome = InProcessLla.Run(cwd, command.Split(' ').Concat(new[] { "--out", "run", "--batch-size", "64", "--steps", "2" }).ToArray());
-        AssertRefused(outcome, expected);
+        Refusal.AssertOneLine(outcome, expected);
         Assert.Empty(Directory.GetFileSystemEntries(cwd));
     }
 
@@ -97,16 +97,8 @@ public class LandscapeFlagCaseTests
         Directory.CreateDirectory(Path.Combine(cwd, "run"));
         File.WriteAllText(Path.Combine(cwd, "run", "notes.txt"), "mine");
         var outcome = InProcessLla.Run(cwd, command.Split(' ').Concat(new[] { "--out", "run", "--batch-size", "64", "--steps", "2" }).ToArray());
-        AssertRefused(outcome, expected);
+        Refusal.AssertOneLine(outcome, expected);
         Assert.Equal(new[] { "notes.txt" }, Directory.GetFileSystemEntries(Path.Combine(cwd, "run")).Select(Path.GetFileName));
     }
 
-    private static void AssertRefused(InProcessLla.Outcome outcome, string expected)
-    {
-        Assert.True(outcome.ExitCode == 2, $"exit {outcome.ExitCode}; stderr: {outcome.Stderr}; stdout: {outcome.Stdout}");
-        var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, "stderr: " + outcome.Stderr);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
-    }
 }

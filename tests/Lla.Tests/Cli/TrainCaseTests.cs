@@ -23,15 +23,6 @@ public class TrainCaseTests
         InProcessLla.Run(cwd, new[] { "train" }.Concat(Tiny).Concat(args).ToArray());
 
     /// <summary>Exactly one line on stderr, "error: …" with <paramref name="expected"/>, exit 2, no stack trace.</summary>
-    private static void AssertOneLineError(InProcessLla.Outcome outcome, string expected)
-    {
-        Assert.True(outcome.ExitCode == 2, $"exit {outcome.ExitCode}; stderr: {outcome.Stderr}; stdout: {outcome.Stdout}");
-        var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, "stderr: " + outcome.Stderr);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
-    }
-
     public static TheoryData<string, string> Refused() => new()
     {
         { "--lr 1e300 --save m.bin", "--lr must be at most 1000000 (got 1E+300)" },
@@ -53,7 +44,7 @@ public class TrainCaseTests
         string cwd = Paths.NewTempFolder();
         Directory.CreateDirectory(Path.Combine(cwd, "a-folder"));
         var outcome = Train(cwd, args.Split(' '));
-        AssertOneLineError(outcome, expected);
+        Refusal.AssertOneLine(outcome, expected);
         Assert.Equal(new[] { "a-folder" }, Directory.GetFileSystemEntries(cwd).Select(Path.GetFileName));
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(cwd, "a-folder")));
     }
@@ -64,7 +55,7 @@ public class TrainCaseTests
         TestTorch.Init();
         string cwd = Paths.NewTempFolder();
         File.CreateSymbolicLink(Path.Combine(cwd, "link.bin"), "no-such-folder/m.bin");
-        AssertOneLineError(Train(cwd, "--epochs", "1", "--save", "link.bin"), "no-such-folder does not exist");
+        Refusal.AssertOneLine(Train(cwd, "--epochs", "1", "--save", "link.bin"), "no-such-folder does not exist");
         Assert.Equal(new[] { "link.bin" }, Directory.GetFileSystemEntries(cwd).Select(Path.GetFileName));
     }
 
@@ -76,7 +67,7 @@ public class TrainCaseTests
         // Weight decay 1e6 at lr 1 multiplies every weight by about -1e6 per step: the loss is infinite in epoch 2,
         // after epoch 1 wrote its resume point (which a diverging training must not leave: it diverges again).
         var outcome = Train(cwd, "--epochs", "2", "--optimizer", "sgd", "--momentum", "0", "--lr", "1", "--weight-decay", "1e6", "--save", "m.bin", "--quiet");
-        AssertOneLineError(outcome, "the training diverged in epoch 2, step 1: the loss became");
+        Refusal.AssertOneLine(outcome, "the training diverged in epoch 2, step 1: the loss became");
         Assert.EndsWith("lower --lr or --weight-decay", outcome.Stderr.Trim());
         Assert.Empty(Directory.GetFileSystemEntries(cwd)); // no m.bin.init, no resume point, no lock
     }
@@ -87,7 +78,7 @@ public class TrainCaseTests
         TestTorch.Init();
         string cwd = Paths.NewTempFolder();
         var outcome = Train(cwd, "--epochs", "1", "--weight-decay", "1e300", "--save", "m.bin", "--quiet");
-        AssertOneLineError(outcome, "the training diverged in epoch 1, step 1: the update overflowed");
+        Refusal.AssertOneLine(outcome, "the training diverged in epoch 1, step 1: the update overflowed");
         Assert.Empty(Directory.GetFileSystemEntries(cwd));
     }
 
@@ -182,7 +173,7 @@ public class TrainCaseTests
         TestTorch.Init();
         using var disk = new Tmpfs("2500k"); // θ₀ (0.4 MB) and the resume point (1.2 MB) fit; the final file (1.2 MB) does not
         var outcome = Train(disk.Path, "--epochs", "1", "--save", "m.bin", "--quiet");
-        AssertOneLineError(outcome, "could not write the training's files beside m.bin (No space left on device); the training up to its last finished epoch is kept in m.bin.resume: make room and add --resume");
+        Refusal.AssertOneLine(outcome, "could not write the training's files beside m.bin (No space left on device); the training up to its last finished epoch is kept in m.bin.resume: make room and add --resume");
         Assert.Equal(new[] { "m.bin.init", "m.bin.resume", "m.bin.resume.json" }, Directory.GetFileSystemEntries(disk.Path).Select(Path.GetFileName).Order());
 
         disk.Resize("8m");
@@ -198,7 +189,7 @@ public class TrainCaseTests
         TestTorch.Init();
         using var disk = new Tmpfs("200k");
         var outcome = Train(disk.Path, "--epochs", "1", "--save", "m.bin", "--quiet");
-        AssertOneLineError(outcome, "(No space left on device); nothing was kept");
+        Refusal.AssertOneLine(outcome, "(No space left on device); nothing was kept");
         Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
     }
 
