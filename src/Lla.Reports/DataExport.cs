@@ -97,7 +97,11 @@ public static class DataExport
                         plane["parameter_names"] = names;
                         foreach (var d in new[] { "d1", "d2" })
                             if (names.All(n => tensors.ContainsKey($"{d}.{n}")))
+                            {
+                                // Each converted copy is owned by a scope while its values are read (an unowned temporary can be freed mid-call).
+                                using var scope = TorchSharp.torch.NewDisposeScope();
                                 plane[d] = names.SelectMany(n => tensors[$"{d}.{n}"].to(TorchSharp.torch.ScalarType.Float64).reshape(-1).data<double>().ToArray()).ToArray();
+                            }
                     }
                     finally { foreach (var t in tensors.Values) t.Dispose(); }
                 }

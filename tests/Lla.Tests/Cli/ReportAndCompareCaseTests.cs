@@ -126,4 +126,18 @@ public class ReportAndCompareCaseTests
         Assert.DoesNotContain("±", lines[2]);
         Assert.Contains("n/a", lines[2]); // no test accuracy
     }
+
+    [Fact]
+    public void A_named_pipe_as_results_json_is_one_line_not_a_hang()
+    {
+        string run = Path.Combine(Paths.NewTempFolder(), "run");
+        Directory.CreateDirectory(run);
+        InputPathCaseTests.MakeFifo(Path.Combine(run, "results.json"));
+        foreach (var command in new[] { "report", "compare" })
+        {
+            var task = Task.Run(() => InProcessLla.Run(Paths.NewTempFolder(), command, run));
+            Assert.True(task.Wait(TimeSpan.FromMinutes(1)), $"{command} blocked on a named pipe");
+            Refusal.AssertOneLine(task.Result, "results.json is a named pipe (FIFO)");
+        }
+    }
 }

@@ -44,6 +44,8 @@ public static class ResultsSerializer
         if (!Directory.Exists(folder)) throw new LlaException($"run folder not found: {folder}");
         string path = Path.Combine(folder, ResultsFile);
         if (!File.Exists(path)) throw new LlaException($"{folder} holds no {ResultsFile}: give the folder of a finished run");
+        // A named pipe or device there would block the read: named instead.
+        Data.InputPaths.RequireFile(path, "results file");
         return Read<RunResults>(path, ResultsMigration.UpgradeRun);
     }
 
