@@ -18,9 +18,9 @@ internal static class CommandAction
             RequireFiniteNumbers(p);
             return body();
         }
-        catch (Exception e) when (e is LlaException || StorageFailure.Describe(e) is not null)
+        catch (Exception e) when (e is LlaException || Lla.Runs.StorageFailure.Describe(e) is not null)
         {
-            string message = e is LlaException lla ? lla.Render(setting => "--" + setting) : StorageFailure.Describe(e)!;
+            string message = e is LlaException lla ? lla.Render(setting => "--" + setting) : Lla.Runs.StorageFailure.Describe(e)!;
             Console.Error.WriteLine(processes.Distributed ? $"error (rank {processes.Group.Rank}): {message}" : $"error: {message}");
             Console.Error.Flush();
             if (processes.Distributed)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 
 namespace Lla.Cli.Commands;
 
@@ -34,51 +33,11 @@ internal static class NumericOptions
         }
     }
 
-    /// <summary>The options this parser covers (for tests that check every one).</summary>
-    public static bool IsNumeric(Option option) => option is Option<int> or Option<int?> or Option<long> or Option<long?> or Option<double> or Option<double?>;
-
-    /// <summary>The one-line reason <paramref name="text"/> is no number for <paramref name="option"/>, or null with its value.</summary>
-    public static string? ParseWhole(string option, string text, long min, long max, out long value)
-    {
-        value = 0;
-        string t = text.Trim();
-        if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
-            return value > max ? TooLarge(option, t, max) : value < min ? TooSmall(option, t, min) : null;
-        if (IsWholeDigits(t)) return t.StartsWith('-') ? TooSmall(option, t, min) : TooLarge(option, t, max);
-        if (t.Contains(',')) return $"{option} must be a whole number, without separators (got '{text}')";
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return $"{option} must be a whole number (got '{text}')";
-        return $"{option} must be a whole number (got '{text}')";
-    }
-
-    /// <summary>The one-line reason <paramref name="text"/> is no real number for <paramref name="option"/>, or null with its value.</summary>
-    public static string? ParseReal(string option, string text, out double value)
-    {
-        string t = text.Trim();
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-        {
-            // 5e-400 reads as 0: the user did not write 0.
-            if (value == 0 && t.Split('e', 'E')[0].Any(c => c is >= '1' and <= '9'))
-                return $"{option} {t} is too small for a double (it would be read as 0)";
-            return null;
-        }
-        if (t.Contains(','))
-        {
-            string pointed = t.Replace(',', '.');
-            string example = double.TryParse(pointed, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? pointed : "0.001";
-            return $"{option} must be written with a decimal point, not a comma, and no thousands separators (got '{text}'; e.g. {example})";
-        }
-        return $"{option} must be a number such as 0.5 or 1e-3 (got '{text}')";
-    }
-
-    private static string TooLarge(string option, string text, long max) => $"{option} {text} is too large (at most {max})";
-    private static string TooSmall(string option, string text, long min) => $"{option} {text} is too small (at least {min})";
-
-    private static bool IsWholeDigits(string t) => t.Length > 0 && (t[0] is '+' or '-' ? t[1..] : t) is { Length: > 0 } digits && digits.All(char.IsAsciiDigit);
 
     private static long? Whole(ArgumentResult r, string option, long min, long max)
     {
         if (Token(r) is not { } text) return null;
-        string? error = ParseWhole(option, text, min, max, out long value);
+        string? error = NumberText.ParseWhole(option, text, min, max, out long value);
         if (error is null) return value;
         r.AddError(error);
         return null;
@@ -87,7 +46,7 @@ internal static class NumericOptions
     private static double? Real(ArgumentResult r, string option)
     {
         if (Token(r) is not { } text) return null;
-        string? error = ParseReal(option, text, out double value);
+        string? error = NumberText.ParseReal(option, text, out double value);
         if (error is null) return value;
         r.AddError(error);
         return null;

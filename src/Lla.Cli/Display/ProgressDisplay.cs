@@ -76,16 +76,16 @@ internal sealed class ProgressDisplay : IDisposable
         if (p.Stage != _stage)
         {
             (_stage, _stageStart, _lastLine) = (p.Stage, now, now);
-            Console.Error.WriteLine($"[{DurationText.Format(now.TotalSeconds)}] {p.Stage}: started");
+            Console.Error.WriteLine($"[{Lla.Runs.Durations.Clock(now.TotalSeconds)}] {p.Stage}: started");
             return;
         }
         bool last = p.Total is long t && p.Done >= t;
         if (!last && now - _lastLine < TimeSpan.FromSeconds(2)) return;
         _lastLine = now;
         string eta = p.Total is long all && p.Done > 0
-            ? $" of {all}, about {DurationText.Format((now - _stageStart).TotalSeconds / p.Done * (all - p.Done))} left"
+            ? $" of {all}, about {Lla.Runs.Durations.Clock((now - _stageStart).TotalSeconds / p.Done * (all - p.Done))} left"
             : "";
-        Console.Error.WriteLine($"[{DurationText.Format(now.TotalSeconds)}] {p.Stage}: {p.Done} {p.Unit}{eta}");
+        Console.Error.WriteLine($"[{Lla.Runs.Durations.Clock(now.TotalSeconds)}] {p.Stage}: {p.Done} {p.Unit}{eta}");
     }
 
     public void Dispose()

@@ -50,7 +50,7 @@ public static class HessianRun
             double seconds;
             using (decision.Scope()) seconds = TimeOneProduct(CurvatureOperators.Create(o.Operator, session.Objective, parameters, group));
             if (planned * seconds > 60)
-                say($"This run makes up to {planned:N0} curvature products at about {seconds:G2} s each: about {Duration(planned * seconds)} (an estimate; progress follows)");
+                say($"This run makes up to {planned:N0} curvature products at about {seconds:G2} s each: about {Durations.Estimate(planned * seconds)} (an estimate; progress follows)");
         }
 
 
@@ -178,14 +178,4 @@ public static class HessianRun
         op.Apply(v);
         return clock.Elapsed.TotalSeconds;
     }
-
-    /// <summary>A duration for people: "40 s", "12 min", "3.4 h", "26 days", "3.2 years".</summary>
-    public static string Duration(double seconds) => seconds switch
-    {
-        < 90 => $"{seconds:F0} s",
-        < 5400 => $"{seconds / 60:F0} min",
-        < 2 * 86400 => $"{seconds / 3600:F1} h",
-        < 2 * 365.25 * 86400 => $"{seconds / 86400:F0} days",
-        _ => $"{seconds / (365.25 * 86400):G3} years",
-    };
 }

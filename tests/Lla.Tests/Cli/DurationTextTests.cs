@@ -1,4 +1,4 @@
-using Lla.Cli.Display;
+using Lla.Runs;
 
 namespace Lla.Tests.Cli;
 
@@ -15,5 +15,5 @@ public class DurationTextTests
     [InlineData(86400 * 365.25 * 1e6, "1e+6 years")]
     [InlineData(double.PositiveInfinity, "an unknown time")]
     [InlineData(double.NaN, "an unknown time")]
-    public void Long_durations_are_not_shown_modulo_an_hour(double seconds, string expected) => Assert.Equal(expected, DurationText.Format(seconds));
+    public void Long_durations_are_not_shown_modulo_an_hour(double seconds, string expected) => Assert.Equal(expected, Durations.Clock(seconds));
 }

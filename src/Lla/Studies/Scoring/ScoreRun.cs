@@ -135,7 +135,7 @@ public static class ScoreRun
         double total = 2.0 * o.Resamples * table.Measures.Count;
         double seconds = EstimateSeconds(table, o);
         if (seconds < o.LongRun.TotalSeconds) return null;
-        say($"scoring {table.Measures.Count} measure(s) with {o.Resamples} bootstrap resamples each: about {Duration(seconds)} (estimated), " +
+        say($"scoring {table.Measures.Count} measure(s) with {o.Resamples} bootstrap resamples each: about {Durations.Estimate(seconds)} (estimated), " +
             $"up to {Bytes(AcrossModelScoring.DrawBytes(o.Resamples))} of memory");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var next = o.ProgressEvery;
@@ -147,8 +147,8 @@ public static class ScoreRun
             if (clock.Elapsed < next) return;
             next = clock.Elapsed + o.ProgressEvery;
             double left = clock.Elapsed.TotalSeconds / done * (total - done);
-            say(FormattableString.Invariant($"[{Duration(clock.Elapsed.TotalSeconds)}] bootstrap: {done} of {total:0} draws ({100.0 * done / total:0.0} %), ") +
-                $"measure {measures.IndexOf(measure) + 1} of {measures.Count} ({measure}); about {Duration(left)} left");
+            say(FormattableString.Invariant($"[{Durations.Estimate(clock.Elapsed.TotalSeconds)}] bootstrap: {done} of {total:0} draws ({100.0 * done / total:0.0} %), ") +
+                $"measure {measures.IndexOf(measure) + 1} of {measures.Count} ({measure}); about {Durations.Estimate(left)} left");
         };
     }
 
@@ -163,15 +163,6 @@ public static class ScoreRun
         AcrossModelScoring.Score(table.Models, o.Axes, measure, table.TestSize, sample, o.Seed);
         return clock.Elapsed.TotalSeconds / sample * o.Resamples * table.Measures.Count;
     }
-
-    /// <summary>"45 s", "12 min", "3 h 20 min", "4 days 2 h".</summary>
-    public static string Duration(double seconds) => seconds switch
-    {
-        < 90 => $"{Math.Max(1, Math.Round(seconds)):0} s",
-        < 5400 => $"{Math.Round(seconds / 60):0} min",
-        < 172800 => $"{Math.Floor(seconds / 3600):0} h {Math.Floor(seconds % 3600 / 60):0} min",
-        _ => $"{Math.Floor(seconds / 86400):0} days {Math.Floor(seconds % 86400 / 3600):0} h",
-    };
 
     /// <summary>"512 MB", "47.7 GB".</summary>
     public static string Bytes(double bytes) => bytes >= 1 << 30

@@ -1,4 +1,4 @@
-namespace Lla.Cli.Commands;
+namespace Lla.Runs;
 
 /// <summary>
 /// Failures of the storage under a run, which no check before the work can rule out (the disk fills
@@ -6,7 +6,7 @@ namespace Lla.Cli.Commands;
 /// says what happened and what to do, instead of a stack trace. Finished points and epochs stay where
 /// their command keeps them, so a rerun with --resume continues.
 /// </summary>
-internal static class StorageFailure
+public static class StorageFailure
 {
     // Linux errno values as .NET reports them in IOException.HResult.
     private const int NoSpace = 28, ReadOnlyFileSystem = 30, QuotaExceeded = 122;
