@@ -10,6 +10,8 @@ namespace Lla.Cli.Commands;
 internal static class CommandAction
 {
     public const int UserError = 2;
+    /// <summary>The work finished and is saved, but a check on it failed (the numeric guard after a training): the user decides.</summary>
+    public const int CheckFailed = 3;
 
     public static int Run(Processes processes, ParseResult p, Func<int> body)
     {

@@ -52,6 +52,12 @@ internal static class TrainCommand
             foreach (var folder in results.Analyses) RunRenderer.Render(folder);
             if (results.TensorBoard is { } board) TensorBoardFigures.Add(board, results.Analyses);
             output.Finish(results);
+            if (results.FailedCheck is { } failed)
+            {
+                // The work is saved; the exit code says that a check on it failed.
+                Console.Error.WriteLine($"error: {failed}");
+                return CommandAction.CheckFailed;
+            }
             return 0;
         }));
         return command;

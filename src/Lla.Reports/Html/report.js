@@ -333,7 +333,7 @@
   prov.append($("tr", {}, $("th", {}, "seed"), $("td", {}, R.seed)));
   for (const [k, v] of Object.entries(R.versions || {})) prov.append($("tr", {}, $("th", {}, k), $("td", {}, v)));
   for (const [k, v] of Object.entries(R.timings_s || {})) prov.append($("tr", {}, $("th", {}, `time: ${k}`), $("td", {}, `${fmt(v, 3)} s`)));
-  if (R.numeric_guard) prov.append($("tr", {}, $("th", {}, "numeric guard"), $("td", {}, R.numeric_guard.reason)));
+  if (R.numeric_guard) prov.append($("tr", {}, $("th", {}, "numeric guard"), $("td", {}, R.numeric_guard.summary || R.numeric_guard.reason)));
   root.append(prov);
   root.append($("details", {}, $("summary", {}, "all options"), $("pre", {}, JSON.stringify(R.options, null, 2))));
   document.body.setAttribute("data-rendered", "true");

@@ -91,14 +91,14 @@ public static class ConnectRun
             int resumed = resume?.Step ?? 0;
             if (resume is not null) say?.Invoke($"resuming the {ConnectRunOptions.Name(o.Method)} curve's training after step {resumed} of {steps}");
             // The bend's gradients are backward passes: behind the numeric guard, like every training.
-            guard = session.DecideOneDnn(o.OneDnn);
+            guard = session.DecideOneDnn(o.OneDnn, GuardProbe.Training);
             say?.Invoke($"numeric guard: {guard.Reason}");
             CurveState curve;
             using (guard.Scope())
             {
                 curve = TrainBend(o, modelA, curveEnds, data, resume, steps, perEpoch, asked,
                     (done, _) => Report("curve training", "steps")(done, steps));
-                guard = session.PostCheck(guard);
+                guard = session.PostCheck(guard, GuardProbe.Training, "the curve's training");
             }
             TensorFile.Write(folder.File(BendFile), curve.Bend.Entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, e.Value)));
             bendFile = BendFile;

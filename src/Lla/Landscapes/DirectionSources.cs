@@ -45,7 +45,7 @@ internal sealed class DirectionSources(LandscapeRunOptions o, AnalysisSession se
         if (o.HessianRun is not null)
             return Directions.Hessian(Path.Combine(o.HessianRun, EigenvectorFile.FileName), parameters.Layout, parameters.DType, o.EigenFirst, o.EigenSecond);
         // Compute the eigenvectors here, on the same data, behind the numeric guard.
-        var decision = session.DecideOneDnn(o.OneDnn);
+        var decision = session.DecideOneDnn(o.OneDnn, GuardProbe.Analysis(o.Operator));
         EigenResult eigen;
         using (decision.Scope())
         {
@@ -54,7 +54,7 @@ internal sealed class DirectionSources(LandscapeRunOptions o, AnalysisSession se
             eigen = o.EigenMaxMin
                 ? ExtremeEigenpairs.MaxMin(op, new LanczosOptions { Seed = o.Source.Seed })
                 : Lanczos.TopEigenpairs(op, new LanczosOptions { K = Math.Max(o.EigenFirst, o.EigenSecond) + 1, Seed = o.Source.Seed });
-            Guard = session.PostCheck(decision);
+            Guard = session.PostCheck(decision, GuardProbe.Analysis(o.Operator), "the Hessian axes' eigenvectors");
         }
         string file = folder!.File(EigenvectorFile.FileName);
         EigenvectorFile.Write(file, eigen, parameters.Layout);

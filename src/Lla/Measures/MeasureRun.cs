@@ -122,10 +122,10 @@ public static class MeasureRun
         // Backward work runs behind the numeric guard, decided once for the run.
         IReadOnlyList<MeasureValue> Guarded(Func<IReadOnlyList<MeasureValue>> work)
         {
-            decision ??= session.DecideOneDnn(o.OneDnn);
+            decision ??= session.DecideOneDnn(o.OneDnn, GuardProbe.Analysis());
             using var scope = decision.Scope();
             var values = work();
-            decision = session.PostCheck(decision);
+            decision = session.PostCheck(decision, GuardProbe.Analysis(), "the measures");
             return values;
         }
 

@@ -60,13 +60,13 @@ public sealed class AnalysisSession : IDisposable
 
     public Func<nn.Module<Tensor, Tensor>> Float64Twin() => Source.Float64Twin(Model, Data, BatchNorm);
 
-    /// <summary>The numeric guard before backward work, on this model, its float64 twin and the guard sample.</summary>
-    public OneDnnDecision DecideOneDnn(OneDnnSetting setting) =>
-        OneDnnPolicy.Decide(setting, Model, Float64Twin(), Source.LossFunction, GuardSample());
+    /// <summary>The numeric guard before backward work, on this model, its float64 twin and the guard sample, checking what <paramref name="probe"/> names.</summary>
+    public OneDnnDecision DecideOneDnn(OneDnnSetting setting, GuardProbe probe) =>
+        OneDnnPolicy.Decide(setting, Model, Float64Twin(), Source.LossFunction, GuardSample(), probe);
 
-    /// <summary>The numeric guard again after the work, with the setting it ran under.</summary>
-    public OneDnnDecision PostCheck(OneDnnDecision decision) =>
-        OneDnnPolicy.PostCheck(decision, Model, Float64Twin(), Source.LossFunction, GuardSample());
+    /// <summary>The numeric guard again after the work (<paramref name="stage"/>: "the analysis", "the curve's training"), with the setting it ran under.</summary>
+    public OneDnnDecision PostCheck(OneDnnDecision decision, GuardProbe probe, string stage) =>
+        OneDnnPolicy.PostCheck(decision, Model, Float64Twin(), Source.LossFunction, GuardSample(), probe, stage);
 
     /// <summary>Accuracy on the data's test split in eval mode (running statistics); the analysis mode is restored after.</summary>
     public double TestAccuracy()

@@ -41,7 +41,7 @@ public static class HessianRun
         timings["evaluate"] = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var decision = session.DecideOneDnn(o.OneDnn);
+        var decision = session.DecideOneDnn(o.OneDnn, GuardProbe.Analysis(o.Operator));
         timings["guard"] = clock.Elapsed.TotalSeconds;
         // A long run says so before it starts: one product timed, times the most products the options can make.
         double planned = PlannedProducts(o, parameters);
@@ -88,7 +88,7 @@ public static class HessianRun
                 timings["diagonal"] = diagonalClock.Elapsed.TotalSeconds;
             }
             clock.Restart();
-            decision = session.PostCheck(decision);
+            decision = session.PostCheck(decision, GuardProbe.Analysis(o.Operator), "the analysis");
             timings["guard"] += clock.Elapsed.TotalSeconds;
         }
         foreach (var (k, v) in result.TimingsSeconds) timings[k] = v;

@@ -111,7 +111,7 @@ public sealed class StudyRun
                 var model = source.Build(train);
                 using var guardBatch = train.Batches(256, 1, false, 0)[0];
                 var twin = source.Float64Twin(model, train, BatchNormMode.Train);
-                var decision = OneDnnPolicy.Decide(oneDnn, model, twin, loss, guardBatch);
+                var decision = OneDnnPolicy.Decide(oneDnn, model, twin, loss, guardBatch, GuardProbe.Analysis());
                 guards[spec.Name] = decision.Reason;
                 if (done.Count(kv => kv.Value.Model == spec.Name) < datasets.Count) say($"{spec.Name}: numeric guard: {decision.Reason}");
                 var guarded = decision.Scope();
@@ -125,7 +125,7 @@ public sealed class StudyRun
                     {
                         try
                         {
-                            decision = OneDnnPolicy.PostCheck(decision, model, twin, loss, guardBatch);
+                            decision = OneDnnPolicy.PostCheck(decision, model, twin, loss, guardBatch, GuardProbe.Analysis(), "the measurements");
                         }
                         catch (NumericGuardException e) when (oneDnn == OneDnnSetting.Auto && decision.OneDnnForBackward)
                         {
@@ -139,7 +139,7 @@ public sealed class StudyRun
                             guards[spec.Name] = decision.Reason;
                             guarded = decision.Scope();
                             MeasureRemaining();
-                            decision = OneDnnPolicy.PostCheck(decision, model, twin, loss, guardBatch);
+                            decision = OneDnnPolicy.PostCheck(decision, model, twin, loss, guardBatch, GuardProbe.Analysis(), "the measurements");
                         }
                     }
 
@@ -284,22 +284,20 @@ public sealed class StudyRun
                     Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
                     WeightDecay = spec.WeightDecay, LabelNoise = spec.LabelNoise,
                 };
-                void Train(OneDnnSetting setting) => TrainRun.Execute(new TrainRunOptions
+                TrainResults Train(OneDnnSetting setting) => TrainRun.Execute(new TrainRunOptions
                 {
                     Source = source, Training = options, Save = path, OneDnn = setting, Record = asked, Resume = TrainingProgress.Exists(path),
                     ValidationSplit = StudyConfig.ValidationSplit, TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name),
                 }, line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
-                try
-                {
-                    Train(oneDnn);
-                }
-                catch (NumericGuardException e) when (oneDnn == OneDnnSetting.Auto)
+                var trainedNow = Train(oneDnn);
+                if (trainedNow.FailedCheck is { } failed && oneDnn == OneDnnSetting.Auto && trainedNow.NumericGuard is { OnednnForBackward: true })
                 {
                     // oneDNN's fault is intermittent: the guard before training can pass and the check after it fail.
-                    // The epochs are discarded (TrainRun removed their progress); train again without oneDNN.
-                    say($"{spec.Name}: {e.Message}; training again without oneDNN");
-                    Train(OneDnnSetting.Off);
+                    // A study's models must be trustworthy: train again without oneDNN (the weights are replaced).
+                    say($"{spec.Name}: {failed}; training again without oneDNN");
+                    trainedNow = Train(OneDnnSetting.Off);
                 }
+                if (trainedNow.FailedCheck is { } still) throw new NumericGuardException($"{spec.Name}: {still}");
             }
         }
         var trained = JsonNode.Parse(File.ReadAllText(record))!.AsObject();

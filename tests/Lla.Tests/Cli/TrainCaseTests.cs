@@ -142,31 +142,6 @@ public class TrainCaseTests
         Assert.Equal(new[] { "occupied" }, Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
-    [Fact]
-    public void A_failed_post_training_guard_keeps_the_weights_unchecked_and_says_where()
-    {
-        TestTorch.Init();
-        string dir = Paths.NewTempFolder(), save = Path.Combine(dir, "m.bin");
-        using var model = nn.Linear(3, 2);
-        var optimizer = new Adam(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), 1e-3);
-        File.WriteAllText(TrainingProgress.RecordPath(save), "{}");
-        File.WriteAllText(TrainingProgress.CheckpointPath(save), "x");
-        var failed = new GuardReport(false, 30, 0.31, "weight", true, GradientGuard.DefaultTolerance);
-
-        var e = TrainRun.KeepUnchecked(save, model, optimizer, failed);
-        string message = e.Render(s => "--" + s);
-        Assert.Contains("the numeric guard failed after the training", message);
-        Assert.Contains($"{save} was not written, the trained weights are kept in {save}.unchecked", message);
-        Assert.Contains("--onednn off", message);
-        Assert.DoesNotContain("\n", message);
-        var kept = TensorFile.Read(save + ".unchecked");
-        Assert.Contains("weight", kept.Keys);
-        Assert.Contains("optimizer.step", kept.Keys);
-        foreach (var t in kept.Values) t.Dispose();
-        Assert.False(File.Exists(save));
-        Assert.False(TrainingProgress.Exists(save)); // its epochs may have used wrong gradients: not resumable
-    }
-
     [RequiresTmpfsFact]
     public void A_full_disk_at_the_final_save_is_one_line_keeps_the_resume_point_and_no_temporary_file()
     {

@@ -12,21 +12,35 @@ public sealed record OneDnnDecision(OneDnnSetting Setting, bool OneDnnForBackwar
     /// <summary>A later guard run (after the work) with the same setting, recorded beside the first.</summary>
     public GuardReport? PostCheck { get; init; }
 
+    /// <summary>The decision in one sentence: what was checked, how often, the worst ratio to the rounding floor, and what ran.</summary>
+    public string Summary()
+    {
+        var used = FallbackGuard ?? Guard;
+        if (used is null) return Reason;
+        var checks = PostCheck is null ? new[] { used } : new[] { used, PostCheck };
+        string when = PostCheck is null ? "before the work" : "before and after the work";
+        double worst = checks.Max(c => c.Verdict.WorstRatio);
+        string verdict = checks.All(c => c.Passed) ? "matched" : "did not match";
+        string fallback = FallbackGuard is null ? "" : $" (with oneDNN it did not: {Guard!.Finding}, so backward passes ran without it)";
+        return $"The numeric guard compared float32 with float64 in {used.Checked} on {used.Repeats} evaluations {when}: float32 {verdict} " +
+            $"(worst {worst:G2}× the measured rounding floor, {used.Verdict.Factor:G}× allowed){fallback}; oneDNN {(OneDnnForBackward ? "on" : "off")} for backward passes.";
+    }
+
     /// <summary>oneDNN as decided for the lifetime of the returned scope (backward work goes inside it); the previous setting after.</summary>
     public IDisposable Scope() => TorchContext.OneDnnScope(OneDnnForBackward);
 }
 
 /// <summary>
 /// Chooses whether backward passes may use oneDNN, by the numeric guard on the model's own layers
-/// and a batch of its data. auto: keep oneDNN (much faster here) if float32 gradients match float64
-/// on every repeat, else switch it off and check again; on/off: use that setting, and refuse to go
-/// on if its gradients fail the guard. float64 models are not affected and are not checked.
+/// and a batch of its data (<see cref="NumericGuard"/>). auto: keep oneDNN (much faster here) if float32
+/// matches float64 on every evaluation, else switch it off and check again; on/off: use that setting,
+/// and refuse to go on if it fails the guard. float64 models are not affected and are not checked.
 /// Deciding leaves libtorch's oneDNN switch as it found it: work runs under <see cref="OneDnnDecision.Scope"/>.
 /// </summary>
 public static class OneDnnPolicy
 {
     public static OneDnnDecision Decide(OneDnnSetting setting, nn.Module<Tensor, Tensor> model, Func<nn.Module<Tensor, Tensor>> float64Twin,
-        LossFunction loss, Batch sample, int repeats = GradientGuard.DefaultRepeats)
+        LossFunction loss, Batch sample, GuardProbe probe, int repeats = NumericGuard.DefaultRepeats)
     {
         using var restore = TorchContext.OneDnnScope(TorchContext.OneDnn);
         var dtype = model.parameters().First().dtype;
@@ -40,32 +54,32 @@ public static class OneDnnPolicy
         if (setting == OneDnnSetting.Off)
         {
             Apply(false);
-            var off = GradientGuard.Check(model, twin, loss, sample, repeats);
-            Require(off, "{onednn} off");
-            return new OneDnnDecision(setting, false, "oneDNN off as asked; float32 gradients match float64", off, null);
+            var off = NumericGuard.Check(model, twin, loss, sample, probe, repeats);
+            Require(off, "{onednn} off", probe);
+            return new OneDnnDecision(setting, false, $"oneDNN off as asked; {Checked(off)}", off, null);
         }
         Apply(true);
-        var on = GradientGuard.Check(model, twin, loss, sample, repeats);
+        var on = NumericGuard.Check(model, twin, loss, sample, probe, repeats);
         if (on.Passed)
-            return new OneDnnDecision(setting, true, $"float32 gradients with oneDNN matched float64 on {repeats} of {repeats} repeats", on, null);
-        if (setting == OneDnnSetting.On) Require(on, "{onednn} on");
+            return new OneDnnDecision(setting, true, $"oneDNN on; {Checked(on)}", on, null);
+        if (setting == OneDnnSetting.On) Require(on, "{onednn} on", probe);
         Apply(false);
-        var fallback = GradientGuard.Check(model, twin, loss, sample, repeats);
-        Require(fallback, "oneDNN off (after the guard failed with it on)");
+        var fallback = NumericGuard.Check(model, twin, loss, sample, probe, repeats);
+        Require(fallback, "oneDNN off (after it failed with oneDNN on)", probe);
         return new OneDnnDecision(setting, false,
-            $"float32 gradients with oneDNN were wrong (relative error {on.MaxRelativeError:G3} in {on.WorstParameter}); backward passes run without oneDNN", on, fallback);
+            $"float32 with oneDNN was wrong ({on.Finding}); backward passes run without oneDNN; {Checked(fallback)}", on, fallback);
     }
 
     /// <summary>Runs the guard again with the current setting after the work, so an intermittent fault during it is seen.</summary>
     public static OneDnnDecision PostCheck(OneDnnDecision decision, nn.Module<Tensor, Tensor> model, Func<nn.Module<Tensor, Tensor>> float64Twin,
-        LossFunction loss, Batch sample, int repeats = GradientGuard.DefaultRepeats)
+        LossFunction loss, Batch sample, GuardProbe probe, string stage, int repeats = NumericGuard.DefaultRepeats)
     {
         if (decision.Guard is null) return decision;
         using var scope = decision.Scope();
         using var twin = float64Twin();
-        var report = GradientGuard.Check(model, twin, loss, sample, repeats);
+        var report = NumericGuard.Check(model, twin, loss, sample, probe, repeats);
         if (!report.Passed)
-            throw new NumericGuardException($"the numeric guard failed after the analysis: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; the results are not trustworthy; rerun with {{onednn}} off or {{dtype}} float64");
+            throw new NumericGuardException($"the numeric guard failed after {stage}: float32 differs from float64 far beyond rounding ({report.Finding}); the results are not trustworthy; {Remedy(decision)}");
         return decision with { PostCheck = report };
     }
 
@@ -77,9 +91,19 @@ public static class OneDnnPolicy
         if (!oneDnn) TorchContext.Nnpack = false;
     }
 
-    private static void Require(GuardReport report, string what)
+    private static void Require(GuardReport report, string what, GuardProbe probe)
     {
         if (!report.Passed)
-            throw new NumericGuardException($"the numeric guard failed with {what}: float32 gradients differ from float64 by {report.MaxRelativeError:G3} in {report.WorstParameter}; use {{dtype}} float64");
+            throw new NumericGuardException($"the numeric guard failed with {what} before {(probe.Use == GuardUse.Training ? "the training" : "the analysis")}: " +
+                $"float32 differs from float64 far beyond rounding ({report.Finding}); nothing was computed; use {{dtype}} float64");
     }
+
+    /// <summary>What the guard found, in words, for a decision's reason.</summary>
+    private static string Checked(GuardReport r) =>
+        $"float32 matched float64 in {r.Checked} on {r.Repeats} of {r.Repeats} evaluations (worst: {r.Verdict.WorstRatio:G2}× the rounding floor, {r.Verdict.Factor:G}× allowed)";
+
+    /// <summary>What to do after a failure: oneDNN off if it was on, else float64.</summary>
+    public static string Remedy(OneDnnDecision decision) => decision.OneDnnForBackward
+        ? "rerun with {onednn} off or {dtype} float64"
+        : "rerun with {dtype} float64";
 }

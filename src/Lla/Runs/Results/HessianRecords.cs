@@ -45,9 +45,9 @@ public static class HessianRecords
 
     public static GuardRecord Guard(OneDnnDecision decision)
     {
-        static GuardCheckRecord? Check(GuardReport? r) =>
-            r is null ? null : new GuardCheckRecord(r.Passed, r.Repeats, r.MaxRelativeError, r.WorstParameter, r.OneDnn, r.Tolerance);
+        static GuardCheckRecord? Check(GuardReport? r) => r is null ? null : new GuardCheckRecord(r.Passed, r.Repeats, r.OneDnn, r.Checked,
+            r.Verdict.WorstEntry, r.Verdict.WorstError, r.Verdict.Floor, r.Verdict.LowerBound, r.Verdict.WorstRatio, r.Verdict.Factor);
         return new GuardRecord(decision.Setting.ToString().ToLowerInvariant(), decision.OneDnnForBackward, decision.Reason,
-            Check(decision.Guard), Check(decision.FallbackGuard), Check(decision.PostCheck));
+            Check(decision.Guard), Check(decision.FallbackGuard), Check(decision.PostCheck)) { Summary = decision.Summary() };
     }
 }

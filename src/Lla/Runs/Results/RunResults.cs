@@ -57,6 +57,15 @@ public sealed record DataRecord(string Spec, string Split, long Samples, int Bat
 public sealed record ProcessRecord(int Ranks, bool Mpi, long MpiCallsRank0, double MpiSecondsRank0);
 
 /// <summary>The numeric guard's decision about oneDNN for backward passes, with its reports.</summary>
-public sealed record GuardRecord(string Setting, bool OnednnForBackward, string Reason, GuardCheckRecord? Guard, GuardCheckRecord? FallbackGuard, GuardCheckRecord? PostCheck);
+/// <param name="Summary">The guard in one sentence, for the page.</param>
+public sealed record GuardRecord(string Setting, bool OnednnForBackward, string Reason, GuardCheckRecord? Guard, GuardCheckRecord? FallbackGuard, GuardCheckRecord? PostCheck)
+{
+    public string? Summary { get; init; }
+}
 
-public sealed record GuardCheckRecord(bool Passed, int Repeats, double MaxRelativeError, string? WorstParameter, bool Onednn, double Tolerance);
+/// <summary>
+/// One guard check (docs/numeric-guard.md): what it checked, over how many float32 evaluations, and at its worst
+/// entry the relative error against float64, the measured float32 rounding floor, their ratio and the factor allowed.
+/// </summary>
+public sealed record GuardCheckRecord(bool Passed, int Repeats, bool Onednn, string? Checked, string? WorstEntry,
+    double MaxRelativeError, double Floor, double FloorLowerBound, double WorstRatio, double Factor);

@@ -24,6 +24,11 @@ public sealed record TrainResults
     /// <summary>The TensorBoard log folder the run wrote its event files to (absolute); null without one.</summary>
     [JsonPropertyName("tensorboard"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? TensorBoard { get; init; }
     public double Seconds { get; init; }
+    /// <summary>
+    /// A check that failed although the training finished (the numeric guard after it, or one refusing an epoch's analysis), in one line;
+    /// null when every check passed. The weights are saved either way: the user decides.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FailedCheck { get; init; }
 }
 
 /// <summary>One epoch of a training; the validation values (on <see cref="TrainResults.Validation"/>) only with a validation split.</summary>

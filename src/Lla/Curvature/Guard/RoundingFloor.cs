@@ -1,0 +1,79 @@
+namespace Lla.Curvature;
+
+/// <summary>
+/// The numeric guard's decision from measured disagreements (METHOD.md, "The numeric guard";
+/// docs/numeric-guard.md). For every checked entry (the loss, or one parameter tensor's part of a
+/// product or gradient) it gets the relative errors of the float32 evaluations against float64 and the
+/// relative disagreements between pairs of float32 evaluations of the same quantity in different
+/// summation orders. The entry's rounding floor is the median of those disagreements (so a fault that
+/// hits a few evaluations does not raise it), never below <see cref="LowerBound"/>; the entry passes
+/// if every error is at most <see cref="Factor"/> times its floor. Pure: no tensors.
+/// </summary>
+public static class RoundingFloor
+{
+    /// <summary>float32's unit roundoff (2⁻²³ ≈ 1.19e-7).</summary>
+    public const double Float32Epsilon = 1.1920928955078125e-7;
+
+    /// <summary>The c in the floor's lower bound c·ε₃₂·√n.</summary>
+    public const double LowerBoundConstant = 1.0;
+
+    /// <summary>
+    /// How many times its rounding floor an error may be. Measured healthy ratios reach 4.1 (docs/numeric-guard.md);
+    /// the injected fault gives thousands.
+    /// </summary>
+    public const double Factor = 20;
+
+    /// <summary>
+    /// The largest floor of a whole product (or gradient) that still means rounding: float32 evaluations of it that
+    /// disagree among themselves by more, relative to its float64 norm, do not resolve it, whatever the cause (a fault
+    /// hitting every evaluation raises the median too). Parts have no such bound: a part that is zero by symmetry (a bias
+    /// before BatchNorm) is rounding only, and harmless to the whole. Measured healthy floors: docs/numeric-guard.md.
+    /// </summary>
+    public const double MaximumFloor = 1e-3;
+
+    /// <summary>The floor's lower bound c·ε₃₂·√n for a quantity summed from n terms (n: the model's parameter count).</summary>
+    public static double LowerBound(long n) => LowerBoundConstant * Float32Epsilon * Math.Sqrt(Math.Max(1, n));
+
+    /// <summary>The median of the disagreements; a non-finite one counts as larger than every finite one.</summary>
+    public static double Median(IReadOnlyList<double> disagreements)
+    {
+        if (disagreements.Count == 0) return 0;
+        var sorted = disagreements.Select(d => double.IsNaN(d) ? double.PositiveInfinity : d).Order().ToArray();
+        int m = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+
+    /// <summary>Decides over all entries: the worst one is the one with the largest ratio of error to floor.</summary>
+    public static GuardVerdict Decide(IReadOnlyList<GuardEntry> entries, long n, double factor = Factor)
+    {
+        if (entries.Count == 0) throw new ArgumentException("the guard checked nothing");
+        double lower = LowerBound(n);
+        GuardVerdict? worst = null;
+        foreach (var entry in entries)
+        {
+            double floor = Math.Max(Median(entry.Disagreements), lower);
+            double error = entry.Errors.Count == 0 ? 0 : entry.Errors.Max(e => double.IsNaN(e) ? double.PositiveInfinity : e);
+            // A non-finite result, or a floor beyond rounding, fails whatever the ratio (∞/∞ is no verdict).
+            bool resolved = double.IsFinite(error) && (!entry.Whole || floor <= MaximumFloor);
+            double ratio = resolved ? error / floor : double.PositiveInfinity;
+            var verdict = new GuardVerdict(resolved && ratio <= factor, entry.Name, error, floor, ratio, factor, lower) { FloorBeyondRounding = entry.Whole && floor > MaximumFloor };
+            if (worst is null || Worse(verdict, worst)) worst = verdict;
+        }
+        return worst!;
+
+        // Failing before passing, then the larger ratio, then (among infinite ratios) the larger error.
+        static bool Worse(GuardVerdict a, GuardVerdict b) =>
+            a.Passed != b.Passed ? !a.Passed : a.WorstRatio != b.WorstRatio ? a.WorstRatio > b.WorstRatio : a.WorstError > b.WorstError;
+    }
+}
+
+/// <summary>One checked entry: its float32-vs-float64 relative errors and float32-vs-float32 relative disagreements.</summary>
+/// <param name="Whole">The whole product or gradient (its floor is bounded by <see cref="RoundingFloor.MaximumFloor"/>), not one part of it.</param>
+public sealed record GuardEntry(string Name, IReadOnlyList<double> Errors, IReadOnlyList<double> Disagreements, bool Whole = false);
+
+/// <summary>The guard's decision at its worst entry: error / floor ≤ factor passes.</summary>
+public sealed record GuardVerdict(bool Passed, string WorstEntry, double WorstError, double Floor, double WorstRatio, double Factor, double LowerBound)
+{
+    /// <summary>The entry's float32 evaluations disagree among themselves beyond what rounding explains.</summary>
+    public bool FloorBeyondRounding { get; init; }
+}
