@@ -50,11 +50,11 @@ public sealed class AnalysisSession : IDisposable
         }
     }
 
-    /// <summary>The numeric guard's batch: the first 256 samples of the first analysed batch (its shapes are the analysis's shapes).</summary>
+    /// <summary>The numeric guard's batch: the first <see cref="NumericGuard.BatchSize"/> samples of the first analysed batch (the analysis's shapes but the first).</summary>
     public Batch GuardSample()
     {
         var first = Batches[0];
-        long n = Math.Min(256, first.Count);
+        long n = Math.Min(NumericGuard.BatchSize, first.Count);
         return new Batch(first.Inputs.narrow(0, 0, n), first.Targets.narrow(0, 0, n));
     }
 

@@ -109,7 +109,7 @@ public sealed class StudyRun
                 string weights = EnsureModel(spec, training);
                 var source = new ModelSource(spec.Architecture, weights, _data, ScalarType.Float32, spec.Seed);
                 var model = source.Build(train);
-                using var guardBatch = train.Batches(256, 1, false, 0)[0];
+                using var guardBatch = train.Batches(NumericGuard.BatchSize, 1, false, 0)[0];
                 var twin = source.Float64Twin(model, train, BatchNormMode.Train);
                 var decision = OneDnnPolicy.Decide(oneDnn, model, twin, loss, guardBatch, GuardProbe.Analysis());
                 guards[spec.Name] = decision.Reason;

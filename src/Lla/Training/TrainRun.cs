@@ -147,7 +147,7 @@ public static class TrainRun
             Checkpoint.Save(o.Save + ".init", model, null);
         }
         if (source.Device.type != TorchSharp.DeviceType.CPU) throw new LlaException("training runs on the CPU here ({device} cpu)");
-        var first = train.Batches(256, 1, false, 0)[0];
+        var first = train.Batches(NumericGuard.BatchSize, 1, false, 0)[0];
         var decision = OneDnnPolicy.Decide(o.OneDnn, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first, GuardProbe.Training);
         say($"numeric guard: {decision.Reason}");
         var refusedAnalyses = new List<string>();

@@ -21,6 +21,7 @@ public class StudyConfigTests
         int trained = paper.Models.Count(m => !m.IsReference);
         int pairs = trained * (1 + paper.Shifts.Count);   // the clean test split and every shift, against the training split
         Assert.True(pairs >= 8, $"{pairs} pairs");
+        Assert.Contains(paper.Models, m => m.Architecture == "resnet20"); // a BatchNorm network (issue 24)
         Assert.Contains(paper.Models, m => m.Augment);
         Assert.Contains(paper.Models, m => m.Optimizer == "sgd");
         Assert.Contains(paper.Models, m => m.Gradient.Kind == "clip-norm");

@@ -36,6 +36,12 @@ public sealed record GuardReport(bool Passed, int Repeats, bool OneDnn, string C
 public static class NumericGuard
 {
     public const int DefaultRepeats = 30;
+
+    /// <summary>
+    /// Samples in the guard's batch (the first of the work's first batch): its cost is 30 float32 and 3 float64 products on
+    /// it, before and after the work (measured at 7% of `lla analyze` on LeNet and ResNet-20; docs/numeric-guard.md).
+    /// </summary>
+    public const int BatchSize = 64;
     private const long Seed = 7919;
 
     public static GuardReport Check(nn.Module<Tensor, Tensor> model32, nn.Module<Tensor, Tensor> model64, LossFunction loss,

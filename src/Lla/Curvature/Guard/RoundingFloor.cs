@@ -18,10 +18,11 @@ public static class RoundingFloor
     public const double LowerBoundConstant = 1.0;
 
     /// <summary>
-    /// How many times its rounding floor an error may be. Measured healthy ratios reach 4.1 (docs/numeric-guard.md);
-    /// the injected fault gives thousands.
+    /// How many times its rounding floor an error may be. float32 errors have a systematic part that no reordering or
+    /// re-rounding shows (structured kernels' constants): healthy ratios measured up to 41 (a trained BatchNorm ResNet-20,
+    /// oneDNN on, batch 64); the injected 30% fault gives thousands (docs/numeric-guard.md). 200 keeps 5× room on both sides.
     /// </summary>
-    public const double Factor = 20;
+    public const double Factor = 200;
 
     /// <summary>
     /// The largest floor of a whole product (or gradient) that still means rounding: float32 evaluations of it that
