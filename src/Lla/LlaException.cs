@@ -27,7 +27,7 @@ public partial class LlaException : Exception
 }
 
 /// <summary>
-/// The numeric guard found float32 gradients that disagree with float64 ones (oneDNN's intermittent
+/// The numeric guard found float32 results (losses, curvature products, gradients) that disagree with float64 far beyond rounding (oneDNN's intermittent
 /// fault, or a model too ill-conditioned for float32): results computed under the failing setting are
 /// not trustworthy. A job may recover by redoing the work without oneDNN.
 /// </summary>
