@@ -265,7 +265,9 @@ public sealed class StudyRun
         if (spec.Weights is not null) return spec.Weights;
         string path = Path.Combine(folder, "models", spec.Name + ".bin");
         string record = path + ".json";
-        if (!File.Exists(path) || !File.Exists(record))
+        // A model saved with a failed check (the numeric guard after its training) is trained again, never measured.
+        bool failedBefore = File.Exists(record) && JsonNode.Parse(File.ReadAllText(record))?["failed_check"] is not null;
+        if (!File.Exists(path) || !File.Exists(record) || failedBefore)
         {
             var source = new ModelSource(spec.Architecture, null, _data, ScalarType.Float32, spec.Seed);
             var asked = new JsonObject { ["recipe"] = spec.Recipe, ["seed"] = spec.Seed };
@@ -289,7 +291,7 @@ public sealed class StudyRun
                     Source = source, Training = options, Save = path, OneDnn = setting, Record = asked, Resume = TrainingProgress.Exists(path),
                     ValidationSplit = StudyConfig.ValidationSplit, TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name),
                 }, line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
-                var trainedNow = Train(oneDnn);
+                var trainedNow = Train(failedBefore && oneDnn == OneDnnSetting.Auto ? OneDnnSetting.Off : oneDnn);
                 if (trainedNow.FailedCheck is { } failed && oneDnn == OneDnnSetting.Auto && trainedNow.NumericGuard is { OnednnForBackward: true })
                 {
                     // oneDNN's fault is intermittent: the guard before training can pass and the check after it fail.

@@ -147,7 +147,7 @@ public static class TrainRun
             Checkpoint.Save(o.Save + ".init", model, null);
         }
         if (source.Device.type != TorchSharp.DeviceType.CPU) throw new LlaException("training runs on the CPU here ({device} cpu)");
-        var first = train.Batches(NumericGuard.BatchSize, 1, false, 0)[0];
+        using var first = train.Batches(NumericGuard.BatchSize, 1, false, 0)[0];
         var decision = OneDnnPolicy.Decide(o.OneDnn, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first, GuardProbe.Training);
         say($"numeric guard: {decision.Reason}");
         var refusedAnalyses = new List<string>();
@@ -210,10 +210,11 @@ public static class TrainRun
                 decision = decision with { PostCheck = check(model, twin, source.LossFunction, first) };
             }
         }
+        // Recorded and shown as the command line names its options (--onednn, --dtype).
         string? failedCheck = decision.PostCheck is { Passed: false } failed
-            ? $"the numeric guard failed after the training: float32 differs from float64 far beyond rounding ({failed.Finding}), so its epochs may have used wrong gradients; " +
-              $"the weights are saved in {o.Save} with this verdict in {o.Save}.json; {OneDnnPolicy.Remedy(decision).Replace("rerun", "train again")} to be sure of them"
-            : refusedAnalyses.Count > 0 ? $"the numeric guard refused the analysis of {Count(refusedAnalyses.Count, "epoch")} ({refusedAnalyses[0]}); the training and its weights are saved in {o.Save}" : null;
+            ? new LlaException($"the numeric guard failed after the training: float32 differs from float64 far beyond rounding ({failed.Finding}), so its epochs may have used wrong gradients; " +
+              $"the weights are saved in {o.Save} with this verdict in {o.Save}.json; {OneDnnPolicy.Remedy(decision).Replace("rerun", "train again")} to be sure of them").Render(n => "--" + n)
+            : refusedAnalyses.Count > 0 ? $"the analysis of {Count(refusedAnalyses.Count, "epoch")} was refused ({refusedAnalyses[0]}); the training and its weights are saved in {o.Save}" : null;
 
         Checkpoint.Save(o.Save, model, result.Optimizer);
         var last = result.Epochs[^1];

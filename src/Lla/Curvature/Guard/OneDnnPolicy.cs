@@ -95,7 +95,7 @@ public static class OneDnnPolicy
     {
         if (!report.Passed)
             throw new NumericGuardException($"the numeric guard failed with {what} before {(probe.Use == GuardUse.Training ? "the training" : "the analysis")}: " +
-                $"float32 differs from float64 far beyond rounding ({report.Finding}); nothing was computed; use {{dtype}} float64");
+                $"float32 differs from float64 far beyond rounding ({report.Finding}); the work did not start; use {{dtype}} float64{(what.Contains("auto") || what.StartsWith("oneDNN off (after") ? "" : " or {onednn} auto")}");
     }
 
     /// <summary>What the guard found, in words, for a decision's reason.</summary>

@@ -11,7 +11,7 @@ namespace Lla.Curvature;
 /// </summary>
 public static class RoundingFloor
 {
-    /// <summary>float32's unit roundoff (2⁻²³ ≈ 1.19e-7).</summary>
+    /// <summary>float32's machine epsilon (2⁻²³ ≈ 1.19e-7; the unit roundoff is half of it).</summary>
     public const double Float32Epsilon = 1.1920928955078125e-7;
 
     /// <summary>The c in the floor's lower bound c·ε₃₂·√n.</summary>
@@ -53,12 +53,14 @@ public static class RoundingFloor
         GuardVerdict? worst = null;
         foreach (var entry in entries)
         {
-            double floor = Math.Max(Median(entry.Disagreements), lower);
+            double measured = Median(entry.Disagreements), floor = Math.Max(measured, lower);
             double error = entry.Errors.Count == 0 ? 0 : entry.Errors.Max(e => double.IsNaN(e) ? double.PositiveInfinity : e);
             // A non-finite result, or a floor beyond rounding, fails whatever the ratio (∞/∞ is no verdict).
-            bool resolved = double.IsFinite(error) && (!entry.Whole || floor <= MaximumFloor);
+            // The bound applies to the measured disagreement, not to the lower bound (which grows with √n past it near 70M parameters).
+            bool beyond = entry.Whole && measured > MaximumFloor;
+            bool resolved = double.IsFinite(error) && !beyond;
             double ratio = resolved ? error / floor : double.PositiveInfinity;
-            var verdict = new GuardVerdict(resolved && ratio <= factor, entry.Name, error, floor, ratio, factor, lower) { FloorBeyondRounding = entry.Whole && floor > MaximumFloor };
+            var verdict = new GuardVerdict(resolved && ratio <= factor, entry.Name, error, floor, ratio, factor, lower) { FloorBeyondRounding = beyond };
             if (worst is null || Worse(verdict, worst)) worst = verdict;
         }
         return worst!;
