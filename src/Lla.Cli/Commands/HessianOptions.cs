@@ -15,6 +15,7 @@ internal sealed class HessianOptions
     public readonly Option<string> Which = new("--which") { Description = "largest (by magnitude) | smallest (algebraically)", DefaultValueFactory = _ => "largest" };
     public readonly Option<string> EigenMethod = new("--eigen-method") { Description = "lanczos | power (the seed library's method)", DefaultValueFactory = _ => "lanczos" };
     public readonly Option<double> EigenTol = new("--eigen-tol") { Description = "Lanczos stops when the relative residual estimates reach this", DefaultValueFactory = _ => 1e-4 };
+    public readonly Option<int> EigenMaxSteps = new("--eigen-max-steps") { Description = "Lanczos's step limit for the top eigenpairs: its basis, held in memory, has this many vectors of the parameter count", DefaultValueFactory = _ => 200 };
     public readonly Option<bool> Trace = new("--trace") { Description = "estimate the trace" };
     public readonly Option<string> TraceMethod = new("--trace-method") { Description = "hutch++ (default: less variance per HVP) | hutchinson (the seed library's, stops at a relative change of 1e-3 or 100 probes) | xtrace (an even budget)", DefaultValueFactory = _ => "hutch++" };
     public readonly Option<string> Operator = new("--operator") { Description = "the curvature analysed: hessian | ggn (generalized Gauss-Newton, the Fisher for cross-entropy) | empirical-fisher | residual (H − G)", DefaultValueFactory = _ => "hessian" };
@@ -43,7 +44,7 @@ internal sealed class HessianOptions
 
     public void AddTo(Command command, bool switches)
     {
-        var list = new List<Option> { Operator, Split, BatchSize, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol };
+        var list = new List<Option> { Operator, Split, BatchSize, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol, EigenMaxSteps };
         if (switches) { list.Add(Trace); list.Add(Esd); }
         list.Add(TraceMethod);
         list.Add(TraceHvps);
@@ -62,6 +63,7 @@ internal sealed class HessianOptions
         },
         EigenMethod = MethodNames.ParseEigen(p.GetValue(EigenMethod)!),
         EigenTolerance = p.GetValue(EigenTol),
+        EigenMaxSteps = p.GetValue(EigenMaxSteps),
         Trace = trace,
         TraceMethod = MethodNames.ParseTrace(p.GetValue(TraceMethod)!),
         TraceApplications = p.GetValue(TraceHvps),

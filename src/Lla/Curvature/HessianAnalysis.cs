@@ -30,7 +30,7 @@ public sealed record HessianAnalysisOptions
     {
         if (TopK < 0) throw new LlaException($"{{top-k}} must not be negative (got {TopK})");
         if (EigenMethod == EigenMethod.Power && Which == EigenTarget.Smallest) throw new LlaException("{which} smallest needs {eigen-method} lanczos (power iteration finds the largest magnitudes)");
-        if (EigenMaxSteps < 1) throw new LlaException($"the eigen step limit must be at least 1 (got {EigenMaxSteps})");
+        if (EigenMaxSteps < 1) throw new LlaException($"{{eigen-max-steps}} must be at least 1 (got {EigenMaxSteps})");
         if (!(EigenTolerance > 0)) throw new LlaException($"{{eigen-tol}} must be positive (got {EigenTolerance})");
         // Lanczos accepts a Ritz pair when its residual ‖Hv − λv‖ is at most eigen-tol·|λ|: at 1 or more
         // any vector passes (the residual of a random start is about |λ|), so nothing would be computed.
@@ -142,9 +142,10 @@ public static class HessianAnalysis
         if (options.Esd)
             Native.MemoryBudget.Require(Math.Min(options.LanczosSteps, dimension) * (double)dimension * bytes,
                 $"the SLQ basis of {{lanczos-steps}} {options.LanczosSteps} vectors of {dimension:N0} parameters");
-        if (options.TopK > 0)
+        // Power iteration keeps only the k vectors it finds; Lanczos keeps its whole basis.
+        if (options.TopK > 0 && options.EigenMethod == EigenMethod.Lanczos)
             Native.MemoryBudget.Require(Math.Min(options.EigenMaxSteps, dimension) * (double)dimension * bytes,
-                $"the Lanczos basis of {Math.Min(options.EigenMaxSteps, dimension)} vectors of {dimension:N0} parameters");
+                $"the Lanczos basis of {{eigen-max-steps}} {options.EigenMaxSteps} vectors of {dimension:N0} parameters");
     }
 
     /// <summary>Passes applications through and reports each one as progress of the current stage.</summary>

@@ -47,7 +47,7 @@ public sealed record HessianRunOptions
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed,
         ["split"] = Selection.Split.ToString().ToLowerInvariant(), ["batch-size"] = Selection.BatchSize,
         ["batches"] = Selection.MaxBatches?.ToString() ?? "all", ["shuffle"] = Selection.Shuffle, ["bn"] = Selection.BatchNorm.ToString().ToLowerInvariant(),
-        ["operator"] = Operator.Name(), ["top-k"] = Analysis.TopK, ["eigen-method"] = Analysis.EigenMethod.Name(), ["eigen-tol"] = Analysis.EigenTolerance,
+        ["operator"] = Operator.Name(), ["top-k"] = Analysis.TopK, ["eigen-method"] = Analysis.EigenMethod.Name(), ["eigen-tol"] = Analysis.EigenTolerance, ["eigen-max-steps"] = Analysis.EigenMaxSteps,
         ["trace"] = Analysis.Trace, ["trace-method"] = Analysis.TraceMethod.Name(), ["trace-hvps"] = Analysis.TraceApplications,
         ["esd"] = Analysis.Esd, ["runs"] = Analysis.Runs, ["lanczos-steps"] = Analysis.LanczosSteps,
         ["kh-power"] = Analysis.KhPower, ["ct-threshold"] = Analysis.CtThreshold, ["params"] = Params, ["landscape-steps"] = LandscapeSteps,

@@ -17,7 +17,7 @@ public static class Orthogonalization
             using var scope = NewDisposeScope();
             if (normalizedRows)
             {
-                var coefficients = rows.mv(v);
+                var coefficients = Reductions.RowDots(rows, v);
                 v.sub_(rows.t().mv(coefficients));
             }
             else

@@ -19,6 +19,7 @@ public class HessianFlagCaseTests
         { "hessian --eigen-tol 1e300", "--eigen-tol must be below 1" },
         { "hessian --eigen-tol 1", "--eigen-tol must be below 1" },
         { "analyze --landscape-steps 100000", "--landscape-steps 100000" },
+        { "hessian --eigen-max-steps 0", "--eigen-max-steps must be at least 1 (got 0)" },
     };
 
     [Theory]
@@ -33,6 +34,19 @@ public class HessianFlagCaseTests
         Assert.Empty(Directory.GetFileSystemEntries(cwd));
         // Before any work: formerly analyze refused the grid after its 27 s analysis.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"refused after {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public void Eigen_max_steps_bounds_lanczos_and_its_basis()
+    {
+        // Lanczos holds its whole basis: --eigen-max-steps is what bounds it (ResNet-18 in float64 needed 16.7 GiB at the fixed 200).
+        TestTorch.Init();
+        string cwd = Paths.NewTempFolder();
+        var outcome = InProcessLla.Run(cwd, "hessian --batch-size 64 --top-k 1 --eigen-tol 1e-12 --eigen-max-steps 3 --threads 2 --out run --quiet".Split(' '));
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "run", "results.json")))!;
+        Assert.Equal(3, results["hessian"]!["eigen_steps"]!.GetValue<int>());
+        Assert.Equal(3, results["options"]!["eigen-max-steps"]!.GetValue<int>());
     }
 
     [Fact]

@@ -72,10 +72,10 @@ public static class Lanczos
         {
             using var scope = NewDisposeScope();
             var y = process.RitzVector(ritz.Vectors, c);
-            y.div_(y.norm());
+            y.div_(Reductions.Norm(y));
             double theta = ritz.Values[c];
             var ay = op.Apply(y);
-            double residual = ay.sub(y.mul(theta)).norm().ToDouble() / Math.Max(Math.Abs(theta), 1e-300);
+            double residual = Reductions.Norm(ay.sub(y.mul(theta))) / Math.Max(Math.Abs(theta), 1e-300);
             pairs.Add(new Eigenpair(theta, residual, residual <= options.ConvergedResidual, ToArray(y)));
         }
         return new EigenResult(pairs, process.Steps, op.ApplyCount - before, "lanczos", options.Seed);

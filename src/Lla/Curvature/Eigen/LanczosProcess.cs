@@ -26,7 +26,7 @@ internal sealed class LanczosProcess : IDisposable
         _basis = zeros(cap, op.Dimension, dtype: op.DType, device: op.Device);
         using var scope = NewDisposeScope();
         var v = start.to(op.DType).clone();
-        double norm = v.norm().ToDouble();
+        double norm = Reductions.Norm(v);
         if (!(norm > 0)) throw new ArgumentException("the start vector is zero");
         _basis[0].copy_(v.div_(norm));
     }
@@ -53,12 +53,12 @@ internal sealed class LanczosProcess : IDisposable
         using var scope = NewDisposeScope();
         var v = _basis[j];
         var w = _op.Apply(v);
-        double alpha = w.dot(v).ToDouble();
+        double alpha = Reductions.Dot(w, v);
         w.add_(v, -alpha);
         if (j > 0) w.add_(_basis[j - 1], -_betas[j - 1]);
         var V = _basis.narrow(0, 0, j + 1);
         Orthogonalization.Project(V, w, normalizedRows: true);
-        double beta = w.norm().ToDouble();
+        double beta = Reductions.Norm(w);
         _alphas.Add(alpha);
         double scale = Math.Max(Math.Abs(alpha), j > 0 ? _betas[j - 1] : 0);
         bool breakdown = beta <= 1e-10 * Math.Max(scale, 1e-300) || !(beta > 0);
@@ -70,7 +70,7 @@ internal sealed class LanczosProcess : IDisposable
             var r = RandomVectors.Gaussian(_op.Dimension, _op.DType, _generator, _op.Device);
             Orthogonalization.Project(V, r, normalizedRows: true);
             _betas.Add(0);
-            _basis[j + 1].copy_(r.div_(r.norm()));
+            _basis[j + 1].copy_(r.div_(Reductions.Norm(r)));
             return true;
         }
         _betas.Add(beta);

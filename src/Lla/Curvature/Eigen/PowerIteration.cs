@@ -35,7 +35,7 @@ public static class PowerIteration
             for (int i = 0; i < options.K; i++)
             {
                 var v = RandomVectors.Gaussian(op.Dimension, op.DType, generator, op.Device);
-                using (var norm = v.norm()) v.div_(norm);
+                v.div_(Reductions.Norm(v));
                 double? eigenvalue = null;
                 for (int it = 0; it < options.MaxIterations; it++)
                 {
@@ -44,11 +44,11 @@ public static class PowerIteration
                     if (found.Count > 0)
                     {
                         Orthogonalization.Project(stack(found.ToArray()), v, normalizedRows: true);
-                        v.div_(v.norm());
+                        v.div_(Reductions.Norm(v));
                     }
                     var hv = op.Apply(v);
-                    double rayleigh = hv.dot(v).ToDouble();
-                    double hvNorm = hv.norm().ToDouble();
+                    double rayleigh = Reductions.Dot(hv, v);
+                    double hvNorm = Reductions.Norm(hv);
                     if (hvNorm == 0) { eigenvalue = 0; break; }
                     v.copy_(hv.div_(hvNorm));
                     if (eigenvalue is double previous && Math.Abs(previous - rayleigh) / (Math.Abs(previous) + 1e-6) < options.Tolerance)
@@ -66,7 +66,7 @@ public static class PowerIteration
             {
                 using var scope = NewDisposeScope();
                 var av = op.Apply(found[i]);
-                double residual = av.sub(found[i].mul(values[i])).norm().ToDouble() / Math.Max(Math.Abs(values[i]), 1e-300);
+                double residual = Reductions.Norm(av.sub(found[i].mul(values[i]))) / Math.Max(Math.Abs(values[i]), 1e-300);
                 pairs.Add(new Eigenpair(values[i], residual, residual <= options.ConvergedResidual, Lanczos.ToArray(found[i])));
             }
             return new EigenResult(pairs, totalIterations, op.ApplyCount - before, "power", options.Seed);
