@@ -105,13 +105,17 @@ public class CommandLineTests
     [Fact]
     public void Your_own_data_and_models_resnet20_on_cifar10_and_regression_on_npy()
     {
-        // A tiny CIFAR-10 folder (2 records per file) and a BatchNorm ResNet-20 from a seeded init.
+        // A tiny CIFAR-10 folder (2 records per file, 10 distinct training images) and a BatchNorm ResNet-20 from a seeded init.
+        // (With the same 2 images in every file, float32 Hessian-vector products were 3.6% off float64 in fc.bias, with and
+        // without oneDNN, so the numeric guard refused; this test is about the data format, so its images are distinct now.)
         string dir = Paths.NewTempFolder();
         var record = new byte[3073 * 2];
-        new Random(3).NextBytes(record);
-        record[0] = 3; record[3073] = 7;
-        for (int i = 1; i <= 5; i++) File.WriteAllBytes(Path.Combine(dir, $"data_batch_{i}.bin"), record);
-        File.WriteAllBytes(Path.Combine(dir, "test_batch.bin"), record);
+        for (int i = 1; i <= 6; i++)
+        {
+            new Random(i).NextBytes(record);
+            record[0] = 3; record[3073] = 7;
+            File.WriteAllBytes(Path.Combine(dir, i <= 5 ? $"data_batch_{i}.bin" : "test_batch.bin"), record);
+        }
         var outcome = LlaProcess.Run("hessian", "--model", "resnet20", "--data", "cifar10:" + dir, "--weights", "none", "--top-k", "1",
             "--batch-size", "10", "--bn", "train", "--out", Path.Combine(dir, "run"), "--threads", "2");
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);

@@ -5,13 +5,16 @@ namespace Lla.Tests.Runs;
 
 /// <summary>
 /// `lla` behaves as the version that wrote the fixtures: each fixture's recorded command, run again,
-/// gives the same numbers (relative 1e-9: the same code path at the same seed and one thread; only
+/// gives the same numbers (relative 1e-9: the same code path at the same seed and one thread, except the study
+/// of runs-v2 at 1e-3: since issue 24 Lanczos and SLQ sum float32 vectors longer than 65,536 entries in float64
+/// blocks, which moved its MLPs' float32 spectra by about 2e-5 relative and its correlations by 2e-4; only
 /// timings, versions, paths and file lists may differ; the weights are named now, the embedded
-/// default's checkpoint of the fixtures' day, as lenet-v1.bin).
+/// default's checkpoint of the fixtures' day, as lenet-v1.bin). The numeric guard's record is free too:
+/// it measures float32 rounding on the guard's own batch, and issue 24 redefined what it checks.
 /// </summary>
 public class FixtureRerunTests
 {
-    private static readonly HashSet<string> Free = new() { "timings_s", "seconds", "seconds_this_session", "seconds_measuring_total", "seconds_per_model_and_dataset", "versions", "figures", "schema_version", "density", "processes", "config_file", "quiet", "json" };
+    private static readonly HashSet<string> Free = new() { "timings_s", "seconds", "seconds_this_session", "seconds_measuring_total", "seconds_per_model_and_dataset", "versions", "figures", "schema_version", "density", "processes", "config_file", "quiet", "json", "numeric_guard" };
 
     /// <summary>runs-v1: analyze, hessian and landscapes as first written; runs-v2: the study since it holds out a validation set (issue 15).</summary>
     public static IEnumerable<object[]> Commands() =>
@@ -34,11 +37,11 @@ public class FixtureRerunTests
         var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(fixtures, kind, file)))!;
         var actual = JsonNode.Parse(File.ReadAllText(Path.Combine(work, kind, file)))!;
         var differences = new List<string>();
-        Compare(expected, actual, kind, differences);
+        Compare(expected, actual, kind, differences, kind == "study" ? 1e-3 : 1e-9);
         Assert.True(differences.Count == 0, string.Join("\n", differences.Take(10)));
     }
 
-    private static void Compare(JsonNode? expected, JsonNode? actual, string path, List<string> differences)
+    private static void Compare(JsonNode? expected, JsonNode? actual, string path, List<string> differences, double tolerance)
     {
         switch (expected)
         {
@@ -47,16 +50,16 @@ public class FixtureRerunTests
                 {
                     if (Free.Contains(key) || key.EndsWith("weights", StringComparison.Ordinal) && value is null or JsonValue || key is "spec" or "data" && value is JsonValue) continue;
                     if (actual is not JsonObject a || !a.ContainsKey(key)) { differences.Add($"{path}.{key}: missing"); continue; }
-                    Compare(value, a[key], $"{path}.{key}", differences);
+                    Compare(value, a[key], $"{path}.{key}", differences, tolerance);
                 }
                 break;
             case JsonArray e:
                 if (actual is not JsonArray x || x.Count != e.Count) { differences.Add($"{path}: length"); return; }
-                for (int i = 0; i < e.Count; i++) Compare(e[i], x[i], $"{path}[{i}]", differences);
+                for (int i = 0; i < e.Count; i++) Compare(e[i], x[i], $"{path}[{i}]", differences, tolerance);
                 break;
             case JsonValue v when v.TryGetValue(out double d):
                 double other = actual is JsonValue w && w.TryGetValue(out double y) ? y : double.NaN;
-                if (!(Math.Abs(d - other) <= 1e-9 * Math.Max(1, Math.Abs(d)))) differences.Add($"{path}: {d:R} then, {other:R} now");
+                if (!(Math.Abs(d - other) <= tolerance * Math.Max(1, Math.Abs(d)))) differences.Add($"{path}: {d:R} then, {other:R} now");
                 break;
             default:
                 // Paths into the build folder depend on where the repository lives.
