@@ -55,17 +55,17 @@ public static class OneDnnPolicy
         {
             Apply(false);
             var off = NumericGuard.Check(model, twin, loss, sample, probe, repeats);
-            Require(off, "{onednn} off", probe);
+            Require(off, "{onednn} off", probe, offerAuto: true);
             return new OneDnnDecision(setting, false, $"oneDNN off as asked; {Checked(off)}", off, null);
         }
         Apply(true);
         var on = NumericGuard.Check(model, twin, loss, sample, probe, repeats);
         if (on.Passed)
             return new OneDnnDecision(setting, true, $"oneDNN on; {Checked(on)}", on, null);
-        if (setting == OneDnnSetting.On) Require(on, "{onednn} on", probe);
+        if (setting == OneDnnSetting.On) Require(on, "{onednn} on", probe, offerAuto: true);
         Apply(false);
         var fallback = NumericGuard.Check(model, twin, loss, sample, probe, repeats);
-        Require(fallback, "oneDNN off (after it failed with oneDNN on)", probe);
+        Require(fallback, "oneDNN off (after it failed with oneDNN on)", probe, offerAuto: false);
         return new OneDnnDecision(setting, false,
             $"float32 with oneDNN was wrong ({on.Finding}); backward passes run without oneDNN; {Checked(fallback)}", on, fallback);
     }
@@ -91,11 +91,11 @@ public static class OneDnnPolicy
         if (!oneDnn) TorchContext.Nnpack = false;
     }
 
-    private static void Require(GuardReport report, string what, GuardProbe probe)
+    private static void Require(GuardReport report, string what, GuardProbe probe, bool offerAuto)
     {
         if (!report.Passed)
             throw new NumericGuardException($"the numeric guard failed with {what} before {(probe.Use == GuardUse.Training ? "the training" : "the analysis")}: " +
-                $"float32 differs from float64 far beyond rounding ({report.Finding}); the work did not start; use {{dtype}} float64{(what.Contains("auto") || what.StartsWith("oneDNN off (after") ? "" : " or {onednn} auto")}");
+                $"float32 differs from float64 far beyond rounding ({report.Finding}); the work did not start; use {{dtype}} float64{(offerAuto ? " or {onednn} auto" : "")}");
     }
 
     /// <summary>What the guard found, in words, for a decision's reason.</summary>
