@@ -1,3 +1,4 @@
+using Lla.Guard;
 using System.Diagnostics;
 using Lla.Curvature;
 using Lla.Data;

@@ -1,4 +1,5 @@
 // Analysing your own TorchSharp model with your own loss and data, in a few lines of Lla.
+using Lla.Data;
 using Lla.Curvature;
 using Lla.Landscapes;
 using Lla.Objectives;

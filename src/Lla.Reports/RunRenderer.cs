@@ -1,3 +1,4 @@
+using Lla.Landscapes;
 using Lla.Runs;
 using Lla.Studies;
 

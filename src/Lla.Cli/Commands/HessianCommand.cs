@@ -1,3 +1,4 @@
+using Lla.Analysis;
 using System.CommandLine;
 using Lla.Cli.Display;
 using Lla.Reports;

@@ -1,3 +1,4 @@
+using Lla.Guard;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Lla.Cli.Display;

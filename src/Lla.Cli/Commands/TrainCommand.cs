@@ -1,3 +1,4 @@
+using Lla.Objectives;
 using System.CommandLine;
 using Lla.Models;
 using Lla.Reports;

@@ -79,6 +79,6 @@ public static class ConnectPlane
     {
         PathMethod.Bezier => (t * t, 2 * t * (1 - t)),
         PathMethod.Chain => t < 0.5 ? (0, 2 * t) : (2 * t - 1, 2 - 2 * t),
-        _ => (t, 0),
+        PathMethod.Linear => (t, 0),
     };
 }

@@ -1,3 +1,4 @@
+using Lla.Guard;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lla.Curvature;

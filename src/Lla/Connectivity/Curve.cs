@@ -15,27 +15,21 @@ public static class Curve
     {
         PathMethod.Bezier => 2 * t * (1 - t),
         PathMethod.Chain => t < 0.5 ? 2 * t : 2 * (1 - t),
-        _ => 0,
+        PathMethod.Linear => 0,
     };
 
     /// <summary>
     /// φ(t) for one tensor. Bezier as a·(1 − t)² + c·2t(1 − t) + b·t²: at t = 0 and 1 the other weights are exactly
     /// zero, so φ(0) = a and φ(1) = b exactly. Chain with torch.lerp on each half, exact at 0, 1/2 (= c) and 1.
     /// </summary>
-    public static Tensor At(PathMethod method, Tensor a, Tensor c, Tensor b, double t)
+    public static Tensor At(PathMethod method, Tensor a, Tensor c, Tensor b, double t) => method switch
     {
-        switch (method)
-        {
-            case PathMethod.Bezier:
-                return a.mul((1 - t) * (1 - t)).add_(c, alpha: 2 * t * (1 - t)).add_(b, alpha: t * t);
-            case PathMethod.Chain:
-                return t < 0.5
-                    ? a.lerp(c, tensor(2 * t, dtype: a.dtype))
-                    : c.lerp(b, tensor(2 * t - 1, dtype: a.dtype));
-            default:
-                return a.lerp(b, tensor(t, dtype: a.dtype));
-        }
-    }
+        PathMethod.Bezier => a.mul((1 - t) * (1 - t)).add_(c, alpha: 2 * t * (1 - t)).add_(b, alpha: t * t),
+        PathMethod.Chain => t < 0.5
+            ? a.lerp(c, tensor(2 * t, dtype: a.dtype))
+            : c.lerp(b, tensor(2 * t - 1, dtype: a.dtype)),
+        PathMethod.Linear => a.lerp(b, tensor(t, dtype: a.dtype)),
+    };
 
     /// <summary>The whole state at t (BatchNorm running statistics follow the same curve; integer buffers come from A).</summary>
     public static ModelState Point(PathMethod method, PathEnds ends, ModelState bend, double t)

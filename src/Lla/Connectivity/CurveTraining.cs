@@ -1,3 +1,4 @@
+using Lla.Data;
 using Lla.Objectives;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using Lla.Data;
 using Lla.Objectives;
 using static TorchSharp.torch;
 
@@ -64,7 +65,7 @@ public static class PathEvaluator
             case PathBatchNorm.Train:
                 AnalysisMode.Set(workspace, BatchNormMode.Train);
                 break;
-            default:
+            case PathBatchNorm.Eval:
                 AnalysisMode.Set(workspace, BatchNormMode.Eval);
                 break;
         }

@@ -1,3 +1,4 @@
+using Lla.Data;
 using Lla.Objectives;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -37,7 +37,7 @@ public sealed record HessianAnalysisOptions
         if (EigenTolerance >= 1) throw new LlaException($"{{eigen-tol}} must be below 1 (got {EigenTolerance:G3}): it bounds the relative residual ‖Hv − λv‖/|λ| of an accepted eigenpair, and at 1 or more any vector passes; 1e-4 is the default, 1e-2 is rough");
         if (TraceMethod == TraceMethod.XTrace && (TraceApplications < 4 || TraceApplications % 2 != 0)) throw new LlaException($"{{trace-hvps}} must be an even number of at least 4 for XTrace (got {TraceApplications})");
         if (TraceMethod == TraceMethod.HutchPlusPlus && (TraceApplications < 3 || TraceApplications % 3 != 0)) throw new LlaException($"{{trace-hvps}} must be a positive multiple of 3 (got {TraceApplications})");
-        if (TraceMaxIterations < 1) throw new LlaException($"{{trace-iters}} must be at least 1 (got {TraceMaxIterations})");
+        if (TraceMaxIterations < 1) throw new LlaException($"Hutchinson's probe limit (TraceMaxIterations) must be at least 1 (got {TraceMaxIterations})");
         if (Runs < 1) throw new LlaException($"{{runs}} must be at least 1 (got {Runs})");
         if (LanczosSteps < 1) throw new LlaException($"{{lanczos-steps}} must be at least 1 (got {LanczosSteps})");
         if (KhPower < 0 || double.IsNaN(KhPower)) throw new LlaException($"{{kh-power}} must not be negative (got {KhPower})");

@@ -23,8 +23,8 @@ public enum TraceMethod
 /// <summary>The names methods have in settings and results files.</summary>
 public static class MethodNames
 {
-    public static string Name(this EigenMethod m) => m == EigenMethod.Power ? "power" : "lanczos";
-    public static string Name(this TraceMethod m) => m switch { TraceMethod.Hutchinson => "hutchinson", TraceMethod.XTrace => "xtrace", _ => "hutch++" };
+    public static string Name(this EigenMethod m) => m switch { EigenMethod.Power => "power", EigenMethod.Lanczos => "lanczos" };
+    public static string Name(this TraceMethod m) => m switch { TraceMethod.Hutchinson => "hutchinson", TraceMethod.XTrace => "xtrace", TraceMethod.HutchPlusPlus => "hutch++" };
 
     public static EigenMethod ParseEigen(string name) => name switch
     {

@@ -81,7 +81,7 @@ public static partial class InputPaths
         PathKind.CharacterDevice => "a character device",
         PathKind.BlockDevice => "a block device",
         PathKind.Socket => "a socket",
-        _ => "a special file", // PathKind.Unknown
+        PathKind.Unknown => "a special file",
     };
 
     private static string LinkTarget(string path)

@@ -30,7 +30,7 @@ public static class AxesKinds
         AxesKind.Hessian => "hessian",
         AxesKind.Pca => "pca",
         AxesKind.Checkpoints => "checkpoints",
-        _ => "file",
+        AxesKind.File => "file",
     };
 
     /// <summary>The axes a user names: random, uniform (the seed library's draws), adam, hessian, pca, checkpoints, file.</summary>

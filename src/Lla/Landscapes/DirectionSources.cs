@@ -1,3 +1,4 @@
+using Lla.Guard;
 using Lla.Curvature;
 using Lla.Objectives;
 using Lla.Runs;
@@ -32,7 +33,7 @@ internal sealed class DirectionSources(LandscapeRunOptions o, AnalysisSession se
             AxesKind.Hessian => HessianAxes(),
             AxesKind.Checkpoints => Directions.Towards(theta, o.Checkpoints.Select(LoadOther).ToList()),
             AxesKind.Pca => TrajectoryPca.Fit(theta, Trajectory()).Directions,
-            _ => Directions.FromFile(o.DirectionFile ?? throw new LlaException("{axes} file needs {directions} FILE"), parameters.Layout, parameters.DType),
+            AxesKind.File => Directions.FromFile(o.DirectionFile ?? throw new LlaException("{axes} file needs {directions} FILE"), parameters.Layout, parameters.DType),
         }).On(parameters.Device);
         _made[(spec.Axes, seed)] = made;
         return made;

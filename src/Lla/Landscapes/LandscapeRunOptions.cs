@@ -1,3 +1,4 @@
+using Lla.Guard;
 using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Models;

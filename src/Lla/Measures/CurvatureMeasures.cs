@@ -1,3 +1,5 @@
+using Lla.Data;
+using Lla.Runs;
 using System.Diagnostics;
 using Lla.Curvature;
 using Lla.Objectives;

@@ -59,6 +59,6 @@ public static class MeasureMeanings
         MeasureFamily.Flatness => new[] { ("pacbayes_sigma", -1), ("pacbayes_flatness", 1), ("pacbayes_bound", 1), ("pacbayes_mag_sigma", -1), ("pacbayes_mag_flatness", 1), ("pacbayes_mag_bound", 1), ("fisher_rao", 1) },
         MeasureFamily.Sharpness => new[] { ("sharpness_sam", 1), ("sharpness_adaptive_linf", 1), ("sharpness_adaptive_l2", 1), ("sharpness_average", 1) },
         MeasureFamily.Spectra => new[] { ("ww_alpha", 1), ("ww_alpha_weighted", 1), ("ww_log_spectral_norm", 1), ("ww_stable_rank", 1) },
-        _ => new[] { ("confidence_mean", -1), ("entropy_mean", 1), ("atc_accuracy", -1), ("doc_accuracy", -1) },
+        MeasureFamily.Confidence => new[] { ("confidence_mean", -1), ("entropy_mean", 1), ("atc_accuracy", -1), ("doc_accuracy", -1) },
     };
 }

@@ -1,3 +1,4 @@
+using Lla.Guard;
 using System.Diagnostics;
 using Lla.Curvature;
 using Lla.Data;
@@ -101,7 +102,7 @@ public static class MeasureRun
                         })),
                         MeasureFamily.Sharpness => Guarded(() => Sharpness.Compute(new Objective(session.Model, source.LossFunction, batches), o.Sharpness with { Seed = source.Seed })),
                         MeasureFamily.Spectra => WeightSpectra.Compute(session.Model),
-                        _ => Eval(() => Confidence.Compute(session.Model, session.Batches, new ConfidenceOptions { Validation = validation?.Batches })),
+                        MeasureFamily.Confidence => Eval(() => Confidence.Compute(session.Model, session.Batches, new ConfidenceOptions { Validation = validation?.Batches })),
                     };
                     measures.AddRange(values.ToList());
                 }

@@ -1,3 +1,4 @@
+using Lla.Guard;
 using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Models;
@@ -40,7 +41,9 @@ public sealed record MeasureRunOptions
         if (Families.Count == 0) throw new LlaException("{only} names no family");
         if (PredictedLabels && !LossFunctions.TakesLabels(Source.Loss))
             throw new LlaException($"{{labels}} predicted needs a classification loss (cross-entropy or nll), not {Source.Loss}");
-        if (!(Sharpness.SamRho > 0) || !(Sharpness.L2Rho > 0) || !(Sharpness.LinfRho > 0)) throw new LlaException("{rho} must be positive");
+        if (!(Sharpness.SamRho > 0)) throw new LlaException($"{{sam-rho}} must be positive (got {Sharpness.SamRho})");
+        if (!(Sharpness.LinfRho > 0)) throw new LlaException($"{{rho-linf}} must be positive (got {Sharpness.LinfRho})");
+        if (!(Sharpness.L2Rho > 0)) throw new LlaException($"{{rho-l2}} must be positive (got {Sharpness.L2Rho})");
         if (Sharpness.SampleCount < 1 || Sharpness.BatchSize < 1 || Sharpness.SampleCount % Sharpness.BatchSize != 0)
             throw new LlaException($"{{sharpness-batch}} {Sharpness.BatchSize} must divide {{sharpness-samples}} {Sharpness.SampleCount}");
         if (Init is not null && !File.Exists(Init)) throw new LlaException($"{{init}}: initial weights not found: {Init}");

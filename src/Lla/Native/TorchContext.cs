@@ -7,7 +7,7 @@ namespace Lla.Native;
 /// Switches in libtorch's global context that TorchSharp does not expose, reached through
 /// <c>at::globalContext()</c>: the oneDNN (MKLDNN) and NNPACK CPU kernels. With oneDNN on, float32
 /// convolution weight gradients were seen to be intermittently wrong on the project's machines
-/// (see TORCHSHARP-NOTES.md); <see cref="Curvature.NumericGuard"/> checks for that.
+/// (see TORCHSHARP-NOTES.md); <see cref="Guard.NumericGuard"/> checks for that.
 /// </summary>
 public static class TorchContext
 {

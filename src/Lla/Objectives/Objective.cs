@@ -1,3 +1,4 @@
+using Lla.Data;
 using static TorchSharp.torch;
 
 namespace Lla.Objectives;

@@ -1,9 +1,8 @@
-using Lla.Runs;
 using static TorchSharp.torch;
 
 namespace Lla.Parallel;
 
-/// <summary>What jobs need of a process group beyond its primitives: tensors from rank 0 and the results' record.</summary>
+/// <summary>What jobs need of a process group beyond its primitives: tensors from rank 0.</summary>
 public static class ProcessGroups
 {
     /// <summary>Rank 0's tensor, on every rank (the identity for one process).</summary>
@@ -15,7 +14,4 @@ public static class ProcessGroups
         using var received = tensor(group.Broadcast(values));
         return received.to(dtype).to(device, disposeAfter: true);
     }
-
-    /// <summary>For results.json: how many processes did the work and, under MPI, rank 0's MPI calls and the time inside them.</summary>
-    public static ProcessRecord Describe(this IProcessGroup group) => new(group.Size, group.IsMpi, group.Calls, group.Seconds);
 }

@@ -1,3 +1,4 @@
+using Lla.Landscapes;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -190,8 +191,8 @@ public sealed record RunOwner(string Command, JsonObject? Options, bool Finished
             var node = ReadJson(Path(ResultsSerializer.ResultsFile));
             return new RunOwner(Text(node?["command"]) ?? "unknown", node?["options"] as JsonObject, true, ResultsSerializer.ResultsFile);
         }
-        if (File.Exists(Path(LandscapePlan.FileName)))
-            return new RunOwner("landscape", ReadJson(Path(LandscapePlan.FileName))?["options"] as JsonObject, false, LandscapePlan.FileName);
+        if (File.Exists(Path(RunFolder.PlanFile)))
+            return new RunOwner("landscape", ReadJson(Path(RunFolder.PlanFile))?["options"] as JsonObject, false, RunFolder.PlanFile);
         if (File.Exists(Path("bend.resume.json")))
             return new RunOwner("connect", null, false, "bend.resume.json");
         return null;

@@ -11,6 +11,9 @@ public sealed class RunFolder
 {
     public string Path { get; }
 
+    /// <summary>The plan of a resumable run (a landscape's grid), written before its first point.</summary>
+    public const string PlanFile = "plan.json";
+
     public RunFolder(string path)
     {
         Path = System.IO.Path.GetFullPath(path);

@@ -25,4 +25,7 @@ public static class RunRecords
         session.Data.Description);
 
     public static string BatchNorm(DataSelection selection) => selection.BatchNorm.ToString().ToLowerInvariant();
+
+    /// <summary>How many processes did the work and, under MPI, rank 0's MPI calls and the time inside them.</summary>
+    public static ProcessRecord Describe(this Parallel.IProcessGroup group) => new(group.Size, group.IsMpi, group.Calls, group.Seconds);
 }

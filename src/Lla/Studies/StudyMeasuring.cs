@@ -1,3 +1,4 @@
+using Lla.Data;
 using System.Diagnostics;
 using Lla.Curvature;
 using Lla.Measures;

@@ -1,3 +1,4 @@
+using Lla.Guard;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -58,7 +59,7 @@ public sealed class StudyRun
     public static StudyResults Execute(StudyRunOptions o, Action<AnalysisProgress>? progress = null, Action<string>? say = null, CancellationToken cancel = default)
     {
         if (File.Exists(o.Folder)) throw new LlaException($"{{out}} {o.Folder} is a file, not a folder");
-        if (o.TensorBoard is not null) TensorBoard.TrainingEvents.CheckFolder(o.TensorBoard);
+        if (o.TensorBoard is not null) Training.TrainingEvents.CheckFolder(o.TensorBoard);
         using var runLock = RunLock.ForJob(o.Folder, Parallel.SingleProcess.Instance, say, claim: new RunClaim("study", null, Force: o.Force));
         var (outcome, meta, testSize) = new StudyRun(o, progress, say, cancel).Run();
         var leaderboard = StudyLeaderboard.Score(o.Config, outcome, testSize);

@@ -1,3 +1,5 @@
+using Lla.Analysis;
+using Lla.Guard;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;

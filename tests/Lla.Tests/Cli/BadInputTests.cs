@@ -112,7 +112,9 @@ public class BadInputTests
         Add("--sharpness-batch 100 must divide --sharpness-samples 1024", "measure", "--sharpness-batch", "100");
         Add("--init: initial weights not found", "measure", "--init", "/no/such/init.bin");
         Add("must be a finite number", "measure", "--rho-l2", "NaN");
-        Add("--rho must be positive", "measure", "--sam-rho", "0");
+        Add("--sam-rho must be positive", "measure", "--sam-rho", "0");
+        Add("--rho-linf must be positive", "measure", "--rho-linf", "0");
+        Add("--rho-l2 must be positive", "measure", "--rho-l2", "-1");
         Add("--validation-split must be at least 0 and below 1", "train", "--validation-split", "1", "--save", "m.bin");
         // report and compare
         Add("run folder not found", "report", "/no/such/run");

@@ -1,3 +1,5 @@
+using Lla.Landscapes;
+using Lla.Objectives;
 using System.Text.Json.Nodes;
 using Lla.Connectivity;
 using Lla.Models;

@@ -1,3 +1,4 @@
+using Lla.Objectives;
 using Lla.Connectivity;
 using Lla.Models;
 using Lla.Tests.Connectivity;

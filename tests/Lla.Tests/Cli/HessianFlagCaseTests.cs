@@ -1,3 +1,5 @@
+using Lla.Objectives;
+using Lla.Analysis;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Lla.Curvature;
@@ -90,7 +92,7 @@ public class HessianFlagCaseTests
         string cwd = Paths.NewTempFolder();
         var options = new HessianRunOptions
         {
-            Source = new Lla.Models.ModelSource("lenet", Paths.EmbeddedWeights, "idx:" + Paths.EmbeddedData, TorchSharp.torch.ScalarType.Float32, 42),
+            Source = new Lla.Objectives.ModelSource("lenet", Paths.EmbeddedWeights, "idx:" + Paths.EmbeddedData, TorchSharp.torch.ScalarType.Float32, 42),
             Selection = new Lla.Objectives.DataSelection(Lla.Data.Split.Train, BatchSize: 32, MaxBatches: 1, Shuffle: false, Lla.Objectives.BatchNormMode.Train),
             Analysis = new HessianAnalysisOptions { TopK = 0, Trace = false, Esd = false },
             OutDir = Path.Combine(cwd, "run"),

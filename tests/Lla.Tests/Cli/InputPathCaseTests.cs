@@ -95,15 +95,15 @@ public class InputPathCaseTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void A_hostile_input_is_one_line_exit_2_and_leaves_nothing(string command, string expected)
+    public async Task A_hostile_input_is_one_line_exit_2_and_leaves_nothing(string command, string expected)
     {
         TestTorch.Init();
         string cwd = Paths.NewTempFolder();
         var args = command.Split('|').ToList();
         if (args[0] is "hessian" or "landscape" or "study" && args[1] != "score") args.AddRange(new[] { "--out", "run" });
         var run = Task.Run(() => InProcessLla.Run(cwd, args.ToArray()));
-        Assert.True(run.Wait(TimeSpan.FromMinutes(2)), "no answer within 2 minutes (a named pipe opened for reading waits for a writer)");
-        var outcome = run.Result;
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(2))) == run, "no answer within 2 minutes (a named pipe opened for reading waits for a writer)");
+        var outcome = await run;
         Refusal.AssertOneLine(outcome, expected);
         Assert.Empty(Directory.GetFileSystemEntries(cwd));
         Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(cwd)!, "escaped")));

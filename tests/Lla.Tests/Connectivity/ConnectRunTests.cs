@@ -1,3 +1,4 @@
+using Lla.Objectives;
 using System.Text.Json.Nodes;
 using Lla.Connectivity;
 using Lla.Models;

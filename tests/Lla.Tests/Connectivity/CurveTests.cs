@@ -1,3 +1,4 @@
+using Lla.Data;
 using Lla.Connectivity;
 using Lla.Models;
 using Lla.Objectives;

@@ -1,3 +1,4 @@
+using Lla.Guard;
 using Lla.Curvature;
 using Lla.Data;
 using Lla.Models;

@@ -1,3 +1,4 @@
+using Lla.Guard;
 using Lla.Curvature;
 
 namespace Lla.Tests.Curvature;

@@ -1,3 +1,4 @@
+using Lla.Objectives;
 using Lla.Data;
 using Lla.Models;
 using Lla.Runs;
@@ -45,7 +46,7 @@ public class InputPathsTests
     }
 
     [Fact]
-    public void Readers_refuse_a_named_pipe_without_opening_it()
+    public async Task Readers_refuse_a_named_pipe_without_opening_it()
     {
         string fifo = Path.Combine(Work, "readers.pipe");
         InputPathCaseTests.MakeFifo(fifo);
@@ -58,8 +59,8 @@ public class InputPathsTests
         foreach (var read in readers)
         {
             var task = Task.Run(() => Assert.Throws<LlaException>(read));
-            Assert.True(task.Wait(TimeSpan.FromSeconds(60)), "a reader opened the named pipe and waits for a writer");
-            Assert.Contains("is a named pipe (FIFO), not a regular file", task.Result.Message);
+            Assert.True(await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(60))) == task, "a reader opened the named pipe and waits for a writer");
+            Assert.Contains("is a named pipe (FIFO), not a regular file", (await task).Message);
         }
     }
 

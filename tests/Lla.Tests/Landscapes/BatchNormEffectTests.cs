@@ -1,3 +1,4 @@
+using Lla.Data;
 using Lla.Curvature;
 using Lla.Landscapes;
 using Lla.Objectives;

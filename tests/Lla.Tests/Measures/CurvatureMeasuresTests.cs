@@ -1,3 +1,4 @@
+using Lla.Runs;
 using Lla.Curvature;
 using Lla.Data;
 using Lla.Measures;

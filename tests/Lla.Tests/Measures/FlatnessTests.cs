@@ -1,3 +1,4 @@
+using Lla.Data;
 using Lla.Measures;
 using Lla.Objectives;
 using Lla.Tests.Support;

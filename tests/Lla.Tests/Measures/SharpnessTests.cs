@@ -1,3 +1,4 @@
+using Lla.Data;
 using Lla.Curvature;
 using Lla.Measures;
 using Lla.Objectives;

@@ -1,3 +1,4 @@
+using Lla.Runs;
 using System.Diagnostics;
 using Lla.Data;
 using Lla.Models;

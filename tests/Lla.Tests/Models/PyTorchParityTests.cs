@@ -1,3 +1,4 @@
+using Lla.Data;
 using System.Text.Json.Nodes;
 using Lla.Models;
 using Lla.Objectives;

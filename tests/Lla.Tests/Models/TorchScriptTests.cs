@@ -1,3 +1,4 @@
+using Lla.Data;
 using System.Text;
 using System.Text.Json.Nodes;
 using Lla.Curvature;

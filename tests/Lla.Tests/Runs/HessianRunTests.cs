@@ -1,3 +1,4 @@
+using Lla.Analysis;
 using Lla.Curvature;
 using Lla.Data;
 using Lla.Models;

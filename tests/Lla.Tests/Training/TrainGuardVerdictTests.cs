@@ -1,3 +1,5 @@
+using Lla.Objectives;
+using Lla.Guard;
 using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Models;

@@ -86,7 +86,7 @@ public static class Lanczos
     {
         EigenTarget.Smallest => Enumerable.Range(0, ascending.Length).Take(k).ToArray(),
         EigenTarget.Largest => Enumerable.Range(0, ascending.Length).Reverse().Take(k).ToArray(),
-        _ => Enumerable.Range(0, ascending.Length)
+        EigenTarget.LargestMagnitude => Enumerable.Range(0, ascending.Length)
             .OrderByDescending(i => Math.Abs(ascending[i])).ThenByDescending(i => ascending[i])
             .Take(k).ToArray(),
     };

@@ -24,7 +24,7 @@ public static class CurvatureOperators
         CurvatureOperator.Ggn => "ggn",
         CurvatureOperator.EmpiricalFisher => "empirical-fisher",
         CurvatureOperator.Residual => "residual",
-        _ => "hessian",
+        CurvatureOperator.Hessian => "hessian",
     };
 
     public static CurvatureOperator Parse(string name) => name switch
@@ -42,6 +42,6 @@ public static class CurvatureOperators
         CurvatureOperator.Ggn => new GgnOperator(objective, parameters, group),
         CurvatureOperator.EmpiricalFisher => new EmpiricalFisherOperator(objective, parameters, group),
         CurvatureOperator.Residual => new ResidualOperator(objective, parameters, group),
-        _ => new HessianOperator(objective, parameters, group),
+        CurvatureOperator.Hessian => new HessianOperator(objective, parameters, group),
     };
 }

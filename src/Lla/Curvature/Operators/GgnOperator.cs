@@ -30,21 +30,20 @@ public sealed class GgnOperator : OutputCurvatureOperator
     protected override Tensor OutputProduct(Tensor outputs, Tensor targets, Tensor u)
     {
         long b = outputs.shape[0];
-        switch (Loss)
+        return Loss switch
         {
-            case OutputLoss.CrossEntropy:
-            case OutputLoss.NegativeLogLikelihood:
-                if (outputs.dim() != 2)
-                    throw new LlaException($"the generalized Gauss-Newton operator with {Loss} needs model outputs of shape [batch, classes], got [{string.Join(",", outputs.shape)}]");
-                var p = Loss == OutputLoss.CrossEntropy ? outputs.softmax(1) : outputs.exp();
-                var pu = p.mul(u);
-                // (diag(p) − ppᵀ)u = p ⊙ u − p (p·u), per row.
-                return pu.sub(p.mul(pu.sum(1, keepdim: true))).div_(b);
-            case OutputLoss.MeanSquaredError:
-                long perSample = outputs.numel() / Math.Max(1, b);
-                return u.mul(2.0 / (perSample * b));
-            default:
-                throw new InvalidOperationException($"unknown loss {Loss}");
-        }
+            OutputLoss.CrossEntropy => SoftmaxProduct(outputs.softmax(1), u, b),
+            OutputLoss.NegativeLogLikelihood => SoftmaxProduct(outputs.exp(), u, b),
+            OutputLoss.MeanSquaredError => u.mul(2.0 / (outputs.numel() / Math.Max(1, b) * b)),
+        };
+    }
+
+    /// <summary>(diag(p) − ppᵀ)u = p ⊙ u − p (p·u), per row, over the batch of <paramref name="b"/>.</summary>
+    private Tensor SoftmaxProduct(Tensor p, Tensor u, long b)
+    {
+        if (p.dim() != 2)
+            throw new LlaException($"the generalized Gauss-Newton operator with {Loss} needs model outputs of shape [batch, classes], got [{string.Join(",", p.shape)}]");
+        var pu = p.mul(u);
+        return pu.sub(p.mul(pu.sum(1, keepdim: true))).div_(b);
     }
 }

@@ -1,5 +1,3 @@
-using Lla.Measures;
-
 namespace Lla.Runs;
 
 /// <summary>
@@ -18,20 +16,3 @@ public sealed record MeasureDataRecord(string? Spec, string? Split, long Samples
 public sealed record LayerFitRecord(string Name, double Alpha, double XMin, [property: System.Text.Json.Serialization.JsonPropertyName("ks")] double KsDistance, int N, int Eigenvalues, double LambdaMax, double StableRank);
 
 public sealed record SkippedLayerRecord(string Name, string Reason);
-
-public static class MeasureRecords
-{
-    public static MeasureRecord From(MeasureValue m, DataRecord data, string bnMode, bool predictedLabels)
-    {
-        // Forward-only families ran in eval mode; data-free ones read no data.
-        bool analysisMode = m.Family is MeasureFamily.Curvature or MeasureFamily.Sharpness;
-        var used = m.DataFree
-            ? new MeasureDataRecord(null, null, 0, "none", "none")
-            : new MeasureDataRecord(data.Spec, data.Split, data.Samples, analysisMode ? bnMode : "eval",
-                !m.NeedsLabels ? "none" : predictedLabels ? "predicted" : "true");
-        return new MeasureRecord(m.Name, m.Family.ToString().ToLowerInvariant(), m.Value, m.Reason, m.Spread, m.Direction, m.Seconds,
-            m.ForwardPasses, m.BackwardPasses, used, m.NeedsLabels, m.NeedsInit, m.DataFree,
-            m.Layers?.Select(l => new LayerFitRecord(l.Layer, l.Alpha, l.XMin, l.KsDistance, l.TailCount, l.EigenvalueCount, l.LambdaMax, l.StableRank)).ToArray(),
-            m.SkippedLayers?.Select(l => new SkippedLayerRecord(l.Layer, l.Reason)).ToArray(), MeasureMeanings.Of(m.Name));
-    }
-}

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Lla.Objectives;
+namespace Lla.Data;
 
 /// <summary>Inputs and targets of one mini-batch. Owns its tensors.</summary>
 public sealed record Batch(Tensor Inputs, Tensor Targets) : IDisposable

@@ -1,6 +1,7 @@
+using Lla.Runs;
 using Lla.Landscapes;
 
-namespace Lla.Runs;
+namespace Lla.Landscapes;
 
 /// <summary>A finished plane as its entry in results.json's <c>landscapes</c>.</summary>
 public static class LandscapeRecords

@@ -1,9 +1,10 @@
+using Lla.Guard;
 using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Models;
 using Lla.Objectives;
 
-namespace Lla.Runs;
+namespace Lla.Analysis;
 
 /// <summary>Everything a Hessian run (`lla hessian`, `lla analyze`) is asked to do.</summary>
 public sealed record HessianRunOptions

@@ -1,3 +1,6 @@
+using Lla.Measures;
+using Lla.Guard;
+using Lla.Runs;
 using System.Diagnostics;
 using Lla.Curvature;
 using Lla.Data;
@@ -6,7 +9,7 @@ using Lla.Objectives;
 using Lla.Parallel;
 using Lla.Vectors;
 
-namespace Lla.Runs;
+namespace Lla.Analysis;
 
 /// <summary>
 /// A Hessian run (`lla hessian`, `lla analyze`): load, guard, evaluate, analyse, optionally draw

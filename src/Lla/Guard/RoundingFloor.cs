@@ -1,4 +1,4 @@
-namespace Lla.Curvature;
+namespace Lla.Guard;
 
 /// <summary>
 /// The numeric guard's decision from measured disagreements (METHOD.md, "The numeric guard";

@@ -1,9 +1,11 @@
+using Lla.Objectives;
+using Lla.Guard;
 using Lla.Curvature;
 using Lla.Data;
 using Lla.Models;
 using static TorchSharp.torch;
 
-namespace Lla.Objectives;
+namespace Lla.Runs;
 
 /// <summary>
 /// A model with its weights, the analysed batches and the objective over them, in analysis mode

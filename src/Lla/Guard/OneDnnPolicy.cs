@@ -1,8 +1,9 @@
+using Lla.Data;
 using Lla.Native;
 using Lla.Objectives;
 using static TorchSharp.torch;
 
-namespace Lla.Curvature;
+namespace Lla.Guard;
 
 public enum OneDnnSetting { Auto, On, Off }
 

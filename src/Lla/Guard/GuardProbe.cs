@@ -1,4 +1,5 @@
-namespace Lla.Curvature;
+using Lla.Curvature;
+namespace Lla.Guard;
 
 /// <summary>Which work the numeric guard vouches for, and so which quantities it checks.</summary>
 public enum GuardUse

@@ -1,7 +1,8 @@
+using Lla.TensorBoard;
 using Lla.Runs;
 using Lla.Training;
 
-namespace Lla.TensorBoard;
+namespace Lla.Training;
 
 /// <summary>
 /// What a training run logs to TensorBoard, at step = epoch (1-based): every epoch

@@ -1,9 +1,11 @@
+using Lla.Curvature;
+using Lla.Data;
 using Lla.Native;
 using Lla.Objectives;
 using Lla.Vectors;
 using static TorchSharp.torch;
 
-namespace Lla.Curvature;
+namespace Lla.Guard;
 
 /// <summary>What the numeric guard checked and found.</summary>
 /// <param name="Checked">The quantities, in words.</param>

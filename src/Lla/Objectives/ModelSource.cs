@@ -1,9 +1,10 @@
+using Lla.Models;
 using System.Runtime.InteropServices;
 using Lla.Data;
 using Lla.Objectives;
 using static TorchSharp.torch;
 
-namespace Lla.Models;
+namespace Lla.Objectives;
 
 /// <summary>Which model, weights and data a command works on (after defaults are filled in).</summary>
 public sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy", string DeviceName = "cpu", int? NumClasses = null)

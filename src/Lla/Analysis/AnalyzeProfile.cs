@@ -1,4 +1,4 @@
-namespace Lla.Runs;
+namespace Lla.Analysis;
 
 /// <summary>
 /// `analyze`'s settings by profile: quick (pinned to finish in under a minute on 2 cores: one batch of

@@ -1,6 +1,7 @@
+using Lla.Runs;
 using System.Text.Json.Nodes;
 
-namespace Lla.Runs;
+namespace Lla.Landscapes;
 
 /// <summary>
 /// plan.json of a landscape run folder: what was asked, written before any point is computed. A
@@ -9,7 +10,7 @@ namespace Lla.Runs;
 /// </summary>
 public static class LandscapePlan
 {
-    public const string FileName = "plan.json";
+    public const string FileName = RunFolder.PlanFile;
     private static readonly string[] FreeToChange = { "resume", "force", "threads", "quiet", "json", "color-scale" };
 
     /// <summary>Creates the folder and writes its plan, or (resuming) checks the plan against <paramref name="asked"/>.</summary>

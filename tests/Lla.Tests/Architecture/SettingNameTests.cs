@@ -1,0 +1,71 @@
+using Lla.Tests.Support;
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Lla.Tests.Architecture;
+
+/// <summary>
+/// Every setting a library message names in braces (`{steps} must be even`) is one the command line has: `lla`
+/// renders it as a flag (`--steps`), and a name no command has would send the user to a flag that does not exist.
+/// </summary>
+[Collection("console")]
+public class SettingNameTests
+{
+    [Fact]
+    public void Every_named_setting_in_a_message_is_a_flag_of_lla()
+    {
+        var flags = Flags();
+        var unknown = new List<string>();
+        foreach (var project in new[] { "Lla", "Lla.Onnx", "Lla.Vision", "Lla.Cli" })
+        {
+            var model = SourceModel.Of(project);
+            foreach (var tree in model.Trees.Where(model.IsSource))
+            {
+                var semantic = model.Compilation.GetSemanticModel(tree);
+                foreach (var creation in tree.GetRoot().DescendantNodes().OfType<BaseObjectCreationExpressionSyntax>())
+                {
+                    if (semantic.GetTypeInfo(creation).Type is not INamedTypeSymbol type || !IsLlaException(type) || creation.ArgumentList is null) continue;
+                    foreach (var name in Settings(creation.ArgumentList).Where(n => !flags.Contains(n)))
+                        unknown.Add($"{Path.GetRelativePath(Paths.Root, tree.FilePath)}:{creation.GetLocation().GetLineSpan().StartLinePosition.Line + 1} {{{name}}}");
+                }
+            }
+        }
+        Assert.True(unknown.Count == 0, "settings named in messages that no command of lla has:\n" + string.Join("\n", unknown.Distinct()));
+    }
+
+    /// <summary>The names in braces of the template text (plain literals and the text of interpolated strings, where `{{x}}` reads `{x}`).</summary>
+    internal static IEnumerable<string> Settings(SyntaxNode node) => node.DescendantTokens()
+        .Where(t => t.IsKind(SyntaxKind.StringLiteralToken) || t.IsKind(SyntaxKind.InterpolatedStringTextToken))
+        .SelectMany(t => Regex.Matches(t.ValueText, @"\{([a-z][a-z0-9-]*)\}").Select(m => m.Groups[1].Value));
+
+    [Fact]
+    public void Names_are_read_from_plain_and_interpolated_text_but_not_from_holes()
+    {
+        var tree = CSharpSyntaxTree.ParseText("class C { object F(int steps) => new[] { \"{out} is a file\", $\"{{trace-iters}} must be {steps}\" }; }");
+        Assert.Equal(new[] { "out", "trace-iters" }, Settings(tree.GetRoot()).ToArray());
+    }
+
+    private static bool IsLlaException(INamedTypeSymbol? type)
+    {
+        for (; type is not null; type = type.BaseType)
+            if (type.ToDisplayString() == "Lla.LlaException") return true;
+        return false;
+    }
+
+    private static HashSet<string> Flags()
+    {
+        using var processes = Lla.Mpi.Processes.Start(Array.Empty<string>());
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(Command command)
+        {
+            foreach (var option in command.Options) foreach (var alias in option.Aliases.Append(option.Name)) names.Add(alias.TrimStart('-'));
+            foreach (var argument in command.Arguments) names.Add(argument.Name);
+            foreach (var sub in command.Subcommands) Walk(sub);
+        }
+        Walk(Lla.Cli.Program.BuildRoot(processes));
+        return names;
+    }
+}
