@@ -1,6 +1,13 @@
+using System.Text.Json.Serialization;
 using Lla.Measures;
 
 namespace Lla.Runs;
+
+public sealed partial record RunResults
+{
+    /// <summary>Generalization measures (`lla measure`, and `lla analyze`'s cheap families).</summary>
+    [JsonPropertyOrder(60), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<MeasureRecord>? Measures { get; init; }
+}
 
 /// <summary>
 /// One entry of results.json's <c>measures</c>: a generalization measure with its value (null with a
