@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using Lla.Reports;
+using Lla.Runs;
+using Lla.Tests.Support;
+
+namespace Lla.Tests.Reports;
+
+/// <summary>
+/// Rendering a folder: results.json is the job's and stays byte for byte; the figures drawn are listed in figures.json; the
+/// page shows each payload's stored conclusions as stored and words none of its own; old folders still render.
+/// </summary>
+public class RenderTests
+{
+    public RenderTests() => TestTorch.Init();
+
+    private static string Folder(RunResults results)
+    {
+        string dir = Paths.NewTempFolder();
+        ResultsSerializer.Write(Path.Combine(dir, ResultsSerializer.ResultsFile), results);
+        return dir;
+    }
+
+    private static byte[] Hash(string file) => SHA256.HashData(File.ReadAllBytes(file));
+
+    [Fact]
+    public void Rendering_leaves_results_json_byte_for_byte_and_lists_the_figures_in_figures_json()
+    {
+        string dir = Folder(FullResults.Every());
+        string results = Path.Combine(dir, ResultsSerializer.ResultsFile);
+        var before = Hash(results);
+        var stamp = File.GetLastWriteTimeUtc(results);
+        var figures = RunRenderer.Render(dir);
+        RunRenderer.Render(dir); // and again, as `lla report` does
+        Assert.Equal(before, Hash(results));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(results));
+        Assert.Equal([HessianView.EsdFigure, CurvatureSplitView.SplitFigure, PerLayerView.PerLayerFigure, "landscape-0.png", "landscape-0-3d.png", "landscape-0-cuts.png", ConnectPlot.FileName],
+            figures);
+        Assert.Equal(figures, FigureManifest.Read(dir));
+        foreach (var f in figures) Assert.True(new FileInfo(Path.Combine(dir, f)).Length > 1000, f);
+        Assert.False(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!.AsObject().ContainsKey("figures"));
+    }
+
+    [Fact]
+    public void The_page_shows_the_stored_conclusions_and_words_none_of_its_own()
+    {
+        string dir = Folder(FullResults.Every());
+        RunRenderer.Render(dir);
+        string html = File.ReadAllText(Path.Combine(dir, HtmlReport.FileName));
+        string Between(string start, string end) { int i = html.IndexOf(start, StringComparison.Ordinal) + start.Length; return html[i..html.IndexOf(end, i, StringComparison.Ordinal)]; }
+        string layout = Between("<script type=\"application/json\" id=\"lla-page\">", "</script>"), noScript = Between("<noscript>", "</noscript>");
+        foreach (var stored in new[] { FullResults.Meaning, FullResults.SplitSentence, FullResults.ConnectionSentence, "STORED barriers", "STORED rule", "the sharpest curvature" })
+        {
+            Assert.Contains(stored, layout);   // what the script lays out
+            Assert.Contains(stored, noScript); // and the page without JavaScript
+        }
+        // The library's own wordings appear nowhere: neither the page's script nor its writer words a conclusion.
+        foreach (var library in new[] { "mainly positive", "mainly negative", "criteria do not apply", "connected by a straight line", "not shown to be connected",
+                     "comes from the residual", "10 % of the larger end loss" })
+            Assert.DoesNotContain(library, html);
+        // Every view laid out its section.
+        foreach (var title in new[] { "Top eigenvalues", "Where the curvature comes from: H = G + R", "Per-layer spectra", "Diagonal of the Hessian (Hutchinson, 10 probes)",
+                     "Loss landscapes", "Mode connectivity", "Generalization measures", "Options, seed, versions, timings" })
+            Assert.Contains($"<h2>{System.Net.WebUtility.HtmlEncode(title)}</h2>", html);
+    }
+
+    [Fact]
+    public void Views_are_found_once_each_in_page_order()
+    {
+        var views = ResultsViews.All;
+        var types = typeof(IResultsView).Assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && typeof(IResultsView).IsAssignableFrom(t)).ToHashSet();
+        Assert.Equal(types, views.Select(v => v.GetType()).ToHashSet());
+        Assert.Equal(views.Count, types.Count);
+        Assert.Equal(views.Select(v => v.Order).Order(), views.Select(v => v.Order));
+        Assert.Contains(views, v => v is HessianView);
+        Assert.IsType<RunView>(views[^1]); // provenance closes the page
+    }
+
+    [Theory]
+    [InlineData("runs-v1", "analyze", 10)]
+    [InlineData("runs-v1", "hessian", 1)]
+    [InlineData("runs-v1", "landscape", 7)]
+    [InlineData("runs-v1", "landscape-hessian", 3)]
+    [InlineData("runs-v1", "study", 4)]
+    [InlineData("runs-v2", "study", 22)]
+    public void Every_fixture_folder_still_renders_and_keeps_its_files_as_written(string set, string kind, int outputs)
+    {
+        string from = Path.Combine(Paths.Fixture(set), kind), dir = Path.Combine(Paths.NewTempFolder(), kind);
+        Directory.CreateDirectory(dir);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+        var hashes = Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), Hash);
+        var drawn = RunRenderer.Render(dir);
+        Assert.Equal(outputs, drawn.Count);
+        foreach (var (name, hash) in hashes) Assert.True(hash.SequenceEqual(Hash(Path.Combine(dir, name))), $"{name} was rewritten");
+        Assert.True(File.Exists(Path.Combine(dir, HtmlReport.FileName)));
+        if (kind != "study")
+        {
+            Assert.Equal(drawn, FigureManifest.Read(dir));
+            // Schema 1 and 2 files get the conclusions on reading, so the page has the library's words to show.
+            var upgraded = ResultsSerializer.ReadRun(dir);
+            if (upgraded.Hessian?.Criteria is { } c) Assert.Contains(c.Meaning!, File.ReadAllText(Path.Combine(dir, HtmlReport.FileName)));
+        }
+    }
+}
