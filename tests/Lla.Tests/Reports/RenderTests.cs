@@ -64,15 +64,42 @@ public class RenderTests
     }
 
     [Fact]
-    public void Views_are_found_once_each_in_page_order()
+    public void Each_view_lays_out_its_payload_and_nothing_without_it()
     {
         var views = ResultsViews.All;
-        var types = typeof(IResultsView).Assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && typeof(IResultsView).IsAssignableFrom(t)).ToHashSet();
-        Assert.Equal(types, views.Select(v => v.GetType()).ToHashSet());
-        Assert.Equal(views.Count, types.Count);
         Assert.Equal(views.Select(v => v.Order).Order(), views.Select(v => v.Order));
-        Assert.Contains(views, v => v is HessianView);
-        Assert.IsType<RunView>(views[^1]); // provenance closes the page
+        Assert.Equal(views.Count, views.Select(v => v.GetType()).Distinct().Count());
+        var every = FullResults.Every();
+        foreach (var view in views) Assert.NotEmpty(view.Sections(every));
+        // A record with no payload: only the run's provenance, which closes every page.
+        var bare = new RunResults { Command = "hessian" };
+        Assert.Equal([typeof(RunView)], views.Where(v => v.Sections(bare).Any()).Select(v => v.GetType()));
+        Assert.IsType<RunView>(views[^1]);
+        Assert.All(views, v => Assert.Empty(v.Draw(Paths.NewTempFolder(), bare, ColorScale.Log)));
+    }
+
+    /// <summary>A payload's view of its own, outside the renderer: a table, a sentence and a figure reach the page with no other file changed.</summary>
+    private sealed class ExtraView : IResultsView
+    {
+        public int Order => 500;
+        public IEnumerable<string> Files(RunResults results) => ["extra.png"];
+        public IReadOnlyList<string> Draw(string folder, RunResults results, ColorScale scale) => [];
+        public IEnumerable<PageSection> Sections(RunResults results) =>
+            [new PageSection("An extra payload", [new TextBlock("STORED extra sentence"), new TableBlock(["k", "v"], [["a", "1"]]), new ImageBlock("extra.png", "the extra figure")])];
+    }
+
+    [Fact]
+    public void A_views_table_sentence_and_figure_reach_the_page_without_javascript_too()
+    {
+        string dir = Paths.NewTempFolder();
+        File.Copy(Path.Combine(Paths.Root, "docs", "images", "connect-paths.png"), Path.Combine(dir, "extra.png"));
+        HtmlReport.Write(Path.Combine(dir, HtmlReport.FileName), new RunResults { Command = "hessian" }, [new ExtraView()]);
+        string html = File.ReadAllText(Path.Combine(dir, HtmlReport.FileName));
+        string noScript = html[html.IndexOf("<noscript>", StringComparison.Ordinal)..html.IndexOf("</noscript>", StringComparison.Ordinal)];
+        string data = "data:image/png;base64," + Convert.ToBase64String(File.ReadAllBytes(Path.Combine(dir, "extra.png")))[..40];
+        foreach (var part in new[] { "<h2>An extra payload</h2>", "<p>STORED extra sentence</p>", "<td>a</td><td>1</td>", data }) Assert.Contains(part, noScript);
+        Assert.Contains("\"type\":\"image\"", html); // the script's copy of the sections
+        Assert.Equal(2, html.Split(data).Length - 1);
     }
 
     [Theory]
