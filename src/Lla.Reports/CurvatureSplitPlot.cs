@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lla.Runs;
 using ScottPlot;
 
@@ -6,8 +5,8 @@ namespace Lla.Reports;
 
 /// <summary>
 /// The curvature split's figure: the smoothed spectral densities of H, G and R = H − G overlaid on
-/// one log-density axis (as <see cref="EsdPlot"/>), and the sentence that says where H's negative
-/// eigenvalues come from (<see cref="Sentence"/>, also on the page).
+/// one log-density axis (as <see cref="EsdPlot"/>). The sentence on where H's negative eigenvalues come
+/// from is the library's, stored in the results (<c>curvature_split.verdict</c>).
 /// </summary>
 public static class CurvatureSplitPlot
 {
@@ -37,26 +36,5 @@ public static class CurvatureSplitPlot
         vertical.Color = Colors.Gray.WithAlpha(0.6);
         vertical.LinePattern = LinePattern.Dashed;
         PngFile.Save(path, png => plot.SavePng(png, width, height));
-    }
-
-    /// <summary>
-    /// Where H's negative eigenvalues come from, in plain words, from the stored masses: G ⪰ 0 has
-    /// none, so they come from R (the network's own second derivatives weighted by the loss
-    /// gradient), and H keeps the share of R's negative mass that G's positive curvature leaves.
-    /// A mass below 1e-9 of the same operator's positive mass counts as none (rounding).
-    /// </summary>
-    public static string Sentence(CurvatureSplitRecord s)
-    {
-        static bool None(SpectralMassRecord m) => !(m.Negative > 1e-9 * m.Positive);
-        string P(double x) => (100 * x).ToString(x < 0.1 ? "0.0" : "0", CultureInfo.InvariantCulture) + "%";
-        string N(double x) => x.ToString("G3", CultureInfo.InvariantCulture);
-        string g = None(s.GgnMass) ? "G, the loss's curvature seen through the network's Jacobian, has no negative eigenvalues" : $"G shows a negative mass of {N(s.GgnMass.NegativeSum)} (rounding: G is positive semi-definite)";
-        if (None(s.ResidualMass) && None(s.HessianMass))
-            return $"{g}, and neither H nor R has measurable negative curvature: H is positive semi-definite here.";
-        if (None(s.HessianMass))
-            return $"{g}. The residual R = H − G has negative curvature (Σ|λ<0| ≈ {N(s.ResidualMass.NegativeSum)}), but G's positive curvature cancels all of it: H shows none.";
-        string kept = s.HessianOverResidualNegativeMass is double k ? $" H keeps {P(k)} of R's negative mass; G's positive curvature cancels the rest." : "";
-        return $"{g}, so all of H's negative curvature (Σ|λ<0| ≈ {N(s.HessianMass.NegativeSum)}) comes from the residual R = H − G (Σ|λ<0| ≈ {N(s.ResidualMass.NegativeSum)}): " +
-               $"the network's own second derivatives weighted by the loss gradient, not the loss's curvature.{kept}";
     }
 }

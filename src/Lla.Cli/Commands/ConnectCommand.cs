@@ -45,9 +45,10 @@ internal static class ConnectCommand
             RunResults results;
             using (var progress = output.Progress())
                 results = ConnectRun.Execute(options, progress.Report, say: output.Say);
-            results = RunRenderer.Render(options.OutDir, results);
+            RunRenderer.Render(options.OutDir, results);
             foreach (var path in results.Paths!)
                 output.Say($"{ConnectPlot.Label(path)}: train barrier {path.TrainBarrier:G4}, test barrier {path.TestBarrier:G4}, highest train loss {path.TrainLoss.Max():G4}");
+            if (results.Connect?.Verdict is { } verdict) output.Say(verdict.Sentence);
             output.Say($"Results: {Path.GetFullPath(options.OutDir)}; open {HtmlReport.FileName} there for the report");
             output.Finish(results);
             return 0;

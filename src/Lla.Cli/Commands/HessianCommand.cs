@@ -47,7 +47,7 @@ internal static class HessianCommand
         using (var progress = output.Progress())
             results = HessianRun.Execute(options, progress.Report, processes.Group, output.Say);
         if (!processes.IsRoot) return 0;
-        results = RunRenderer.Render(options.OutDir, results, scale);
+        RunRenderer.Render(options.OutDir, results, scale);
         if (output.Chatty && results.Measures is { } measures)
         {
             MeasureCommand.Print(measures);

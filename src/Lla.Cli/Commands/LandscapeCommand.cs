@@ -84,7 +84,7 @@ internal static class LandscapeCommand
             using (var progress = output.Progress())
                 results = LandscapeRun.Execute(options, progress.Report, processes.Group, say: output.Say);
             if (!processes.IsRoot) return 0;
-            results = RunRenderer.Render(options.OutDir, results, scale);
+            RunRenderer.Render(options.OutDir, results, scale);
             var counts = results.Landscapes.Select(l => l.Alphas.Count * l.Betas.Count).Distinct();
             if (panel) output.Say($"--all-modes: random axes, then {axesKind.Name()} axes: {string.Join("; ", planes.Select(pl => pl.Label))}");
             output.Say($"{planes.Count} landscape{(planes.Count == 1 ? "" : "s")} of {string.Join(", ", counts)} points each; loss at the centre {results.Loss:G6}");

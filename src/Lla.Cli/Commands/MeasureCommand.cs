@@ -51,7 +51,7 @@ internal static class MeasureCommand
             using (var progress = output.Progress())
                 results = MeasureRun.Execute(options, progress.Report, processes.Group, output.Say);
             if (!processes.IsRoot) return 0;
-            results = RunRenderer.Render(options.OutDir, results);
+            RunRenderer.Render(options.OutDir, results);
             if (output.Chatty) Print(results.Measures!);
             output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}; open {Path.Combine(Path.GetFullPath(options.OutDir), HtmlReport.FileName)} for the report");
             output.Finish(results);

@@ -25,7 +25,9 @@ internal static class Summary
         table.AddRow("HVPs / time", $"{TotalProducts(r)} / {r.Timings.GetValueOrDefault("total"):F1} s" + ProductsBreakdown(r));
         table.AddRow("numeric guard", Markup.Escape(r.NumericGuard?.Reason ?? "not run"));
         AnsiConsole.Write(table);
-        if (h.Criteria is { } crit) AnsiConsole.WriteLine(crit.Meaning());
+        // The conclusions as the library stored them.
+        if (h.Criteria?.Meaning is { } meaning) AnsiConsole.WriteLine(meaning);
+        if (r.CurvatureSplit?.Verdict is { } verdict) AnsiConsole.WriteLine(verdict.Sentence);
         AnsiConsole.WriteLine($"Results: {Path.Combine(folder, ResultsSerializer.ResultsFile)}");
         AnsiConsole.WriteLine($"Open {Path.Combine(folder, "report.html")} in a browser for the report.");
     }

@@ -1,7 +1,9 @@
-// Lla.NET run report: draws everything from the results embedded in this page. No network access.
+// Lla.NET run report: lays out the sections the views wrote (tables, sentences, verdicts, all from stored results) and
+// draws the interactive plots from the results embedded in this page. It computes and concludes nothing. No network access.
 (function () {
   "use strict";
   const R = JSON.parse(document.getElementById("lla-results").textContent);
+  const P = JSON.parse(document.getElementById("lla-page").textContent);
   const $ = (tag, attrs, ...children) => {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -10,7 +12,6 @@
   };
   const fmt = (x, digits = 4) => (x === null || x === undefined || Number.isNaN(x)) ? "n/a"
     : Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : Number(x).toPrecision(digits);
-  const pct = x => (x === null || x === undefined) ? "n/a" : (100 * x).toFixed(2) + " %";
   const root = document.getElementById("report");
 
   // Viridis, 9 stops, interpolated.
@@ -20,48 +21,6 @@
     t = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
     const i = Math.min(VIRIDIS.length - 2, Math.floor(t)), f = t - i, a = VIRIDIS[i], b = VIRIDIS[i + 1];
     return `rgb(${a.map((v, k) => Math.round(v + f * (b[k] - v))).join(",")})`;
-  }
-
-  // ---- header
-  const model = R.model || {}, data = R.data || {};
-  root.append($("h1", {}, `Lla.NET ${R.command || "run"} report`));
-  root.append($("p", { class: "sub" }, `${model.name || "?"} (${(model.parameters || 0).toLocaleString()} parameters, ${model.dtype || ""}) on ${data.spec || "?"} — ${data.split || ""} split, ${data.samples || "?"} samples, BatchNorm ${R.bn_mode || "?"}`));
-  const cards = $("div", { class: "cards" });
-  const card = (label, value) => cards.append($("div", { class: "card" }, $("div", { class: "label" }, label), $("div", { class: "value" }, value)));
-  card("loss at the weights", fmt(R.loss));
-  card("accuracy (analysed data)", pct(R.accuracy));
-  if (R.test_accuracy !== undefined && R.test_accuracy !== null) card("accuracy (test split)", pct(R.test_accuracy));
-  const H = R.hessian;
-  if (H && H.top_eigenvalues) card("λ1 (top eigenvalue)", fmt(H.top_eigenvalues[0], 6));
-  if (H && H.trace !== undefined) card("trace", `${fmt(H.trace, 5)} ± ${fmt(H.trace_stderr, 2)}`);
-  root.append(cards);
-
-  // ---- verdict
-  if (H && H.criteria) {
-    const c = H.criteria;
-    const words = {
-      MP: `The Hessian spectrum is mainly positive (Ct = ${fmt(c.ct, 3)} ≥ ${c.ct_threshold}). The generalization criteria apply: the smaller re and Kh are, the flatter and more convex the minimum the network sits in. On their own they are not a score; what the papers report is that when the data changes (a new test set, a shifted distribution), the change of re and Kh tracks the change of accuracy, so comparing runs of the same model on different data is the intended use.`,
-      MN: `The Hessian spectrum is mainly negative (Ct = ${fmt(c.ct, 3)} < ${c.ct_threshold}). The generalization criteria do not apply to this model: such spectra come from random initialization or from training with external gradient manipulation (aggressive gradient clipping, Hessian-based optimizers), and there re and Kh do not track accuracy.`,
-      undefined: "The spectrum has no positive eigenvalue, so the HESD type and the criteria are undefined for this model.",
-    };
-    const box = $("div", { class: `verdict ${c.hesd_type}` },
-      $("strong", {}, `HESD type: ${c.hesd_type}`), $("p", {}, words[c.hesd_type] || words.undefined));
-    const oneRun = (c.runs || []).length < 2, spread = v => oneRun ? "n/a (1 run)" : fmt(v, 2);
-    const t = $("table", {}, $("tr", {}, $("th", {}, "criterion"), $("th", {}, "mean over SLQ runs"), $("th", {}, "spread (std)"), $("th", {}, "meaning")));
-    t.append($("tr", {}, $("td", {}, "re = |λmin/λmax|"), $("td", {}, fmt(c.re)), $("td", {}, spread(c.re_std)), $("td", {}, "how large the most negative curvature is next to the most positive")));
-    t.append($("tr", {}, $("td", {}, `Kh${c.kh_power}`), $("td", {}, c.kh === null ? "∞" : fmt(c.kh)), $("td", {}, spread(c.kh_std)), $("td", {}, "weighted mass of negative against positive eigenvalues")));
-    t.append($("tr", {}, $("td", {}, "Ct = λmin/λmax"), $("td", {}, fmt(c.ct)), $("td", {}, spread(c.ct_std)), $("td", {}, `decides the type: MP when ≥ ${c.ct_threshold}`)));
-    box.append(t);
-    for (const n of c.notes || []) box.append($("p", { class: "muted" }, n));
-    root.append(box);
-  }
-
-  // ---- eigenvalues
-  if (H && H.top_eigenvalues) {
-    root.append($("h2", {}, "Top eigenvalues"));
-    const t = $("table", {}, $("tr", {}, $("th", {}, "#"), $("th", {}, "eigenvalue"), $("th", {}, "relative residual ‖Hv − λv‖/|λ|"), $("th", {}, "converged (≤ 1e-3)")));
-    H.top_eigenvalues.forEach((v, i) => t.append($("tr", {}, $("td", {}, i + 1), $("td", {}, fmt(v, 7)), $("td", {}, fmt((H.eigen_residuals || [])[i], 2)), $("td", {}, H.eigen_converged && H.eigen_converged[i] ? "yes" : "NO"))));
-    root.append(t, $("p", { class: "muted" }, `${H.eigen_method}, ${H.eigen_steps} steps, ${H.eigen_hvps} Hessian-vector products; ${H.hvp_count} in the whole analysis.`));
   }
 
   // ---- SVG line plots
@@ -102,69 +61,7 @@
     return svg;
   }
 
-  // ---- spectral density: the smoothed curve stored in the results (drawn, never computed here)
-  if (H && H.esd && H.esd.runs && H.esd.runs.length && H.esd.density) {
-    root.append($("h2", {}, "Hessian eigenvalue spectral density"));
-    const runs = H.esd.runs, xs = H.esd.density.lambda, ys = H.esd.density.density;
-    const peak = Math.max(...ys);
-    const logY = ys.map(y => Math.log10(Math.max(y, peak * 1e-8)));
-    const fig = $("figure", {}, linePlot([{ x: xs, y: logY }], { width: 760, height: 360, xLabel: "eigenvalue λ", yLabel: "density (log10)", logY: true, title: `${runs.length} SLQ run(s) × ${runs[0].steps} Lanczos steps` }),
-      $("figcaption", {}, "Most eigenvalues sit near zero (the tall peak); the isolated spikes on the right are the large curvatures the top eigenvalues measure. Mass left of zero is negative curvature, which re, Kh and Ct quantify."));
-    root.append(fig);
-  }
-
-  // ---- the curvature split H = G + R: densities overlaid, the numbers side by side, where negative curvature comes from
-  const S = R.curvature_split;
-  if (S) {
-    root.append($("h2", {}, "Where the curvature comes from: H = G + R"));
-    root.append($("div", { class: "verdict" }, $("p", {}, S.sentence || "")));
-    const parts = [["H (Hessian)", S.hessian, S.hessian_mass], ["G (GGN / Fisher)", S.ggn, S.ggn_mass], ["R = H − G (residual)", S.residual, S.residual_mass]];
-    const drawn = parts.filter(p => p[1].esd && p[1].esd.density);
-    const top = Math.max(...drawn.map(p => Math.max(...p[1].esd.density.density)));
-    const series = drawn.map(([name, x]) => ({ name, x: x.esd.density.lambda, y: x.esd.density.density.map(y => Math.log10(Math.max(y, top * 1e-8))) }));
-    root.append($("figure", {}, linePlot(series, { width: 760, height: 360, xLabel: "eigenvalue λ", yLabel: "density (log10)", logY: true, title: "Spectral densities of H, G and R" }),
-      $("figcaption", {}, "G is positive semi-definite: every eigenvalue left of zero in H comes from R, the network's own curvature weighted by the loss gradient.")));
-    const t = $("table", {}, $("tr", {}, $("th", {}, "operator"), $("th", {}, "top eigenvalues"), $("th", {}, "trace"), $("th", {}, "negative mass Σ|λ<0| (SLQ)"), $("th", {}, "negative share"), $("th", {}, "HESD type")));
-    for (const [name, x, m] of parts)
-      t.append($("tr", {}, $("td", {}, name), $("td", {}, (x.top_eigenvalues || []).map(v => fmt(v, 5)).join(", ")), $("td", {}, `${fmt(x.trace, 5)} ± ${fmt(x.trace_stderr, 2)}`),
-        $("td", {}, fmt(m.negative_sum, 4)), $("td", {}, m.negative_share === null ? "n/a" : pct(m.negative_share)), $("td", {}, x.criteria ? x.criteria.hesd_type : "n/a")));
-    root.append(t);
-    if (S.angles_hessian_ggn) root.append($("p", { class: "muted" }, `Principal angles between the top-${S.angles_hessian_ggn.cosines.length} eigenvector subspaces of H and G: ${S.angles_hessian_ggn.angles_rad.map(a => (a * 180 / Math.PI).toFixed(2) + "°").join(", ")} (0° = the same directions).`));
-  }
-
-  // ---- per-layer spectra: a table and small multiples of the densities
-  const PL = R.per_layer;
-  if (PL && PL.layers && PL.layers.length) {
-    root.append($("h2", {}, "Per-layer spectra"));
-    const t = $("table", {}, $("tr", {}, ...["layer", "parameters", "λ1", "trace", "re", "Kh", "Ct", "HESD type"].map(h => $("th", {}, h))));
-    for (const L of PL.layers) {
-      const a = L.analysis, c = a.criteria || {};
-      t.append($("tr", {}, $("td", {}, L.name), $("td", {}, L.dimension.toLocaleString()), $("td", {}, a.top_eigenvalues && a.top_eigenvalues.length ? fmt(a.top_eigenvalues[0], 5) : "n/a"),
-        $("td", {}, `${fmt(a.trace, 5)} ± ${fmt(a.trace_stderr, 2)}`), $("td", {}, fmt(c.re)), $("td", {}, c.kh === null ? "∞" : fmt(c.kh)), $("td", {}, fmt(c.ct)), $("td", {}, c.hesd_type || "n/a")));
-    }
-    root.append(t, $("p", {}, `Sum of the layers' trace estimates: ${fmt(PL.trace_sum, 5)} ± ${fmt(PL.trace_sum_stderr, 2)}; the independent full-trace estimate: ${PL.full_trace === null ? "n/a" : fmt(PL.full_trace, 5) + " ± " + fmt(PL.full_trace_stderr, 2)}. Exactly they are equal (the blocks partition the diagonal); the estimates agree within their standard errors.`));
-    const plots = $("div", { class: "plots" });
-    for (const L of PL.layers) {
-      const d = L.analysis.esd && L.analysis.esd.density;
-      if (!d) continue;
-      const peak = Math.max(...d.density);
-      plots.append($("figure", {}, linePlot([{ x: d.lambda, y: d.density.map(y => Math.log10(Math.max(y, peak * 1e-8))) }], { width: 300, height: 220, xLabel: "λ", yLabel: "log10 density", logY: true, title: L.name })));
-    }
-    root.append(plots);
-  }
-
-  // ---- the diagonal by Hutchinson: per-layer summary (the entries are in the run folder's file)
-  const D = R.diagonal;
-  if (D && D.layers) {
-    root.append($("h2", {}, `Diagonal of the ${D.operator === "hessian" ? "Hessian" : D.operator} (Hutchinson, ${D.probes} probes)`));
-    const t = $("table", {}, $("tr", {}, ...["layer", "entries", "mean", "max", "sum ± standard error"].map(h => $("th", {}, h))));
-    for (const L of D.layers)
-      t.append($("tr", {}, $("td", {}, L.name), $("td", {}, L.entries.toLocaleString()), $("td", {}, fmt(L.mean)), $("td", {}, fmt(L.max)), $("td", {}, `${fmt(L.sum, 5)} ± ${fmt(L.sum_stderr, 2)}`)));
-    t.append($("tr", {}, $("td", {}, "all"), $("td", {}, ""), $("td", {}, ""), $("td", {}, ""), $("td", {}, `${fmt(D.sum, 5)} ± ${fmt(D.sum_stderr, 2)}`)));
-    root.append(t, $("p", { class: "muted" }, `Every entry and its standard error are in ${D.file} (per parameter: diagonal.NAME, stderr.NAME). The layers' sums add up to the trace's Hutchinson estimate with the same probes.`));
-  }
-
-  // ---- landscapes: rotatable 3-D surface, heat map, 1-D cuts
+  // ---- landscapes: rotatable 3-D surface, heat map with contours and colour bar
   function surfaceCanvas(L) {
     const canvas = $("canvas", { class: "surface", width: 460, height: 360 });
     const ctx = canvas.getContext("2d");
@@ -255,86 +152,93 @@
     return canvas;
   }
 
-  const landscapes = R.landscapes || [];
-  if (landscapes.length) {
-    root.append($("h2", {}, "Loss landscapes"));
-    root.append($("p", { class: "muted" }, "Each plane shows the loss at θ* + α·d1 + β·d2 around the analysed weights θ* (the red dot). With BatchNorm, random directions built from the weights can look flatter than the network is; planes along the top Hessian eigenvectors show the real curvature."));
-  }
-  for (const L of landscapes) {
-    if (!L.loss || !L.loss.length || !L.loss[0] || !L.loss[0].length) continue; // nothing to draw (an empty grid)
-    const facts = Object.entries(L.axes_facts || {}).map(([k, v]) => `${k} ${fmt(v, 5)}`).join(", ");
-    root.append($("h3", {}, L.label), $("p", { class: "muted" }, `${L.loss.length}×${L.loss[0].length} points, distance ${L.distance}, ${facts}`));
-    const plots = $("div", { class: "plots" });
-    if (L.loss.length > 1) {
-      plots.append($("figure", {}, surfaceCanvas(L), $("figcaption", {}, "3-D surface (drag to rotate)")));
-      plots.append($("figure", {}, heatmapCanvas(L), $("figcaption", {}, "heat map with contour lines, centre marked" + (L.path ? (R.command === "connect" ? ", the curve in orange (A at 0, 0; B at 1, 0; the bend at 0, 1)" : ", training path in orange") : ""))));
-      const ci = L.alphas.reduce((b, v, i) => Math.abs(v) < Math.abs(L.alphas[b]) ? i : b, 0);
-      const cj = L.betas.reduce((b, v, j) => Math.abs(v) < Math.abs(L.betas[b]) ? j : b, 0);
-      plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[cj], name: "along d1" }, { x: L.betas, y: L.loss.map(r => r[ci]), name: "along d2" }], { xLabel: "coordinate", yLabel: "loss", title: "1-D cuts through the centre" })));
-    } else {
-      plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[0], name: "loss" }], { xLabel: "α", yLabel: "loss", title: "1-D landscape" })));
+  // ---- the interactive plots, each drawn from the record a plot block names (a dotted path into the results)
+  const logDensity = (ys, top) => ys.map(y => Math.log10(Math.max(y, top * 1e-8)));
+  const PLOTS = {
+    density(H, caption) {
+      const d = H.esd && H.esd.density;
+      if (!d || !d.density.length) return [];
+      return [$("figure", {}, linePlot([{ x: d.lambda, y: logDensity(d.density, Math.max(...d.density)) }], { width: 760, height: 360, xLabel: "eigenvalue λ", yLabel: "density (log10)", logY: true }),
+        $("figcaption", {}, caption || ""))];
+    },
+    "split-densities"(S, caption) {
+      const parts = [["H (Hessian)", S.hessian], ["G (GGN / Fisher)", S.ggn], ["R = H − G (residual)", S.residual]].filter(p => p[1] && p[1].esd && p[1].esd.density && p[1].esd.density.density.length);
+      if (!parts.length) return [];
+      const top = Math.max(...parts.map(p => Math.max(...p[1].esd.density.density)));
+      const series = parts.map(([name, x]) => ({ name, x: x.esd.density.lambda, y: logDensity(x.esd.density.density, top) }));
+      return [$("figure", {}, linePlot(series, { width: 760, height: 360, xLabel: "eigenvalue λ", yLabel: "density (log10)", logY: true, title: "Spectral densities of H, G and R" }),
+        $("figcaption", {}, caption || ""))];
+    },
+    "layer-densities"(PL) {
+      const plots = $("div", { class: "plots" });
+      for (const L of PL.layers || []) {
+        const d = L.analysis.esd && L.analysis.esd.density;
+        if (!d || !d.density.length) continue;
+        plots.append($("figure", {}, linePlot([{ x: d.lambda, y: logDensity(d.density, Math.max(...d.density)) }], { width: 300, height: 220, xLabel: "λ", yLabel: "log10 density", logY: true, title: L.name })));
+      }
+      return [plots];
+    },
+    landscape(L, caption) {
+      const plots = $("div", { class: "plots" });
+      if (L.loss.length > 1) {
+        plots.append($("figure", {}, surfaceCanvas(L), $("figcaption", {}, "3-D surface (drag to rotate)")));
+        plots.append($("figure", {}, heatmapCanvas(L), $("figcaption", {}, caption || "")));
+        const ci = L.alphas.reduce((b, v, i) => Math.abs(v) < Math.abs(L.alphas[b]) ? i : b, 0);
+        const cj = L.betas.reduce((b, v, j) => Math.abs(v) < Math.abs(L.betas[b]) ? j : b, 0);
+        plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[cj], name: "along d1" }, { x: L.betas, y: L.loss.map(r => r[ci]), name: "along d2" }], { xLabel: "coordinate", yLabel: "loss", title: "1-D cuts through the centre" })));
+      } else {
+        plots.append($("figure", {}, linePlot([{ x: L.alphas, y: L.loss[0], name: "loss" }], { xLabel: "α", yLabel: "loss", title: "1-D landscape" })));
+      }
+      return [plots];
+    },
+    paths(paths) {
+      const label = p => p.aligned ? `${p.method}, aligned` : p.method;
+      const drawn = paths.filter(p => p.t.length && p.train_loss.length === p.t.length);
+      const series = key => drawn.flatMap(p => [{ x: p.t, y: p[`train_${key}`], name: `${label(p)} (train)` }]
+        .concat(p[`test_${key}`].some(Number.isFinite) ? [{ x: p.t, y: p[`test_${key}`], name: `${label(p)} (test)` }] : []));
+      const plots = $("div", { class: "plots" });
+      plots.append($("figure", {}, linePlot(series("loss"), { xLabel: "t (0: A, 1: B)", yLabel: "loss", title: "loss along the paths" })));
+      plots.append($("figure", {}, linePlot(series("accuracy"), { xLabel: "t (0: A, 1: B)", yLabel: "accuracy", title: "accuracy along the paths" })));
+      return [plots];
+    },
+  };
+
+  // ---- the page: its head, then every section the views wrote, block by block
+  const at = path => path.split(".").reduce((o, k) => (o === null || o === undefined) ? undefined : o[k], R);
+  function block(b) {
+    switch (b.type) {
+      case "heading": return [$("h3", {}, b.text)];
+      case "text": return [$("p", b.muted ? { class: "muted" } : {}, b.text)];
+      case "verdict": {
+        const box = $("div", { class: `verdict ${b.tone || ""}` });
+        if (b.heading) box.append($("strong", {}, b.heading));
+        for (const p of b.paragraphs || []) box.append($("p", {}, p));
+        for (const n of b.notes || []) box.append($("p", { class: "muted" }, n));
+        return [box];
+      }
+      case "table": {
+        const t = $("table", {});
+        if (b.header && b.header.length) t.append($("tr", {}, ...b.header.map(h => $("th", {}, h))));
+        for (const row of b.rows || []) t.append($("tr", {}, ...row.map(c => $("td", {}, c))));
+        return [t];
+      }
+      case "plot": {
+        const source = at(b.source), draw = PLOTS[b.kind];
+        return source && draw ? draw(source, b.caption) : [];
+      }
+      case "image": return b.data ? [$("figure", {}, $("img", { src: b.data, alt: b.file }), $("figcaption", {}, b.caption || b.file))] : [];
+      case "details": return [$("details", {}, $("summary", {}, b.summary), $("pre", {}, b.text))];
+      default: return [];
     }
-    root.append(plots);
   }
 
-  // ---- mode connectivity (lla connect): the stored paths, and in plain words whether A and B are connected
-  if (R.paths && R.paths.length) {
-    root.append($("h2", {}, "Mode connectivity"));
-    const label = p => p.aligned ? `${p.method}, aligned` : p.method;
-    const maxOf = xs => Math.max(...xs.filter(Number.isFinite));
-    // A path connects A and B when its training barrier is at most 10 % of the larger end loss (docs/results.md).
-    const connects = p => p.train_barrier <= 0.1 * Math.max(p.train_loss[0], p.train_loss[p.train_loss.length - 1]);
-    const linear = R.paths.find(p => p.method === "linear" && !p.aligned);
-    const aligned = R.paths.find(p => p.method === "linear" && p.aligned);
-    const curve = R.paths.find(p => p.method !== "linear");
-    const words = [];
-    if (linear) words.push(`The straight line from A to B has a training-loss barrier of ${fmt(linear.train_barrier, 3)}${aligned ? " before alignment" : ""}`);
-    if (aligned) words.push(`${fmt(aligned.train_barrier, 3)} after B's hidden units were permuted to match A's (weight matching)`);
-    let text = words.join(", ") + ".";
-    if (curve) text += ` The trained ${curve.method} curve${curve.aligned ? " (to the aligned B)" : ""} reaches a highest training loss of ${fmt(maxOf(curve.train_loss), 3)} (barrier ${fmt(curve.train_barrier, 3)}; the ends: ${fmt(curve.train_loss[0], 3)} and ${fmt(curve.train_loss[curve.train_loss.length - 1], 3)}).`;
-    const verdict = linear && connects(linear) ? "connected by a straight line: the two models sit in one basin."
-      : aligned && connects(aligned) ? "connected by a straight line once B's units are permuted to match A's: the barrier was a relabelling of hidden units."
-      : curve && connects(curve) ? `connected by a curve: no straight line${aligned ? ", even after alignment," : ""} avoids the barrier, but the trained ${curve.method} curve does.`
-      : `not shown to be connected: every path drawn rises above its ends by more than 10 % of the larger end loss${curve ? "" : " (a trained curve, --method bezier or chain, may still join them)"}.`;
-    root.append($("div", { class: "verdict" }, $("strong", {}, "Models A and B are " + verdict), $("p", {}, text),
-      $("p", { class: "muted" }, "Barrier: the largest excess of the loss along the path over the straight line between the two end losses. A path connects the models here when its training barrier is at most 10 % of the larger end loss.")));
-    const t = $("table", {}, $("tr", {}, $("th", {}, "path"), $("th", {}, "train barrier"), $("th", {}, "test barrier"), $("th", {}, "highest train loss"), $("th", {}, "lowest train accuracy"), $("th", {}, "BatchNorm")));
-    for (const p of R.paths)
-      t.append($("tr", {}, $("td", {}, label(p)), $("td", {}, fmt(p.train_barrier)), $("td", {}, fmt(p.test_barrier)), $("td", {}, fmt(maxOf(p.train_loss))),
-        $("td", {}, pct(Math.min(...p.train_accuracy.filter(Number.isFinite)))), $("td", {}, p.bn)));
-    root.append(t);
-    const plots = $("div", { class: "plots" });
-    const series = key => R.paths.flatMap(p => [{ x: p.t, y: p[`train_${key}`], name: `${label(p)} (train)` }]
-      .concat(p[`test_${key}`].some(Number.isFinite) ? [{ x: p.t, y: p[`test_${key}`], name: `${label(p)} (test)` }] : []));
-    plots.append($("figure", {}, linePlot(series("loss"), { xLabel: "t (0: A, 1: B)", yLabel: "loss", title: "loss along the paths" })));
-    plots.append($("figure", {}, linePlot(series("accuracy"), { xLabel: "t (0: A, 1: B)", yLabel: "accuracy", title: "accuracy along the paths" })));
-    root.append(plots);
-    const C = R.connect;
-    if (C) {
-      const files = [C.aligned_checkpoint && `${C.aligned_checkpoint} (B aligned to A)`, C.bend_checkpoint && `${C.bend_checkpoint} (the trained bend)`].filter(Boolean);
-      root.append($("p", { class: "muted" }, `Model B: ${C.to}.` + (files.length ? ` Checkpoints in this folder, loadable with --weights: ${files.join(", ")}.` : "")
-        + (C.curve ? ` The bend trained ${C.curve.steps} steps (${C.curve.epochs} epochs, SGD lr ${C.curve.learning_rate}, momentum ${C.curve.momentum}, seed ${C.curve.seed}${C.curve.steps_resumed ? `, ${C.curve.steps_resumed} kept from an interrupted run` : ""}).` : "")));
-    }
+  root.append($("h1", {}, P.header.title), $("p", { class: "sub" }, P.header.subtitle));
+  const cards = $("div", { class: "cards" });
+  for (const c of P.header.cards) cards.append($("div", { class: "card" }, $("div", { class: "label" }, c.label), $("div", { class: "value" }, c.value)));
+  root.append(cards);
+  for (const s of P.sections) {
+    if (s.title) root.append($("h2", {}, s.title));
+    for (const b of s.blocks) root.append(...block(b));
   }
-
-  // ---- generalization measures: stored values, spreads, meanings (drawn, never computed here)
-  if (R.measures && R.measures.length) {
-    root.append($("h2", {}, "Generalization measures"));
-    const t = $("table", {}, $("tr", {}, $("th", {}, "measure"), $("th", {}, "value"), $("th", {}, "better"), $("th", {}, "what it means"), $("th", {}, "seconds")));
-    for (const m of R.measures)
-      t.append($("tr", {}, $("td", {}, m.name), $("td", {}, m.value === null ? `n/a: ${m.reason}` : `${fmt(m.value, 5)}${m.spread !== null && m.spread !== undefined ? " ± " + fmt(m.spread, 2) : ""}`),
-        $("td", {}, m.direction > 0 ? "lower" : "higher"), $("td", {}, m.meaning || ""), $("td", {}, fmt(m.seconds, 3))));
-    root.append(t);
-  }
-
-  // ---- provenance
-  root.append($("h2", {}, "Options, seed, versions, timings"));
-  const prov = $("table", {});
-  prov.append($("tr", {}, $("th", {}, "seed"), $("td", {}, R.seed)));
-  for (const [k, v] of Object.entries(R.versions || {})) prov.append($("tr", {}, $("th", {}, k), $("td", {}, v)));
-  for (const [k, v] of Object.entries(R.timings_s || {})) prov.append($("tr", {}, $("th", {}, `time: ${k}`), $("td", {}, `${fmt(v, 3)} s`)));
-  if (R.numeric_guard) prov.append($("tr", {}, $("th", {}, "numeric guard"), $("td", {}, R.numeric_guard.summary || R.numeric_guard.reason)));
-  root.append(prov);
-  root.append($("details", {}, $("summary", {}, "all options"), $("pre", {}, JSON.stringify(R.options, null, 2))));
   document.body.setAttribute("data-rendered", "true");
 })();

@@ -135,7 +135,7 @@ public static class ConnectRun
             TestAccuracy = test.Count > 0 ? linear.TestAccuracy[0] : null,
             Paths = paths.Select(Record).ToArray(),
             Landscapes = planes,
-            Connect = new ConnectRecord(Path.GetFullPath(o.To), alignedFile, bendFile, alignment, curveRecord),
+            Connect = new ConnectRecord(Path.GetFullPath(o.To), alignedFile, bendFile, alignment, curveRecord) { Verdict = Connectedness.Of(paths.Select(Record).ToArray()) },
             Timings = timings,
             Processes = SingleProcess.Instance.Describe(),
         };

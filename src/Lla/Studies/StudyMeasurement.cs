@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Lla.Curvature;
+using Lla.Runs;
 
 namespace Lla.Studies;
 
@@ -32,9 +34,9 @@ public sealed record StudyMeasurement(
     string Model, string Dataset, double Accuracy, double Loss,
     IReadOnlyList<IReadOnlyList<RunCriteria>> Criteria, double CtThreshold, long Hvps, double Seconds)
 {
-    public CriterionSpread Re => CriterionSpread.Of(Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => r.Re).ToList()).ToList());
-    public CriterionSpread Kh => CriterionSpread.Of(Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => r.Kh).ToList()).ToList());
-    public CriterionSpread Ct => CriterionSpread.Of(Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => (double?)r.Ct).ToList()).ToList());
+    [JsonIgnore] public CriterionSpread Re => CriterionSpread.Of(Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => r.Re).ToList()).ToList());
+    [JsonIgnore] public CriterionSpread Kh => CriterionSpread.Of(Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => r.Kh).ToList()).ToList());
+    [JsonIgnore] public CriterionSpread Ct => CriterionSpread.Of(Criteria.Select(b => (IReadOnlyList<double?>)b.Select(r => (double?)r.Ct).ToList()).ToList());
 
     /// <summary>The study's other measures (<see cref="StudyMeasures"/>): name → values [batch][run] (one run for deterministic ones).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<double?>>> Measures { get; init; } = new Dictionary<string, IReadOnlyList<IReadOnlyList<double?>>>();
@@ -56,50 +58,19 @@ public sealed record StudyMeasurement(
     /// <summary>A measure's mean and spread (all null when not measured or not finite somewhere).</summary>
     public CriterionSpread Spread(string name) => Values(name) is { } v ? CriterionSpread.Of(v) : new CriterionSpread(null, null, null);
 
-    /// <summary>MP when the mean Ct is at least the threshold, MN below it, undefined when some run has λmax ≤ 0.</summary>
-    public string HesdType =>
-        Criteria.SelectMany(b => b).Any(r => r.LambdaMax <= 0) || Ct.Mean is null ? "undefined"
-        : Ct.Mean >= CtThreshold ? "MP" : "MN";
+    /// <summary>MP when the mean Ct is at least the threshold, MN below it, undefined when some run has λmax ≤ 0 (<see cref="HesdTypes.Of"/>).</summary>
+    [JsonIgnore] public string HesdType => HesdTypes.Of(Criteria.SelectMany(b => b).Any(r => r.LambdaMax <= 0), Ct.Mean, CtThreshold).Code();
 
-    public string Key => KeyOf(Model, Dataset);
+    [JsonIgnore] public string Key => KeyOf(Model, Dataset);
     public static string KeyOf(string model, string dataset) => $"{model}|{dataset}";
 
-    public JsonObject ToJson() => new()
+    /// <summary>The measurement as one line of measurements.jsonl, by the one serializer (non-finite numbers as null, measures by name).</summary>
+    public JsonObject ToJson() => ResultsSerializer.ToNode(this with
     {
-        ["model"] = Model,
-        ["dataset"] = Dataset,
-        ["accuracy"] = Number(Accuracy),
-        ["loss"] = Number(Loss),
-        ["ct_threshold"] = CtThreshold,
-        ["hvps"] = Hvps,
-        ["seconds"] = Number(Seconds),
-        ["criteria"] = new JsonArray(Criteria.Select(batch => (JsonNode)new JsonArray(batch.Select(r => (JsonNode)new JsonObject
-        {
-            ["lambda_min"] = Number(r.LambdaMin), ["lambda_max"] = Number(r.LambdaMax),
-            ["re"] = Number(r.Re), ["kh"] = Number(r.Kh), ["ct"] = Number(r.Ct), ["note"] = r.Note,
-        }).ToArray())).ToArray()),
-        ["measures"] = new JsonObject(Measures.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
-            new JsonArray(kv.Value.Select(b => (JsonNode)new JsonArray(b.Select(Number).ToArray())).ToArray())))),
-        ["measure_seconds"] = new JsonObject(MeasureSeconds.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, Number(kv.Value)))),
-        ["trained_label_accuracy"] = Number(TrainedLabelAccuracy),
-    };
+        Measures = new SortedDictionary<string, IReadOnlyList<IReadOnlyList<double?>>>(Measures.ToDictionary(), StringComparer.Ordinal),
+        MeasureSeconds = new SortedDictionary<string, double>(MeasureSeconds.ToDictionary(), StringComparer.Ordinal),
+    });
 
-    public static StudyMeasurement FromJson(JsonObject o)
-    {
-        static double D(JsonNode? n) => n is null ? double.NaN : n.GetValue<double>();
-        static double? N(JsonNode? n) => n?.GetValue<double>();
-        var criteria = o["criteria"]!.AsArray().Select(batch => (IReadOnlyList<RunCriteria>)batch!.AsArray().Select(r => new RunCriteria(
-            D(r!["lambda_min"]), D(r["lambda_max"]), N(r["re"]), N(r["kh"]), D(r["ct"]), r["note"]?.GetValue<string>())).ToList()).ToList();
-        return new StudyMeasurement(o["model"]!.GetValue<string>(), o["dataset"]!.GetValue<string>(), D(o["accuracy"]), D(o["loss"]),
-            criteria, o["ct_threshold"]!.GetValue<double>(), o["hvps"]!.GetValue<long>(), D(o["seconds"]))
-        {
-            Measures = (o["measures"] as JsonObject ?? new JsonObject()).ToDictionary(kv => kv.Key,
-                kv => (IReadOnlyList<IReadOnlyList<double?>>)kv.Value!.AsArray().Select(b => (IReadOnlyList<double?>)b!.AsArray().Select(N).ToList()).ToList()),
-            MeasureSeconds = (o["measure_seconds"] as JsonObject ?? new JsonObject()).ToDictionary(kv => kv.Key, kv => D(kv.Value)),
-            TrainedLabelAccuracy = N(o["trained_label_accuracy"]),
-        };
-    }
-
-    /// <summary>JSON has no NaN or infinity: such values are written as null (read back as NaN).</summary>
-    private static JsonNode? Number(double? value) => value is double v && double.IsFinite(v) ? JsonValue.Create(v) : null;
+    /// <summary>A measurement written by <see cref="ToJson"/> (or by the hand-written code of schemas 1 and 2: the same keys).</summary>
+    public static StudyMeasurement FromJson(JsonObject o) => ResultsSerializer.FromNode<StudyMeasurement>(o);
 }

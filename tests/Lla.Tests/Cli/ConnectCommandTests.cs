@@ -103,7 +103,8 @@ public class ConnectCommandTests
             Assert.True(File.Exists(Path.Combine(cwd, "run", file)), file);
         var results = Lla.Runs.ResultsSerializer.ReadRun(Path.Combine(cwd, "run"));
         Assert.Equal(3, results.Paths!.Count);
-        Assert.Contains("paths.png", results.Figures);
+        Assert.Contains("paths.png", Lla.Reports.FigureManifest.Read(Path.Combine(cwd, "run")));
+        Assert.NotNull(results.Connect!.Verdict); // the library's verdict, stored by the job
         Assert.Contains("Mode connectivity", File.ReadAllText(Path.Combine(cwd, "run", "report.html")));
     }
 

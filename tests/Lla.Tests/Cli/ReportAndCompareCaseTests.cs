@@ -12,7 +12,7 @@ namespace Lla.Tests.Cli;
 [Collection("console")]
 public class ReportAndCompareCaseTests
 {
-    private static readonly string[] Figures = { RunRenderer.EsdFigure, "landscape-0.png", "landscape-0-cuts.png", ConnectPlot.FileName };
+    private static readonly string[] Figures = { HessianView.EsdFigure, "landscape-0.png", "landscape-0-cuts.png", ConnectPlot.FileName };
 
     private static string Write(RunResults results, string? name = null)
     {
@@ -75,14 +75,14 @@ public class ReportAndCompareCaseTests
         Assert.Single(run.Stderr.Trim().Split('\n'));
         Assert.StartsWith("error: ", run.Stderr);
         Assert.Contains("report.html is a folder", run.Stderr);
-        Assert.False(File.Exists(Path.Combine(dir, RunRenderer.EsdFigure)));
+        Assert.False(File.Exists(Path.Combine(dir, HessianView.EsdFigure)));
         Assert.Equal(new[] { HtmlReport.FileName, ResultsSerializer.ResultsFile }.Order(),
             Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order());
         // With the folder gone, the same run renders.
         Directory.Delete(Path.Combine(dir, HtmlReport.FileName));
         var again = InProcessLla.Run(dir, "report", dir);
         Assert.True(again.ExitCode == 0, again.Stderr);
-        Assert.True(File.Exists(Path.Combine(dir, RunRenderer.EsdFigure)));
+        Assert.True(File.Exists(Path.Combine(dir, HessianView.EsdFigure)));
     }
 
     [Fact]

@@ -31,7 +31,11 @@ public class HessianRunTests
         Assert.Equal(results.Hessian.Criteria!.Re, read.Hessian.Criteria!.Re);
         Assert.Equal(HessianRecords.DensityBins, read.Hessian.Esd!.Density!.Lambda.Count);
         Assert.True(File.Exists(Path.Combine(dir, EigenvectorFile.FileName)));
-        Assert.Empty(read.Figures); // the job draws nothing; a renderer fills this in
+        // The job stores its conclusions and draws nothing: figures and their list are the reports'.
+        var c = read.Hessian.Criteria;
+        Assert.Equal(HesdTypes.Meaning(HesdTypes.Parse(c.HesdType), c.Ct!.Value, c.CtThreshold), c.Meaning);
+        Assert.False(File.Exists(Path.Combine(dir, Lla.Reports.FigureManifest.FileName)));
+        Assert.Empty(Directory.GetFiles(dir, "*.png"));
     }
 
     [Fact]

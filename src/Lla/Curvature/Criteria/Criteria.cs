@@ -5,9 +5,9 @@ public sealed record RunCriteria(double LambdaMin, double LambdaMax, double? Re,
 
 /// <summary>
 /// Criteria averaged over SLQ runs, with their spread (sample standard deviation over runs, 0 for
-/// one run). <see cref="HesdType"/> is "MP" (mainly positive, the criteria apply) when the mean Ct
-/// is at least the threshold, "MN" (mainly negative, they do not) below it, and "undefined" when some
-/// run has no positive eigenvalue (λmax ≤ 0).
+/// one run). <see cref="HesdType"/> is decided by <see cref="HesdTypes.Of"/>: "MP" (mainly positive, the
+/// criteria apply) when the mean Ct is at least the threshold, "MN" (mainly negative, they do not) below it,
+/// and "undefined" when some run has no positive eigenvalue (λmax ≤ 0).
 /// </summary>
 public sealed record CriteriaResult(
     IReadOnlyList<RunCriteria> Runs,
@@ -15,7 +15,11 @@ public sealed record CriteriaResult(
     double? Kh, double? KhStd,
     double Ct, double CtStd,
     double KhPower, double CtThreshold,
-    string HesdType, IReadOnlyList<string> Notes);
+    string HesdType, IReadOnlyList<string> Notes)
+{
+    /// <summary>What <see cref="HesdType"/> means for the criteria (<see cref="HesdTypes.Meaning"/>).</summary>
+    public string Meaning { get; init; } = "";
+}
 
 public static class Criteria
 {
@@ -36,14 +40,13 @@ public static class Criteria
         var (re, reStd) = MeanStd(perRun.Select(c => c.Re).ToList());
         var (kh, khStd) = MeanStd(perRun.Select(c => c.Kh).ToList());
         var (ct, ctStd) = MeanStd(perRun.Select(c => (double?)c.Ct).ToList());
-        string type;
-        if (perRun.Any(c => c.LambdaMax <= 0))
+        bool noPositive = perRun.Any(c => c.LambdaMax <= 0);
+        if (noPositive) notes.Add("the spectrum has no positive eigenvalue (λmax ≤ 0), so the HESD type is undefined");
+        var type = HesdTypes.Of(noPositive, ct, ctThreshold);
+        return new CriteriaResult(perRun, re, reStd, kh, khStd, ct ?? double.NaN, ctStd ?? 0, khPower, ctThreshold, type.Code(), notes)
         {
-            type = "undefined";
-            notes.Add("the spectrum has no positive eigenvalue (λmax ≤ 0), so the HESD type is undefined");
-        }
-        else type = ct!.Value >= ctThreshold ? "MP" : "MN";
-        return new CriteriaResult(perRun, re, reStd, kh, khStd, ct ?? double.NaN, ctStd ?? 0, khPower, ctThreshold, type, notes);
+            Meaning = HesdTypes.Meaning(type, ct ?? double.NaN, ctThreshold),
+        };
     }
 
     internal static RunCriteria OneRun(SlqRun run, double n)

@@ -1,4 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Lla.Runs;
+
+public sealed partial record RunResults
+{
+    /// <summary>`lla connect`: the paths drawn between model A and model B, one per path.</summary>
+    [JsonPropertyOrder(70), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ModePathRecord>? Paths { get; init; }
+    /// <summary>`lla connect`: model B, the checkpoints written, the alignment, the curve training and the verdict.</summary>
+    [JsonPropertyOrder(71), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConnectRecord? Connect { get; init; }
+}
 
 /// <summary>
 /// One path between model A (t = 0) and model B (t = 1) of an `lla connect` run: loss and accuracy at every t on the
@@ -22,14 +32,18 @@ public sealed record ModePathRecord(
 
 /// <summary>
 /// What an `lla connect` run joined and wrote beside the paths: model B's weights file, the checkpoints in the run
-/// folder (file names; null when not written), the weight matching and the curve training.
+/// folder (file names; null when not written), the weight matching, the curve training and the verdict.
 /// </summary>
 public sealed record ConnectRecord(
     string To,
     string? AlignedCheckpoint,
     string? BendCheckpoint,
     AlignmentRecord? Alignment,
-    CurveTrainingRecord? Curve);
+    CurveTrainingRecord? Curve)
+{
+    /// <summary>Whether the paths connect A and B, decided and worded by <see cref="Connectivity.Connectedness"/>; null only in hand-made records.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Connectivity.ConnectionVerdict? Verdict { get; init; }
+}
 
 /// <summary>Weight matching: the objective Σ⟨W_A, π(W_B)⟩ before and after, the rounds, whether the last changed nothing.</summary>
 public sealed record AlignmentRecord(double InnerBefore, double InnerAfter, int Rounds, bool Converged, IReadOnlyDictionary<string, int[]> Permutations);

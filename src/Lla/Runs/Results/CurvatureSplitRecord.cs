@@ -1,11 +1,18 @@
+using System.Text.Json.Serialization;
 using Lla.Curvature;
 
 namespace Lla.Runs;
 
+public sealed partial record RunResults
+{
+    /// <summary>`--split-curvature`: H, G and R = H − G side by side.</summary>
+    [JsonPropertyOrder(20), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CurvatureSplitRecord? CurvatureSplit { get; init; }
+}
+
 /// <summary>
 /// The "curvature_split" payload (`--split-curvature`): the analysis of H, G (GGN) and R = H − G,
 /// each as a <see cref="HessianRecord"/>; the principal angles between the top-k eigenvector
-/// subspaces of H and G; and each density's spectral mass.
+/// subspaces of H and G; each density's spectral mass; and the verdict on where H's negative curvature comes from.
 /// </summary>
 /// <param name="HessianOverResidualNegativeMass">H's negative mass / R's (in [0, 1] exactly, since λ_i(H) ≥ λ_i(R)); null when R has none.</param>
 public sealed record CurvatureSplitRecord(
@@ -14,6 +21,9 @@ public sealed record CurvatureSplitRecord(
     SpectralMassRecord HessianMass, SpectralMassRecord GgnMass, SpectralMassRecord ResidualMass,
     double? HessianOverResidualNegativeMass)
 {
+    /// <summary>Where H's negative curvature comes from, in a word and a sentence (<see cref="SplitVerdicts"/>); null only in hand-made records.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public SplitVerdict? Verdict { get; init; }
+
     public static CurvatureSplitRecord From(CurvatureSplitResult s, long parameterCount)
     {
         var share = s.HessianOverResidualNegativeMass;
@@ -24,7 +34,10 @@ public sealed record CurvatureSplitRecord(
             s.AnglesHessianGgn is { } a ? new PrincipalAnglesRecord(a.Angles, a.Cosines) : null,
             SpectralMassRecord.From(s.HessianMass, parameterCount), SpectralMassRecord.From(s.GgnMass, parameterCount),
             SpectralMassRecord.From(s.ResidualMass, parameterCount),
-            double.IsFinite(share) ? share : null);
+            double.IsFinite(share) ? share : null)
+        {
+            Verdict = SplitVerdicts.Of(s.HessianMass, s.GgnMass, s.ResidualMass, parameterCount),
+        };
     }
 }
 

@@ -1,6 +1,13 @@
+using System.Text.Json.Serialization;
 using Lla.Curvature;
 
 namespace Lla.Runs;
+
+public sealed partial record RunResults
+{
+    /// <summary>`--diagonal`: the operator's diagonal by Hutchinson (saved in diagonal.bin), summarised per layer.</summary>
+    [JsonPropertyOrder(40), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DiagonalRecord? Diagonal { get; init; }
+}
 
 /// <summary>
 /// The "diagonal" payload (`--diagonal`): where the estimate is saved, how it was made, and its

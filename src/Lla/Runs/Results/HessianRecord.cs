@@ -1,4 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Lla.Runs;
+
+public sealed partial record RunResults
+{
+    /// <summary>The Hessian analysis (`lla hessian`, `lla analyze`).</summary>
+    [JsonPropertyOrder(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HessianRecord? Hessian { get; init; }
+}
 
 /// <summary>The "hessian" payload: eigenpairs, trace, spectral density (with its smoothed curve) and criteria.</summary>
 public sealed record HessianRecord
@@ -30,19 +38,13 @@ public sealed record SlqRunRecord(IReadOnlyList<double> Nodes, IReadOnlyList<dou
 /// <summary>The density smoothed by Gaussians of variance <see cref="Variance"/> on an even grid (what plots show).</summary>
 public sealed record DensityRecord(IReadOnlyList<double> Lambda, IReadOnlyList<double> Density, double Variance);
 
+/// <summary>The criteria of a spectrum (docs/results.md); <see cref="Meaning"/>: what the HESD type means, worded by <see cref="Curvature.HesdTypes.Meaning"/>.</summary>
 public sealed record CriteriaRecord(
     double? Re, double? ReStd, double? Kh, double? KhStd, double? Ct, double? CtStd,
     double KhPower, double CtThreshold, string HesdType, IReadOnlyList<string> Notes, IReadOnlyList<CriteriaRunRecord> Runs)
 {
-    /// <summary>What the HESD type means for the criteria, in one paragraph.</summary>
-    public string Meaning() => HesdType switch
-    {
-        "MP" => $"The spectrum is mainly positive (Ct = {Ct:G3} ≥ {CtThreshold}), so the criteria apply: smaller re and Kh mean a flatter, " +
-                "more convex minimum. Compare them between datasets: the papers report that their changes track changes of accuracy.",
-        "MN" => $"The spectrum is mainly negative (Ct = {Ct:G3} < {CtThreshold}): the criteria do not apply to this model. " +
-                "This is typical of random initialization or of training with external gradient manipulation (aggressive clipping, Hessian-based optimizers).",
-        _ => "The spectrum has no positive eigenvalue, so the HESD type and the criteria are undefined here.",
-    };
+    /// <summary>What the HESD type means for the criteria, in one paragraph (stored: pages and the console print it as is).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Meaning { get; init; }
 }
 
 public sealed record CriteriaRunRecord(double? LambdaMin, double? LambdaMax, double? Re, double? Kh, double? Ct, string? Note);

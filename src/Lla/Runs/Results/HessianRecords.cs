@@ -42,7 +42,7 @@ public static class HessianRecords
 
     public static CriteriaRecord Criteria(CriteriaResult c) => new(
         c.Re, c.ReStd, c.Kh, c.KhStd, c.Ct, c.CtStd, c.KhPower, c.CtThreshold, c.HesdType, c.Notes,
-        c.Runs.Select(r => new CriteriaRunRecord(r.LambdaMin, r.LambdaMax, r.Re, r.Kh, r.Ct, r.Note)).ToArray());
+        c.Runs.Select(r => new CriteriaRunRecord(r.LambdaMin, r.LambdaMax, r.Re, r.Kh, r.Ct, r.Note)).ToArray()) { Meaning = c.Meaning };
 
     public static GuardRecord Guard(OneDnnDecision decision)
     {

@@ -1,4 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Lla.Runs;
+
+public sealed partial record RunResults
+{
+    /// <summary>The landscapes drawn (`lla landscape`, `lla analyze`, the plane of `lla connect`); empty when none.</summary>
+    [JsonPropertyOrder(50)] public IReadOnlyList<LandscapeRecord> Landscapes { get; init; } = Array.Empty<LandscapeRecord>();
+}
 
 /// <summary>One plane (or line) of a landscape run: its settings, grid, loss and accuracy (rows are β, columns α).</summary>
 public sealed record LandscapeRecord

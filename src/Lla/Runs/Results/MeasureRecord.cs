@@ -1,4 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Lla.Runs;
+
+public sealed partial record RunResults
+{
+    /// <summary>Generalization measures (`lla measure`, and `lla analyze`'s cheap families).</summary>
+    [JsonPropertyOrder(60), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<MeasureRecord>? Measures { get; init; }
+}
 
 /// <summary>
 /// One entry of results.json's <c>measures</c>: a generalization measure with its value (null with a

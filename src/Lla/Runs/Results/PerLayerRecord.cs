@@ -1,6 +1,13 @@
+using System.Text.Json.Serialization;
 using Lla.Curvature;
 
 namespace Lla.Runs;
+
+public sealed partial record RunResults
+{
+    /// <summary>`--per-layer`: the analysis per parameter group, with the trace check.</summary>
+    [JsonPropertyOrder(30), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PerLayerRecord? PerLayer { get; init; }
+}
 
 /// <summary>
 /// The "per_layer" payload (`--per-layer`): one analysis per parameter group, and the sum of the

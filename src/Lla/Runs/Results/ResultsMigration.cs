@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
+using Lla.Connectivity;
 using Lla.Curvature;
 
 namespace Lla.Runs;
 
 /// <summary>
 /// Upgrades results files written by older versions to the current schema, computing what they
-/// lack (the smoothed spectral density, criteria of stored SLQ runs) so that readers and pages
-/// never compute. Schema 1 is every file without <c>schema_version</c>.
+/// lack (the smoothed spectral density, criteria of stored SLQ runs, the stored conclusions) so that
+/// readers and pages never compute. Schema 1 is every file without <c>schema_version</c>. The upgrade
+/// happens in memory: a run folder's own file stays as written.
 /// </summary>
 public static class ResultsMigration
 {
@@ -14,25 +16,74 @@ public static class ResultsMigration
 
     public static JsonObject UpgradeRun(JsonObject node)
     {
+        int version = VersionOf(node);
         if (Current(node) is not { } upgraded) return node;
-        if (upgraded["hessian"]?["esd"] is JsonObject esd && esd["runs"] is JsonArray runs && runs.Count > 0)
-        {
-            var slq = runs.Select(r => new SlqRun(Doubles(r!["nodes"]), Doubles(r!["weights"]), r!["steps"]!.GetValue<int>())).ToList();
-            long dimension = upgraded["hessian"]!["parameter_count"]?.GetValue<long>() ?? 0;
-            esd["density"] = ResultsSerializer.ToNode(HessianRecords.Density(new SpectralDensityResult(slq, dimension, 0, 0)));
-            if (upgraded["hessian"]!["criteria"] is null)
-            {
-                // With the settings the run recorded, else the defaults.
-                double Setting(string key, double fallback) => upgraded["options"]?[key] is JsonValue v && v.TryGetValue(out double d) ? d : fallback;
-                var criteria = Criteria.FromSpectrum(slq, Setting("kh-power", Criteria.DefaultKhPower), Setting("ct-threshold", Criteria.DefaultCtThreshold));
-                upgraded["hessian"]!["criteria"] = ResultsSerializer.ToNode(HessianRecords.Criteria(criteria));
-            }
-        }
+        if (version < 2) AddDensityAndCriteria(upgraded);
+        if (version < 3) AddConclusions(upgraded);
         return upgraded;
     }
 
-    /// <summary>Study files and training records need no computed additions: schema 1 reads as is.</summary>
+    /// <summary>Study files and training records need no computed additions: older schemas read as is.</summary>
     public static JsonObject UpgradeOther(JsonObject node) => Current(node) ?? node;
+
+    /// <summary>Schema 2: the smoothed density of stored SLQ runs, and criteria where the run stored none.</summary>
+    private static void AddDensityAndCriteria(JsonObject upgraded)
+    {
+        if (upgraded["hessian"]?["esd"] is not JsonObject esd || esd["runs"] is not JsonArray runs || runs.Count == 0) return;
+        var slq = runs.Select(r => new SlqRun(Doubles(r!["nodes"]), Doubles(r!["weights"]), r!["steps"]!.GetValue<int>())).ToList();
+        long dimension = upgraded["hessian"]!["parameter_count"]?.GetValue<long>() ?? 0;
+        esd["density"] = ResultsSerializer.ToNode(HessianRecords.Density(new SpectralDensityResult(slq, dimension, 0, 0)));
+        if (upgraded["hessian"]!["criteria"] is null)
+        {
+            // With the settings the run recorded, else the defaults.
+            double Setting(string key, double fallback) => upgraded["options"]?[key] is JsonValue v && v.TryGetValue(out double d) ? d : fallback;
+            var criteria = Criteria.FromSpectrum(slq, Setting("kh-power", Criteria.DefaultKhPower), Setting("ct-threshold", Criteria.DefaultCtThreshold));
+            upgraded["hessian"]!["criteria"] = ResultsSerializer.ToNode(HessianRecords.Criteria(criteria));
+        }
+    }
+
+    /// <summary>
+    /// Schema 3: figures are listed in the reports' own figures.json, not in results.json; the conclusions pages
+    /// and the console state are stored: every criteria's meaning, the curvature split's verdict, the connection verdict.
+    /// </summary>
+    private static void AddConclusions(JsonObject upgraded)
+    {
+        upgraded.Remove("figures");
+        AddMeanings(upgraded);
+        if (upgraded["curvature_split"] is JsonObject split && split["verdict"] is null)
+        {
+            SpectralMassResult Mass(string key)
+            {
+                var m = ResultsSerializer.FromNode<SpectralMassRecord>(split[key]!);
+                return new SpectralMassResult(Array.Empty<RunSpectralMass>(), m.Negative, m.NegativeStd, m.Positive, m.PositiveStd,
+                    m.NegativeShare ?? double.NaN, m.NegativeShareStd ?? double.NaN);
+            }
+            long dimension = split["hessian"]?["parameter_count"]?.GetValue<long>() ?? 0;
+            split["verdict"] = ResultsSerializer.ToNode(SplitVerdicts.Of(Mass("hessian_mass"), Mass("ggn_mass"), Mass("residual_mass"), dimension));
+        }
+        if (upgraded["connect"] is JsonObject connect && connect["verdict"] is null && upgraded["paths"] is JsonArray paths
+            && Connectedness.Of(paths.Select(p => ResultsSerializer.FromNode<ModePathRecord>(p!)).ToList()) is { } verdict)
+            connect["verdict"] = ResultsSerializer.ToNode(verdict);
+    }
+
+    /// <summary>Every criteria object (the run's, the split's operators', each layer's) gets the meaning of its HESD type.</summary>
+    private static void AddMeanings(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                if (o["hesd_type"] is JsonValue type && o["meaning"] is null)
+                {
+                    static double Number(JsonNode? n) => n is JsonValue v && v.TryGetValue(out double d) ? d : double.NaN;
+                    o["meaning"] = HesdTypes.Meaning(HesdTypes.Parse(type.GetValue<string>()), Number(o["ct"]), Number(o["ct_threshold"]));
+                }
+                foreach (var (_, child) in o.ToList()) AddMeanings(child);
+                break;
+            case JsonArray a:
+                foreach (var child in a) AddMeanings(child);
+                break;
+        }
+    }
 
     /// <summary>Null for a file of the current schema; a copy marked current for an older one; a newer one is refused.</summary>
     private static JsonObject? Current(JsonObject node)

@@ -11,8 +11,12 @@ namespace Lla.Runs;
 /// </summary>
 public static class ResultsSerializer
 {
-    /// <summary>2: schema_version added, hessian.esd.density stored. 1 (no schema_version): the files of Lla.NET 0.1 before it.</summary>
-    public const int SchemaVersion = 2;
+    /// <summary>
+    /// 3: results.json holds no figure list (the reports' figures.json does) and stores the conclusions pages state
+    /// (criteria.meaning, curvature_split.verdict, connect.verdict). 2: schema_version added, hessian.esd.density
+    /// stored. 1 (no schema_version): the files of Lla.NET 0.1 before it.
+    /// </summary>
+    public const int SchemaVersion = 3;
     public const string ResultsFile = "results.json";
 
     public static readonly JsonSerializerOptions Options = new()
@@ -26,6 +30,11 @@ public static class ResultsSerializer
     };
 
     public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    /// <summary>One line of a JSON-lines file: as <see cref="ToJson"/>, not indented.</summary>
+    public static string ToJsonLine<T>(T value) => JsonSerializer.Serialize(value, LineOptions);
+
+    private static readonly JsonSerializerOptions LineOptions = new(Options) { WriteIndented = false };
 
     public static JsonObject ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, Options)!.AsObject();
 

@@ -4,11 +4,13 @@ using System.Text.Json.Serialization;
 namespace Lla.Runs;
 
 /// <summary>
-/// results.json of an `analyze`, `hessian` or `landscape` run (schema in docs/results.md): the run
-/// record (command, options, seed, versions, model, data, guard, timings, processes) and the
-/// payloads (Hessian analysis, landscapes). Written and read by <see cref="ResultsSerializer"/> only.
+/// results.json of a run (schema in docs/results.md): the run record (command, options, seed, versions,
+/// model, data, guard, timings, processes) here, and the payloads, each declared in its own record's file
+/// (this record is partial: a payload adds its property beside its record, with a <see cref="JsonPropertyOrderAttribute"/>
+/// between 1 and 99 that places it in the file; the run record's own keys come first, timings and processes last).
+/// Written and read by <see cref="ResultsSerializer"/> only; the job writes it once, reports never.
 /// </summary>
-public sealed record RunResults
+public sealed partial record RunResults
 {
     public int SchemaVersion { get; init; } = ResultsSerializer.SchemaVersion;
     public required string Command { get; init; }
@@ -25,25 +27,9 @@ public sealed record RunResults
     public double? Loss { get; init; }
     public double? Accuracy { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TestAccuracy { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HessianRecord? Hessian { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, long>? Seeds { get; init; }
-    /// <summary>`--split-curvature`: H, G and R = H − G side by side.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public CurvatureSplitRecord? CurvatureSplit { get; init; }
-    /// <summary>`--per-layer`: the analysis per parameter group, with the trace check.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PerLayerRecord? PerLayer { get; init; }
-    /// <summary>`--diagonal`: the operator's diagonal by Hutchinson (saved in diagonal.bin), summarised per layer.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DiagonalRecord? Diagonal { get; init; }
-    public IReadOnlyList<LandscapeRecord> Landscapes { get; init; } = Array.Empty<LandscapeRecord>();
-    /// <summary>Generalization measures (`lla measure`, and `lla analyze`'s cheap families).</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<MeasureRecord>? Measures { get; init; }
-    /// <summary>`lla connect`: the paths drawn between model A and model B, one per path.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ModePathRecord>? Paths { get; init; }
-    /// <summary>`lla connect`: model B, the checkpoints written, the alignment and the curve training.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConnectRecord? Connect { get; init; }
-    /// <summary>Figure files in the run folder, filled in by the renderer.</summary>
-    public IReadOnlyList<string> Figures { get; init; } = Array.Empty<string>();
-    [JsonPropertyName("timings_s")] public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
-    public ProcessRecord? Processes { get; init; }
+    [JsonPropertyName("timings_s"), JsonPropertyOrder(100)] public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
+    [JsonPropertyOrder(100)] public ProcessRecord? Processes { get; init; }
 }
 
 /// <summary>The analysed model: architecture, weights file, parameter count, analysed parameter names, dtype, and what loading the weights changed (e.g. "converted 10 float64 tensors to float32"; absent when nothing).</summary>
