@@ -41,8 +41,8 @@ public sealed record ConnectRecord(
     AlignmentRecord? Alignment,
     CurveTrainingRecord? Curve)
 {
-    /// <summary>Whether the paths connect A and B, decided and worded by <see cref="Connectivity.Connectedness"/>; null only in hand-made records.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Connectivity.ConnectionVerdict? Verdict { get; init; }
+    /// <summary>Whether the paths connect A and B, decided and worded by <see cref="Connectedness"/>; null only in hand-made records.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConnectionVerdict? Verdict { get; init; }
 }
 
 /// <summary>Weight matching: the objective Σ⟨W_A, π(W_B)⟩ before and after, the rounds, whether the last changed nothing.</summary>

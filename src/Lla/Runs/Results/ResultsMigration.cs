@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Lla.Connectivity;
 using Lla.Curvature;
 
 namespace Lla.Runs;

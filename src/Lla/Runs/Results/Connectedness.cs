@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using Lla.Runs;
 
-namespace Lla.Connectivity;
+namespace Lla.Runs;
 
 /// <summary>How an `lla connect` run joined model A and model B: by the first of its paths that connects them, or not at all.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Connection>))]

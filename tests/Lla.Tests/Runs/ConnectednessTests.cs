@@ -1,7 +1,7 @@
 using Lla.Connectivity;
 using Lla.Runs;
 
-namespace Lla.Tests.Connectivity;
+namespace Lla.Tests.Runs;
 
 /// <summary>
 /// The connection verdict on closed cases: a path connects A and B when its training barrier is at most 10 % of the larger
