@@ -181,11 +181,14 @@ public static class MeasureRun
         if (record is null || !File.Exists(record)) return null;
         try
         {
-            string? spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(record))?["validation"]?.GetValue<string>();
+            string? spec = System.Text.Json.JsonSerializer.Deserialize<TrainedWeights>(File.ReadAllText(record), ResultsSerializer.Options)?.Validation;
             return spec is null ? null : DataSpec.ResolveFrom(spec, Path.GetDirectoryName(Path.GetFullPath(record))!);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { return null; }
     }
+
+    /// <summary>What a measure run reads of WEIGHTS.json, the record `lla train` writes beside the weights.</summary>
+    private sealed record TrainedWeights(string? Validation);
 
     /// <summary>m of the PAC-Bayes bounds: the training split's size.</summary>
     private static long TrainingSetSize(ModelSource source)
