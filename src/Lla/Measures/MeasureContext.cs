@@ -41,8 +41,6 @@ public sealed record MeasureContext
     /// <summary>The processes the work is shared over.</summary>
     public IProcessGroup? Group { get; init; }
     public Action<AnalysisProgress>? Progress { get; init; }
-    /// <summary>The family is the only one asked: a family that would give nothing may then refuse the run.</summary>
-    public bool Alone { get; init; }
 
     /// <summary>The context of an analysis session: its model, loss, batches and seed (the rest at its defaults; set them with <c>with</c>).</summary>
     public static MeasureContext Of(AnalysisSession session) => new()

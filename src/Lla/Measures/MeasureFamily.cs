@@ -39,6 +39,9 @@ public abstract class MeasureFamily : IEquatable<MeasureFamily>
     /// <summary>Checks, once the model's size is known and before any work, that the family's work fits (called only when the family is asked).</summary>
     public virtual void CheckFits(MeasureRunOptions options, Vectors.ParameterSet parameters) { }
 
+    /// <summary>Before any work, when the family is the only one asked: refuses (an <see cref="LlaException"/>) a model of which it would give nothing.</summary>
+    public virtual void CheckAlone(MeasureContext context) { }
+
     /// <summary>The family's measures of the context's model. An <see cref="LlaException"/> makes every measure of the family unavailable with its message (or fails the run when the family is the only one asked).</summary>
     public abstract IReadOnlyList<MeasureValue> Compute(MeasureContext context);
 

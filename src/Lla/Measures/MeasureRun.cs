@@ -82,12 +82,13 @@ public static class MeasureRun
         {
             Batches = batches, Parameters = parameters, PredictedLabels = o.PredictedLabels,
             InitialParameters = init, Validation = validation?.Batches, TrainingSetSize = () => TrainingSetSize(source),
-            Analysis = o.Analysis, Sharpness = o.Sharpness, Group = group, Progress = progress, Alone = asked.Length == 1,
+            Analysis = o.Analysis, Sharpness = o.Sharpness, Group = group, Progress = progress,
         };
         var measures = new List<MeasureValue>();
         OneDnnDecision? decision = null;
         try
         {
+            if (asked.Length == 1) asked[0].CheckAlone(context);
             foreach (var family in asked)
             {
                 var clock = Stopwatch.StartNew();

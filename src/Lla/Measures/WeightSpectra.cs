@@ -28,13 +28,14 @@ public sealed class SpectraFamily : MeasureFamily
         new("ww_stable_rank", 1, "mean stable rank Σλ/λmax of the layers") { DataFree = true },
     };
 
-    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c)
+    /// <summary>Asked for alone on a model without readable weight matrices, the run would measure nothing.</summary>
+    public override void CheckAlone(MeasureContext c)
     {
-        // Asked for alone on a model without readable weight matrices, the run would measure nothing.
-        if (c.Alone && !WeightSpectra.HasWeightMatrices(c.Model))
+        if (!WeightSpectra.HasWeightMatrices(c.Model))
             throw new LlaException($"the weight-spectra measures are data-free readings of weight matrices, and {WeightSpectra.NoWeightMatrices}: nothing to measure");
-        return WeightSpectra.Compute(c.Model);
     }
+
+    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c) => WeightSpectra.Compute(c.Model);
 }
 
 /// <summary>
