@@ -11,10 +11,11 @@ internal static class MeasureCommand
 {
     public static Command Create(Processes processes)
     {
-        var command = new Command("measure", "Generalization measures of a model (curvature, baseline, margin, norms, flatness, sharpness, spectra, confidence) with their cost");
+        string families = string.Join(", ", MeasureFamilies.All.Select(f => f.Name));
+        var command = new Command("measure", $"Generalization measures of a model ({families}) with their cost");
         var shared = new SharedOptions();
         var hessian = new HessianOptions(batchSize: 512, batches: "1", runs: 1, lanczosSteps: 80, "run folder (default: runs/measure-TIMESTAMP)");
-        var only = new Option<string?>("--only") { Description = "comma-separated families (default: all): curvature, baseline, margin, norms, flatness, sharpness, spectra, confidence" };
+        var only = new Option<string?>("--only") { Description = $"comma-separated families (default: all): {families}" };
         var labels = new Option<string>("--labels") { Description = "true (the data's) | predicted (the model's own argmax: no labels needed)", DefaultValueFactory = _ => "true" };
         var init = new Option<string?>("--init") { Description = "initial weights θ₀ (dist_init, PAC-Bayes bounds; default: WEIGHTS.init, which lla train saves)" };
         var validation = new Option<string?>("--validation") { Description = "labelled validation data for ATC and DoC (its test split), e.g. holdout:0.1:DATA as lla train --validation-split records" };
@@ -36,7 +37,7 @@ internal static class MeasureCommand
             var options = new MeasureRunOptions
             {
                 Source = source, Selection = hessian.Selection(p), OneDnn = shared.RunSettings(p),
-                Families = p.GetValue(only) is string list ? list.Split(',', StringSplitOptions.TrimEntries).Select(MeasureRunOptions.ParseFamily).ToArray() : MeasureRunOptions.AllFamilies,
+                Families = p.GetValue(only) is string list ? list.Split(',', StringSplitOptions.TrimEntries).Select(MeasureFamilies.Parse).ToArray() : MeasureFamilies.All,
                 PredictedLabels = SharedOptions.Choose("--labels", p.GetValue(labels)!, ("true", false), ("predicted", true)),
                 Init = p.GetValue(init), Validation = p.GetValue(validation),
                 Analysis = new Curvature.HessianAnalysisOptions
@@ -45,7 +46,7 @@ internal static class MeasureCommand
                     KhPower = p.GetValue(hessian.KhPower), CtThreshold = p.GetValue(hessian.CtThreshold), Seed = source.Seed,
                 },
                 Sharpness = new SharpnessOptions { SamRho = p.GetValue(samRho), LinfRho = p.GetValue(linfRho), L2Rho = p.GetValue(l2Rho), SampleCount = p.GetValue(samples), BatchSize = p.GetValue(batch) },
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("measure"), Force = p.GetValue(force), Record = SharedOptions.Record(p, command),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("measure"), Force = p.GetValue(force),
             };
             RunResults results;
             using (var progress = output.Progress())

@@ -16,6 +16,25 @@ public sealed record ConfidenceOptions
     public IReadOnlyList<Batch>? Validation { get; init; }
 }
 
+/// <summary>The confidence family (<see cref="Confidence"/>): label-free, eval mode; ATC and DoC calibrate on the validation set.</summary>
+public sealed class ConfidenceFamily : MeasureFamily
+{
+    public static readonly ConfidenceFamily Instance = new();
+    public override string Name => "confidence";
+    public override int Order => 80;
+    public override bool Cheap => true;
+
+    public override IReadOnlyList<MeasureInfo> Measures { get; } = new MeasureInfo[]
+    {
+        new("confidence_mean", -1, "mean top softmax probability on the data (label-free)"),
+        new("entropy_mean", 1, "mean predictive entropy on the data (label-free)"),
+        new("atc_accuracy", -1, "accuracy predicted by average thresholded confidence, calibrated on validation data") { NeedsValidation = true },
+        new("doc_accuracy", -1, "accuracy predicted by the difference of confidences to validation data") { NeedsValidation = true },
+    };
+
+    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c) => Confidence.Compute(c.Model, c.Batches, new ConfidenceOptions { Validation = c.Validation });
+}
+
 /// <summary>
 /// Label-free confidence measures on the target data (eval mode; the model's outputs are taken as
 /// logits, so a model ending in log_softmax gives the same probabilities):
@@ -42,11 +61,11 @@ public static class Confidence
         double seconds = clock.Elapsed.TotalSeconds;
         var results = new List<MeasureValue>
         {
-            new() { Name = "confidence_mean", Family = MeasureFamily.Confidence, Direction = -1, Value = targetConfidence.Average(), Seconds = seconds, ForwardPasses = target.Count },
-            new() { Name = "entropy_mean", Family = MeasureFamily.Confidence, Direction = 1, Value = entropy.Average(), Seconds = seconds, ForwardPasses = target.Count },
+            new() { Name = "confidence_mean", Family = ConfidenceFamily.Instance, Direction = -1, Value = targetConfidence.Average(), Seconds = seconds, ForwardPasses = target.Count },
+            new() { Name = "entropy_mean", Family = ConfidenceFamily.Instance, Direction = 1, Value = entropy.Average(), Seconds = seconds, ForwardPasses = target.Count },
         };
 
-        var atc = new MeasureValue { Name = "atc_accuracy", Family = MeasureFamily.Confidence, Direction = -1 };
+        var atc = new MeasureValue { Name = "atc_accuracy", Family = ConfidenceFamily.Instance, Direction = -1 };
         var doc = atc with { Name = "doc_accuracy" };
         if (options.Validation is null || options.Validation.Count == 0)
         {

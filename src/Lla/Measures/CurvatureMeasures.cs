@@ -9,6 +9,56 @@ using static TorchSharp.torch;
 
 namespace Lla.Measures;
 
+/// <summary>The curvature family: the Hessian's spectrum and the papers' criteria, in the analysis's BatchNorm mode behind the numeric guard (<see cref="CurvatureMeasures"/>).</summary>
+public sealed class CurvatureFamily : MeasureFamily
+{
+    public static readonly CurvatureFamily Instance = new();
+    public override string Name => "curvature";
+    public override int Order => 10;
+    public override MeasureMode Mode => MeasureMode.Analysis;
+    public override bool InStudies => false; // a study computes these from its own SLQ runs
+
+    public override IReadOnlyList<MeasureInfo> Measures { get; } = new MeasureInfo[]
+    {
+        new("lambda_max", 1, "the sharpest curvature of the loss (top Hessian eigenvalue)") { NeedsLabels = true },
+        new("trace", 1, "the total curvature (sum of the Hessian's eigenvalues)") { NeedsLabels = true },
+        new("re", 1, "|λmin/λmax|: how large the most negative curvature is next to the most positive (papers' criterion)") { NeedsLabels = true },
+        new("kh", 1, "weighted mass of negative against positive eigenvalues (papers' criterion)") { NeedsLabels = true },
+        new("ct", -1, "λmin/λmax: decides whether the spectrum is mainly positive (MP) and the criteria apply") { NeedsLabels = true },
+        new("hessian_frobenius", 1, "the Hessian's size over all directions, ‖H‖_F") { NeedsLabels = true },
+        new("re_predicted", 1, "re with the model's own predictions as labels: needs no labels"),
+        new("kh_predicted", 1, "Kh with the model's own predictions as labels: needs no labels"),
+    };
+
+    public override void Validate(MeasureRunOptions options) => options.Analysis.Validate();
+
+    public override void CheckFits(MeasureRunOptions options, ParameterSet parameters) =>
+        HessianAnalysis.CheckFits(options.Analysis with { TopK = 1 }, parameters.Dimension, parameters.DType);
+
+    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c)
+    {
+        var session = c.Session ?? throw new InvalidOperationException("the curvature family runs on an analysis session");
+        return CurvatureMeasures.Compute(session, c.Objective(), c.Parameters ?? ParameterSet.Of(c.Model), c.Analysis, c.Progress, c.Group);
+    }
+}
+
+/// <summary>The cost-matched baseline: accuracy and loss on exactly the analysed samples, in eval mode.</summary>
+public sealed class BaselineFamily : MeasureFamily
+{
+    public static readonly BaselineFamily Instance = new();
+    public override string Name => "baseline";
+    public override int Order => 20;
+    public override bool Cheap => true;
+
+    public override IReadOnlyList<MeasureInfo> Measures { get; } = new MeasureInfo[]
+    {
+        new("batch_accuracy", -1, "accuracy on exactly the Hessian's samples: the cost-matched baseline any criterion must beat") { NeedsLabels = true },
+        new("batch_loss", 1, "loss on exactly the Hessian's samples") { NeedsLabels = true },
+    };
+
+    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c) => CurvatureMeasures.Baseline(c);
+}
+
 /// <summary>
 /// The curvature family, from the Hessian of the analysed objective (BatchNorm in the analysis mode):
 /// <c>lambda_max</c> (top eigenvalue by Lanczos), <c>trace</c> (Hutch++), the papers' criteria <c>re</c>,
@@ -34,7 +84,7 @@ public static class CurvatureMeasures
         double seconds = clock.Elapsed.TotalSeconds;
         MeasureValue Curvature(string name, double? value, double? spread, long hvps, double secs, string? reason = null, bool labels = true) => new()
         {
-            Name = name, Family = MeasureFamily.Curvature, Direction = MeasureMeanings.Direction(MeasureFamily.Curvature, name), Value = value is double v && double.IsFinite(v) ? v : null,
+            Name = name, Family = CurvatureFamily.Instance, Direction = CurvatureFamily.Instance.Measure(name).Direction, Value = value is double v && double.IsFinite(v) ? v : null,
             Reason = reason ?? (value is double w && !double.IsFinite(w) ? "not finite" : null), Spread = spread, Seconds = secs,
             ForwardPasses = hvps * batches, BackwardPasses = 2 * hvps * batches, NeedsLabels = labels,
         };
@@ -62,25 +112,23 @@ public static class CurvatureMeasures
         return list;
     }
 
-    /// <summary>The cost-matched baseline: accuracy and loss on the Hessian's own samples, in eval mode.</summary>
-    public static IReadOnlyList<MeasureValue> Baseline(AnalysisSession session, bool predictedLabels = false)
+    /// <summary>The cost-matched baseline: accuracy and loss on the context's own samples, in eval mode (unavailable under predicted labels).</summary>
+    public static IReadOnlyList<MeasureValue> Baseline(MeasureContext c)
     {
-        if (predictedLabels)
-            return new[] { "batch_accuracy", "batch_loss" }.Select(name => new MeasureValue
-            {
-                Name = name, Family = MeasureFamily.Baseline, Direction = name == "batch_accuracy" ? -1 : 1, NeedsLabels = true,
-                Reason = "needs the data's own labels (this run uses predicted labels)",
-            }).ToArray();
+        var family = BaselineFamily.Instance;
+        if (c.PredictedLabels)
+            return family.Unavailable("needs the data's own labels (this run uses predicted labels)");
         var clock = Stopwatch.StartNew();
         LossAndAccuracy value;
-        using (new AnalysisMode(session.Model, BatchNormMode.Eval)) value = session.Objective.Evaluate();
+        using (new AnalysisMode(c.Model, BatchNormMode.Eval)) value = c.Objective().Evaluate(allowNonFinite: true);
         double seconds = clock.Elapsed.TotalSeconds;
-        int passes = session.Batches.Count;
+        int passes = c.Batches.Count;
         return new[]
         {
-            new MeasureValue { Name = "batch_accuracy", Family = MeasureFamily.Baseline, Direction = -1, Value = double.IsFinite(value.Accuracy) ? value.Accuracy : null,
-                Reason = double.IsFinite(value.Accuracy) ? null : "no accuracy for this loss", Seconds = seconds, ForwardPasses = passes, NeedsLabels = true },
-            new MeasureValue { Name = "batch_loss", Family = MeasureFamily.Baseline, Direction = 1, Value = value.Loss, Seconds = seconds, ForwardPasses = passes, NeedsLabels = true },
+            family.Value("batch_accuracy") with { Value = double.IsFinite(value.Accuracy) ? value.Accuracy : null,
+                Reason = double.IsFinite(value.Accuracy) ? null : "no accuracy for this loss", Seconds = seconds, ForwardPasses = passes },
+            family.Value("batch_loss") with { Value = double.IsFinite(value.Loss) ? value.Loss : null,
+                Reason = double.IsFinite(value.Loss) ? null : "not finite", Seconds = seconds, ForwardPasses = passes },
         };
     }
 

@@ -16,6 +16,30 @@ public sealed record FlatnessOptions
     public long? TrainingSetSize { get; init; }
 }
 
+/// <summary>The flatness family (<see cref="Flatness"/>): eval mode; `lla measure`'s only (a study does not offer it).</summary>
+public sealed class FlatnessFamily : MeasureFamily
+{
+    public static readonly FlatnessFamily Instance = new();
+    public override string Name => "flatness";
+    public override int Order => 50;
+
+    public override IReadOnlyList<MeasureInfo> Measures { get; } = new MeasureInfo[]
+    {
+        new("pacbayes_sigma", -1, "largest Gaussian weight noise that costs at most 0.1 accuracy") { NeedsLabels = true },
+        new("pacbayes_flatness", 1, "1/σ² of that noise: sharper minima give larger values") { NeedsLabels = true },
+        new("pacbayes_bound", 1, "a PAC-Bayes bound from σ and the distance from initialization") { NeedsLabels = true, NeedsInit = true },
+        new("pacbayes_mag_sigma", -1, "the same with noise scaled to each weight's magnitude") { NeedsLabels = true },
+        new("pacbayes_mag_flatness", 1, "1/σ'² of the magnitude-aware noise") { NeedsLabels = true },
+        new("pacbayes_mag_bound", 1, "the same bound with the magnitude-aware σ'") { NeedsLabels = true, NeedsInit = true },
+        new("fisher_rao", 1, "Fisher-Rao norm: how strongly the loss reacts to scaling the weights") { NeedsLabels = true },
+    };
+
+    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c) => Flatness.Compute(c.Model, c.Batches, new FlatnessOptions
+    {
+        InitialParameters = c.InitialParameters, TrainingSetSize = c.TrainingSetSize?.Invoke(), PacBayes = new PacBayesOptions { Seed = c.Seed },
+    });
+}
+
 /// <summary>
 /// The flatness family: PAC-Bayes σ and flatness 1/σ² (isotropic and magnitude-aware, see
 /// <see cref="PacBayes"/>), the PAC-Bayes bounds ‖θ − θ₀‖²/(4σ²) + log(m/σ) + 10 with σ or σ' (METHOD.md's
@@ -48,7 +72,7 @@ public static class Flatness
             double seconds = clock.Elapsed.TotalSeconds;
             var common = new MeasureValue
             {
-                Name = prefix + "sigma", Family = MeasureFamily.Flatness, Direction = -1, Seconds = seconds,
+                Name = prefix + "sigma", Family = FlatnessFamily.Instance, Direction = -1, Seconds = seconds,
                 ForwardPasses = search.ForwardPasses, NeedsLabels = true,
             };
             double sigma = search.Sigma;
@@ -71,7 +95,7 @@ public static class Flatness
         var (fisherRao, forward, backward) = FisherRao.Compute(model, batches);
         results.Add(new MeasureValue
         {
-            Name = "fisher_rao", Family = MeasureFamily.Flatness, Direction = 1, Value = fisherRao, Seconds = frClock.Elapsed.TotalSeconds,
+            Name = "fisher_rao", Family = FlatnessFamily.Instance, Direction = 1, Value = fisherRao, Seconds = frClock.Elapsed.TotalSeconds,
             ForwardPasses = forward, BackwardPasses = backward, NeedsLabels = true,
         });
         return results;

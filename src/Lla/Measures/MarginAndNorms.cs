@@ -16,6 +16,45 @@ public sealed record MarginAndNormsOptions
     public double MarginQuantile { get; init; } = 0.1;
 }
 
+/// <summary>The margin family (<see cref="MarginAndNorms"/>): eval mode.</summary>
+public sealed class MarginFamily : MeasureFamily
+{
+    public static readonly MarginFamily Instance = new();
+    public override string Name => "margin";
+    public override int Order => 30;
+    public override bool Cheap => true;
+
+    public override IReadOnlyList<MeasureInfo> Measures { get; } = new MeasureInfo[]
+    {
+        new("margin", -1, "10th percentile of the logit margin f(x)_y − max_j≠y f(x)_j") { NeedsLabels = true },
+    };
+
+    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c) => MarginAndNorms.Compute(c.Model, c.Batches).Where(m => m.Family == this).ToArray();
+}
+
+/// <summary>The norm family (<see cref="MarginAndNorms"/>): the weights (BatchNorm folded), with margins for the ratios; eval mode.</summary>
+public sealed class NormsFamily : MeasureFamily
+{
+    public static readonly NormsFamily Instance = new();
+    public override string Name => "norms";
+    public override int Order => 40;
+    public override bool Cheap => true;
+
+    public override IReadOnlyList<MeasureInfo> Measures { get; } = new MeasureInfo[]
+    {
+        new("log_spec_prod", 1, "log product of the layers' squared spectral norms (BatchNorm folded)") { DataFree = true },
+        new("log_frob_prod", 1, "log product of the layers' squared Frobenius norms (BatchNorm folded)") { DataFree = true },
+        new("log_spec_over_margin", 1, "spectral norm product over the squared margin (log)") { NeedsLabels = true },
+        new("log_frob_over_margin", 1, "Frobenius norm product over the squared margin (log)") { NeedsLabels = true },
+        new("param_norm", 1, "squared length of the weight vector") { DataFree = true },
+        new("dist_init", 1, "distance travelled from the initial weights") { DataFree = true, NeedsInit = true },
+        new("path_norm", 1, "sum over input-output paths of the squared weights (BatchNorm folded)") { DataFree = true },
+    };
+
+    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c) =>
+        MarginAndNorms.Compute(c.Model, c.Batches, new MarginAndNormsOptions { InitialParameters = c.InitialParameters }).Where(m => m.Family == this).ToArray();
+}
+
 /// <summary>
 /// Margin and norm measures (METHOD.md, "Generalization measures"; Jiang et al. 2020):
 /// <list type="bullet">
@@ -47,7 +86,7 @@ public static class MarginAndNorms
         long marginPasses = batches.Count;
         results.Add(new MeasureValue
         {
-            Name = "margin", Family = MeasureFamily.Margin, Direction = -1, Value = gamma, Reason = marginReason,
+            Name = "margin", Family = MarginFamily.Instance, Direction = -1, Value = gamma, Reason = marginReason,
             Seconds = marginSeconds, ForwardPasses = marginPasses, NeedsLabels = true,
         });
 
@@ -181,7 +220,7 @@ public static class MarginAndNorms
 
     private static MeasureValue DistanceToInit(Tensor theta, Tensor? initial, Stopwatch clock)
     {
-        var value = new MeasureValue { Name = "dist_init", Family = MeasureFamily.Norms, Direction = 1, NeedsInit = true, DataFree = true };
+        var value = new MeasureValue { Name = "dist_init", Family = NormsFamily.Instance, Direction = 1, NeedsInit = true, DataFree = true };
         if (initial is null) return value with { Reason = "the initial weights θ₀ were not given (training saves them)" };
         if (initial.dim() != 1 || initial.shape[0] != theta.shape[0])
             throw new LlaException($"the initial weights have {initial.numel()} values, the model has {theta.shape[0]} trainable parameters");
@@ -191,7 +230,7 @@ public static class MarginAndNorms
 
     private static MeasureValue Norm(string name, double? value, string? reason, double seconds, long forwardPasses) => new()
     {
-        Name = name, Family = MeasureFamily.Norms, Direction = 1, Value = value, Reason = reason,
+        Name = name, Family = NormsFamily.Instance, Direction = 1, Value = value, Reason = reason,
         Seconds = seconds, ForwardPasses = forwardPasses, DataFree = true,
     };
 
@@ -199,7 +238,7 @@ public static class MarginAndNorms
     {
         var value = new MeasureValue
         {
-            Name = name, Family = MeasureFamily.Norms, Direction = 1, Seconds = seconds, ForwardPasses = passes, NeedsLabels = true,
+            Name = name, Family = NormsFamily.Instance, Direction = 1, Seconds = seconds, ForwardPasses = passes, NeedsLabels = true,
         };
         if (logNorm is null) return value with { Reason = normReason };
         if (gamma is null) return value with { Reason = marginReason };

@@ -25,13 +25,14 @@ public static class MeasureRun
         o.Validate();
         // The validation set is the user's input too: checked (and read) before any work.
         using var validation = LoadValidation(o, o.Source);
-        using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim("measure", o.Record, Force: o.Force));
+        var settings = ResultsSerializer.ToNode(o.Settings);
+        using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim("measure", settings, Force: o.Force));
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
         var source = o.Source;
         using var session = AnalysisSession.Open(source, o.Selection);
         var parameters = ParameterSet.Of(session.Model);
-        if (o.Families.Contains(MeasureFamily.Curvature)) HessianAnalysis.CheckFits(o.Analysis with { TopK = 1 }, parameters.Dimension, parameters.DType);
+        foreach (var family in o.Families.Distinct()) family.CheckFits(o, parameters);
         var atWeights = session.Objective.Evaluate();
         var (measures, decision) = Compute(session, parameters, o, timings, progress, group, validation);
         timings["total"] = total.Elapsed.TotalSeconds;
@@ -42,7 +43,7 @@ public static class MeasureRun
         {
             Command = "measure",
             Seed = source.Seed,
-            Options = o.Record,
+            Options = settings,
             Versions = Versions.All(),
             Model = RunRecords.Model(source, parameters, session.Model),
             Data = data,
@@ -73,45 +74,40 @@ public static class MeasureRun
         IDictionary<string, double> timings, Action<AnalysisProgress>? progress, IProcessGroup group, ValidationSet? validation)
     {
         var source = session.Source;
-        // Asked for weight spectra alone on a model without readable weight matrices, the run would measure nothing.
-        if (o.Families.Distinct().SequenceEqual(new[] { MeasureFamily.Spectra }) && !WeightSpectra.HasWeightMatrices(session.Model))
-            throw new LlaException($"the weight-spectra measures are data-free readings of weight matrices, and {WeightSpectra.NoWeightMatrices}: nothing to measure");
         using var init = LoadInit(o, session);
         // With predicted labels every label-taking measure sees the model's own argmax (eval mode) instead of the data's labels.
         var batches = o.PredictedLabels ? Relabel(session) : session.Batches;
+        var asked = o.Families.Distinct().OrderBy(f => f.Order).ToArray();
+        var context = MeasureContext.Of(session) with
+        {
+            Batches = batches, Parameters = parameters, PredictedLabels = o.PredictedLabels,
+            InitialParameters = init, Validation = validation?.Batches, TrainingSetSize = () => TrainingSetSize(source),
+            Analysis = o.Analysis, Sharpness = o.Sharpness, Group = group, Progress = progress,
+        };
         var measures = new List<MeasureValue>();
         OneDnnDecision? decision = null;
         try
         {
-            foreach (var family in o.Families.Distinct().OrderBy(f => f))
+            if (asked.Length == 1) asked[0].CheckAlone(context);
+            foreach (var family in asked)
             {
                 var clock = Stopwatch.StartNew();
-                progress?.Invoke(new AnalysisProgress($"measures: {family.ToString().ToLowerInvariant()}", 0, null, "families"));
+                progress?.Invoke(new AnalysisProgress($"measures: {family.Name}", 0, null, "families"));
                 try
                 {
-                    IEnumerable<MeasureValue> values = family switch
+                    var values = family.Mode switch
                     {
-                        MeasureFamily.Curvature => Guarded(() => CurvatureMeasures.Compute(session,
-                            o.PredictedLabels ? new Objective(session.Model, source.LossFunction, batches) : session.Objective, parameters, o.Analysis, progress, group)),
-                        MeasureFamily.Baseline => CurvatureMeasures.Baseline(session, o.PredictedLabels),
-                        MeasureFamily.Margin or MeasureFamily.Norms => Eval(() => MarginAndNorms.Compute(session.Model, batches, new MarginAndNormsOptions { InitialParameters = init }))
-                            .Where(m => m.Family == family),
-                        MeasureFamily.Flatness => Eval(() => Flatness.Compute(session.Model, batches, new FlatnessOptions
-                        {
-                            InitialParameters = init, TrainingSetSize = TrainingSetSize(source), PacBayes = new PacBayesOptions { Seed = source.Seed },
-                        })),
-                        MeasureFamily.Sharpness => Guarded(() => Sharpness.Compute(new Objective(session.Model, source.LossFunction, batches), o.Sharpness with { Seed = source.Seed })),
-                        MeasureFamily.Spectra => WeightSpectra.Compute(session.Model),
-                        MeasureFamily.Confidence => Eval(() => Confidence.Compute(session.Model, session.Batches, new ConfidenceOptions { Validation = validation?.Batches })),
+                        MeasureMode.Analysis => Guarded(() => family.Compute(context)),
+                        MeasureMode.Eval => Eval(() => family.Compute(context)),
                     };
-                    measures.AddRange(values.ToList());
+                    measures.AddRange(values);
                 }
-                catch (LlaException e) when (!o.Families.SequenceEqual(new[] { family }))
+                catch (LlaException e) when (asked.Length > 1)
                 {
                     // A family this model cannot give (e.g. norms of a graph without traceable layers) is unavailable, with the reason; the others go on.
-                    measures.AddRange(MeasureMeanings.Family(family).Select(m => new MeasureValue { Name = m.Name, Family = family, Direction = m.Direction, Reason = e.Message }));
+                    measures.AddRange(family.Unavailable(e.Message));
                 }
-                timings[family.ToString().ToLowerInvariant()] = clock.Elapsed.TotalSeconds;
+                timings[family.Name] = clock.Elapsed.TotalSeconds;
             }
         }
         finally
@@ -133,7 +129,7 @@ public static class MeasureRun
         IReadOnlyList<MeasureValue> Eval(Func<IReadOnlyList<MeasureValue>> work)
         {
             using var mode = new AnalysisMode(session.Model, BatchNormMode.Eval);
-            return work();
+            return work().ToList();
         }
     }
 
@@ -149,7 +145,7 @@ public static class MeasureRun
     /// <summary>The validation set ATC and DoC calibrate on: the test split of its spec (e.g. holdout:0.1:DATA, the last 10% of DATA's training split).</summary>
     private static ValidationSet? LoadValidation(MeasureRunOptions o, ModelSource source)
     {
-        if (!o.Families.Contains(MeasureFamily.Confidence)) return null;
+        if (!o.Families.Any(f => f.Measures.Any(m => m.NeedsValidation))) return null;
         string? spec = o.Validation ?? RecordedValidation(source);
         return spec is null ? null : LoadValidation(spec, source, given: o.Validation is not null);
     }
@@ -186,11 +182,14 @@ public static class MeasureRun
         if (record is null || !File.Exists(record)) return null;
         try
         {
-            string? spec = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(record))?["validation"]?.GetValue<string>();
+            string? spec = System.Text.Json.JsonSerializer.Deserialize<TrainedWeights>(File.ReadAllText(record), ResultsSerializer.Options)?.Validation;
             return spec is null ? null : DataSpec.ResolveFrom(spec, Path.GetDirectoryName(Path.GetFullPath(record))!);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { return null; }
     }
+
+    /// <summary>What a measure run reads of WEIGHTS.json, the record `lla train` writes beside the weights.</summary>
+    private sealed record TrainedWeights(string? Validation);
 
     /// <summary>m of the PAC-Bayes bounds: the training split's size.</summary>
     private static long TrainingSetSize(ModelSource source)

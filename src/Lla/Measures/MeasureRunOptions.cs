@@ -1,5 +1,4 @@
 using Lla.Guard;
-using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Models;
 using Lla.Objectives;
@@ -9,17 +8,17 @@ namespace Lla.Measures;
 /// <summary>What a measure run (`lla measure`) is asked to do. Defaults follow METHOD.md.</summary>
 public sealed record MeasureRunOptions
 {
-    public static readonly IReadOnlyList<MeasureFamily> AllFamilies = Enum.GetValues<MeasureFamily>();
-    /// <summary>The families `lla analyze` adds by default: cheap, forward passes only.</summary>
-    public static readonly IReadOnlyList<MeasureFamily> CheapFamilies =
-        new[] { MeasureFamily.Baseline, MeasureFamily.Margin, MeasureFamily.Norms, MeasureFamily.Spectra, MeasureFamily.Confidence };
+    /// <summary>Every family (<see cref="MeasureFamilies.All"/>).</summary>
+    public static IReadOnlyList<MeasureFamily> AllFamilies => MeasureFamilies.All;
+    /// <summary>The families `lla analyze` adds by default: cheap, forward passes only (<see cref="MeasureFamilies.Cheap"/>).</summary>
+    public static IReadOnlyList<MeasureFamily> CheapFamilies => MeasureFamilies.Cheap;
 
     public required ModelSource Source { get; init; }
     public required DataSelection Selection { get; init; }
     public required string OutDir { get; init; }
     /// <summary>Replace whatever run the output folder holds (`--force`), instead of refusing it.</summary>
     public bool Force { get; init; }
-    public IReadOnlyList<MeasureFamily> Families { get; init; } = AllFamilies;
+    public IReadOnlyList<MeasureFamily> Families { get; init; } = MeasureFamilies.All;
     /// <summary>The curvature family's settings (Lanczos, Hutch++, SLQ runs and steps, criteria).</summary>
     public HessianAnalysisOptions Analysis { get; init; } = new() { TopK = 1, Runs = 1, LanczosSteps = 80 };
     /// <summary>Use the model's own predictions as the labels of every label-taking measure (no labels needed).</summary>
@@ -30,11 +29,20 @@ public sealed record MeasureRunOptions
     public string? Validation { get; init; }
     public SharpnessOptions Sharpness { get; init; } = new();
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
-    public JsonObject? Record { get; init; }
 
-    public static MeasureFamily ParseFamily(string name) =>
-        Enum.TryParse<MeasureFamily>(name, ignoreCase: true, out var f) && !int.TryParse(name, out _) ? f
-            : throw new LlaException($"{{only}}: unknown family '{name}' (known: {string.Join(", ", AllFamilies.Select(x => x.ToString().ToLowerInvariant()))})");
+    public static MeasureFamily ParseFamily(string name) => MeasureFamilies.Parse(name);
+
+    /// <summary>The settings that decide the results, as results.json's <c>options</c> record them.</summary>
+    public MeasureSettings Settings => new()
+    {
+        Model = Source.Model, Weights = Source.Weights, Data = Source.Data, Loss = Source.Loss, DType = Source.DType, Device = Source.DeviceName, Seed = Source.Seed,
+        Split = Selection.Split, BatchSize = Selection.BatchSize, Batches = Selection.MaxBatches, Shuffle = Selection.Shuffle, Bn = Selection.BatchNorm,
+        Families = Families.Distinct().OrderBy(f => f.Order).ToArray(), Labels = PredictedLabels ? MeasureLabels.Predicted : MeasureLabels.True,
+        Init = Init, Validation = Validation,
+        Runs = Analysis.Runs, LanczosSteps = Analysis.LanczosSteps, KhPower = Analysis.KhPower, CtThreshold = Analysis.CtThreshold,
+        SamRho = Sharpness.SamRho, RhoLinf = Sharpness.LinfRho, RhoL2 = Sharpness.L2Rho, SharpnessSamples = Sharpness.SampleCount, SharpnessBatch = Sharpness.BatchSize,
+        OneDnn = OneDnn,
+    };
 
     public void Validate()
     {
@@ -48,8 +56,10 @@ public sealed record MeasureRunOptions
             throw new LlaException($"{{sharpness-batch}} {Sharpness.BatchSize} must divide {{sharpness-samples}} {Sharpness.SampleCount}");
         if (Init is not null && !File.Exists(Init)) throw new LlaException($"{{init}}: initial weights not found: {Init}");
         if (File.Exists(OutDir)) throw new LlaException($"{{out}} {OutDir} is a file, not a folder");
-        if (Families.Contains(MeasureFamily.Curvature)) Analysis.Validate();
-        if (Validation is not null && !Families.Contains(MeasureFamily.Confidence))
-            throw new LlaException("{validation} calibrates the confidence measures (ATC, DoC) only, which {only} leaves out: add confidence to {only}, or drop {validation}");
+        foreach (var family in Families.Distinct()) family.Validate(this);
+        var calibrated = MeasureFamilies.All.Where(f => f.Measures.Any(m => m.NeedsValidation)).ToArray();
+        if (Validation is not null && !Families.Intersect(calibrated).Any())
+            throw new LlaException($"{{validation}} calibrates the {string.Join(" and ", calibrated.Select(f => f.Name))} measures " +
+                                   $"({string.Join(", ", calibrated.SelectMany(f => f.Measures.Where(m => m.NeedsValidation).Select(m => m.Name)))}) only, which {{only}} leaves out: add {string.Join(" or ", calibrated.Select(f => f.Name))} to {{only}}, or drop {{validation}}");
     }
 }

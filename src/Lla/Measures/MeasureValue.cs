@@ -1,8 +1,5 @@
 namespace Lla.Measures;
 
-/// <summary>The family a generalization measure belongs to (METHOD.md, "Generalization measures").</summary>
-public enum MeasureFamily { Curvature, Baseline, Margin, Norms, Flatness, Sharpness, Spectra, Confidence }
-
 /// <summary>
 /// One generalization measure of one model: its stable name, value and what it cost.
 /// <para><see cref="Value"/> is null when the measure is unavailable, and <see cref="Reason"/> then says

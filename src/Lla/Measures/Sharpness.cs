@@ -27,6 +27,26 @@ public sealed record SharpnessOptions
     public long Seed { get; init; } = 0;
 }
 
+/// <summary>The sharpness family (<see cref="Sharpness"/>): backward work in the analysis's BatchNorm mode, behind the numeric guard; a study computes it when its config names it.</summary>
+public sealed class SharpnessFamily : MeasureFamily
+{
+    public static readonly SharpnessFamily Instance = new();
+    public override string Name => "sharpness";
+    public override int Order => 60;
+    public override MeasureMode Mode => MeasureMode.Analysis;
+    public override bool InStudies => true;
+
+    public override IReadOnlyList<MeasureInfo> Measures { get; } = new MeasureInfo[]
+    {
+        new("sharpness_sam", 1, "loss increase after one SAM step of radius 0.05") { NeedsLabels = true },
+        new("sharpness_adaptive_linf", 1, "worst loss increase in a small ℓ∞ ball scaled by each weight (APGD)") { NeedsLabels = true },
+        new("sharpness_adaptive_l2", 1, "worst loss increase in a small ℓ2 ball scaled by each weight (APGD)") { NeedsLabels = true },
+        new("sharpness_average", 1, "average loss increase in random directions on that ℓ2 sphere") { NeedsLabels = true },
+    };
+
+    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c) => Sharpness.Compute(c);
+}
+
 /// <summary>
 /// Sharpness measures (Foret et al. 2021; Andriushchenko et al. 2023), m-sharpness: the first n samples
 /// in batches of m, each value the mean over batches of L_B(θ + δ_B) − L_B(θ), BatchNorm and dropout in
@@ -51,6 +71,9 @@ public sealed record SharpnessOptions
 /// </summary>
 public static class Sharpness
 {
+    /// <summary>The family's sharpness of the context's batches with its settings, seeded by the context.</summary>
+    public static IReadOnlyList<MeasureValue> Compute(MeasureContext c) => Compute(c.Objective(), c.Sharpness with { Seed = c.Seed });
+
     /// <summary>Sharpness of a classifier under cross-entropy.</summary>
     public static IReadOnlyList<MeasureValue> Compute(nn.Module<Tensor, Tensor> model, IReadOnlyList<Batch> batches, SharpnessOptions? options = null) =>
         Compute(new Objective(model, LossFunctions.CrossEntropy, batches), options);
@@ -135,7 +158,7 @@ public static class Sharpness
             + (used < options.SampleCount ? $" (asked for {options.SampleCount}; the data had {used})" : "");
         MeasureValue Of(string name, double value, double seconds, long forward, long backward) => new()
         {
-            Name = name, Family = MeasureFamily.Sharpness, Direction = 1, Value = value, Seconds = seconds,
+            Name = name, Family = SharpnessFamily.Instance, Direction = 1, Value = value, Seconds = seconds,
             ForwardPasses = forward, BackwardPasses = backward, NeedsLabels = true, Reason = note,
         };
         return new[]

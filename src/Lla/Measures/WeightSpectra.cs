@@ -12,6 +12,32 @@ public sealed record WeightSpectraOptions
     public int MinEigenvalues { get; init; } = 20;
 }
 
+/// <summary>The weight-spectra family (<see cref="WeightSpectra"/>): the weights only.</summary>
+public sealed class SpectraFamily : MeasureFamily
+{
+    public static readonly SpectraFamily Instance = new();
+    public override string Name => "spectra";
+    public override int Order => 70;
+    public override bool Cheap => true;
+
+    public override IReadOnlyList<MeasureInfo> Measures { get; } = new MeasureInfo[]
+    {
+        new("ww_alpha", 1, "mean power-law exponent of the layers' weight spectra (WeightWatcher)") { DataFree = true },
+        new("ww_alpha_weighted", 1, "mean α·log10 λmax of the layers' weight spectra") { DataFree = true },
+        new("ww_log_spectral_norm", 1, "mean log10 of the layers' largest squared singular value") { DataFree = true },
+        new("ww_stable_rank", 1, "mean stable rank Σλ/λmax of the layers") { DataFree = true },
+    };
+
+    /// <summary>Asked for alone on a model without readable weight matrices, the run would measure nothing.</summary>
+    public override void CheckAlone(MeasureContext c)
+    {
+        if (!WeightSpectra.HasWeightMatrices(c.Model))
+            throw new LlaException($"the weight-spectra measures are data-free readings of weight matrices, and {WeightSpectra.NoWeightMatrices}: nothing to measure");
+    }
+
+    public override IReadOnlyList<MeasureValue> Compute(MeasureContext c) => WeightSpectra.Compute(c.Model);
+}
+
 /// <summary>
 /// Data-free weight-spectrum measures (Martin &amp; Mahoney, WeightWatcher). Per convolution or linear
 /// layer the eigenvalues λ = σ_i(W)² (the min(rows, columns) singular values of W, squared; a
@@ -54,7 +80,7 @@ public static class WeightSpectra
 
         MeasureValue Of(string name, Func<LayerPowerLaw, double> perLayer) => new()
         {
-            Name = name, Family = MeasureFamily.Spectra, Direction = 1, DataFree = true, Seconds = seconds,
+            Name = name, Family = SpectraFamily.Instance, Direction = 1, DataFree = true, Seconds = seconds,
             Value = layers.Count == 0 ? null : layers.Average(perLayer),
             Reason = layers.Count > 0 ? null : HasWeightMatrices(model) ? "no convolution or linear layer has enough eigenvalues" : NoWeightMatrices,
             Layers = layers, SkippedLayers = skipped,

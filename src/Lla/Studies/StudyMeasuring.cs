@@ -15,10 +15,11 @@ public sealed record StudyMeasureInputs(Tensor? InitialParameters, IReadOnlyList
 /// The study's measures beyond its own SLQ criteria, on each analysed batch of one model and dataset
 /// (so each has a spread over batches): the model's own labels' SLQ criteria (<c>re_predicted</c>,
 /// <c>kh_predicted</c>, one SLQ per batch with the study's runs and steps, seeded apart from the
-/// labelled SLQ), the cheap families of <c>lla measure</c> in eval mode and, when asked, the
-/// sharpness family on the analysed batch (m-sharpness, <see cref="SharpnessSamples"/>,
-/// BatchNorm in the study's analysis mode, as `lla measure` runs it; seeded per batch). Data-free
-/// measures (weight spectra) are computed once and repeated for every batch.
+/// labelled SLQ), and every family a study offers (<see cref="MeasureFamily.InStudies"/>, from
+/// <see cref="MeasureFamilies"/>) whose measures are asked, through the family's own computation:
+/// forward-only families in eval mode, the others (sharpness: m-sharpness, <see cref="SharpnessSamples"/>)
+/// in the study's analysis mode, as `lla measure` runs them; seeded per batch. Data-free families
+/// (weight spectra) are computed once and repeated for every batch.
 /// </summary>
 public static class StudyMeasuring
 {
@@ -31,31 +32,21 @@ public static class StudyMeasuring
         var seconds = wanted.ToDictionary(m => m, _ => 0.0);
         if (wanted.Count == 0) return (new(), seconds);
 
-        var families = wanted.Select(m => StudyMeasures.Meaning(m).Family).ToHashSet();
-        IReadOnlyList<MeasureValue>? spectra = null;
-        if (families.Contains(MeasureFamily.Spectra))
+        // The families of the asked measures (the study's own SLQ gives the curvature ones), in the registry's order.
+        var families = MeasureFamilies.All.Where(f => f.InStudies && f.Measures.Any(m => wanted.Contains(m.Name))).ToArray();
+        MeasureContext Context(IReadOnlyList<Batch> on, int b) => new()
         {
-            spectra = WeightSpectra.Compute(model);
-            families.Remove(MeasureFamily.Spectra);
-        }
+            Model = model, Loss = loss, Batches = on, Seed = a.Seed * 1000 + 700 + b, InitialParameters = inputs.InitialParameters, Validation = inputs.Validation,
+            Sharpness = SharpnessOn(on),
+        };
+        // Data-free families read the weights only: computed once, repeated for every batch (their cost counted once).
+        var dataFree = families.Where(f => f.Measures.All(m => m.DataFree)).ToDictionary(f => f, f => Run(f, Context(new[] { batches[0] }, 0)));
         for (int b = 0; b < batches.Count; b++)
         {
             var one = new[] { batches[b] };
             var values = new List<MeasureValue>();
-            if (spectra is not null) values.AddRange(spectra.Select(v => v with { Seconds = b == 0 ? v.Seconds : 0 }));
-            using (new AnalysisMode(model, BatchNormMode.Eval))
-            {
-                if (families.Contains(MeasureFamily.Baseline)) values.AddRange(Baseline(model, loss, one));
-                if (families.Contains(MeasureFamily.Margin) || families.Contains(MeasureFamily.Norms))
-                    values.AddRange(MarginAndNorms.Compute(model, one, new MarginAndNormsOptions { InitialParameters = inputs.InitialParameters }));
-                if (families.Contains(MeasureFamily.Confidence))
-                    values.AddRange(Confidence.Compute(model, one, new ConfidenceOptions { Validation = inputs.Validation }));
-            }
-            if (families.Contains(MeasureFamily.Sharpness))
-            {
-                var (used, m) = SharpnessSamples((int)batches[b].Count);
-                values.AddRange(Sharpness.Compute(new Objective(model, loss, one), new SharpnessOptions { SampleCount = used, BatchSize = m, Seed = a.Seed * 1000 + 700 + b }));
-            }
+            foreach (var family in families)
+                values.AddRange(dataFree.TryGetValue(family, out var once) ? once.Select(v => v with { Seconds = b == 0 ? v.Seconds : 0 }) : Run(family, Context(one, b)));
             foreach (var v in values.Where(v => wanted.Contains(v.Name)))
             {
                 perBatch[v.Name].Add(new[] { v.Value is double x && double.IsFinite(x) ? x : (double?)null });
@@ -75,21 +66,30 @@ public static class StudyMeasuring
         return (perBatch.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<IReadOnlyList<double?>>)kv.Value), seconds);
     }
 
+    /// <summary>A family's measures on a context: forward-only families in eval mode, the others in the study's analysis mode (the model's as given).</summary>
+    private static IReadOnlyList<MeasureValue> Run(MeasureFamily family, MeasureContext context)
+    {
+        switch (family.Mode)
+        {
+            case MeasureMode.Eval:
+                using (new AnalysisMode(context.Model, BatchNormMode.Eval)) return family.Compute(context).ToList();
+            case MeasureMode.Analysis:
+                return family.Compute(context).ToList();
+        }
+        throw new InvalidOperationException($"measure mode {family.Mode}");
+    }
+
+    private static SharpnessOptions SharpnessOn(IReadOnlyList<Batch> batches)
+    {
+        var (used, m) = SharpnessSamples((int)batches.Sum(b => b.Count));
+        return new SharpnessOptions { SampleCount = used, BatchSize = m };
+    }
+
     /// <summary>The study's m-sharpness on a batch of n samples: m = METHOD.md's 128 (n itself when smaller) over the first n − (n mod m) samples.</summary>
     public static (int Samples, int BatchSize) SharpnessSamples(int samples)
     {
         int m = Math.Min(samples, new SharpnessOptions().BatchSize);
         return (samples - samples % m, m);
-    }
-
-    /// <summary>Accuracy and loss on exactly the analysed batch (eval mode): the cost-matched baseline.</summary>
-    private static IEnumerable<MeasureValue> Baseline(nn.Module<Tensor, Tensor> model, LossFunction loss, Batch[] one)
-    {
-        var clock = Stopwatch.StartNew();
-        var value = new Objective(model, loss, one).Evaluate(allowNonFinite: true);
-        double s = clock.Elapsed.TotalSeconds;
-        yield return new MeasureValue { Name = "batch_accuracy", Family = MeasureFamily.Baseline, Direction = -1, Value = value.Accuracy, Seconds = s / 2, NeedsLabels = true };
-        yield return new MeasureValue { Name = "batch_loss", Family = MeasureFamily.Baseline, Direction = 1, Value = double.IsFinite(value.Loss) ? value.Loss : null, Seconds = s / 2, NeedsLabels = true };
     }
 
     /// <summary>SLQ criteria of one batch with the model's argmax labels (eval mode for the labels, the study's BatchNorm mode for the Hessian); each run's value kept.</summary>

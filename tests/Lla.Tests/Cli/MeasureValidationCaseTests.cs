@@ -9,7 +9,7 @@ public class MeasureValidationCaseTests
     [Theory]
     [InlineData("--validation 'bogus' must look like KIND:PATH", "--only", "confidence", "--validation", "bogus")]
     [InlineData("data folder not found: /no/such/folder (--validation)", "--only", "confidence", "--validation", "idx:/no/such/folder")]
-    [InlineData("--validation calibrates the confidence measures (ATC, DoC) only, which --only leaves out", "--only", "norms", "--validation", "holdout:0.1:idx:/no/such")]
+    [InlineData("--validation calibrates the confidence measures (atc_accuracy, doc_accuracy) only, which --only leaves out", "--only", "norms", "--validation", "holdout:0.1:idx:/no/such")]
     public void A_bad_or_ignored_validation_set_is_one_line_naming_it_before_any_work(string expected, params string[] args)
     {
         TestTorch.Init();

@@ -58,7 +58,7 @@ public class CurvatureMeasuresTests
         var parameters = ParameterSet.Of(session.Model);
         var analysis = new HessianAnalysisOptions { TopK = 1, Runs = 1, LanczosSteps = 100, Seed = 3 };
         var values = CurvatureMeasures.Compute(session, session.Objective, parameters, analysis).ToDictionary(v => v.Name);
-        var baseline = CurvatureMeasures.Baseline(session).ToDictionary(v => v.Name);
+        var baseline = CurvatureMeasures.Baseline(MeasureContext.Of(session)).ToDictionary(v => v.Name);
 
         var batch = session.Batches[0];
         var h = DenseHessian(session.Objective, parameters);

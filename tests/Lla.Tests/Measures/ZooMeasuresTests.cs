@@ -49,7 +49,7 @@ public class ZooMeasuresTests
             Assert.True(double.IsFinite(v.Value.Value), $"{v.Name} = {v.Value}");
         }
         Assert.NotNull(values.Single(v => v.Name == "log_spec_prod").Value); // every convolution was traced
-        Assert.All(values.Where(v => v.Family == MeasureFamily.Sharpness), v => Assert.True(v.BackwardPasses > 0));
+        Assert.All(values.Where(v => v.Family == SharpnessFamily.Instance), v => Assert.True(v.BackwardPasses > 0));
         Assert.NotEmpty(values.Single(v => v.Name == "ww_alpha").Layers!);
     }
 }

@@ -52,6 +52,6 @@ public class StudySharpnessTests
     {
         var zoo = StudyConfig.Load(Path.Combine(Paths.Root, "src", "Lla.Cli", "Presets", "zoo.json"));
         Assert.All(StudyMeasures.Default, m => Assert.Contains(m, zoo.Measured));
-        Assert.All(MeasureMeanings.Family(MeasureFamily.Sharpness), m => Assert.Contains(m.Name, zoo.Measured));
+        Assert.All(SharpnessFamily.Instance.Measures, m => Assert.Contains(m.Name, zoo.Measured));
     }
 }
