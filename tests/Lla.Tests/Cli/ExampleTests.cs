@@ -2,6 +2,8 @@ using Lla.Tests.Support;
 
 namespace Lla.Tests.Cli;
 
+/// <summary>The examples run as their own programs (slow category: each is a process, one of them a study).</summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public class ExampleTests
 {
     [Fact]
