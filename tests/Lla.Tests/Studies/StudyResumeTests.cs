@@ -7,8 +7,10 @@ namespace Lla.Tests.Studies;
 /// <summary>
 /// A study interrupted midway (cancelled after its fifth measurement) resumes in-process to the results of an
 /// uninterrupted one without retraining; a changed config is refused, changed axes only re-score. The process
-/// killed with SIGKILL is `lla landscape`'s end-to-end test; the study's resume logic is this one.
+/// killed with SIGKILL is `lla landscape`'s end-to-end test; the study's resume logic is this one. Slow category:
+/// it trains two models and measures twelve datasets twice (about 3 minutes on a loaded 2-core machine).
 /// </summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public class StudyResumeTests
 {
     private const string Tiny = """
