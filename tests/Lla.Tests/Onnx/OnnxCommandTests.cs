@@ -9,17 +9,10 @@ public class OnnxCommandTests
 {
     [Theory]
     [InlineData("mlp")]
-    public void Analyze_and_a_hessian_axes_landscape_run_on_an_onnx_model(string name) => AnalyzeAndLandscape(name);
-
-    /// <summary>The larger fixtures (4 to 6 minutes each on a loaded 2-core machine): the slow category. Their loading and curvature are checked in-process by OnnxParityTests and OnnxCurvatureTests.</summary>
-    [Theory]
     [InlineData("lenet")]
     [InlineData("batchnorm_cnn")]
     [InlineData("transformer")]
-    [Trait(TestCategory.Name, TestCategory.Slow)]
-    public void Analyze_and_a_hessian_axes_landscape_run_on_a_larger_onnx_model(string name) => AnalyzeAndLandscape(name);
-
-    private static void AnalyzeAndLandscape(string name)
+    public void Analyze_and_a_hessian_axes_landscape_run_on_an_onnx_model(string name)
     {
         TestTorch.Init();
         string cwd = Paths.NewTempFolder(), model = "onnx:" + Path.Combine(Paths.Root, "tests", "fixtures", "onnx", name + ".onnx");
