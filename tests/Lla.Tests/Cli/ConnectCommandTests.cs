@@ -109,6 +109,7 @@ public class ConnectCommandTests
     }
 
     [RequiresChromiumFact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void The_page_says_in_words_whether_the_models_are_connected_in_a_real_browser()
     {
         string cwd = Paths.NewTempFolder();

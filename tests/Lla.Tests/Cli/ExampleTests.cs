@@ -2,6 +2,8 @@ using Lla.Tests.Support;
 
 namespace Lla.Tests.Cli;
 
+/// <summary>The examples run as their own programs (slow category: each is a process, one of them a study).</summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public class ExampleTests
 {
     [Fact]
@@ -31,7 +33,9 @@ public class ExampleTests
 
     private static string Run(string name, params string[] args)
     {
-        var outcome = ProcessRunner.Run("dotnet", new[] { ExampleDll(name) }.Concat(args), timeout: TimeSpan.FromMinutes(4));
+        // The limit is for a hung process, as LlaProcess's: in the slow category the heavy tests run side by side, and the study
+        // example took more than 4 minutes there on a loaded 2-core machine.
+        var outcome = ProcessRunner.Run("dotnet", new[] { ExampleDll(name) }.Concat(args), timeout: TimeSpan.FromMinutes(10));
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);
         return outcome.Stdout;
     }

@@ -117,6 +117,7 @@ public class HessianFlagCaseTests
     {
         TestTorch.Init();
         string cwd = Paths.NewTempFolder();
+        // A process: the summary is read from stdout, and Spectre.Console's AnsiConsole keeps the console it was first used with, so an in-process run after another one prints elsewhere.
         var run = LlaProcess.RunIn(cwd, "hessian", "--split-curvature", "--batch-size", "64", "--top-k", "1", "--lanczos-steps", "4",
             "--trace-method", "xtrace", "--trace-hvps", "4", "--threads", "1", "--out", "run");
         Assert.True(run.ExitCode == 0, run.Stderr);

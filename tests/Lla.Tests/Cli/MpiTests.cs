@@ -13,7 +13,8 @@ public sealed class RequiresMpiFactAttribute : FactAttribute
     }
 }
 
-/// <summary>`lla` under `mpiexec -n 2` on one machine, against the same command as one process.</summary>
+/// <summary>`lla` under `mpiexec -n 2` on one machine, against the same command as one process (slow category: several processes each).</summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public class MpiTests
 {
     private static ProcessRunner.Outcome Ranks(int n, params string[] args) =>

@@ -4,6 +4,7 @@ using Lla.Tests.Support;
 namespace Lla.Tests.Cli;
 
 /// <summary>`dotnet pack` gives the library as a NuGet package without a native backend, and `lla` as a .NET tool that installs from a folder feed.</summary>
+[Trait(TestCategory.Name, TestCategory.Slow)]
 public class PackagingTests
 {
     private static (int Code, string Output) Run(string file, params string[] args)

@@ -68,6 +68,7 @@ public class ReportTests
     }
 
     [RequiresChromiumFact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void The_page_renders_in_a_real_browser_without_errors()
     {
         string dir = AnalyzeRun();

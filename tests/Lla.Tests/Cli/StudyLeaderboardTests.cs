@@ -19,6 +19,7 @@ public class StudyLeaderboardTests
         """;
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void The_leaderboard_scores_every_measure_and_study_score_on_models_csv_reproduces_the_across_model_scores()
     {
         string dir = Paths.NewTempFolder(), config = Path.Combine(dir, "zoo.json"), folder = Path.Combine(dir, "out");
@@ -83,6 +84,7 @@ public class StudyLeaderboardTests
     }
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
     public void A_study_without_axes_says_not_testable_across_models()
     {
         string dir = Paths.NewTempFolder(), config = Path.Combine(dir, "zoo.json"), folder = Path.Combine(dir, "out");

@@ -191,6 +191,7 @@ public class TrainedBatchNormTests
     private const int TrainingImagesPerClass = 16;
 
     [Fact]
+    [Trait(TestCategory.Name, TestCategory.Slow)] // about 3 minutes on 2 cores; the trained ResNet-20 tests above check the same guard and eigenvalue path
     public void A_briefly_trained_torchvision_resnet18_passes_the_guard_and_its_top_eigenvalue_in_float32_matches_float64()
     {
         string dir = ImageFolder(Paths.NewTempFolder());

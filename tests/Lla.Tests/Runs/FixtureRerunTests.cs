@@ -17,13 +17,25 @@ public class FixtureRerunTests
     private static readonly HashSet<string> Free = new() { "timings_s", "seconds", "seconds_this_session", "seconds_measuring_total", "seconds_per_model_and_dataset", "versions", "figures", "schema_version", "density", "processes", "config_file", "quiet", "json", "numeric_guard" };
 
     /// <summary>runs-v1: analyze, hessian and landscapes as first written; runs-v2: the study since it holds out a validation set (issue 15).</summary>
-    public static IEnumerable<object[]> Commands() =>
+    private static IEnumerable<object[]> AllCommands() =>
         new[] { "runs-v1", "runs-v2" }.SelectMany(set => File.ReadAllLines(Path.Combine(Paths.Fixture(set), "commands.txt"))
             .Where(l => l.Length > 0).Select(l => new object[] { set, l.Split(' ')[0] }));
 
+    public static IEnumerable<object[]> Commands() => AllCommands().Where(c => (string)c[1] != "study");
+
+    /// <summary>The study's rerun trains and measures a zoo: the slow category.</summary>
+    public static IEnumerable<object[]> StudyCommands() => AllCommands().Where(c => (string)c[1] == "study");
+
     [Theory]
     [MemberData(nameof(Commands))]
-    public void The_recorded_command_reproduces_the_fixture(string set, string kind)
+    public void The_recorded_command_reproduces_the_fixture(string set, string kind) => Rerun(set, kind);
+
+    [Theory]
+    [MemberData(nameof(StudyCommands))]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
+    public void The_recorded_study_reproduces_the_fixture(string set, string kind) => Rerun(set, kind);
+
+    private static void Rerun(string set, string kind)
     {
         string fixtures = Paths.Fixture(set);
         string line = File.ReadAllLines(Path.Combine(fixtures, "commands.txt")).First(l => l.StartsWith(kind + " ", StringComparison.Ordinal));

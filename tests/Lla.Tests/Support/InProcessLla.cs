@@ -17,6 +17,8 @@ public static class InProcessLla
         {
             var (stdout, stderr) = (new StringWriter(), new StringWriter());
             var (oldOut, oldErr, oldDir) = (Console.Out, Console.Error, Environment.CurrentDirectory);
+            // `--threads N` sets libtorch's threads for the whole process: the tests that follow get theirs back.
+            int threads = TorchSharp.torch.get_num_threads();
             try
             {
                 Console.SetOut(stdout);
@@ -30,6 +32,7 @@ public static class InProcessLla
                 Console.SetOut(oldOut);
                 Console.SetError(oldErr);
                 Environment.CurrentDirectory = oldDir;
+                TorchSharp.torch.set_num_threads(threads);
             }
         }
     }

@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
+using Lla.Objectives;
+using Lla.Reports;
 using Lla.Tests.Support;
+using Lla.Training;
 
 namespace Lla.Tests.Training;
 
 /// <summary>
-/// `lla train --tensorboard DIR` with analyses every epoch, read back by the tests' own event reader:
+/// A training with a TensorBoard folder and analyses every epoch (as `lla train --tensorboard DIR` runs it), read back by the tests' own event reader:
 /// every tag at every step, with the values of FILE.json and of each analysis's results.json.
 /// </summary>
 public class TensorBoardTrainingTests
@@ -14,8 +17,16 @@ public class TensorBoardTrainingTests
     {
         string dir = Paths.NewTempFolder(), save = Path.Combine(dir, "m.bin"), board = Path.Combine(dir, "tb");
         double start = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var run = LlaProcess.Run("train", "--model", "mlp", "--epochs", "2", "--analyze-every", "1", "--tensorboard", board, "--save", save, "--threads", "2", "--quiet");
-        Assert.True(run.ExitCode == 0, run.Stderr);
+        // What `lla train --model mlp --epochs 2 --analyze-every 1 --tensorboard DIR` does, in-process: the training job, then the front end's figures.
+        TestTorch.Init();
+        var trained = TrainRun.Execute(new TrainRunOptions
+        {
+            Source = ModelSource.Resolve("mlp", ModelSource.RandomWeights, null, "float32", 42),
+            Training = new TrainOptions { Epochs = 2 },
+            Save = save, AnalyzeEvery = 1, TensorBoard = board,
+        });
+        foreach (var folder in trained.Analyses) RunRenderer.Render(folder);
+        TensorBoardFigures.Add(trained.TensorBoard!, trained.Analyses);
 
         var files = Directory.GetFiles(board);
         Assert.Equal(2, files.Length); // the training's scalars and histograms, and the front end's figures

@@ -1,37 +1,47 @@
 using Lla.Models;
+using Lla.Objectives;
 using Lla.Tests.Support;
+using Lla.Training;
 
 namespace Lla.Tests.Training;
 
-/// <summary>`lla train` killed after an epoch and resumed reaches the weights of an uninterrupted run, bit for bit.</summary>
+/// <summary>A training interrupted after an epoch and resumed reaches the weights of an uninterrupted run, bit for bit (in-process).</summary>
 public class TrainResumeTests
 {
+    private sealed class Interrupted : Exception;
+
+    private static TrainRunOptions Options(string save, bool resume = false) => new()
+    {
+        // `lla train --model mlp --epochs 3 --optimizer sgd --lr 0.05` with its other defaults.
+        Source = ModelSource.Resolve("mlp", ModelSource.RandomWeights, "idx:" + Paths.EmbeddedData, "float32", 42),
+        Training = new TrainOptions { Epochs = 3, Optimizer = "sgd", LearningRate = 0.05, Momentum = 0.9, BatchSize = 64, Seed = 42 },
+        Save = save,
+        Resume = resume,
+    };
+
     [Fact]
-    public void A_training_killed_after_an_epoch_resumes_to_identical_weights()
+    public void A_training_interrupted_after_an_epoch_resumes_to_identical_weights()
     {
         TestTorch.Init();
-        string dir = Paths.NewTempFolder(), killed = Path.Combine(dir, "killed.bin"), whole = Path.Combine(dir, "whole.bin");
-        string[] args = { "train", "--model", "mlp", "--epochs", "3", "--optimizer", "sgd", "--lr", "0.05", "--threads", "2" };
-        Assert.True(ProcessRunner.KillWhenFileHasLines("dotnet", new[] { LlaProcess.CliDll }.Concat(args).Concat(new[] { "--save", killed }),
-            killed + ".resume.json", 3), "the training finished before it could be killed");
-        Assert.False(File.Exists(killed));
+        string dir = Paths.NewTempFolder(), cut = Path.Combine(dir, "cut.bin"), whole = Path.Combine(dir, "whole.bin");
+        // Stopped right after epoch 1 is saved as the resume point (the line is said after that).
+        Assert.Throws<Interrupted>(() => TrainRun.Execute(Options(cut), line => { if (line.StartsWith("epoch 1/3")) throw new Interrupted(); }));
+        Assert.True(TrainingProgress.Exists(cut));
+        Assert.False(File.Exists(cut));
 
-        var resumed = LlaProcess.Run(args.Concat(new[] { "--save", killed, "--resume" }).ToArray());
-        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        Assert.Contains("resuming after epoch", resumed.Stdout);
-        Assert.False(File.Exists(killed + ".resume.json")); // a finished training removes its resume point
-        var fresh = LlaProcess.Run(args.Concat(new[] { "--save", whole }).ToArray());
-        Assert.True(fresh.ExitCode == 0, fresh.Stderr);
+        var said = new List<string>();
+        TrainRun.Execute(Options(cut, resume: true), said.Add);
+        Assert.Contains(said, l => l.StartsWith("resuming after epoch 1 of 3"));
+        Assert.False(File.Exists(cut + ".resume.json")); // a finished training removes its resume point
+        TrainRun.Execute(Options(whole));
 
-        var a = TensorFile.Read(killed);
+        var a = TensorFile.Read(cut);
         var b = TensorFile.Read(whole);
         Assert.Equal(b.Keys.OrderBy(k => k), a.Keys.OrderBy(k => k));
         foreach (var (name, t) in b) Assert.True(t.eq(a[name]).all().item<bool>(), $"{name} differs");
-        var record = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(killed + ".json"))!;
+        var record = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(cut + ".json"))!;
         Assert.Equal(3, record["epochs"]!.AsArray().Count);
 
-        var again = LlaProcess.Run(args.Concat(new[] { "--save", killed, "--resume" }).ToArray());
-        Assert.Equal(2, again.ExitCode);
-        Assert.Contains("has no interrupted training", again.Stderr);
+        Assert.Contains("has no interrupted training", Assert.Throws<LlaException>(() => TrainRun.Execute(Options(cut, resume: true))).Message);
     }
 }
