@@ -36,25 +36,19 @@ internal static class AnalyzeCommand
             var settings = AnalyzeProfile.Parse(name).Override(Given(p, hessian.BatchSize), Given(p, hessian.Runs), Given(p, hessian.LanczosSteps), Given(p, landscapeSteps));
             var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
             var source = shared.Source(p);
-            var analysis = hessian.Analysis(p, source.Seed, trace: true, esd: true) with { Runs = settings.Runs, LanczosSteps = settings.LanczosSteps };
-            var record = SharedOptions.Record(p, command);
-            foreach (var (setting, value) in settings.Settings()) record[setting] = value;
-            var options = new HessianRunOptions
+            var asked = new HessianRunOptions
             {
-                Command = "analyze",
                 Source = source,
-                Selection = hessian.Selection(p, settings.BatchSize),
+                Selection = hessian.Selection(p),
                 OneDnn = shared.RunSettings(p),
-                Analysis = analysis,
+                Analysis = hessian.Analysis(p, source.Seed, trace: true, esd: true),
                 OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"), Force = p.GetValue(force),
                 Params = p.GetValue(hessian.Params),
                 Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
-                PerLayer = p.GetValue(hessian.PerLayer), Diagonal = p.GetValue(hessian.Diagonal), DiagonalHvps = p.GetValue(hessian.DiagonalHvps), SplitCurvature = p.GetValue(hessian.SplitCurvature) || settings.SplitCurvature,
-                LandscapeSteps = settings.LandscapeSteps,
-                Profile = name,
-                Record = record,
-                Measures = Measures.MeasureRunOptions.CheapFamilies,
+                PerLayer = p.GetValue(hessian.PerLayer), Diagonal = p.GetValue(hessian.Diagonal), DiagonalHvps = p.GetValue(hessian.DiagonalHvps), SplitCurvature = p.GetValue(hessian.SplitCurvature),
+                Record = SharedOptions.Record(p, command),
             };
+            var options = AnalyzeRun.Options(asked, settings);
             return HessianCommand.Execute(options, shared.Output(p, processes), processes, scale);
         }));
         return command;
