@@ -39,8 +39,8 @@ public sealed record MeasureRunOptions
     public void Validate()
     {
         if (Families.Count == 0) throw new LlaException("{only} names no family");
-        if (PredictedLabels && !LossFunctions.TakesLabels(Source.Loss))
-            throw new LlaException($"{{labels}} predicted needs a classification loss (cross-entropy or nll), not {Source.Loss}");
+        if (PredictedLabels && !Source.Loss.TakesLabels())
+            throw new LlaException($"{{labels}} predicted needs a classification loss (cross-entropy or nll), not {Source.Loss.Name()}");
         if (!(Sharpness.SamRho > 0)) throw new LlaException($"{{sam-rho}} must be positive (got {Sharpness.SamRho})");
         if (!(Sharpness.LinfRho > 0)) throw new LlaException($"{{rho-linf}} must be positive (got {Sharpness.LinfRho})");
         if (!(Sharpness.L2Rho > 0)) throw new LlaException($"{{rho-l2}} must be positive (got {Sharpness.L2Rho})");

@@ -47,9 +47,9 @@ public sealed record TrainRunOptions
 
     private JsonObject Settings() => new()
     {
-        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss,
+        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss.Name(),
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["epochs"] = Training.Epochs,
-        ["optimizer"] = Training.Optimizer, ["lr"] = Training.LearningRate, ["momentum"] = Training.Momentum,
+        ["optimizer"] = Training.Optimizer.Name(), ["lr"] = Training.LearningRate, ["momentum"] = Training.Momentum,
         ["weight-decay"] = Training.WeightDecay, ["batch-size"] = Training.BatchSize, ["gradient"] = Training.Gradient.ToString(),
         ["augment"] = Training.Augment is not null, ["validation-split"] = ValidationSplit,
     };
@@ -66,7 +66,6 @@ public sealed record TrainRunOptions
         // A symbolic link is written through: the model replaces the link's target, whose folder must exist.
         string? folder = Path.GetDirectoryName(TensorFile.WriteTarget(full));
         if (folder is not null && !Directory.Exists(folder)) throw new LlaException($"{{save}}: folder {folder} does not exist");
-        if (Training.Optimizer is not ("adam" or "sgd")) throw new LlaException($"unknown optimizer '{Training.Optimizer}' (known: adam, sgd)");
         if (Training.BatchSize < 1) throw new LlaException($"{{batch-size}} must be at least 1 (got {Training.BatchSize})");
         if (Training.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {Training.Epochs})");
         if (!(Training.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {Training.LearningRate})");
