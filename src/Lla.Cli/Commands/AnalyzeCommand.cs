@@ -34,27 +34,8 @@ internal static class AnalyzeCommand
         {
             string name = p.GetValue(profile)!;
             var settings = AnalyzeProfile.Parse(name).Override(Given(p, hessian.BatchSize), Given(p, hessian.Runs), Given(p, hessian.LanczosSteps), Given(p, landscapeSteps));
-            var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
-            var source = shared.Source(p);
-            var analysis = hessian.Analysis(p, source.Seed, trace: true, esd: true) with { Runs = settings.Runs, LanczosSteps = settings.LanczosSteps };
-            var record = SharedOptions.Record(p, command);
-            foreach (var (setting, value) in settings.Settings()) record[setting] = value;
-            var options = new HessianRunOptions
-            {
-                Command = "analyze",
-                Source = source,
-                Selection = hessian.Selection(p, settings.BatchSize),
-                OneDnn = shared.RunSettings(p),
-                Analysis = analysis,
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("analyze"), Force = p.GetValue(force),
-                Params = p.GetValue(hessian.Params),
-                Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
-                PerLayer = p.GetValue(hessian.PerLayer), Diagonal = p.GetValue(hessian.Diagonal), DiagonalHvps = p.GetValue(hessian.DiagonalHvps), SplitCurvature = p.GetValue(hessian.SplitCurvature) || settings.SplitCurvature,
-                LandscapeSteps = settings.LandscapeSteps,
-                Profile = name,
-                Record = record,
-                Measures = Measures.MeasureRunOptions.CheapFamilies,
-            };
+            var scale = SettingNames.Parse<ColorScale>(p.GetValue(colorScale)!, "color-scale");
+            var options = AnalyzeRun.Options(hessian.RunOptions(p, shared, force, command, trace: true, esd: true), settings);
             return HessianCommand.Execute(options, shared.Output(p, processes), processes, scale);
         }));
         return command;

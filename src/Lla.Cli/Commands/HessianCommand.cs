@@ -21,20 +21,7 @@ internal static class HessianCommand
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var output = shared.Output(p, processes);
-            var source = shared.Source(p);
-            var options = new HessianRunOptions
-            {
-                Command = "hessian",
-                Source = source,
-                Selection = hessian.Selection(p),
-                OneDnn = shared.RunSettings(p),
-                Analysis = hessian.Analysis(p, source.Seed, p.GetValue(hessian.Trace), p.GetValue(hessian.Esd)),
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("hessian"), Force = p.GetValue(force),
-                Params = p.GetValue(hessian.Params),
-                Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
-                PerLayer = p.GetValue(hessian.PerLayer), Diagonal = p.GetValue(hessian.Diagonal), DiagonalHvps = p.GetValue(hessian.DiagonalHvps), SplitCurvature = p.GetValue(hessian.SplitCurvature),
-                Record = SharedOptions.Record(p, command),
-            };
+            var options = hessian.RunOptions(p, shared, force, command, p.GetValue(hessian.Trace), p.GetValue(hessian.Esd));
             return Execute(options, output, processes);
         }));
         return command;
@@ -51,7 +38,7 @@ internal static class HessianCommand
         if (output.Chatty && results.Measures is { } measures)
         {
             MeasureCommand.Print(measures);
-            var skipped = Measures.MeasureRunOptions.AllFamilies.Except(options.Measures).Select(f => f.ToString().ToLowerInvariant());
+            var skipped = Measures.MeasureFamilies.All.Except(options.Measures).Select(f => f.Name);
             output.Say($"Measures skipped here: {string.Join(", ", skipped)} (the curvature family is the analysis below; `lla measure` computes every family)");
         }
         if (output.Chatty) Summary.Print(results, Path.GetFullPath(options.OutDir));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lla.Analysis;
 using Lla.Objectives;
 using Lla.Curvature;
 
@@ -61,11 +62,11 @@ internal sealed class HessianOptions
             "smallest" => EigenTarget.Smallest,
             var w => throw new LlaException($"--which must be largest or smallest (got '{w}')"),
         },
-        EigenMethod = MethodNames.ParseEigen(p.GetValue(EigenMethod)!),
+        EigenMethod = SettingNames.Parse<EigenMethod>(p.GetValue(EigenMethod)!, "eigen-method"),
         EigenTolerance = p.GetValue(EigenTol),
         EigenMaxSteps = p.GetValue(EigenMaxSteps),
         Trace = trace,
-        TraceMethod = MethodNames.ParseTrace(p.GetValue(TraceMethod)!),
+        TraceMethod = SettingNames.Parse<TraceMethod>(p.GetValue(TraceMethod)!, "trace-method"),
         TraceApplications = p.GetValue(TraceHvps),
         Esd = esd,
         Runs = p.GetValue(Runs),
@@ -75,13 +76,32 @@ internal sealed class HessianOptions
         Seed = seed,
     };
 
-    /// <summary>The data selection given on the command line; <paramref name="batchSize"/> overrides --batch-size (a profile's choice).</summary>
-    public DataSelection Selection(ParseResult p, int? batchSize = null) => new(
-        SharedOptions.ParseSplit(p.GetValue(Split)!),
-        batchSize ?? p.GetValue(BatchSize),
+    /// <summary>The Hessian run the command line asks for (`hessian`, and `analyze` before its profile).</summary>
+    public HessianRunOptions RunOptions(ParseResult p, SharedOptions shared, Option<bool> force, Command command, bool trace, bool esd)
+    {
+        var source = shared.Source(p);
+        return new HessianRunOptions
+        {
+            Command = command.Name,
+            Source = source,
+            Selection = Selection(p),
+            OneDnn = shared.RunSettings(p),
+            Analysis = Analysis(p, source.Seed, trace, esd),
+            OutDir = p.GetValue(Out) ?? DefaultOut(command.Name), Force = p.GetValue(force),
+            Params = p.GetValue(Params),
+            Operator = SettingNames.Parse<CurvatureOperator>(p.GetValue(Operator)!, "operator"),
+            PerLayer = p.GetValue(PerLayer), Diagonal = p.GetValue(Diagonal), DiagonalHvps = p.GetValue(DiagonalHvps), SplitCurvature = p.GetValue(SplitCurvature),
+            Record = SharedOptions.Record(p, command),
+        };
+    }
+
+    /// <summary>The data selection given on the command line.</summary>
+    public DataSelection Selection(ParseResult p) => new(
+        SettingNames.Parse<Lla.Data.Split>(p.GetValue(Split)!, "split"),
+        p.GetValue(BatchSize),
         SharedOptions.ParseBatches(p.GetValue(Batches)!),
         p.GetValue(Shuffle),
-        SharedOptions.ParseBatchNorm(p.GetValue(Bn)!));
+        SettingNames.Parse<BatchNormMode>(p.GetValue(Bn)!, "bn"));
 
     public static string DefaultOut(string command) => Path.Combine("runs", $"{command}-{DateTime.Now:yyyyMMdd-HHmmss}");
 }

@@ -48,15 +48,15 @@ internal static class LandscapeCommand
             bool maxMin = pairText is ["max", "min"];
             if (!maxMin && (pairText.Length != 2 || !int.TryParse(pairText[0], out e1) || !int.TryParse(pairText[1], out e2)))
                 throw new LlaException($"--eigen-pair must be two different indices like 0,1, or max,min (got '{p.GetValue(eigenPair)}')");
-            var scale = SharedOptions.ParseColorScale(p.GetValue(colorScale)!);
+            var scale = SettingNames.Parse<ColorScale>(p.GetValue(colorScale)!, "color-scale");
             bool Given(Option option) => p.GetResult(option) is { Implicit: false };
             bool panel = p.GetValue(allModes);
             // --all-modes draws a fixed panel: the settings of a single plane would be ignored, so they are refused.
             if (panel)
                 foreach (var single in new Option[] { norm, order, mode, numPlots })
                     if (Given(single)) throw new LlaException($"{single.Name} is not used with --all-modes (its panel fixes each plane's normalization and update rule): leave out one of them");
-            var axesKind = panel && !Given(axes) ? AxesKind.Hessian : AxesKinds.Parse(p.GetValue(axes)!);
-            var normKind = Normalization.Parse(p.GetValue(norm)!);
+            var axesKind = panel && !Given(axes) ? AxesKind.Hessian : SettingNames.Parse<AxesKind>(p.GetValue(axes)!, "axes");
+            var normKind = SettingNames.Parse<NormKind>(p.GetValue(norm)!, "norm");
             if (!panel && Given(order) && normKind is NormKind.None or NormKind.Weight)
                 throw new LlaException($"--order is not used by --norm {p.GetValue(norm)} (only layer, model and filter take a norm order): leave out --order");
             // A bad value is named as such before the question whether the flag belongs here.
@@ -67,14 +67,14 @@ internal static class LandscapeCommand
                 if (Given(hessianOnly) && !hessianAxes)
                     throw new LlaException($"{hessianOnly.Name} chooses the Hessian axes, but --axes is {p.GetValue(axes)}: leave out {hessianOnly.Name} or use --axes hessian");
             var planes = PlaneSpec.Planes(axesKind, normKind, p.GetValue(order),
-                PlaneSpec.ParseRule(p.GetValue(mode)!), p.GetValue(shared.Seed), p.GetValue(numPlots), p.GetValue(allModes));
+                SettingNames.Parse<UpdateRule>(p.GetValue(mode)!, "mode"), p.GetValue(shared.Seed), p.GetValue(numPlots), p.GetValue(allModes));
             var output = shared.Output(p, processes);
             var options = new LandscapeRunOptions
             {
                 Source = shared.Source(p), Selection = hessian.Selection(p), OneDnn = shared.RunSettings(p), Planes = planes,
                 Steps = p.GetValue(steps), Distance = p.GetValue(distance), IgnoreBiasAndBatchNorm = p.GetValue(ignoreBiasBn),
                 Freeze = p.GetValue(freeze), FreezeNames = p.GetValue(freezeNames), LossCap = p.GetValue(lossCap),
-                EigenFirst = e1, EigenSecond = e2, EigenMaxMin = maxMin, Operator = Curvature.CurvatureOperators.Parse(p.GetValue(hessian.Operator)!),
+                EigenFirst = e1, EigenSecond = e2, EigenMaxMin = maxMin, Operator = SettingNames.Parse<Curvature.CurvatureOperator>(p.GetValue(hessian.Operator)!, "operator"),
                 HessianRun = p.GetValue(hessianRun),
                 Checkpoints = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)), DirectionFile = p.GetValue(directions), OptimizerState = p.GetValue(optimizerState),

@@ -16,7 +16,7 @@ internal static class ReportCommand
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             string dir = p.GetValue(folder)!;
-            var figures = RunRenderer.Render(dir, SharedOptions.ParseColorScale(p.GetValue(colorScale)!));
+            var figures = RunRenderer.Render(dir, SettingNames.Parse<ColorScale>(p.GetValue(colorScale)!, "color-scale"));
             Console.WriteLine($"redrew {figures.Count} figure{(figures.Count == 1 ? "" : "s")} and {Path.Combine(dir, HtmlReport.FileName)}");
             return 0;
         }));

@@ -49,7 +49,7 @@ internal sealed class SharedOptions
     public OneDnnSetting RunSettings(ParseResult p)
     {
         RuntimeSetup.SetThreads(p.GetValue(Threads) ?? RuntimeSetup.DefaultThreads());
-        return ParseOneDnn(p.GetValue(OneDnn)!);
+        return SettingNames.Parse<OneDnnSetting>(p.GetValue(OneDnn)!, "onednn");
     }
 
     /// <summary>folder:DIR data decodes images with the transform given on this command line.</summary>
@@ -59,10 +59,6 @@ internal sealed class SharedOptions
     /// <summary>--color-scale of the commands that draw landscapes.</summary>
     public static Option<string> ColorScaleOption() => new("--color-scale") { Description = "landscape heat maps: log (default: the basin stays visible) | linear", DefaultValueFactory = _ => "log" };
 
-    public static Reports.ColorScale ParseColorScale(string value) => Choose("--color-scale", value, ("log", Reports.ColorScale.Log), ("linear", Reports.ColorScale.Linear));
-    public static OneDnnSetting ParseOneDnn(string value) => Choose("--onednn", value, ("auto", OneDnnSetting.Auto), ("on", OneDnnSetting.On), ("off", OneDnnSetting.Off));
-    public static Split ParseSplit(string value) => Choose("--split", value, ("train", Split.Train), ("test", Split.Test));
-    public static BatchNormMode ParseBatchNorm(string value) => Choose("--bn", value, ("train", BatchNormMode.Train), ("eval", BatchNormMode.Eval));
 
     /// <summary>The value named, or one line listing the names (e.g. "--onednn must be auto, on or off (got 'x')").</summary>
     public static T Choose<T>(string option, string value, params (string Name, T Value)[] choices)

@@ -41,7 +41,7 @@ internal static class TrainCommand
                 Source = shared.Source(p, weights: ModelSource.RandomWeights), // training starts from a seeded init unless told
                 Training = new TrainOptions
                 {
-                    Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batchSize), Optimizer = p.GetValue(optimizer)!,
+                    Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batchSize), Optimizer = SettingNames.Parse<OptimizerKind>(p.GetValue(optimizer)!, "optimizer"),
                     LearningRate = p.GetValue(lr), Momentum = p.GetValue(momentum), WeightDecay = p.GetValue(weightDecay), Seed = p.GetValue(shared.Seed),
                 },
                 Save = p.GetValue(save)!, SaveEvery = p.GetValue(saveEvery), AnalyzeEvery = p.GetValue(analyzeEvery), Resume = p.GetValue(resume),

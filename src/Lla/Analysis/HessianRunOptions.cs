@@ -44,10 +44,10 @@ public sealed record HessianRunOptions
     /// <summary>The settings that decide the results, by their setting names (what results.json records when no <see cref="Record"/> is given).</summary>
     public JsonObject Describe() => new()
     {
-        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss,
+        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss.Name(),
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed,
-        ["split"] = Selection.Split.ToString().ToLowerInvariant(), ["batch-size"] = Selection.BatchSize,
-        ["batches"] = Selection.MaxBatches?.ToString() ?? "all", ["shuffle"] = Selection.Shuffle, ["bn"] = Selection.BatchNorm.ToString().ToLowerInvariant(),
+        ["split"] = Selection.Split.Name(), ["batch-size"] = Selection.BatchSize,
+        ["batches"] = Selection.MaxBatches?.ToString() ?? "all", ["shuffle"] = Selection.Shuffle, ["bn"] = Selection.BatchNorm.Name(),
         ["operator"] = Operator.Name(), ["top-k"] = Analysis.TopK, ["eigen-method"] = Analysis.EigenMethod.Name(), ["eigen-tol"] = Analysis.EigenTolerance, ["eigen-max-steps"] = Analysis.EigenMaxSteps,
         ["trace"] = Analysis.Trace, ["trace-method"] = Analysis.TraceMethod.Name(), ["trace-hvps"] = Analysis.TraceApplications,
         ["esd"] = Analysis.Esd, ["runs"] = Analysis.Runs, ["lanczos-steps"] = Analysis.LanczosSteps,

@@ -36,7 +36,7 @@ public static class BendProgress
             .Concat(state.Velocity.Select(v => new KeyValuePair<string, Tensor>(VelocityPrefix + v.Key, v.Value)));
         TensorFile.Write(Path.Combine(outDir, TensorsFile), entries);
         ResultsSerializer.Write(Path.Combine(outDir, RecordFile),
-            new BendProgressRecord(asked, ConnectRunOptions.Name(state.Method), state.Aligned, state.Step, state.Seed, state.Losses.ToArray()));
+            new BendProgressRecord(asked, state.Method.Name(), state.Aligned, state.Step, state.Seed, state.Losses.ToArray()));
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public static class BendProgress
             string now = value?.ToJsonString() ?? "null", before = record.Asked[key]?.ToJsonString() ?? "null";
             if (now != before) throw new LlaException($"{{resume}}: {{{key}}} is {now} now but was {before} in the interrupted run; repeat its command");
         }
-        var method = ConnectRunOptions.ParseMethod(record.Method);
+        var method = SettingNames.Parse<PathMethod>(record.Method, "method");
         return new CurveState(method, record.Aligned, bend, velocity, record.Step, record.Seed, record.Losses);
     }
 

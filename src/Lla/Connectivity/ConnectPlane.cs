@@ -53,7 +53,7 @@ public static class ConnectPlane
         var points = t.Select(x => Coordinates(method, x)).ToArray();
         return plane with
         {
-            Label = $"plane through A (0, 0), B (1, 0) and the bend (0, 1), with the {ConnectRunOptions.Name(method)} curve",
+            Label = $"plane through A (0, 0), B (1, 0) and the bend (0, 1), with the {method.Name()} curve",
             DirectionsFile = plane.DirectionsFile is string f ? Path.Combine(Folder, f) : null,
             Path = new PathRecord(t.Select(x => $"t = {x:0.###}").ToArray(), points.Select(p => p.Alpha).ToArray(), points.Select(p => p.Beta).ToArray()),
         };

@@ -90,7 +90,7 @@ public static class ConnectRun
             clock.Restart();
             int perEpoch = session.Batches.Count, steps = o.Epochs * perEpoch;
             int resumed = resume?.Step ?? 0;
-            if (resume is not null) say?.Invoke($"resuming the {ConnectRunOptions.Name(o.Method)} curve's training after step {resumed} of {steps}");
+            if (resume is not null) say?.Invoke($"resuming the {o.Method.Name()} curve's training after step {resumed} of {steps}");
             // The bend's gradients are backward passes: behind the numeric guard, like every training.
             guard = session.DecideOneDnn(o.OneDnn, GuardProbe.Training);
             say?.Invoke($"numeric guard: {guard.Reason}");
@@ -103,11 +103,11 @@ public static class ConnectRun
             }
             TensorFile.Write(folder.File(BendFile), curve.Bend.Entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, e.Value)));
             bendFile = BendFile;
-            curveRecord = new CurveTrainingRecord(ConnectRunOptions.Name(o.Method), curve.Step, o.Epochs, o.LearningRate, Momentum, o.Source.Seed,
+            curveRecord = new CurveTrainingRecord(o.Method.Name(), curve.Step, o.Epochs, o.LearningRate, Momentum, o.Source.Seed,
                 resumed, curve.Losses.Chunk(perEpoch).Select(c => c.Average()).ToArray());
             timings["curve_training"] = clock.Elapsed.TotalSeconds;
             clock.Restart();
-            paths.Add(CurveTraining.Evaluate(modelA, curveEnds, curve, data, pathOptions, Report($"{ConnectRunOptions.Name(o.Method)} curve")));
+            paths.Add(CurveTraining.Evaluate(modelA, curveEnds, curve, data, pathOptions, Report($"{o.Method.Name()} curve")));
             timings["curve"] = clock.Elapsed.TotalSeconds;
             if (o.PlaneSteps > 0)
             {
@@ -128,7 +128,7 @@ public static class ConnectRun
             Versions = Versions.All(),
             Model = RunRecords.Model(o.Source, ParameterSet.Of(modelA), modelA),
             Data = RunRecords.Data(session, selection),
-            BnMode = ConnectRunOptions.Name(o.BatchNorm),
+            BnMode = o.BatchNorm.Name(),
             NumericGuard = guard is null ? null : HessianRecords.Guard(guard),
             Loss = linear.TrainLoss[0],
             Accuracy = linear.TrainAccuracy[0],
@@ -150,7 +150,7 @@ public static class ConnectRun
     }
 
     /// <summary>The typed record of a path for results.json.</summary>
-    public static ModePathRecord Record(PathResult p) => new(ConnectRunOptions.Name(p.Method), p.Aligned, ConnectRunOptions.Name(p.BatchNorm),
+    public static ModePathRecord Record(PathResult p) => new(p.Method.Name(), p.Aligned, p.BatchNorm.Name(),
         p.T.ToArray(), p.TrainLoss.ToArray(), p.TrainAccuracy.ToArray(), p.TestLoss.ToArray(), p.TestAccuracy.ToArray(), p.TrainBarrier, p.TestBarrier);
 
     /// <summary>Model B: A's architecture with the weights of {to}; a file of another architecture is refused with the mismatch named.</summary>

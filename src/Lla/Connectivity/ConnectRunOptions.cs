@@ -53,10 +53,10 @@ public sealed record ConnectRunOptions
     /// <summary>The settings that decide the results, by their setting names.</summary>
     public JsonObject Describe() => new()
     {
-        ["model"] = Source.Model, ["weights"] = Source.Weights, ["to"] = To, ["data"] = Source.Data, ["loss"] = Source.Loss,
-        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["method"] = Name(Method),
-        ["align"] = Align == PathAlignment.Weights ? "weights" : "none", ["points"] = Points, ["epochs"] = Epochs, ["lr"] = LearningRate,
-        ["batch-size"] = BatchSize, ["bn"] = Name(BatchNorm), ["plane-steps"] = PlaneSteps,
+        ["model"] = Source.Model, ["weights"] = Source.Weights, ["to"] = To, ["data"] = Source.Data, ["loss"] = Source.Loss.Name(),
+        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["method"] = Method.Name(),
+        ["align"] = Align.Name(), ["points"] = Points, ["epochs"] = Epochs, ["lr"] = LearningRate,
+        ["batch-size"] = BatchSize, ["bn"] = BatchNorm.Name(), ["plane-steps"] = PlaneSteps,
     };
 
     /// <summary>Checks every setting that needs no model loaded, before anything is loaded or written.</summary>
@@ -89,30 +89,4 @@ public sealed record ConnectRunOptions
         if (!Resume && !Force && Method != PathMethod.Linear && BendProgress.Exists(OutDir))
             throw new LlaException($"{OutDir} holds an interrupted curve training ({BendProgress.RecordFile}): add {{resume}} to finish it, or choose another {{out}}");
     }
-
-    public static PathMethod ParseMethod(string value) => value switch
-    {
-        "linear" => PathMethod.Linear,
-        "bezier" => PathMethod.Bezier,
-        "chain" => PathMethod.Chain,
-        _ => throw new LlaException($"{{method}} must be linear, bezier or chain (got '{value}')"),
-    };
-
-    public static PathAlignment ParseAlign(string value) => value switch
-    {
-        "none" => PathAlignment.None,
-        "weights" => PathAlignment.Weights,
-        _ => throw new LlaException($"{{align}} must be none or weights (got '{value}')"),
-    };
-
-    public static PathBatchNorm ParseBatchNorm(string value) => value switch
-    {
-        "recompute" => PathBatchNorm.Recompute,
-        "train" => PathBatchNorm.Train,
-        "eval" => PathBatchNorm.Eval,
-        _ => throw new LlaException($"{{bn}} must be recompute, train or eval (got '{value}')"),
-    };
-
-    public static string Name(PathMethod method) => method.ToString().ToLowerInvariant();
-    public static string Name(PathBatchNorm mode) => mode.ToString().ToLowerInvariant();
 }

@@ -1,6 +1,6 @@
 namespace Lla.Landscapes;
 
-public enum UpdateRule { Add, AdamEq }
+public enum UpdateRule { Add, [SettingName("adameq")] AdamEq }
 
 /// <summary>
 /// The coordinates of a landscape. For <see cref="UpdateRule.Add"/>: S + 1 points per axis,

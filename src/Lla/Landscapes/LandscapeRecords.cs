@@ -13,7 +13,7 @@ public static class LandscapeRecords
         string? directionsFile, double seconds, PathRecord? path = null) => new()
     {
         Axes = spec.Axes.Name(),
-        Norm = Normalization.Name(spec.Norm),
+        Norm = spec.Norm.Name(),
         Order = spec.Order,
         Mode = spec.Mode == UpdateRule.AdamEq ? "adameq" : "add",
         Label = spec.Label,

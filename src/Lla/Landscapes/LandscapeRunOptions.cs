@@ -44,16 +44,16 @@ public sealed record LandscapeRunOptions
     /// <summary>The settings that decide the results, by their setting names.</summary>
     public JsonObject Describe() => new()
     {
-        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss,
+        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss.Name(),
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed,
         ["planes"] = new JsonArray(Planes.Select(p => (JsonNode)JsonValue.Create($"{p.Label} (seed {p.Seed})")).ToArray()),
         ["steps"] = Steps, ["distance"] = Distance, ["ignore-biasbn"] = IgnoreBiasAndBatchNorm, ["freeze"] = Freeze,
-        ["freeze-names"] = FreezeNames, ["loss-cap"] = LossCap, ["eigen-pair"] = EigenMaxMin ? "max,min" : $"{EigenFirst},{EigenSecond}", ["operator"] = Curvature.CurvatureOperators.Name(Operator),
+        ["freeze-names"] = FreezeNames, ["loss-cap"] = LossCap, ["eigen-pair"] = EigenMaxMin ? "max,min" : $"{EigenFirst},{EigenSecond}", ["operator"] = Operator.Name(),
         ["hessian-run"] = HessianRun, ["checkpoints"] = string.Join(",", Checkpoints), ["trajectory"] = string.Join(",", Trajectory),
         ["directions"] = DirectionFile, ["optimizer-state"] = OptimizerState,
-        ["split"] = Selection.Split.ToString().ToLowerInvariant(), ["batch-size"] = Selection.BatchSize,
+        ["split"] = Selection.Split.Name(), ["batch-size"] = Selection.BatchSize,
         ["batches"] = Selection.MaxBatches?.ToString() ?? "all", ["shuffle"] = Selection.Shuffle,
-        ["bn"] = Selection.BatchNorm.ToString().ToLowerInvariant(),
+        ["bn"] = Selection.BatchNorm.Name(),
     };
 
     private static string AxesNames(IEnumerable<AxesKind> axes) => string.Join(", ", axes.Select(a => a.Name()).Distinct());

@@ -14,18 +14,6 @@ public enum NormKind { None, Weight, Layer, Model, Filter }
 /// </summary>
 public static class Normalization
 {
-    public static NormKind Parse(string value) => value switch
-    {
-        "none" => NormKind.None,
-        "weight" => NormKind.Weight,
-        "layer" => NormKind.Layer,
-        "model" => NormKind.Model,
-        "filter" => NormKind.Filter,
-        _ => throw new LlaException($"{{norm}} must be none, weight, layer, model or filter (got '{value}')"),
-    };
-
-    public static string Name(NormKind kind) => kind.ToString().ToLowerInvariant();
-
     /// <summary>A new normalized direction; <paramref name="direction"/> is left unchanged.</summary>
     public static ParameterVector Apply(ParameterVector direction, ParameterVector weights, NormKind kind, int order, bool ignoreBiasAndBatchNorm = false)
     {

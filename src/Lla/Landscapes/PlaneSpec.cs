@@ -4,8 +4,8 @@ namespace Lla.Landscapes;
 public sealed record PlaneSpec(AxesKind Axes, NormKind Norm, int Order, UpdateRule Mode, long Seed)
 {
     public string Label => Mode == UpdateRule.AdamEq
-        ? $"{Axes.Name()} axes, adameq, {Normalization.Name(Norm)}{(Norm == NormKind.None ? "" : $"-L{Order}")}"
-        : $"{Axes.Name()} axes, {Normalization.Name(Norm)}{(Norm == NormKind.None ? "" : $"-L{Order}")}";
+        ? $"{Axes.Name()} axes, adameq, {Norm.Name()}{(Norm == NormKind.None ? "" : $"-L{Order}")}"
+        : $"{Axes.Name()} axes, {Norm.Name()}{(Norm == NormKind.None ? "" : $"-L{Order}")}";
 
     /// <summary>
     /// The planes of a run: <paramref name="count"/> planes of the given axes (random axes with seeds
@@ -22,13 +22,6 @@ public sealed record PlaneSpec(AxesKind Axes, NormKind Norm, int Order, UpdateRu
         if (allModes && count > 1) throw new LlaException("{all-modes} draws its own panel of planes: leave out {num-plots}");
         return allModes ? AllModes(axes, seed) : Enumerable.Range(0, count).Select(k => new PlaneSpec(axes, norm, order, rule, seed + k)).ToList();
     }
-
-    public static UpdateRule ParseRule(string name) => name switch
-    {
-        "add" => UpdateRule.Add,
-        "adameq" => UpdateRule.AdamEq,
-        _ => throw new LlaException($"{{mode}} must be add or adameq (got '{name}')"),
-    };
 
     /// <summary>
     /// The seed library's "all modes" panel: random axes with none / weight / filter-L1 / filter-L2,

@@ -154,8 +154,8 @@ public static class CurvatureMeasures
         Action<AnalysisProgress>? progress, IProcessGroup? group)
     {
         var loss = session.Source.LossFunction;
-        if (!Objectives.LossFunctions.TakesLabels(session.Source.Loss))
-            throw new LlaException($"predicted labels need a classification loss (cross-entropy or nll), not {session.Source.Loss}");
+        if (!session.Source.Loss.TakesLabels())
+            throw new LlaException($"predicted labels need a classification loss (cross-entropy or nll), not {session.Source.Loss.Name()}");
         var relabelled = new List<Batch>();
         try
         {

@@ -35,7 +35,7 @@ public sealed record MeasureRunOptions
     /// <summary>The settings that decide the results, as results.json's <c>options</c> record them.</summary>
     public MeasureSettings Settings => new()
     {
-        Model = Source.Model, Weights = Source.Weights, Data = Source.Data, Loss = Source.Loss, DType = Source.DType, Device = Source.DeviceName, Seed = Source.Seed,
+        Model = Source.Model, Weights = Source.Weights, Data = Source.Data, Loss = Source.Loss, DType = Source.DType, Device = Source.Device.ToString(), Seed = Source.Seed,
         Split = Selection.Split, BatchSize = Selection.BatchSize, Batches = Selection.MaxBatches, Shuffle = Selection.Shuffle, Bn = Selection.BatchNorm,
         Families = Families.Distinct().OrderBy(f => f.Order).ToArray(), Labels = PredictedLabels ? MeasureLabels.Predicted : MeasureLabels.True,
         Init = Init, Validation = Validation,
@@ -47,8 +47,8 @@ public sealed record MeasureRunOptions
     public void Validate()
     {
         if (Families.Count == 0) throw new LlaException("{only} names no family");
-        if (PredictedLabels && !LossFunctions.TakesLabels(Source.Loss))
-            throw new LlaException($"{{labels}} predicted needs a classification loss (cross-entropy or nll), not {Source.Loss}");
+        if (PredictedLabels && !Source.Loss.TakesLabels())
+            throw new LlaException($"{{labels}} predicted needs a classification loss (cross-entropy or nll), not {Source.Loss.Name()}");
         if (!(Sharpness.SamRho > 0)) throw new LlaException($"{{sam-rho}} must be positive (got {Sharpness.SamRho})");
         if (!(Sharpness.LinfRho > 0)) throw new LlaException($"{{rho-linf}} must be positive (got {Sharpness.LinfRho})");
         if (!(Sharpness.L2Rho > 0)) throw new LlaException($"{{rho-l2}} must be positive (got {Sharpness.L2Rho})");

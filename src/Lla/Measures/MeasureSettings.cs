@@ -25,7 +25,7 @@ public sealed record MeasureSettings
     public required string Model { get; init; }
     public string? Weights { get; init; }
     public required string Data { get; init; }
-    public required string Loss { get; init; }
+    public required LossKind Loss { get; init; }
     [JsonConverter(typeof(LowerCaseEnum<torch.ScalarType>))] public torch.ScalarType DType { get; init; }
     public required string Device { get; init; }
     public long Seed { get; init; }

@@ -5,6 +5,9 @@ namespace Lla.Objectives;
 /// <summary>A loss of model outputs against targets, averaged over the batch (a scalar tensor).</summary>
 public delegate Tensor LossFunction(Tensor outputs, Tensor targets);
 
+/// <summary>The losses a model source names (--loss): cross-entropy, nll, mse.</summary>
+public enum LossKind { CrossEntropy, Nll, Mse }
+
 public static class LossFunctions
 {
     public const string Names = "cross-entropy, nll, mse";
@@ -27,14 +30,24 @@ public static class LossFunctions
         return nn.functional.mse_loss(outputs, converted);
     }
 
-    public static LossFunction ByName(string name) => name switch
+    public static LossFunction Function(this LossKind kind) => kind switch
     {
-        "cross-entropy" => CrossEntropy,
-        "nll" => NegativeLogLikelihood,
-        "mse" => MeanSquaredError,
-        _ => throw new LlaException($"unknown loss '{name}' (known: {Names})"),
+        LossKind.CrossEntropy => CrossEntropy,
+        LossKind.Nll => NegativeLogLikelihood,
+        LossKind.Mse => MeanSquaredError,
     };
 
+    /// <summary>The loss named <paramref name="name"/> (cross-entropy, nll, mse), or "unknown loss 'x' (known: …)".</summary>
+    public static LossKind Parse(string name)
+    {
+        foreach (var kind in Enum.GetValues<LossKind>()) if (kind.Name() == name) return kind;
+        throw new LlaException($"unknown loss '{name}' (known: {Names})");
+    }
+
+    public static LossFunction ByName(string name) => Parse(name).Function();
+
     /// <summary>Whether the loss takes integer class labels (else float targets).</summary>
-    public static bool TakesLabels(string name) => name is "cross-entropy" or "nll";
+    public static bool TakesLabels(this LossKind kind) => kind is LossKind.CrossEntropy or LossKind.Nll;
+
+    public static bool TakesLabels(string name) => Parse(name).TakesLabels();
 }

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Lla.Objectives;
 
 /// <summary>Which model, weights and data a command works on (after defaults are filled in).</summary>
-public sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, string Loss = "cross-entropy", string DeviceName = "cpu", int? NumClasses = null)
+public sealed record ModelSource(string Model, string? Weights, string Data, ScalarType DType, long Seed, LossKind Loss = LossKind.CrossEntropy, Device? OnDevice = null, int? NumClasses = null)
 {
     public const string RandomWeights = "none";
     public const string TorchScriptPrefix = "torchscript:";
@@ -21,8 +21,8 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     /// </summary>
     public static ModelSource Resolve(string? model, string? weights, string? data, string dtype, long seed, string loss = "cross-entropy", string device = "cpu")
     {
-        LossFunctions.ByName(loss); // an unknown loss is refused before anything is loaded
-        ParseDevice(device);        // and so is a device that is not there
+        var lossKind = LossFunctions.Parse(loss); // an unknown loss is refused before anything is loaded
+        var onDevice = ParseDevice(device); // and so is a device that is not there (parsed once, here)
         var type = dtype switch
         {
             "float32" => ScalarType.Float32,
@@ -37,7 +37,7 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
             if (weights is not null && weights != RandomWeights) InputPaths.RequireFile(weights, "weights file", "weights");
             // A TorchScript file carries its weights; --weights replaces them, 'none' is not a choice here.
             if (weights == RandomWeights) throw new LlaException($"{{weights}} none does not apply to {format.Name} models (they carry their own weights)");
-            return new ModelSource(chosenModel, weights, data, type, seed, loss, device);
+            return new ModelSource(chosenModel, weights, data, type, seed, lossKind, onDevice);
         }
         if (!ModelZoo.Knows(chosenModel))
             throw new LlaException($"unknown model '{chosenModel}' (known: {string.Join(", ", ModelZoo.Names)}), nor a model file ({ModelFiles.Forms})");
@@ -50,10 +50,10 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         }
         if (chosenWeights == RandomWeights) chosenWeights = null;
         else InputPaths.RequireFile(chosenWeights, "weights file", "weights");
-        return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, loss, device);
+        return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, lossKind, onDevice);
     }
 
-    public LossFunction LossFunction => LossFunctions.ByName(Loss);
+    public LossFunction LossFunction => Loss.Function();
 
     /// <summary>The model's output count: --num-classes if given (checked against the labels), else what the data implies.</summary>
     private int Classes(Dataset data)
@@ -64,7 +64,8 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         return n;
     }
 
-    public Device Device => ParseDevice(DeviceName);
+    /// <summary>Where the model and its batches go: <see cref="OnDevice"/>, the CPU when it is null.</summary>
+    public Device Device => OnDevice ?? CPU;
 
     /// <summary>cpu, cuda or cuda:N; CUDA needs a CUDA backend package in place of the CPU one, and says which.</summary>
     public static Device ParseDevice(string name)
@@ -82,12 +83,12 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     public Dataset LoadData(Split split)
     {
         var data = DataSpec.Load(Data, split);
-        if (LossFunctions.TakesLabels(Loss) != data.IsClassification)
+        if (Loss.TakesLabels() != data.IsClassification)
         {
             data.Dispose();
-            throw new LlaException(LossFunctions.TakesLabels(Loss)
-                ? $"{{loss}} {Loss} needs integer class labels, but {Data} holds float targets (use {{loss}} mse)"
-                : $"{{loss}} {Loss} needs float targets, but {Data} holds integer labels (use {{loss}} cross-entropy or nll)");
+            throw new LlaException(Loss.TakesLabels()
+                ? $"{{loss}} {Loss.Name()} needs integer class labels, but {Data} holds float targets (use {{loss}} mse)"
+                : $"{{loss}} {Loss.Name()} needs float targets, but {Data} holds integer labels (use {{loss}} cross-entropy or nll)");
         }
         return data;
     }

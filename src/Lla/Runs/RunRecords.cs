@@ -17,14 +17,14 @@ public static class RunRecords
 
     public static DataRecord Data(AnalysisSession session, DataSelection selection) => new(
         session.Source.Data,
-        selection.Split.ToString().ToLowerInvariant(),
+        selection.Split.Name(),
         session.Objective.SampleCount,
         session.Batches.Count,
         selection.BatchSize,
         selection.Shuffle,
         session.Data.Description);
 
-    public static string BatchNorm(DataSelection selection) => selection.BatchNorm.ToString().ToLowerInvariant();
+    public static string BatchNorm(DataSelection selection) => selection.BatchNorm.Name();
 
     /// <summary>How many processes did the work and, under MPI, rank 0's MPI calls and the time inside them.</summary>
     public static ProcessRecord Describe(this Parallel.IProcessGroup group) => new(group.Size, group.IsMpi, group.Calls, group.Seconds);

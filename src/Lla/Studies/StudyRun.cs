@@ -283,7 +283,7 @@ public sealed class StudyRun
             {
                 var options = new TrainOptions
                 {
-                    Epochs = spec.Epochs, BatchSize = spec.BatchSize, Optimizer = spec.Optimizer, LearningRate = spec.LearningRate,
+                    Epochs = spec.Epochs, BatchSize = spec.BatchSize, Optimizer = SettingNames.Parse<OptimizerKind>(spec.Optimizer, "optimizer"), LearningRate = spec.LearningRate,
                     Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
                     WeightDecay = spec.WeightDecay, LabelNoise = spec.LabelNoise,
                 };

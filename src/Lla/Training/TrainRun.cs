@@ -47,9 +47,9 @@ public sealed record TrainRunOptions
 
     private JsonObject Settings() => new()
     {
-        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss,
+        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss.Name(),
         ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["epochs"] = Training.Epochs,
-        ["optimizer"] = Training.Optimizer, ["lr"] = Training.LearningRate, ["momentum"] = Training.Momentum,
+        ["optimizer"] = Training.Optimizer.Name(), ["lr"] = Training.LearningRate, ["momentum"] = Training.Momentum,
         ["weight-decay"] = Training.WeightDecay, ["batch-size"] = Training.BatchSize, ["gradient"] = Training.Gradient.ToString(),
         ["augment"] = Training.Augment is not null, ["validation-split"] = ValidationSplit,
     };
@@ -66,7 +66,6 @@ public sealed record TrainRunOptions
         // A symbolic link is written through: the model replaces the link's target, whose folder must exist.
         string? folder = Path.GetDirectoryName(TensorFile.WriteTarget(full));
         if (folder is not null && !Directory.Exists(folder)) throw new LlaException($"{{save}}: folder {folder} does not exist");
-        if (Training.Optimizer is not ("adam" or "sgd")) throw new LlaException($"unknown optimizer '{Training.Optimizer}' (known: adam, sgd)");
         if (Training.BatchSize < 1) throw new LlaException($"{{batch-size}} must be at least 1 (got {Training.BatchSize})");
         if (Training.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {Training.Epochs})");
         if (!(Training.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {Training.LearningRate})");
@@ -190,7 +189,7 @@ public static class TrainRun
                         say($"analysing epoch {e.Epoch} into {outDir}");
                         try
                         {
-                            var analysed = HessianRun.Execute(EpochAnalysis(source with { Weights = checkpoint }, o.OneDnn, outDir), progress);
+                            var analysed = HessianRun.Execute(EpochAnalysis(source with { Weights = checkpoint }, o, validation, outDir), progress);
                             if (board is not null) TrainingEvents.Analysis(board, e.Epoch, analysed);
                             analyses.Add(Path.GetFullPath(outDir));
                         }
@@ -262,17 +261,12 @@ public static class TrainRun
 
     private static AnalysisProgress Steps(long done, long total) => new("training", done, total, done == 1 ? "step" : "steps");
 
-    /// <summary>What an analysis during training runs: `analyze`'s quick profile on the checkpoint of that epoch.</summary>
-    private static HessianRunOptions EpochAnalysis(ModelSource source, OneDnnSetting setting, string outDir) => new()
-    {
-        Command = "analyze",
-        Source = source,
-        Selection = new DataSelection(Split.Train, BatchSize: AnalyzeProfile.Quick.BatchSize, MaxBatches: 1, Shuffle: false, BatchNormMode.Train),
-        OneDnn = setting,
-        Analysis = new HessianAnalysisOptions { TopK = 2, Trace = true, Esd = true, Runs = AnalyzeProfile.Quick.Runs, LanczosSteps = AnalyzeProfile.Quick.LanczosSteps, Seed = source.Seed },
-        OutDir = outDir,
-        LandscapeSteps = AnalyzeProfile.Quick.LandscapeSteps,
-        Profile = AnalyzeProfile.Quick.Name,
-        Record = new JsonObject { ["source"] = "lla train --analyze-every", ["weights"] = source.Weights, ["profile"] = "quick" },
-    };
+    /// <summary>What an analysis during training runs: `analyze`'s quick profile (<see cref="AnalyzeRun"/>) on the checkpoint of that epoch, θ₀ from FILE.init, the held-out share as validation.</summary>
+    private static HessianRunOptions EpochAnalysis(ModelSource source, TrainRunOptions o, string? validation, string outDir) =>
+        AnalyzeRun.Options(source, outDir, AnalyzeProfile.Quick, o.OneDnn) with
+        {
+            Init = File.Exists(o.Save + ".init") ? o.Save + ".init" : null,
+            Validation = validation,
+            Record = new JsonObject { ["source"] = "lla train --analyze-every", ["weights"] = source.Weights, ["profile"] = "quick" },
+        };
 }

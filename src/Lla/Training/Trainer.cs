@@ -4,11 +4,14 @@ using static TorchSharp.torch;
 
 namespace Lla.Training;
 
+/// <summary>The optimizers a training can use.</summary>
+public enum OptimizerKind { Adam, Sgd }
+
 public sealed record TrainOptions
 {
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 64;
-    public string Optimizer { get; init; } = "adam";
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     public double LearningRate { get; init; } = 1e-3;
     public double Momentum { get; init; } = 0.9;
     public double WeightDecay { get; init; } = 0;
@@ -48,9 +51,8 @@ public static class Trainer
         var named = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter));
         return options.Optimizer switch
         {
-            "adam" => new Adam(named, options.LearningRate, weightDecay: options.WeightDecay),
-            "sgd" => new Sgd(named, options.LearningRate, options.Momentum, options.WeightDecay),
-            _ => throw new LlaException($"unknown optimizer '{options.Optimizer}' (known: adam, sgd)"),
+            OptimizerKind.Adam => new Adam(named, options.LearningRate, weightDecay: options.WeightDecay),
+            OptimizerKind.Sgd => new Sgd(named, options.LearningRate, options.Momentum, options.WeightDecay),
         };
     }
 

@@ -47,7 +47,7 @@ public class MeasureFamilyRegistryTests
         // Families are equal by name, and written by name.
         Assert.Equal(MeasureFamilies.Named("sharpness"), SharpnessFamily.Instance);
         Assert.Same(MeasureFamilies.Parse("Norms"), MeasureFamilies.Named("norms"));
-        var settings = new MeasureSettings { Model = "mlp", Data = "d", Loss = "cross-entropy", Device = "cpu", Families = new MeasureFamily[] { CurvatureFamily.Instance, SpectraFamily.Instance } };
+        var settings = new MeasureSettings { Model = "mlp", Data = "d", Loss = LossKind.CrossEntropy, Device = "cpu", Families = new MeasureFamily[] { CurvatureFamily.Instance, SpectraFamily.Instance } };
         var node = ResultsSerializer.ToNode(settings);
         Assert.Equal("[\"curvature\",\"spectra\"]", node["families"]!.ToJsonString());
         Assert.Equal("true", node["labels"]!.GetValue<string>());

@@ -14,7 +14,7 @@ public class TrainResumeTests
     {
         // `lla train --model mlp --epochs 3 --optimizer sgd --lr 0.05` with its other defaults.
         Source = ModelSource.Resolve("mlp", ModelSource.RandomWeights, "idx:" + Paths.EmbeddedData, "float32", 42),
-        Training = new TrainOptions { Epochs = 3, Optimizer = "sgd", LearningRate = 0.05, Momentum = 0.9, BatchSize = 64, Seed = 42 },
+        Training = new TrainOptions { Epochs = 3, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, Momentum = 0.9, BatchSize = 64, Seed = 42 },
         Save = save,
         Resume = resume,
     };

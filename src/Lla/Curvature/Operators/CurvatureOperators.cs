@@ -19,23 +19,6 @@ public enum CurvatureOperator
 
 public static class CurvatureOperators
 {
-    public static string Name(this CurvatureOperator op) => op switch
-    {
-        CurvatureOperator.Ggn => "ggn",
-        CurvatureOperator.EmpiricalFisher => "empirical-fisher",
-        CurvatureOperator.Residual => "residual",
-        CurvatureOperator.Hessian => "hessian",
-    };
-
-    public static CurvatureOperator Parse(string name) => name switch
-    {
-        "hessian" => CurvatureOperator.Hessian,
-        "ggn" => CurvatureOperator.Ggn,
-        "empirical-fisher" => CurvatureOperator.EmpiricalFisher,
-        "residual" => CurvatureOperator.Residual,
-        _ => throw new LlaException($"{{operator}} must be hessian, ggn, empirical-fisher or residual (got '{name}')"),
-    };
-
     /// <summary>The operator of <paramref name="objective"/> over <paramref name="parameters"/>, its batches shared over the process group.</summary>
     public static ILinearOperator Create(CurvatureOperator kind, Objective objective, ParameterSet parameters, IProcessGroup? group = null) => kind switch
     {

@@ -48,7 +48,7 @@ public static class HessianRecords
     {
         static GuardCheckRecord? Check(GuardReport? r) => r is null ? null : new GuardCheckRecord(r.Passed, r.Repeats, r.OneDnn, r.Checked,
             r.Verdict.WorstEntry, r.Verdict.WorstError, r.Verdict.Floor, r.Verdict.LowerBound, r.Verdict.WorstRatio, r.Verdict.Factor);
-        return new GuardRecord(decision.Setting.ToString().ToLowerInvariant(), decision.OneDnnForBackward, decision.Reason,
+        return new GuardRecord(decision.Setting.Name(), decision.OneDnnForBackward, decision.Reason,
             Check(decision.Guard), Check(decision.FallbackGuard), Check(decision.PostCheck)) { Summary = decision.Summary() };
     }
 }

@@ -24,7 +24,7 @@ public static class ResultsSerializer
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
         WriteIndented = true,
-        Converters = { new FiniteDoubleConverter() },
+        Converters = { new FiniteDoubleConverter(), new SettingNames.Converter() },
         NumberHandling = JsonNumberHandling.Strict,
         RespectNullableAnnotations = false,
     };
