@@ -60,7 +60,7 @@ internal sealed class HessianOptions
         {
             "largest" => EigenTarget.LargestMagnitude,
             "smallest" => EigenTarget.Smallest,
-            var w => throw new LlaException($"--which must be largest or smallest (got '{w}')"),
+            var w => throw new LlaException($"{{which}} must be largest or smallest (got '{w}')"),
         },
         EigenMethod = SettingNames.Parse<EigenMethod>(p.GetValue(EigenMethod)!, "eigen-method"),
         EigenTolerance = p.GetValue(EigenTol),

@@ -4,15 +4,14 @@ using System.Text.Json.Serialization;
 namespace Lla.Curvature;
 
 /// <summary>Where the Hessian's negative eigenvalues come from, by the split H = G + R.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<NegativeCurvatureSource>))]
 public enum NegativeCurvatureSource
 {
     /// <summary>Neither H nor R has measurable negative curvature: H is positive semi-definite here.</summary>
-    [JsonStringEnumMemberName("none")] None,
+    [SettingName("none")] None,
     /// <summary>R has negative curvature, but G's positive curvature cancels all of it: H shows none.</summary>
-    [JsonStringEnumMemberName("cancelled_by_ggn")] CancelledByGgn,
+    [SettingName("cancelled_by_ggn")] CancelledByGgn,
     /// <summary>H has negative curvature, and all of it comes from the residual R (G ⪰ 0 has none).</summary>
-    [JsonStringEnumMemberName("residual")] Residual,
+    [SettingName("residual")] Residual,
 }
 
 /// <summary>The split's conclusion: where H's negative curvature comes from, and the sentence that says so with the numbers.</summary>

@@ -1,4 +1,3 @@
-using Lla.Objectives;
 using static TorchSharp.torch;
 
 namespace Lla.Data;

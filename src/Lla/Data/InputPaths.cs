@@ -58,12 +58,17 @@ public static partial class InputPaths
     }
 
     /// <summary>Why <paramref name="path"/> is not a regular file, in a few words ("a named pipe (FIFO)"), or null if it is one.</summary>
-    public static string? NotAFile(string path) => KindOf(path) switch
+    public static string? NotAFile(string path)
     {
-        PathKind.File => null,
-        PathKind.Folder => "a folder",
-        var kind => Describe(path, kind),
-    };
+        var kind = KindOf(path);
+        return kind switch
+        {
+            PathKind.File => null,
+            PathKind.Folder => "a folder",
+            PathKind.Missing or PathKind.DanglingLink or PathKind.Fifo or PathKind.CharacterDevice or PathKind.BlockDevice or PathKind.Socket
+                or PathKind.Unknown => Describe(path, kind),
+        };
+    }
 
     private static string Lead(string what, string? setting) => setting is null ? $"{what} " : $"{{{setting}}} ";
 

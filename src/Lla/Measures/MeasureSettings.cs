@@ -29,15 +29,15 @@ public sealed record MeasureSettings
     [JsonConverter(typeof(LowerCaseEnum<torch.ScalarType>))] public torch.ScalarType DType { get; init; }
     public required string Device { get; init; }
     public long Seed { get; init; }
-    [JsonConverter(typeof(LowerCaseEnum<Split>))] public Split Split { get; init; }
+    public Split Split { get; init; }
     public int BatchSize { get; init; }
     /// <summary>The number of analysed batches; null: all.</summary>
     public int? Batches { get; init; }
     public bool Shuffle { get; init; }
-    [JsonConverter(typeof(LowerCaseEnum<BatchNormMode>))] public BatchNormMode Bn { get; init; }
+    public BatchNormMode Bn { get; init; }
     /// <summary>The asked families, in their order, written by name.</summary>
     public required IReadOnlyList<MeasureFamily> Families { get; init; }
-    [JsonConverter(typeof(LowerCaseEnum<MeasureLabels>))] public MeasureLabels Labels { get; init; }
+    public MeasureLabels Labels { get; init; }
     public string? Init { get; init; }
     public string? Validation { get; init; }
     public int Runs { get; init; }
@@ -49,9 +49,9 @@ public sealed record MeasureSettings
     public double RhoL2 { get; init; }
     public int SharpnessSamples { get; init; }
     public int SharpnessBatch { get; init; }
-    [JsonConverter(typeof(LowerCaseEnum<OneDnnSetting>))] public OneDnnSetting OneDnn { get; init; }
+    public OneDnnSetting OneDnn { get; init; }
 
-    /// <summary>An enum written as its lower-case name (Float32 → "float32", Predicted → "predicted").</summary>
+    /// <summary>TorchSharp's dtype by its lower-case name (float32); the project's own enums are named by <see cref="SettingNames"/>.</summary>
     public sealed class LowerCaseEnum<T>() : JsonStringEnumConverter<T>(new LowerCase(), allowIntegerValues: false) where T : struct, Enum;
 
     private sealed class LowerCase : JsonNamingPolicy

@@ -1,4 +1,3 @@
-using Lla.Landscapes;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 

@@ -11,14 +11,34 @@ namespace Lla.Tests.Architecture;
 /// </summary>
 public class FolderCycleTests
 {
-    [Fact]
-    public void The_library_folders_have_no_cycle()
+    [Theory]
+    [InlineData("Lla")]
+    [InlineData("Lla.Reports")]
+    [InlineData("Lla.Cli")]
+    public void The_folders_have_no_cycle(string project)
     {
-        var edges = FolderEdges(SourceModel.Of("Lla"));
+        var edges = FolderEdges(SourceModel.Of(project));
         var cycles = StronglyConnected(edges).Where(c => c.Count > 1).ToList();
         string Explain(IReadOnlyList<string> cycle) => string.Join("\n", cycle.SelectMany(from => cycle.Where(to => to != from && edges[from].ContainsKey(to))
             .Select(to => $"  {from} → {to}: {edges[from][to]}")));
-        Assert.True(cycles.Count == 0, "folder cycles in src/Lla:\n" + string.Join("\n", cycles.Select(c => $"{{{string.Join(", ", c)}}}\n" + Explain(c))));
+        Assert.True(cycles.Count == 0, $"folder cycles in src/{project}:\n" + string.Join("\n", cycles.Select(c => $"{{{string.Join(", ", c)}}}\n" + Explain(c))));
+    }
+
+    /// <summary>The library's folders from the bottom, as README.md's Layout lists them: each uses only folders before it.</summary>
+    public static readonly string[] LibraryOrder =
+    {
+        "(root)", "Native", "Vectors", "Parallel", "Data", "Models", "Objectives", "Curvature", "Guard", "Runs",
+        "Landscapes", "Measures", "Connectivity", "TensorBoard", "Analysis", "Training", "Studies",
+    };
+
+    [Fact]
+    public void The_library_folders_use_only_the_folders_below_them()
+    {
+        var edges = FolderEdges(SourceModel.Of("Lla"));
+        Assert.Equal(LibraryOrder.Order(StringComparer.Ordinal), edges.Keys.Order(StringComparer.Ordinal));
+        var upward = edges.SelectMany(e => e.Value.Where(to => Array.IndexOf(LibraryOrder, to.Key) > Array.IndexOf(LibraryOrder, e.Key))
+            .Select(to => $"  {e.Key} → {to.Key}: {to.Value}")).ToList();
+        Assert.True(upward.Count == 0, "folders using a folder above them in the documented order:\n" + string.Join("\n", upward));
     }
 
     /// <summary>The rule itself: a cycle of three is found, a chain is not.</summary>

@@ -25,6 +25,13 @@ public class SettingNameTests
             foreach (var tree in model.Trees.Where(model.IsSource))
             {
                 var semantic = model.Compilation.GetSemanticModel(tree);
+                // SettingNames.Parse(text, "setting") names its setting in a message too.
+                foreach (var call in tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (semantic.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "Parse", ContainingType.Name: "SettingNames" } || call.ArgumentList.Arguments.Count < 2) continue;
+                    if (call.ArgumentList.Arguments[1].Expression is LiteralExpressionSyntax { Token.ValueText: var name } && !flags.Contains(name))
+                        unknown.Add($"{Path.GetRelativePath(Paths.Root, tree.FilePath)}:{call.GetLocation().GetLineSpan().StartLinePosition.Line + 1} {{{name}}}");
+                }
                 foreach (var creation in tree.GetRoot().DescendantNodes().OfType<BaseObjectCreationExpressionSyntax>())
                 {
                     if (semantic.GetTypeInfo(creation).Type is not INamedTypeSymbol type || !IsLlaException(type) || creation.ArgumentList is null) continue;

@@ -27,10 +27,15 @@ public sealed class SourceModel
         var files = Directory.EnumerateFiles(ProjectFolder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .OrderBy(f => f, StringComparer.Ordinal);
-        var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parse, f)).ToList();
+        // Code that protoc generated at build time (Lla.Onnx's onnx.proto) is part of the project too.
+        var generated = Directory.Exists(Path.Combine(ProjectFolder, "obj"))
+            ? Directory.EnumerateFiles(Path.Combine(ProjectFolder, "obj"), "*.cs", SearchOption.AllDirectories)
+                .Where(f => f.Contains($"{Path.DirectorySeparatorChar}Proto{Path.DirectorySeparatorChar}")).GroupBy(Path.GetFileName).Select(g => g.First())
+            : Enumerable.Empty<string>();
+        var trees = files.Concat(generated).Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parse, f)).ToList();
         // The SDK's implicit usings (ImplicitUsings=enable), which the build adds as a generated file.
         trees.Add(CSharpSyntaxTree.ParseText(string.Join("\n", new[] { "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks" }
-            .Select(n => $"global using global::{n};")), parse, "ImplicitUsings.g.cs"));
+            .Concat(ProjectUsings(project)).Select(n => $"global using global::{n};")), parse, "ImplicitUsings.g.cs"));
         Trees = trees;
         string own = project + ".dll";
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
@@ -42,6 +47,19 @@ public sealed class SourceModel
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
     }
 
+    /// <summary>The namespaces the project file imports everywhere (<c>&lt;Using Include="Lla.Mpi" /&gt;</c>).</summary>
+    private static IEnumerable<string> ProjectUsings(string project) =>
+        System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(Paths.Root, "src", project, project + ".csproj")), @"<Using\s+Include=""([\w.]+)""")
+            .Select(m => m.Groups[1].Value);
+
+    /// <summary>
+    /// The compiler's errors, but for the partial methods that source generators implement in the build (CS8795:
+    /// [GeneratedRegex]): a rule reads names through the semantic model, and a name that does not resolve would be skipped.
+    /// </summary>
+    public IReadOnlyList<string> Errors() => Compilation.GetDiagnostics()
+        .Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS8795")
+        .Select(d => d.ToString()).ToList();
+
     /// <summary>The folder of <paramref name="tree"/> relative to the project ("" for the project's root, else e.g. "Curvature").</summary>
     public string TopFolder(SyntaxTree tree)
     {
@@ -50,5 +68,6 @@ public sealed class SourceModel
         return slash < 0 ? "" : relative[..slash];
     }
 
-    public bool IsSource(SyntaxTree tree) => tree.FilePath.StartsWith(ProjectFolder, StringComparison.Ordinal);
+    public bool IsSource(SyntaxTree tree) => tree.FilePath.StartsWith(ProjectFolder, StringComparison.Ordinal)
+        && !tree.FilePath.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}");
 }

@@ -15,6 +15,9 @@ public class ConclusionsTests
         Assert.Equal(HesdKind.MainlyNegative, HesdTypes.Of(false, Math.BitDecrement(-0.6), -0.6));
         Assert.Equal(HesdKind.Undefined, HesdTypes.Of(true, 0.5, -0.6));
         Assert.Equal(HesdKind.Undefined, HesdTypes.Of(false, null, -0.6));
+        // A Ct that is not a number (an eigenvalue estimate failed) is undefined too, and says so rather than "no positive eigenvalue".
+        Assert.Equal(HesdKind.Undefined, HesdTypes.Of(false, double.NaN, -0.6));
+        Assert.StartsWith("Ct is not a finite number", HesdTypes.Meaning(HesdKind.Undefined, double.NaN, -0.6));
         foreach (var kind in Enum.GetValues<HesdKind>()) Assert.Equal(kind, HesdTypes.Parse(kind.Code()));
         Assert.Equal(["MP", "MN", "undefined"], Enum.GetValues<HesdKind>().Select(k => k.Code()));
     }

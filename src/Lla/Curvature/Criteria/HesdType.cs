@@ -54,7 +54,9 @@ public static class HesdTypes
                 $"The spectrum is mainly negative (Ct = {c} < {t}): the generalization criteria do not apply to this model. Such spectra come from random " +
                 "initialization or from training with external gradient manipulation (aggressive gradient clipping, Hessian-based optimizers), and there re " +
                 "and Kh do not track accuracy.",
-            HesdKind.Undefined => "The spectrum has no positive eigenvalue, so the HESD type and the criteria are undefined here.",
+            HesdKind.Undefined => double.IsFinite(ct)
+                ? "The spectrum has no positive eigenvalue, so the HESD type and the criteria are undefined here."
+                : "Ct is not a finite number (a run has no positive eigenvalue, or an eigenvalue estimate is not finite), so the HESD type and the criteria are undefined here.",
         };
     }
 }

@@ -4,17 +4,16 @@ using System.Text.Json.Serialization;
 namespace Lla.Runs;
 
 /// <summary>How an `lla connect` run joined model A and model B: by the first of its paths that connects them, or not at all.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Connection>))]
 public enum Connection
 {
     /// <summary>The straight line A → B connects them: one basin.</summary>
-    [JsonStringEnumMemberName("straight_line")] StraightLine,
+    [SettingName("straight_line")] StraightLine,
     /// <summary>The straight line to B with its hidden units permuted to match A's connects them: the barrier was a relabelling.</summary>
-    [JsonStringEnumMemberName("straight_line_aligned")] StraightLineAligned,
+    [SettingName("straight_line_aligned")] StraightLineAligned,
     /// <summary>No straight line avoids the barrier, but the trained curve does.</summary>
-    [JsonStringEnumMemberName("curve")] Curve,
+    [SettingName("curve")] Curve,
     /// <summary>Every path drawn rises above its ends by more than the rule allows.</summary>
-    [JsonStringEnumMemberName("not_shown")] NotShown,
+    [SettingName("not_shown")] NotShown,
 }
 
 /// <summary>The run's verdict: the connection, its sentence, the barriers in words, and the rule that decided it.</summary>
