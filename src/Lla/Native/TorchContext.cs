@@ -57,12 +57,32 @@ public static class TorchContext
         set { Bind(); _setNnpack!(_context, value ? (byte)1 : (byte)0); }
     }
 
-    /// <summary>Sets <see cref="OneDnn"/> for the lifetime of the returned scope, then restores it.</summary>
+    private static readonly object ScopeGate = new();
+
+    /// <summary>
+    /// Sets <see cref="OneDnn"/> for the lifetime of the returned scope, then restores it. The switch is libtorch's, one
+    /// per process: a scope holds it for its thread until disposed (on that thread), so that two jobs running side by side
+    /// in one process never run under each other's setting (a job refused oneDNN by the guard would otherwise silently get
+    /// it back from the other). Scopes nest on one thread; a scope on another thread waits until they end.
+    /// </summary>
     public static IDisposable OneDnnScope(bool enabled)
     {
-        bool before = OneDnn;
-        OneDnn = enabled;
-        return new Restore(() => OneDnn = before);
+        Monitor.Enter(ScopeGate);
+        try
+        {
+            bool before = OneDnn;
+            OneDnn = enabled;
+            return new Restore(() =>
+            {
+                try { OneDnn = before; }
+                finally { Monitor.Exit(ScopeGate); }
+            });
+        }
+        catch
+        {
+            Monitor.Exit(ScopeGate);
+            throw;
+        }
     }
 
     private sealed class Restore(Action undo) : IDisposable

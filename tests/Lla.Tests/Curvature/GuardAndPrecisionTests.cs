@@ -50,10 +50,8 @@ public class GuardAndPrecisionTests
     public void Policy_off_checks_that_path_and_scopes_the_switch_to_the_work()
     {
         var (model, batch) = EmbeddedLeNet(64);
-        bool before = TorchContext.OneDnn;
-        try
+        using (TorchContext.OneDnnScope(true))
         {
-            TorchContext.OneDnn = true;
             var decision = OneDnnPolicy.Decide(OneDnnSetting.Off, model, () => Float64Twin(model), LossFunctions.CrossEntropy, batch, GuardProbe.Training, repeats: 2);
             Assert.False(decision.OneDnnForBackward);
             Assert.True(decision.Guard!.Passed);
@@ -62,7 +60,6 @@ public class GuardAndPrecisionTests
             using (decision.Scope()) Assert.False(TorchContext.OneDnn); // the work runs as decided
             Assert.True(TorchContext.OneDnn);
         }
-        finally { TorchContext.OneDnn = before; }
     }
 
     [Fact]
