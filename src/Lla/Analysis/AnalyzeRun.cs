@@ -28,7 +28,7 @@ public static class AnalyzeRun
             Analysis = asked.Analysis with { Trace = true, Esd = true, Runs = profile.Runs, LanczosSteps = profile.LanczosSteps },
             LandscapeSteps = profile.LandscapeSteps,
             SplitCurvature = asked.SplitCurvature || profile.SplitCurvature,
-            Measures = MeasureRunOptions.CheapFamilies,
+            Measures = MeasureFamilies.Cheap,
             Record = record,
         };
     }

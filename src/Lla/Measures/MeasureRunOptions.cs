@@ -8,11 +8,6 @@ namespace Lla.Measures;
 /// <summary>What a measure run (`lla measure`) is asked to do. Defaults follow METHOD.md.</summary>
 public sealed record MeasureRunOptions
 {
-    /// <summary>Every family (<see cref="MeasureFamilies.All"/>).</summary>
-    public static IReadOnlyList<MeasureFamily> AllFamilies => MeasureFamilies.All;
-    /// <summary>The families `lla analyze` adds by default: cheap, forward passes only (<see cref="MeasureFamilies.Cheap"/>).</summary>
-    public static IReadOnlyList<MeasureFamily> CheapFamilies => MeasureFamilies.Cheap;
-
     public required ModelSource Source { get; init; }
     public required DataSelection Selection { get; init; }
     public required string OutDir { get; init; }
@@ -29,8 +24,6 @@ public sealed record MeasureRunOptions
     public string? Validation { get; init; }
     public SharpnessOptions Sharpness { get; init; } = new();
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
-
-    public static MeasureFamily ParseFamily(string name) => MeasureFamilies.Parse(name);
 
     /// <summary>The settings that decide the results, as results.json's <c>options</c> record them.</summary>
     public MeasureSettings Settings => new()

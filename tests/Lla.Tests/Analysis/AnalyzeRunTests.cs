@@ -23,7 +23,7 @@ public sealed class AnalyzeRunTests
         Assert.Equal(AnalyzeProfile.Quick.LanczosSteps, o.Analysis.LanczosSteps);
         Assert.Equal(AnalyzeProfile.Quick.LandscapeSteps, o.LandscapeSteps);
         Assert.Equal(7, o.Analysis.Seed);
-        Assert.Equal(MeasureRunOptions.CheapFamilies, o.Measures);
+        Assert.Equal(MeasureFamilies.Cheap, o.Measures);
         Assert.False(o.SplitCurvature);
     }
 
