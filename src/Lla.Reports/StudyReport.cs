@@ -153,7 +153,7 @@ public static class StudyReport
             foreach (var cell in StudyTable.Cells(row)) h.Append($"<td>{E(cell)}</td>");
             h.Append("</tr>");
         }
-        h.Append("</table><h2>Settings</h2><pre>").Append(E(new JsonObject { ["config"] = config.ToJson(), ["meta"] = outcome.Meta.DeepClone() }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })))
+        h.Append("</table><h2>Settings</h2><pre>").Append(E(new JsonObject { ["config"] = config.ToJson(), ["meta"] = ResultsSerializer.ToNode(outcome.Meta) }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })))
          .Append("</pre></body></html>");
         return h.ToString();
     }

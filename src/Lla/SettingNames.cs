@@ -74,6 +74,15 @@ public static class SettingNames
         throw new LlaException($"{{{setting}}} must be {List(names.Flags)} (got '{text}')");
     }
 
+    /// <summary>The stored name of the enum <paramref name="type"/>'s value that the command line names <paramref name="text"/> (or that is stored so); null when none is.</summary>
+    public static string? StoredOf(Type type, string text)
+    {
+        var names = Of(type);
+        for (int i = 0; i < names.Values.Length; i++)
+            if (names.Flags[i] == text || names.Stored[i] == text) return names.Stored[i];
+        return null;
+    }
+
     /// <summary>"a, b or c".</summary>
     public static string List(IReadOnlyList<string> names) => names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
 

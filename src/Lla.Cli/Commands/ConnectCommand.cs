@@ -40,7 +40,7 @@ internal static class ConnectCommand
                 Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? HessianOptions.DefaultOut("connect"), Force = p.GetValue(force),
                 Method = SettingNames.Parse<PathMethod>(p.GetValue(method)!, "method"), Align = SettingNames.Parse<PathAlignment>(p.GetValue(align)!, "align"),
                 Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
-                BatchNorm = SettingNames.Parse<PathBatchNorm>(p.GetValue(bn)!, "bn"), PlaneSteps = p.GetValue(planeSteps), Resume = p.GetValue(resume), Record = SharedOptions.Record(p, command),
+                BatchNorm = SettingNames.Parse<PathBatchNorm>(p.GetValue(bn)!, "bn"), PlaneSteps = p.GetValue(planeSteps), Resume = p.GetValue(resume),
             };
             RunResults results;
             using (var progress = output.Progress())

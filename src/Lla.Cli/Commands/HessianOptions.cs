@@ -91,7 +91,6 @@ internal sealed class HessianOptions
             Params = p.GetValue(Params),
             Operator = SettingNames.Parse<CurvatureOperator>(p.GetValue(Operator)!, "operator"),
             PerLayer = p.GetValue(PerLayer), Diagonal = p.GetValue(Diagonal), DiagonalHvps = p.GetValue(DiagonalHvps), SplitCurvature = p.GetValue(SplitCurvature),
-            Record = SharedOptions.Record(p, command),
         };
     }
 

@@ -43,42 +43,25 @@ internal static class LandscapeCommand
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
-            var pairText = p.GetValue(eigenPair)!.Split(',');
-            int e1 = 0, e2 = 1;
-            bool maxMin = pairText is ["max", "min"];
-            if (!maxMin && (pairText.Length != 2 || !int.TryParse(pairText[0], out e1) || !int.TryParse(pairText[1], out e2)))
-                throw new LlaException($"--eigen-pair must be two different indices like 0,1, or max,min (got '{p.GetValue(eigenPair)}')");
             var scale = SettingNames.Parse<ColorScale>(p.GetValue(colorScale)!, "color-scale");
-            bool Given(Option option) => p.GetResult(option) is { Implicit: false };
-            bool panel = p.GetValue(allModes);
-            // --all-modes draws a fixed panel: the settings of a single plane would be ignored, so they are refused.
-            if (panel)
-                foreach (var single in new Option[] { norm, order, mode, numPlots })
-                    if (Given(single)) throw new LlaException($"{single.Name} is not used with --all-modes (its panel fixes each plane's normalization and update rule): leave out one of them");
-            var axesKind = panel && !Given(axes) ? AxesKind.Hessian : SettingNames.Parse<AxesKind>(p.GetValue(axes)!, "axes");
-            var normKind = SettingNames.Parse<NormKind>(p.GetValue(norm)!, "norm");
-            if (!panel && Given(order) && normKind is NormKind.None or NormKind.Weight)
-                throw new LlaException($"--order is not used by --norm {p.GetValue(norm)} (only layer, model and filter take a norm order): leave out --order");
-            // A bad value is named as such before the question whether the flag belongs here.
-            if (!maxMin && (e1 < 0 || e2 < 0 || e1 == e2))
-                throw new LlaException($"--eigen-pair must be two different indices like 0,1 (got '{e1},{e2}')");
-            bool hessianAxes = axesKind == AxesKind.Hessian;
-            foreach (var hessianOnly in new Option[] { eigenPair, hessian.Operator })
-                if (Given(hessianOnly) && !hessianAxes)
-                    throw new LlaException($"{hessianOnly.Name} chooses the Hessian axes, but --axes is {p.GetValue(axes)}: leave out {hessianOnly.Name} or use --axes hessian");
-            var planes = PlaneSpec.Planes(axesKind, normKind, p.GetValue(order),
-                SettingNames.Parse<UpdateRule>(p.GetValue(mode)!, "mode"), p.GetValue(shared.Seed), p.GetValue(numPlots), p.GetValue(allModes));
+            T? Given<T>(Option<string> option, string name) where T : struct, Enum => p.GetResult(option) is { Implicit: false } ? SettingNames.Parse<T>(p.GetValue(option)!, name) : null;
+            int? GivenNumber(Option<int> option) => p.GetResult(option) is { Implicit: false } ? p.GetValue(option) : null;
+            var asked = new PlanesAsked(Given<AxesKind>(axes, "axes"), Given<NormKind>(norm, "norm"), GivenNumber(order), Given<UpdateRule>(mode, "mode"),
+                GivenNumber(numPlots), p.GetValue(allModes), p.GetValue(shared.Seed),
+                p.GetResult(eigenPair) is { Implicit: false } ? p.GetValue(eigenPair) : null, Given<Curvature.CurvatureOperator>(hessian.Operator, "operator"));
+            var planes = asked.Planes();
+            var (e1, e2, maxMin) = asked.EigenAxes();
             var output = shared.Output(p, processes);
             var options = new LandscapeRunOptions
             {
                 Source = shared.Source(p), Selection = hessian.Selection(p), OneDnn = shared.RunSettings(p), Planes = planes,
                 Steps = p.GetValue(steps), Distance = p.GetValue(distance), IgnoreBiasAndBatchNorm = p.GetValue(ignoreBiasBn),
                 Freeze = p.GetValue(freeze), FreezeNames = p.GetValue(freezeNames), LossCap = p.GetValue(lossCap),
-                EigenFirst = e1, EigenSecond = e2, EigenMaxMin = maxMin, Operator = SettingNames.Parse<Curvature.CurvatureOperator>(p.GetValue(hessian.Operator)!, "operator"),
+                EigenFirst = e1, EigenSecond = e2, EigenMaxMin = maxMin, Operator = asked.Operator ?? Curvature.CurvatureOperator.Hessian,
                 HessianRun = p.GetValue(hessianRun),
                 Checkpoints = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)), DirectionFile = p.GetValue(directions), OptimizerState = p.GetValue(optimizerState),
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"), Resume = p.GetValue(resume), Force = p.GetValue(force), Record = SharedOptions.Record(p, command),
+                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"), Resume = p.GetValue(resume), Force = p.GetValue(force),
             };
             RunResults results;
             using (var progress = output.Progress())
@@ -86,7 +69,7 @@ internal static class LandscapeCommand
             if (!processes.IsRoot) return 0;
             RunRenderer.Render(options.OutDir, results, scale);
             var counts = results.Landscapes.Select(l => l.Alphas.Count * l.Betas.Count).Distinct();
-            if (panel) output.Say($"--all-modes: random axes, then {axesKind.Name()} axes: {string.Join("; ", planes.Select(pl => pl.Label))}");
+            if (asked.AllModes) output.Say($"--all-modes: random axes, then {asked.AxesDrawn.Name()} axes: {string.Join("; ", planes.Select(pl => pl.Label))}");
             output.Say($"{planes.Count} landscape{(planes.Count == 1 ? "" : "s")} of {string.Join(", ", counts)} points each; loss at the centre {results.Loss:G6}");
             foreach (var l in results.Landscapes.Where(l => l.PointsResumed > 0))
                 output.Say($"{l.Label}: {l.PointsResumed} of {l.Alphas.Count * l.Betas.Count} points kept from the interrupted run");

@@ -1,6 +1,5 @@
 using Lla.Guard;
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Lla.Cli.Display;
 using Lla.Models;
 using Lla.Curvature;
@@ -74,14 +73,5 @@ internal sealed class SharedOptions
         if (value == "all") return null;
         if (int.TryParse(value, out int n) && n >= 1) return n;
         throw new LlaException($"--batches must be a positive number or 'all' (got '{value}')");
-    }
-
-    /// <summary>Every option's value as given or defaulted, for the results file.</summary>
-    public static JsonObject Record(ParseResult p, Command command)
-    {
-        var record = new JsonObject();
-        foreach (var option in command.Options.Where(o => o.Name is not ("--help" or "-h" or "-?")))
-            record[option.Name.TrimStart('-')] = p.GetResult(option)?.GetValueOrDefault<object?>() is { } value ? System.Text.Json.JsonSerializer.SerializeToNode(value) : null;
-        return record;
     }
 }

@@ -32,7 +32,7 @@ internal static class StudyScoreCommand
             var results = ScoreRun.Execute(new ScoreRunOptions
             {
                 Table = p.GetValue(table)!, Axes = List(p.GetValue(axes)), Measures = p.GetValue(measures) is string m ? List(m) : null, Negate = List(p.GetValue(negate)),
-                TestSize = p.GetValue(testSize), Resamples = p.GetValue(resamples), Seed = p.GetValue(seed), OutDir = p.GetValue(outFolder)!, Force = p.GetValue(force), Record = SharedOptions.Record(p, command),
+                TestSize = p.GetValue(testSize), Resamples = p.GetValue(resamples), Seed = p.GetValue(seed), OutDir = p.GetValue(outFolder)!, Force = p.GetValue(force),
             }, say: line => Console.Error.WriteLine(line)); // a long run's estimate and progress: stderr, so the table alone goes to stdout
             var board = new Table().Border(TableBorder.Rounded);
             foreach (var c in new[] { "measure", "τ (95% interval)", "Ψ (95% interval)", "sign-error mean / p90 / max", "models" }) board.AddColumn(c);

@@ -45,7 +45,7 @@ internal static class TrainCommand
                     LearningRate = p.GetValue(lr), Momentum = p.GetValue(momentum), WeightDecay = p.GetValue(weightDecay), Seed = p.GetValue(shared.Seed),
                 },
                 Save = p.GetValue(save)!, SaveEvery = p.GetValue(saveEvery), AnalyzeEvery = p.GetValue(analyzeEvery), Resume = p.GetValue(resume),
-                ValidationSplit = p.GetValue(validationSplit), TensorBoard = p.GetValue(tensorBoard), OneDnn = shared.RunSettings(p), Record = SharedOptions.Record(p, command),
+                ValidationSplit = p.GetValue(validationSplit), TensorBoard = p.GetValue(tensorBoard), OneDnn = shared.RunSettings(p),
             };
             TrainResults results;
             using (var progress = output.Progress())

@@ -21,8 +21,4 @@ public sealed record AnalyzeProfile(string Name, int BatchSize, int Runs, int La
     /// <summary>The profile with the settings given explicitly (non-null) in place of its own.</summary>
     public AnalyzeProfile Override(int? batchSize, int? runs, int? lanczosSteps, int? landscapeSteps) =>
         this with { BatchSize = batchSize ?? BatchSize, Runs = runs ?? Runs, LanczosSteps = lanczosSteps ?? LanczosSteps, LandscapeSteps = landscapeSteps ?? LandscapeSteps };
-
-    /// <summary>The settings as the options record names them.</summary>
-    public IEnumerable<(string Setting, int Value)> Settings() =>
-        new[] { ("batch-size", BatchSize), ("runs", Runs), ("lanczos-steps", LanczosSteps), ("landscape-steps", LandscapeSteps) };
 }

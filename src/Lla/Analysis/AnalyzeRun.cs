@@ -18,8 +18,6 @@ public static class AnalyzeRun
     /// <summary>The Hessian run `analyze` makes of <paramref name="asked"/>: the profile's settings in place of its own, trace, density and the cheap measures on.</summary>
     public static HessianRunOptions Options(HessianRunOptions asked, AnalyzeProfile profile)
     {
-        var record = asked.Record?.DeepClone().AsObject();
-        if (record is not null) foreach (var (setting, value) in profile.Settings()) record[setting] = value;
         return asked with
         {
             Command = "analyze",
@@ -29,7 +27,6 @@ public static class AnalyzeRun
             LandscapeSteps = profile.LandscapeSteps,
             SplitCurvature = asked.SplitCurvature || profile.SplitCurvature,
             Measures = MeasureFamilies.Cheap,
-            Record = record,
         };
     }
 

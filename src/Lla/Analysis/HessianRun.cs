@@ -23,7 +23,7 @@ public static class HessianRun
         group ??= SingleProcess.Instance;
         o.Validate();
         // One run per folder; under MPI rank 0 holds the lock. A run that fails leaves no folder it created.
-        using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim(o.Command, o.Record, Force: o.Force));
+        using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim(o.Command, o.Settings, Force: o.Force));
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
 
@@ -136,7 +136,7 @@ public static class HessianRun
             Command = o.Command,
             Profile = o.Profile,
             Seed = o.Source.Seed,
-            Options = o.Record ?? o.Describe(),
+            Options = o.Settings,
             Versions = Versions.All(),
             Model = RunRecords.Model(o.Source, parameters, session.Model),
             Data = RunRecords.Data(session, o.Selection),

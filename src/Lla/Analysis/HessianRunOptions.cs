@@ -1,8 +1,8 @@
 using Lla.Guard;
-using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Models;
 using Lla.Objectives;
+using Lla.Runs;
 
 namespace Lla.Analysis;
 
@@ -38,22 +38,24 @@ public sealed record HessianRunOptions
     public string? Validation { get; init; }
     /// <summary>`analyze`'s profile name, recorded.</summary>
     public string? Profile { get; init; }
-    /// <summary>What was asked, as the caller names it (recorded in results.json).</summary>
-    public JsonObject? Record { get; init; }
-
-    /// <summary>The settings that decide the results, by their setting names (what results.json records when no <see cref="Record"/> is given).</summary>
-    public JsonObject Describe() => new()
+    /// <summary>The settings that decide the results, as results.json's <c>options</c> records them (<see cref="AnalyzeSettings"/> for `analyze`).</summary>
+    public HessianSettings Settings
     {
-        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss.Name(),
-        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed,
-        ["split"] = Selection.Split.Name(), ["batch-size"] = Selection.BatchSize,
-        ["batches"] = Selection.MaxBatches?.ToString() ?? "all", ["shuffle"] = Selection.Shuffle, ["bn"] = Selection.BatchNorm.Name(),
-        ["operator"] = Operator.Name(), ["top-k"] = Analysis.TopK, ["eigen-method"] = Analysis.EigenMethod.Name(), ["eigen-tol"] = Analysis.EigenTolerance, ["eigen-max-steps"] = Analysis.EigenMaxSteps,
-        ["trace"] = Analysis.Trace, ["trace-method"] = Analysis.TraceMethod.Name(), ["trace-hvps"] = Analysis.TraceApplications,
-        ["esd"] = Analysis.Esd, ["runs"] = Analysis.Runs, ["lanczos-steps"] = Analysis.LanczosSteps,
-        ["kh-power"] = Analysis.KhPower, ["ct-threshold"] = Analysis.CtThreshold, ["params"] = Params, ["landscape-steps"] = LandscapeSteps,
-        ["split-curvature"] = SplitCurvature, ["per-layer"] = PerLayer, ["diagonal"] = Diagonal, ["diagonal-hvps"] = DiagonalHvps,
-    };
+        get
+        {
+            HessianSettings settings = Command == "analyze"
+                ? new AnalyzeSettings { Profile = Profile, Measures = Measures.Distinct().OrderBy(f => f.Order).ToArray(), Init = Init, Validation = Validation }
+                : new HessianSettings();
+            return DataSettings.Of(settings, Source, Selection) with
+            {
+                Operator = Operator, TopK = Analysis.TopK, Which = Analysis.Which, EigenMethod = Analysis.EigenMethod, EigenTolerance = Analysis.EigenTolerance,
+                EigenMaxSteps = Analysis.EigenMaxSteps, Trace = Analysis.Trace, TraceMethod = Analysis.TraceMethod, TraceApplications = Analysis.TraceApplications,
+                Esd = Analysis.Esd, Runs = Analysis.Runs, LanczosSteps = Analysis.LanczosSteps, KhPower = Analysis.KhPower, CtThreshold = Analysis.CtThreshold,
+                Params = Params, LandscapeSteps = LandscapeSteps, SplitCurvature = SplitCurvature, PerLayer = PerLayer, Diagonal = Diagonal,
+                DiagonalHvps = DiagonalHvps, OneDnn = OneDnn,
+            };
+        }
+    }
 
     public void Validate()
     {

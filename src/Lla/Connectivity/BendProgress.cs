@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Lla.Models;
 using Lla.Runs;
 using static TorchSharp.torch;
@@ -6,7 +5,7 @@ using static TorchSharp.torch;
 namespace Lla.Connectivity;
 
 /// <summary>What bend.resume.json holds: the options asked, and where the curve's training stands.</summary>
-public sealed record BendProgressRecord(JsonObject Asked, string Method, bool Aligned, int Step, long Seed, IReadOnlyList<double> Losses)
+public sealed record BendProgressRecord(JobSettings Asked, string Method, bool Aligned, int Step, long Seed, IReadOnlyList<double> Losses)
 {
     public int SchemaVersion { get; init; } = ResultsSerializer.SchemaVersion;
 }
@@ -24,13 +23,10 @@ public static class BendProgress
     public const string RecordFile = "bend.resume.json";
     private const string VelocityPrefix = WeightsLoader.OptimizerPrefix + "velocity.";
 
-    /// <summary>Settings that may change between the interrupted run and its resumption.</summary>
-    private static readonly string[] FreeToChange = { "resume", "force", "threads", "quiet", "json", "out" };
-
     public static bool Exists(string outDir) =>
         File.Exists(Path.Combine(outDir, RecordFile)) && File.Exists(Path.Combine(outDir, TensorsFile));
 
-    public static void Save(string outDir, CurveState state, JsonObject asked)
+    public static void Save(string outDir, CurveState state, ConnectSettings asked)
     {
         var entries = state.Bend.Entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, e.Value))
             .Concat(state.Velocity.Select(v => new KeyValuePair<string, Tensor>(VelocityPrefix + v.Key, v.Value)));
@@ -43,7 +39,7 @@ public static class BendProgress
     /// The interrupted training, checked against what is asked now (same settings) and against model A's architecture
     /// (a bend of another model is refused with the mismatch named, before the settings are compared).
     /// </summary>
-    public static CurveState Load(string outDir, JsonObject asked, ModelState a)
+    public static CurveState Load(string outDir, ConnectSettings asked, ModelState a)
     {
         var entries = StateDictFiles.Read(Path.Combine(outDir, TensorsFile));
         var velocity = new Dictionary<string, Tensor>();
@@ -58,13 +54,9 @@ public static class BendProgress
         a.RequireSameArchitecture(bend, "model A", $"the saved bend {Path.Combine(outDir, TensorsFile)}");
         var unknown = velocity.Keys.Where(k => !a.ParameterNames.Contains(k)).ToList();
         if (unknown.Count > 0) throw new LlaException($"the saved bend's velocity has entries model A lacks: {string.Join(", ", unknown.Take(4))}");
-        var record = ResultsSerializer.Read<BendProgressRecord>(Path.Combine(outDir, RecordFile), ResultsMigration.UpgradeOther);
-        foreach (var (key, value) in asked)
-        {
-            if (FreeToChange.Contains(key)) continue;
-            string now = value?.ToJsonString() ?? "null", before = record.Asked[key]?.ToJsonString() ?? "null";
-            if (now != before) throw new LlaException($"{{resume}}: {{{key}}} is {now} now but was {before} in the interrupted run; repeat its command");
-        }
+        var record = ResultsSerializer.Read<BendProgressRecord>(Path.Combine(outDir, RecordFile), ResultsMigration.UpgradeProgress("connect"));
+        if (SettingsDifference.Between(asked, record.Asked) is { } difference)
+            throw new LlaException($"{{resume}}: {difference.Named} is {difference.Now} now but was {difference.Before} in the interrupted run; repeat its command");
         var method = SettingNames.Parse<PathMethod>(record.Method, "method");
         return new CurveState(method, record.Aligned, bend, velocity, record.Step, record.Seed, record.Losses);
     }

@@ -2,7 +2,6 @@ using Lla.Curvature;
 using Lla.Landscapes;
 using Lla.Objectives;
 using Lla.Runs;
-using System.Text.Json.Nodes;
 
 namespace Lla.Connectivity;
 
@@ -21,6 +20,8 @@ public static class ConnectPlane
     public const string Folder = "plane";
     public const double Distance = 2.5;
     public const int Samples = 2048;
+    /// <summary>The SHA-256 of A, B and the bend whose plane plane/ holds (in the run folder): a resumed plane must be through the same three models.</summary>
+    public const string ModelsFile = "plane.models-sha256";
 
     /// <summary>
     /// Evaluates the plane in OutDir/plane/. A resumed connect run (<see cref="ConnectRunOptions.Resume"/>) whose
@@ -43,12 +44,17 @@ public static class ConnectPlane
             Distance = Distance,
             Checkpoints = new[] { bFile, bendFile },
         };
-        var asked = options.Describe();
-        asked["models-sha256"] = string.Join(",", new[] { o.Source.Weights ?? o.Source.Model, bFile, bendFile }.Select(f => File.Exists(f) ? Sha256(f) : f));
-        bool resume = o.Resume && PlanOf(dir) is { } planned && JsonNode.DeepEquals(planned, asked);
+        string models = string.Join(",", new[] { o.Source.Weights ?? o.Source.Model, bFile, bendFile }.Select(f => File.Exists(f) ? Sha256(f) : f));
+        string modelsFile = Path.Combine(o.OutDir, ModelsFile);
+        bool resume = o.Resume && LandscapePlan.Read(dir) is { } planned && SettingsDifference.Between(options.Settings, planned) is null
+                      && File.Exists(modelsFile) && File.ReadAllText(modelsFile) == models;
         if (resume) say?.Invoke("resuming the interrupted plane through A, B and the bend (finished points are kept)");
-        else if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); // another run's plane, or one interrupted before its plan
-        var plane = LandscapeRun.Execute(options with { Record = asked, Resume = resume }, progress, cancel: cancel).Landscapes[0];
+        else
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); // another run's plane, or one interrupted before its plan
+            RunFolder.WriteAtomically(modelsFile, tmp => File.WriteAllText(tmp, models));
+        }
+        var plane = LandscapeRun.Execute(options with { Resume = resume }, progress, cancel: cancel).Landscapes[0];
         var t = Enumerable.Range(0, 41).Select(i => i / 40.0).ToArray();
         var points = t.Select(x => Coordinates(method, x)).ToArray();
         return plane with
@@ -57,15 +63,6 @@ public static class ConnectPlane
             DirectionsFile = plane.DirectionsFile is string f ? Path.Combine(Folder, f) : null,
             Path = new PathRecord(t.Select(x => $"t = {x:0.###}").ToArray(), points.Select(p => p.Alpha).ToArray(), points.Select(p => p.Beta).ToArray()),
         };
-    }
-
-    /// <summary>The settings recorded in an earlier plane's plan.json; null when there is none or it cannot be read.</summary>
-    private static JsonObject? PlanOf(string dir)
-    {
-        string path = Path.Combine(dir, LandscapePlan.FileName);
-        if (!File.Exists(path)) return null;
-        try { return JsonNode.Parse(File.ReadAllText(path))?["options"] as JsonObject; }
-        catch (System.Text.Json.JsonException) { return null; }
     }
 
     private static string Sha256(string file)

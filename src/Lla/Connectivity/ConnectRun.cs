@@ -1,6 +1,5 @@
 using Lla.Guard;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Data;
 using Lla.Models;
@@ -35,10 +34,10 @@ public static class ConnectRun
     {
         o.Validate();
         // One run per folder; a run refused before any work leaves no folder it created.
-        using var runLock = RunLock.ForJob(o.OutDir, SingleProcess.Instance, say, claim: new RunClaim("connect", o.Record, o.Resume, o.Force));
+        using var runLock = RunLock.ForJob(o.OutDir, SingleProcess.Instance, say, claim: new RunClaim("connect", o.Settings, o.Resume, o.Force));
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
-        var asked = o.Record ?? o.Describe();
+        var asked = o.Settings;
 
         var clock = Stopwatch.StartNew();
         var selection = new DataSelection(Split.Train, o.BatchSize, null, false, BatchNormMode.Eval);
@@ -174,7 +173,7 @@ public static class ConnectRun
     /// stands after each epoch.
     /// </summary>
     private static CurveState TrainBend(ConnectRunOptions o, nn.Module<Tensor, Tensor> workspace, PathEnds ends, PathData data,
-        CurveState? resume, int steps, int perEpoch, JsonObject asked, Action<int, int> progress)
+        CurveState? resume, int steps, int perEpoch, ConnectSettings asked, Action<int, int> progress)
     {
         var state = resume;
         while (state is null || state.Step < steps)

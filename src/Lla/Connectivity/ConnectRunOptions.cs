@@ -1,8 +1,8 @@
 using Lla.Objectives;
 using Lla.Guard;
-using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Models;
+using Lla.Runs;
 
 namespace Lla.Connectivity;
 
@@ -44,19 +44,14 @@ public sealed record ConnectRunOptions
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
     /// <summary>Continue the interrupted run in <see cref="OutDir"/>: the bend's training (see <see cref="BendProgress"/>), then the plane from its point log (<see cref="ConnectPlane"/>).</summary>
     public bool Resume { get; init; }
-    /// <summary>What was asked, as the caller names it: recorded in results.json and compared on resume. Default: <see cref="Describe"/>.</summary>
-    public JsonObject? Record { get; init; }
-
     /// <summary>The models of the zoo that weight matching has a permutation spec for.</summary>
     public static readonly IReadOnlySet<string> AlignableModels = new HashSet<string> { "mlp", "lenet", "resnet20" };
 
-    /// <summary>The settings that decide the results, by their setting names.</summary>
-    public JsonObject Describe() => new()
+    /// <summary>The settings that decide the results: results.json's <c>options</c>, compared on resume.</summary>
+    public ConnectSettings Settings => ModelSettings.Of(new ConnectSettings(), Source) with
     {
-        ["model"] = Source.Model, ["weights"] = Source.Weights, ["to"] = To, ["data"] = Source.Data, ["loss"] = Source.Loss.Name(),
-        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["method"] = Method.Name(),
-        ["align"] = Align.Name(), ["points"] = Points, ["epochs"] = Epochs, ["lr"] = LearningRate,
-        ["batch-size"] = BatchSize, ["bn"] = BatchNorm.Name(), ["plane-steps"] = PlaneSteps,
+        To = To, Method = Method, Align = Align, Points = Points, Epochs = Epochs, LearningRate = LearningRate, BatchSize = BatchSize,
+        BatchNorm = BatchNorm, PlaneSteps = PlaneSteps, OneDnn = OneDnn,
     };
 
     /// <summary>Checks every setting that needs no model loaded, before anything is loaded or written.</summary>

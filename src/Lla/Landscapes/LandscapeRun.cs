@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Native;
 using Lla.Objectives;
@@ -25,7 +24,7 @@ public static class LandscapeRun
     {
         group ??= SingleProcess.Instance;
         o.Validate();
-        var asked = o.Record ?? o.Describe();
+        var asked = o.Settings;
         // One run per folder; under MPI rank 0 holds the lock (a run in progress is named as such, before its plan is read).
         using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim("landscape", asked, o.Resume, o.Force));
         // Rank 0 alone owns the folder: a new run needs one without a plan, a resumed one the same plan (checked writing nothing).
@@ -52,7 +51,7 @@ public static class LandscapeRun
     private static bool IsLock(string path) => Path.GetFileName(path) is RunLock.FileName or RunLock.HolderFileName;
 
     private static RunResults Run(LandscapeRunOptions o, Action<AnalysisProgress>? progress, IProcessGroup group, CancellationToken cancel,
-        JsonObject asked, Action pointFinished)
+        LandscapeSettings asked, Action pointFinished)
     {
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();
@@ -98,8 +97,7 @@ public static class LandscapeRun
             {
                 // The directions of the interrupted run, exactly (Hessian axes are not recomputed).
                 pair = Directions.FromFile(directionsPath, parameters.Layout, parameters.DType).On(parameters.Device);
-                facts = (JsonNode.Parse(File.ReadAllText(factsPath)) as JsonObject ?? new JsonObject())
-                    .ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<double>() ?? double.NaN);
+                facts = ResultsSerializer.Read<Dictionary<string, double>>(factsPath);
             }
             else if (folder is not null)
             {
@@ -153,7 +151,7 @@ public static class LandscapeRun
             Data = RunRecords.Data(session, o.Selection),
             BnMode = RunRecords.BatchNorm(o.Selection),
             NumericGuard = sources.Guard is not null ? HessianRecords.Guard(sources.Guard)
-                : File.Exists(Path.Combine(o.OutDir, GuardFile)) ? ResultsSerializer.FromNode<GuardRecord>(JsonNode.Parse(File.ReadAllText(Path.Combine(o.OutDir, GuardFile)))!) : null,
+                : File.Exists(Path.Combine(o.OutDir, GuardFile)) ? ResultsSerializer.Read<GuardRecord>(Path.Combine(o.OutDir, GuardFile)) : null,
             Loss = atWeights.Loss,
             Accuracy = atWeights.Accuracy,
             Landscapes = planes,

@@ -1,6 +1,6 @@
 using Lla.Guard;
-using System.Text.Json.Nodes;
 using Lla.Curvature;
+using Lla.Runs;
 using Lla.Models;
 using Lla.Objectives;
 
@@ -38,22 +38,12 @@ public sealed record LandscapeRunOptions
     public string? OptimizerState { get; init; }
     public bool Resume { get; init; }
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
-    /// <summary>What was asked, as the caller names it: recorded in plan.json and results.json and compared on resume. Default: <see cref="Describe"/>.</summary>
-    public JsonObject? Record { get; init; }
-
-    /// <summary>The settings that decide the results, by their setting names.</summary>
-    public JsonObject Describe() => new()
+    /// <summary>The settings that decide the results: plan.json's and results.json's <c>options</c>, compared on resume.</summary>
+    public LandscapeSettings Settings => DataSettings.Of(new LandscapeSettings(), Source, Selection) with
     {
-        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss.Name(),
-        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed,
-        ["planes"] = new JsonArray(Planes.Select(p => (JsonNode)JsonValue.Create($"{p.Label} (seed {p.Seed})")).ToArray()),
-        ["steps"] = Steps, ["distance"] = Distance, ["ignore-biasbn"] = IgnoreBiasAndBatchNorm, ["freeze"] = Freeze,
-        ["freeze-names"] = FreezeNames, ["loss-cap"] = LossCap, ["eigen-pair"] = EigenMaxMin ? "max,min" : $"{EigenFirst},{EigenSecond}", ["operator"] = Operator.Name(),
-        ["hessian-run"] = HessianRun, ["checkpoints"] = string.Join(",", Checkpoints), ["trajectory"] = string.Join(",", Trajectory),
-        ["directions"] = DirectionFile, ["optimizer-state"] = OptimizerState,
-        ["split"] = Selection.Split.Name(), ["batch-size"] = Selection.BatchSize,
-        ["batches"] = Selection.MaxBatches?.ToString() ?? "all", ["shuffle"] = Selection.Shuffle,
-        ["bn"] = Selection.BatchNorm.Name(),
+        Planes = Planes, Steps = Steps, Distance = Distance, IgnoreBiasAndBatchNorm = IgnoreBiasAndBatchNorm, Freeze = Freeze, FreezeNames = FreezeNames,
+        LossCap = LossCap, EigenPair = EigenMaxMin ? "max,min" : $"{EigenFirst},{EigenSecond}", Operator = Operator, HessianRun = HessianRun,
+        Checkpoints = Checkpoints, Trajectory = Trajectory, DirectionFile = DirectionFile, OptimizerState = OptimizerState, OneDnn = OneDnn,
     };
 
     private static string AxesNames(IEnumerable<AxesKind> axes) => string.Join(", ", axes.Select(a => a.Name()).Distinct());

@@ -3,7 +3,8 @@ namespace Lla.Landscapes;
 /// <summary>One landscape to draw: which axes, how they are normalized, and the update rule.</summary>
 public sealed record PlaneSpec(AxesKind Axes, NormKind Norm, int Order, UpdateRule Mode, long Seed)
 {
-    public string Label => Mode == UpdateRule.AdamEq
+    /// <summary>The plane in words (results' landscapes carry it; a settings record has its parts).</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string Label => Mode == UpdateRule.AdamEq
         ? $"{Axes.Name()} axes, adameq, {Norm.Name()}{(Norm == NormKind.None ? "" : $"-L{Order}")}"
         : $"{Axes.Name()} axes, {Norm.Name()}{(Norm == NormKind.None ? "" : $"-L{Order}")}";
 

@@ -25,7 +25,7 @@ public static class MeasureRun
         o.Validate();
         // The validation set is the user's input too: checked (and read) before any work.
         using var validation = LoadValidation(o, o.Source);
-        var settings = ResultsSerializer.ToNode(o.Settings);
+        var settings = o.Settings;
         using var runLock = RunLock.ForJob(o.OutDir, group, say, claim: new RunClaim("measure", settings, Force: o.Force));
         var total = Stopwatch.StartNew();
         var timings = new Dictionary<string, double>();

@@ -2,6 +2,7 @@ using Lla.Guard;
 using Lla.Curvature;
 using Lla.Models;
 using Lla.Objectives;
+using Lla.Runs;
 
 namespace Lla.Measures;
 
@@ -26,10 +27,8 @@ public sealed record MeasureRunOptions
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
 
     /// <summary>The settings that decide the results, as results.json's <c>options</c> record them.</summary>
-    public MeasureSettings Settings => new()
+    public MeasureSettings Settings => DataSettings.Of(new MeasureSettings(), Source, Selection) with
     {
-        Model = Source.Model, Weights = Source.Weights, Data = Source.Data, Loss = Source.Loss, DType = Source.DType, Device = Source.Device.ToString(), Seed = Source.Seed,
-        Split = Selection.Split, BatchSize = Selection.BatchSize, Batches = Selection.MaxBatches, Shuffle = Selection.Shuffle, Bn = Selection.BatchNorm,
         Families = Families.Distinct().OrderBy(f => f.Order).ToArray(), Labels = PredictedLabels ? MeasureLabels.Predicted : MeasureLabels.True,
         Init = Init, Validation = Validation,
         Runs = Analysis.Runs, LanczosSteps = Analysis.LanczosSteps, KhPower = Analysis.KhPower, CtThreshold = Analysis.CtThreshold,

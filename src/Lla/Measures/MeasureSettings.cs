@@ -1,9 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Lla.Data;
 using Lla.Guard;
-using Lla.Objectives;
-using TorchSharp;
+using Lla.Runs;
 
 namespace Lla.Measures;
 
@@ -17,26 +14,14 @@ public enum MeasureLabels
 }
 
 /// <summary>
-/// The settings of a measure run that decide its results (results.json's <c>options</c> of `lla measure`),
-/// typed; the families by name. Written by the one results serializer (<c>ResultsSerializer.ToNode</c>).
+/// The settings of a measure run that decide its results (results.json's <c>options</c> of `lla measure`; keys are the
+/// flags in snake case), typed; the families by name.
 /// </summary>
-public sealed record MeasureSettings
+[JobName("measure")]
+public sealed record MeasureSettings : DataSettings
 {
-    public required string Model { get; init; }
-    public string? Weights { get; init; }
-    public required string Data { get; init; }
-    public required LossKind Loss { get; init; }
-    [JsonConverter(typeof(LowerCaseEnum<torch.ScalarType>))] public torch.ScalarType DType { get; init; }
-    public required string Device { get; init; }
-    public long Seed { get; init; }
-    public Split Split { get; init; }
-    public int BatchSize { get; init; }
-    /// <summary>The number of analysed batches; null: all.</summary>
-    public int? Batches { get; init; }
-    public bool Shuffle { get; init; }
-    public BatchNormMode Bn { get; init; }
     /// <summary>The asked families, in their order, written by name.</summary>
-    public required IReadOnlyList<MeasureFamily> Families { get; init; }
+    [JsonPropertyName("only")] public IReadOnlyList<MeasureFamily> Families { get; init; } = Array.Empty<MeasureFamily>();
     public MeasureLabels Labels { get; init; }
     public string? Init { get; init; }
     public string? Validation { get; init; }
@@ -49,13 +34,5 @@ public sealed record MeasureSettings
     public double RhoL2 { get; init; }
     public int SharpnessSamples { get; init; }
     public int SharpnessBatch { get; init; }
-    public OneDnnSetting OneDnn { get; init; }
-
-    /// <summary>TorchSharp's dtype by its lower-case name (float32); the project's own enums are named by <see cref="SettingNames"/>.</summary>
-    public sealed class LowerCaseEnum<T>() : JsonStringEnumConverter<T>(new LowerCase(), allowIntegerValues: false) where T : struct, Enum;
-
-    private sealed class LowerCase : JsonNamingPolicy
-    {
-        public override string ConvertName(string name) => name.ToLowerInvariant();
-    }
+    [JsonPropertyName("onednn")] public OneDnnSetting OneDnn { get; init; }
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Lla.Runs;
 
 /// <summary>
@@ -9,11 +6,8 @@ namespace Lla.Runs;
 /// that holds a run of another command (or of the same command with other recorded options, not
 /// resumed) is refused with one line naming what is there; <see cref="Force"/> replaces it.
 /// </summary>
-public sealed record RunClaim(string Command, JsonObject? Options, bool Resume = false, bool Force = false)
+public sealed record RunClaim(string Command, JobSettings? Options, bool Resume = false, bool Force = false)
 {
-    /// <summary>Options that change no result: they may differ between a run and the one it replaces or continues.</summary>
-    public static readonly IReadOnlySet<string> FreeToChange = new HashSet<string> { "out", "resume", "force", "threads", "quiet", "json", "color-scale" };
-
     /// <summary>The file a finished run of this command writes last: its presence after the run says the run finished.</summary>
     public string ResultsFile => Command switch { "study" => "study.json", "study score" => "score.json", _ => ResultsSerializer.ResultsFile };
 
@@ -31,49 +25,11 @@ public sealed record RunClaim(string Command, JsonObject? Options, bool Resume =
         if (existing.Command != Command)
             throw new LlaException($"{{out}} {folder} holds {existing.Describe()}: choose another {{out}}, or add {{force}} to replace it");
         if (Resume || Options is null || existing.Options is null) return null;
-        if (FirstDifference(Options, existing.Options) is { } key)
-        {
-            string now = Shown(Options[key]), before = Shown(existing.Options[key]);
-            throw new LlaException($"{{out}} {folder} holds {existing.Describe()} with other options ({{{key}}} was {before} there, {now} now): " +
+        if (SettingsDifference.Between(Options, existing.Options) is { } difference)
+            throw new LlaException($"{{out}} {folder} holds {existing.Describe()} with other options ({difference.Named} was {difference.Before} there, {difference.Now} now): " +
                                    "choose another {out}, or add {force} to replace it");
-        }
         return null;
     }
-
-    /// <summary>
-    /// The first option, in the order asked, whose value differs from the earlier run's. Not compared: options
-    /// that change no result, options one side lacks (another version) or left to their default on one side,
-    /// and paths written differently that name the same file (m.bin and ./m.bin).
-    /// </summary>
-    public static string? FirstDifference(JsonObject asked, JsonObject before)
-    {
-        foreach (var (key, value) in asked)
-        {
-            if (FreeToChange.Contains(key) || !before.ContainsKey(key)) continue;
-            var old = before[key];
-            if (value is null || old is null) continue;
-            if (JsonNode.DeepEquals(value, old)) continue;
-            if (value is JsonValue v && old is JsonValue o && v.TryGetValue<string>(out var a) && o.TryGetValue<string>(out var b) && SamePaths(a, b)) continue;
-            return key;
-        }
-        return null;
-    }
-
-    /// <summary>Whether two option values differ only in how their paths are written (each comma- or colon-separated part resolved from here).</summary>
-    private static bool SamePaths(string a, string b)
-    {
-        string[] pa = a.Split(',', ':'), pb = b.Split(',', ':');
-        return pa.Length == pb.Length && pa.Zip(pb).All(p => p.First == p.Second || Resolved(p.First) == Resolved(p.Second));
-    }
-
-    private static string? Resolved(string part)
-    {
-        if (part.Length == 0 || !(File.Exists(part) || Directory.Exists(part))) return null;
-        try { return Path.GetFullPath(part).TrimEnd('/'); }
-        catch (Exception e) when (e is ArgumentException or IOException or NotSupportedException) { return null; }
-    }
-
-    private static string Shown(JsonNode? value) => value is JsonValue v && v.TryGetValue<string>(out var text) ? $"'{text}'" : value?.ToJsonString() ?? "not given";
 
     /// <summary>The top-level entries of <paramref name="folder"/> that this run's options name (its own inputs, e.g. --weights DIR/m.bin): never set aside.</summary>
     public IReadOnlySet<string> InputsIn(string folder)
@@ -81,9 +37,8 @@ public sealed record RunClaim(string Command, JsonObject? Options, bool Resume =
         var names = new HashSet<string>();
         if (Options is null) return names;
         string root = Path.GetFullPath(folder).TrimEnd('/') + "/";
-        foreach (var (_, value) in Options)
+        foreach (var text in SettingsDifference.Texts(Options))
         {
-            if (value is not JsonValue v || !v.TryGetValue<string>(out var text)) continue;
             foreach (var part in text.Split(',', ':'))
             {
                 string full;
@@ -169,7 +124,7 @@ public sealed class RunReplacement
 }
 
 /// <summary>The run a folder holds, as its files tell (results.json, plan.json, study.json, score.json, a curve training's progress).</summary>
-public sealed record RunOwner(string Command, JsonObject? Options, bool Finished, string Evidence)
+public sealed record RunOwner(string Command, JobSettings? Options, bool Finished, string Evidence)
 {
     public string Describe() => $"{(Finished ? "a finished" : "an unfinished")} `lla {Command}` run ({Evidence})";
 
@@ -182,26 +137,28 @@ public sealed record RunOwner(string Command, JsonObject? Options, bool Finished
             return new RunOwner("study", null, File.Exists(Path("study.json")), File.Exists(Path("study.json")) ? "study.json" : "measurements.jsonl");
         if (File.Exists(Path("score.json")))
         {
-            var node = ReadJson(Path("score.json"));
-            return new RunOwner(Text(node?["command"]) ?? "study score", node?["options"] as JsonObject, true, "score.json");
+            var written = Read(Path("score.json"));
+            return new RunOwner(written?.Command ?? "study score", written?.Options, true, "score.json");
         }
         if (File.Exists(Path(ResultsSerializer.ResultsFile)))
         {
-            var node = ReadJson(Path(ResultsSerializer.ResultsFile));
-            return new RunOwner(Text(node?["command"]) ?? "unknown", node?["options"] as JsonObject, true, ResultsSerializer.ResultsFile);
+            var written = Read(Path(ResultsSerializer.ResultsFile));
+            return new RunOwner(written?.Command ?? "unknown", written?.Options, true, ResultsSerializer.ResultsFile);
         }
         if (File.Exists(Path(RunFolder.PlanFile)))
-            return new RunOwner("landscape", ReadJson(Path(RunFolder.PlanFile))?["options"] as JsonObject, false, RunFolder.PlanFile);
+            return new RunOwner("landscape", Read(Path(RunFolder.PlanFile))?.Options, false, RunFolder.PlanFile);
         if (File.Exists(Path("bend.resume.json")))
             return new RunOwner("connect", null, false, "bend.resume.json");
         return null;
     }
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+    /// <summary>What every run file says of its run: its command and its settings (older files upgraded).</summary>
+    private sealed record Written(string? Command, JobSettings? Options);
 
-    private static JsonNode? ReadJson(string path)
+    /// <summary>The file's command and settings; null when it cannot be read (a damaged file still marks the folder as a run's).</summary>
+    private static Written? Read(string path)
     {
-        try { return JsonNode.Parse(File.ReadAllText(path)); }
-        catch (Exception e) when (e is JsonException or IOException or InvalidOperationException) { return null; }
+        try { return ResultsSerializer.Read<Written>(path, ResultsMigration.UpgradeOther); }
+        catch (LlaException) { return null; }
     }
 }

@@ -198,6 +198,37 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
     }
 
     /// <summary>The config as JSON, in the form <see cref="Parse"/> reads (written into the study folder).</summary>
+    /// <summary>How a study folder's saved config.json compares with this config.</summary>
+    public enum Saved
+    {
+        /// <summary>The same config: the study resumes.</summary>
+        Same,
+        /// <summary>The same but for <c>axes</c>, which only decide how finished measurements are scored: re-scored, nothing measured again.</summary>
+        OtherAxes,
+        /// <summary>Another study.</summary>
+        Other,
+    }
+
+    /// <summary>How the config saved as <paramref name="savedJson"/> compares with this one (an unreadable file is another study's).</summary>
+    public Saved CompareWith(string savedJson)
+    {
+        JsonNode? saved;
+        try { saved = JsonNode.Parse(savedJson); }
+        catch (System.Text.Json.JsonException) { return Saved.Other; }
+        if (JsonNode.DeepEquals(saved, ToJson())) return Saved.Same;
+        return JsonNode.DeepEquals(WithoutAxes(saved), WithoutAxes(ToJson())) ? Saved.OtherAxes : Saved.Other;
+
+        static JsonNode? WithoutAxes(JsonNode? node)
+        {
+            if (node?.DeepClone() is not JsonObject o) return node;
+            o.Remove("axes");
+            return o;
+        }
+    }
+
+    /// <summary>config.json's text.</summary>
+    public string ToIndentedJson() => ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+
     public JsonObject ToJson() => new()
     {
         ["name"] = Name,

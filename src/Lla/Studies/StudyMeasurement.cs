@@ -65,12 +65,12 @@ public sealed record StudyMeasurement(
     public static string KeyOf(string model, string dataset) => $"{model}|{dataset}";
 
     /// <summary>The measurement as one line of measurements.jsonl, by the one serializer (non-finite numbers as null, measures by name).</summary>
-    public JsonObject ToJson() => ResultsSerializer.ToNode(this with
+    public string ToJsonLine() => ResultsSerializer.ToJsonLine(this with
     {
         Measures = new SortedDictionary<string, IReadOnlyList<IReadOnlyList<double?>>>(Measures.ToDictionary(), StringComparer.Ordinal),
         MeasureSeconds = new SortedDictionary<string, double>(MeasureSeconds.ToDictionary(), StringComparer.Ordinal),
     });
 
-    /// <summary>A measurement written by <see cref="ToJson"/> (or by the hand-written code of schemas 1 and 2: the same keys).</summary>
-    public static StudyMeasurement FromJson(JsonObject o) => ResultsSerializer.FromNode<StudyMeasurement>(o);
+    /// <summary>A measurement written by <see cref="ToJsonLine"/> (or by the hand-written code of schemas 1 and 2: the same keys).</summary>
+    public static StudyMeasurement FromJsonLine(string line) => ResultsSerializer.FromNode<StudyMeasurement>(JsonNode.Parse(line)?.AsObject() ?? throw new FormatException("an empty line"));
 }

@@ -16,7 +16,7 @@ public sealed record StudyResults
     public required string Study { get; init; }
     [System.Text.Json.Serialization.JsonPropertyName("claim")] public string ClaimTested { get; init; } = Claim;
     public required JsonObject Config { get; init; }
-    public required JsonObject Meta { get; init; }
+    public required StudyMeta Meta { get; init; }
     public required IReadOnlyList<string> Findings { get; init; }
     public required IReadOnlyList<StudyTypeRecord> HesdTypes { get; init; }
     public required IReadOnlyList<StudyCorrelationRecord> Correlations { get; init; }
@@ -25,7 +25,7 @@ public sealed record StudyResults
     /// <summary>Which measure predicts generalization: every measure scored across datasets and across models (null in folders written before it existed).</summary>
     public LeaderboardResults? Leaderboard { get; init; }
 
-    public static StudyResults From(StudyConfig config, StudyOutcome outcome, JsonObject meta, StudyLeaderboard? leaderboard = null) => new()
+    public static StudyResults From(StudyConfig config, StudyOutcome outcome, StudyMeta meta, StudyLeaderboard? leaderboard = null) => new()
     {
         Leaderboard = leaderboard is null ? null : LeaderboardResults.From(config, leaderboard),
         Study = config.Name,

@@ -1,7 +1,6 @@
 using Lla.Guard;
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Data;
 using Lla.Models;
@@ -63,9 +62,11 @@ public sealed class StudyRun
         using var runLock = RunLock.ForJob(o.Folder, Parallel.SingleProcess.Instance, say, claim: new RunClaim("study", null, Force: o.Force));
         var (outcome, meta, testSize) = new StudyRun(o, progress, say, cancel).Run();
         var leaderboard = StudyLeaderboard.Score(o.Config, outcome, testSize);
-        meta["preset"] = o.Preset;
-        meta["config_file"] = o.ConfigFile is null ? null : Path.GetFullPath(o.ConfigFile);
-        meta["tensorboard"] = o.TensorBoard is null ? null : Path.GetFullPath(o.TensorBoard);
+        meta = meta with
+        {
+            Preset = o.Preset, ConfigFile = o.ConfigFile is null ? null : Path.GetFullPath(o.ConfigFile),
+            TensorBoard = o.TensorBoard is null ? null : Path.GetFullPath(o.TensorBoard),
+        };
         var results = StudyResults.From(o.Config, outcome, meta, leaderboard);
         ResultsSerializer.Write(Path.Combine(o.Folder, StudyResults.FileName), results);
         ResultsSerializer.Write(Path.Combine(o.Folder, "table.json"), results.Rows);
@@ -78,7 +79,7 @@ public sealed class StudyRun
         return results;
     }
 
-    private (StudyOutcome Outcome, JsonObject Meta, int TestSize) Run()
+    private (StudyOutcome Outcome, StudyMeta Meta, int TestSize) Run()
     {
         var clock = Stopwatch.StartNew();
         foreach (var spec in config.Models)
@@ -100,9 +101,9 @@ public sealed class StudyRun
         foreach (var shift in config.Shifts) datasets.Add((shift.Name, Shifts.Apply(test, shift.Kind, shift.Severity)));
         var loss = LossFunctions.ByName("cross-entropy");
         int total = config.Models.Count * datasets.Count, finished = done.Count;
-        var guards = new JsonObject();
-        var training = new JsonObject();
-        var described = new JsonArray(datasets.Select(d => (JsonNode)new JsonObject { ["name"] = d.Name, ["description"] = d.Data.Description, ["samples"] = d.Data.Count }).ToArray());
+        var guards = new Dictionary<string, string>();
+        var training = new Dictionary<string, TrainResults>();
+        var described = datasets.Select(d => new StudyDatasetRecord(d.Name, d.Data.Description, d.Data.Count)).ToArray();
         try
         {
             foreach (var spec in config.Models)
@@ -155,7 +156,7 @@ public sealed class StudyRun
                             if (name == StudyOutcome.TrainDataset && spec.LabelNoise > 0 && !spec.IsReference)
                                 measurement = measurement with { TrainedLabelAccuracy = AccuracyOnTrainedLabels(model, train, loss, spec) };
                             done[measurement.Key] = measurement;
-                            File.AppendAllText(Path.Combine(folder, MeasurementsFile), measurement.ToJson().ToJsonString() + "\n");
+                            File.AppendAllText(Path.Combine(folder, MeasurementsFile), measurement.ToJsonLine() + "\n");
                             keys.Add(measurement.Key);
                             finished++;
                             say($"[{finished}/{total}] {spec.Name} on {name}: accuracy {measurement.Accuracy:P2}, re {StudyOutcome.F(measurement.Re.Mean)}, "
@@ -179,20 +180,19 @@ public sealed class StudyRun
 
         var measurements = config.Models.SelectMany(m => datasets.Select(d => done[StudyMeasurement.KeyOf(m.Name, d.Name)])).ToList();
         var outcome = StudyOutcome.Analyse(config, measurements);
-        var meta = new JsonObject
+        var meta = new StudyMeta
         {
-            ["command"] = "study",
-            ["data"] = _data,
-            ["training_split"] = TrainSpec,
-            ["validation"] = $"{TrainSpec} (test split: the last {StudyConfig.ValidationSplit:P0} of {_data}'s training split, held out from training; ATC and DoC calibrate on it, never on the test split)",
-            ["datasets"] = described,
-            ["batch_norm_mode_for_hessian"] = "train (batch statistics), as the seed library; accuracy in eval mode",
-            ["threads"] = TorchSharp.torch.get_num_threads(),
-            ["numeric_guard"] = guards,
-            ["training"] = training,
-            ["versions"] = new JsonObject(Versions.All().Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
-            ["seconds_this_session"] = clock.Elapsed.TotalSeconds,
-            ["seconds_measuring_total"] = measurements.Sum(m => m.Seconds),
+            Data = _data,
+            TrainingSplit = TrainSpec,
+            Validation = $"{TrainSpec} (test split: the last {StudyConfig.ValidationSplit:P0} of {_data}'s training split, held out from training; ATC and DoC calibrate on it, never on the test split)",
+            Datasets = described,
+            BatchNormModeForHessian = "train (batch statistics), as the seed library; accuracy in eval mode",
+            Threads = TorchSharp.torch.get_num_threads(),
+            NumericGuard = guards,
+            Training = training,
+            Versions = Versions.All(),
+            SecondsThisSession = clock.Elapsed.TotalSeconds,
+            SecondsMeasuringTotal = measurements.Sum(m => m.Seconds),
         };
         return (outcome, meta, (int)test.Count);
     }
@@ -205,29 +205,21 @@ public sealed class StudyRun
     private void CheckConfig()
     {
         string path = Path.Combine(folder, ConfigFile);
-        string json = config.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         if (File.Exists(path))
         {
-            var saved = JsonNode.Parse(File.ReadAllText(path));
-            if (JsonNode.DeepEquals(saved, config.ToJson())) return;
-            if (!JsonNode.DeepEquals(WithoutAxes(saved), WithoutAxes(config.ToJson())))
+            var saved = config.CompareWith(File.ReadAllText(path));
+            if (saved == StudyConfig.Saved.Same) return;
+            if (saved == StudyConfig.Saved.Other)
                 throw new LlaException($"{folder} holds a study with another config (see its config.json): give a new {{out}}, or the same config to resume");
         }
-        RunFolder.WriteAtomically(path, tmp => File.WriteAllText(tmp, json));
-
-        static JsonNode? WithoutAxes(JsonNode? node)
-        {
-            if (node?.DeepClone() is not JsonObject o) return node;
-            o.Remove("axes");
-            return o;
-        }
+        RunFolder.WriteAtomically(path, tmp => File.WriteAllText(tmp, config.ToIndentedJson()));
     }
 
     /// <summary>Rewrites measurements.jsonl without the given measurements (atomically: a kill leaves the old file or the new one).</summary>
     private void DropMeasurements(IReadOnlyCollection<string> keys)
     {
         string path = Path.Combine(folder, MeasurementsFile);
-        var kept = ReadMeasurements(folder).Values.Where(m => !keys.Contains(m.Key)).Select(m => m.ToJson().ToJsonString());
+        var kept = ReadMeasurements(folder).Values.Where(m => !keys.Contains(m.Key)).Select(m => m.ToJsonLine());
         RunFolder.WriteAtomically(path, tmp => File.WriteAllLines(tmp, kept));
     }
 
@@ -243,7 +235,7 @@ public sealed class StudyRun
             if (lines[i].Length == 0) continue;
             try
             {
-                var m = StudyMeasurement.FromJson(JsonNode.Parse(lines[i])!.AsObject());
+                var m = StudyMeasurement.FromJsonLine(lines[i]);
                 result[m.Key] = m;
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
@@ -261,23 +253,22 @@ public sealed class StudyRun
     /// (behind the numeric guard, a checkpoint every epoch, resumed if interrupted), with its record
     /// NAME.bin.json; a reference model is saved at its seeded initialization; or the config's own file.
     /// </summary>
-    private string EnsureModel(StudyModel spec, JsonObject training)
+    private string EnsureModel(StudyModel spec, Dictionary<string, TrainResults> training)
     {
         if (spec.Weights is not null) return spec.Weights;
         string path = Path.Combine(folder, "models", spec.Name + ".bin");
         string record = path + ".json";
         // A model saved with a failed check (the numeric guard after its training) is trained again, never measured.
-        bool failedBefore = File.Exists(record) && JsonNode.Parse(File.ReadAllText(record))?["failed_check"] is not null;
+        bool failedBefore = File.Exists(record) && ResultsSerializer.Read<TrainResults>(record, ResultsMigration.UpgradeOther).FailedCheck is not null;
         if (!File.Exists(path) || !File.Exists(record) || failedBefore)
         {
             var source = new ModelSource(spec.Architecture, null, _data, ScalarType.Float32, spec.Seed);
-            var asked = new JsonObject { ["recipe"] = spec.Recipe, ["seed"] = spec.Seed };
             if (spec.IsReference)
             {
                 using var train = source.LoadData(Split.Train);
                 using var model = source.Build(train);
                 Checkpoint.Save(path, model, null); // atomic: a killed run leaves no half-written model
-                ResultsSerializer.Write(record, new TrainResults { Model = spec.Architecture, Data = _data, Optimizer = "none", Seed = spec.Seed, Options = asked, Versions = Versions.All(), Epochs = Array.Empty<EpochRecord>() });
+                ResultsSerializer.Write(record, new TrainResults { Model = spec.Architecture, Data = _data, Optimizer = "none", Seed = spec.Seed, Options = ModelSettings.Of(new TrainSettings { Epochs = 0 }, source), Versions = Versions.All(), Epochs = Array.Empty<EpochRecord>() });
             }
             else
             {
@@ -289,7 +280,7 @@ public sealed class StudyRun
                 };
                 TrainResults Train(OneDnnSetting setting) => TrainRun.Execute(new TrainRunOptions
                 {
-                    Source = source, Training = options, Save = path, OneDnn = setting, Record = asked, Resume = TrainingProgress.Exists(path),
+                    Source = source, Training = options, Save = path, OneDnn = setting, Resume = TrainingProgress.Exists(path),
                     ValidationSplit = StudyConfig.ValidationSplit, TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name),
                 }, line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
                 var trainedNow = Train(failedBefore && oneDnn == OneDnnSetting.Auto ? OneDnnSetting.Off : oneDnn);
@@ -303,9 +294,8 @@ public sealed class StudyRun
                 if (trainedNow.FailedCheck is { } still) throw new NumericGuardException($"{spec.Name}: {still}");
             }
         }
-        var trained = JsonNode.Parse(File.ReadAllText(record))!.AsObject();
-        trained["recipe"] = spec.Recipe; // the study's own words for it, beside the training's record
-        training[spec.Name] = trained;
+        // The training's record, with the study's own words for the recipe.
+        training[spec.Name] = ResultsSerializer.Read<TrainResults>(record, ResultsMigration.UpgradeOther) with { Recipe = spec.Recipe };
         return path;
     }
 

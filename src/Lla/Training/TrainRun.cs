@@ -2,7 +2,6 @@ using Lla.Analysis;
 using Lla.Guard;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 using Lla.Curvature;
 using Lla.Data;
 using Lla.Models;
@@ -29,29 +28,18 @@ public sealed record TrainRunOptions
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
     /// <summary>Continue the interrupted training of <see cref="Save"/> (see <see cref="TrainingProgress"/>).</summary>
     public bool Resume { get; init; }
-    /// <summary>What was asked, as the caller names it (recorded in FILE.json, compared on resume).</summary>
-    public JsonObject? Record { get; init; }
     /// <summary>A TensorBoard log folder for this run's event files (see <see cref="TrainingEvents"/>); null: none.</summary>
     public string? TensorBoard { get; init; }
 
     /// <summary>The check after the training (tests replace it to inject a fault); null: <see cref="NumericGuard.Check"/>.</summary>
     internal Func<nn.Module<Tensor, Tensor>, nn.Module<Tensor, Tensor>, LossFunction, Batch, GuardReport>? PostTrainingCheck { get; init; }
 
-    /// <summary>The settings that decide the weights, by their setting names.</summary>
-    public JsonObject Describe()
+    /// <summary>The settings that decide the weights: FILE.json's <c>options</c>, compared on resume.</summary>
+    public TrainSettings Settings => ModelSettings.Of(new TrainSettings(), Source) with
     {
-        var described = Settings();
-        if (Training.LabelNoise > 0) described["label-noise"] = Training.LabelNoise;
-        return described;
-    }
-
-    private JsonObject Settings() => new()
-    {
-        ["model"] = Source.Model, ["weights"] = Source.Weights, ["data"] = Source.Data, ["loss"] = Source.Loss.Name(),
-        ["dtype"] = Source.DType.ToString().ToLowerInvariant(), ["seed"] = Source.Seed, ["epochs"] = Training.Epochs,
-        ["optimizer"] = Training.Optimizer.Name(), ["lr"] = Training.LearningRate, ["momentum"] = Training.Momentum,
-        ["weight-decay"] = Training.WeightDecay, ["batch-size"] = Training.BatchSize, ["gradient"] = Training.Gradient.ToString(),
-        ["augment"] = Training.Augment is not null, ["validation-split"] = ValidationSplit,
+        Epochs = Training.Epochs, Optimizer = Training.Optimizer, LearningRate = Training.LearningRate, Momentum = Training.Momentum,
+        WeightDecay = Training.WeightDecay, BatchSize = Training.BatchSize, ValidationSplit = ValidationSplit, SaveEvery = SaveEvery,
+        AnalyzeEvery = AnalyzeEvery, OneDnn = OneDnn, Gradient = Training.Gradient.ToString(), Augment = Training.Augment is not null, LabelNoise = Training.LabelNoise,
     };
 
     /// <summary>The largest learning rate accepted: beyond it a step only diverges (and Adam's step scale no longer fits float32).</summary>
@@ -153,7 +141,7 @@ public static class TrainRun
         say($"numeric guard: {decision.Reason}");
         var refusedAnalyses = new List<string>();
 
-        var asked = o.Record ?? o.Describe();
+        var asked = o.Settings;
         var resume = o.Resume ? TrainingProgress.Load(o.Save, model, asked) : ((IReadOnlyDictionary<string, TorchSharp.torch.Tensor>, IReadOnlyList<EpochReport>)?)null;
         if (resume is { } r) say($"resuming after epoch {r.Item2.Count} of {o.Training.Epochs}: {Count(r.Item2.Count, "epoch")} kept");
         var trajectory = new List<string>();
@@ -267,6 +255,5 @@ public static class TrainRun
         {
             Init = File.Exists(o.Save + ".init") ? o.Save + ".init" : null,
             Validation = validation,
-            Record = new JsonObject { ["source"] = "lla train --analyze-every", ["weights"] = source.Weights, ["profile"] = "quick" },
         };
 }

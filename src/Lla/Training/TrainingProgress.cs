@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Lla.Models;
 using Lla.Runs;
 using static TorchSharp.torch;
@@ -11,30 +10,26 @@ namespace Lla.Training;
 /// written atomically after every epoch, the checkpoint first. A resumed training continues from
 /// there; a finished one removes both.
 /// </summary>
-public sealed record TrainingProgress(JsonObject Asked, IReadOnlyList<EpochRecord> Epochs)
+public sealed record TrainingProgress(JobSettings Asked, IReadOnlyList<EpochRecord> Epochs)
 {
     public static string CheckpointPath(string save) => save + ".resume";
     public static string RecordPath(string save) => save + ".resume.json";
 
     public static bool Exists(string save) => File.Exists(RecordPath(save)) && File.Exists(CheckpointPath(save));
 
-    public static void Save(string save, nn.Module model, IOptimizer optimizer, JsonObject asked, IEnumerable<EpochReport> epochs)
+    public static void Save(string save, nn.Module model, IOptimizer optimizer, TrainSettings asked, IEnumerable<EpochReport> epochs)
     {
         Checkpoint.Save(CheckpointPath(save), model, optimizer);
         ResultsSerializer.Write(RecordPath(save), new TrainingProgress(asked, epochs.Select(Record).ToArray()));
     }
 
     /// <summary>Loads the interrupted training into <paramref name="model"/> and returns its optimizer state and epochs; the same settings are required.</summary>
-    public static (IReadOnlyDictionary<string, Tensor> OptimizerState, IReadOnlyList<EpochReport> Epochs) Load(string save, nn.Module model, JsonObject asked)
+    public static (IReadOnlyDictionary<string, Tensor> OptimizerState, IReadOnlyList<EpochReport> Epochs) Load(string save, nn.Module model, TrainSettings asked)
     {
         if (!Exists(save)) throw new LlaException($"{{resume}}: {save} has no interrupted training to continue (no {Path.GetFileName(RecordPath(save))})");
-        var progress = ResultsSerializer.Read<TrainingProgress>(RecordPath(save), ResultsMigration.UpgradeOther);
-        foreach (var (key, value) in asked)
-        {
-            if (key is "resume" or "threads" or "quiet" or "json" or "tensorboard") continue;
-            string now = value?.ToJsonString() ?? "null", before = progress.Asked[key]?.ToJsonString() ?? "null";
-            if (now != before) throw new LlaException($"{{resume}}: {{{key}}} is {now} now but was {before} in the interrupted training; repeat its command");
-        }
+        var progress = ResultsSerializer.Read<TrainingProgress>(RecordPath(save), ResultsMigration.UpgradeProgress("train"));
+        if (SettingsDifference.Between(asked, progress.Asked) is { } difference)
+            throw new LlaException($"{{resume}}: {difference.Named} is {difference.Now} now but was {difference.Before} in the interrupted training; repeat its command");
         WeightsLoader.Load(model, CheckpointPath(save));
         var entries = StateDictFiles.Read(CheckpointPath(save));
         var state = entries.Where(e => e.Key.StartsWith(WeightsLoader.OptimizerPrefix, StringComparison.Ordinal))

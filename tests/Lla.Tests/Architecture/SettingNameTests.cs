@@ -43,6 +43,30 @@ public class SettingNameTests
         Assert.True(unknown.Count == 0, "settings named in messages that no command of lla has:\n" + string.Join("\n", unknown.Distinct()));
     }
 
+    [Fact]
+    public void Every_key_of_a_jobs_settings_is_a_flag_of_lla_in_snake_case()
+    {
+        // A difference between two runs is named by its key as a flag (SettingsDifference): a key no command has would
+        // name a flag that does not exist. A study recipe's settings no flag sets say so ([RecipeOnly]).
+        var flags = Flags();
+        Assert.NotEmpty(Lla.Runs.JobNames.Types);
+        var unknown = new List<string>();
+        void Check(Type type, string where)
+        {
+            // A [JsonIgnore]d property is listed without a getter: it is never written.
+            foreach (var property in Lla.Runs.ResultsSerializer.Options.GetTypeInfo(type).Properties.Where(p => p.Get is not null))
+            {
+                bool recipe = property.AttributeProvider?.IsDefined(typeof(Lla.Runs.RecipeOnlyAttribute), true) == true;
+                // A list of records (a landscape's planes) is checked by its records' keys.
+                var element = property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? property.PropertyType.GetGenericArguments()[0] : null;
+                if (element is not null && element.IsClass && element != typeof(string) && element.Namespace == "Lla.Landscapes") Check(element, $"{where}.{property.Name}");
+                else if (property.Name != "unrecorded" && !recipe && !flags.Contains(property.Name.Replace('_', '-'))) unknown.Add($"{where}: {property.Name}");
+            }
+        }
+        foreach (var (type, job) in Lla.Runs.JobNames.Types) Check(type, job);
+        Assert.True(unknown.Count == 0, "settings keys that are no flag of lla:\n" + string.Join("\n", unknown));
+    }
+
     /// <summary>The names in braces of the template text (plain literals and the text of interpolated strings, where `{{x}}` reads `{x}`).</summary>
     internal static IEnumerable<string> Settings(SyntaxNode node) => node.DescendantTokens()
         .Where(t => t.IsKind(SyntaxKind.StringLiteralToken) || t.IsKind(SyntaxKind.InterpolatedStringTextToken))
@@ -69,7 +93,7 @@ public class SettingNameTests
         void Walk(Command command)
         {
             foreach (var option in command.Options) foreach (var alias in option.Aliases.Append(option.Name)) names.Add(alias.TrimStart('-'));
-            foreach (var argument in command.Arguments) names.Add(argument.Name);
+            foreach (var argument in command.Arguments) names.Add(argument.Name.ToLowerInvariant());
             foreach (var sub in command.Subcommands) Walk(sub);
         }
         Walk(Lla.Cli.Program.BuildRoot(processes));

@@ -96,8 +96,8 @@ public class CommandLineTests
         var criteria = hessian["criteria"]!;
         foreach (var key in new[] { "re", "kh", "ct", "re_std", "kh_std", "ct_std", "kh_power", "hesd_type" }) Assert.NotNull(criteria[key]);
         Assert.True(hessian["hvp_count"]!.GetValue<long>() > 30);
-        Assert.Equal(512, results["options"]!["batch-size"]!.GetValue<int>());
-        Assert.Equal(30, results["options"]!["lanczos-steps"]!.GetValue<int>());
+        Assert.Equal(512, results["options"]!["batch_size"]!.GetValue<int>());
+        Assert.Equal(30, results["options"]!["lanczos_steps"]!.GetValue<int>());
         Assert.Equal("quick", results["profile"]!.GetValue<string>());
         Assert.Equal(42, results["seed"]!.GetValue<long>());
         Assert.NotNull(results["versions"]!["torchsharp"]);

@@ -59,11 +59,10 @@ public class ConnectCaseTests
         using var cancel = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() => ConnectRun.Execute(Options(cut),
             p => { if (p.Stage.StartsWith("plane") && p.Done == 10) cancel.Cancel(); }, cancel.Token));
-        // The plane's plan names the bend by its SHA-256: a changed bend.bin makes the old points another plane's.
-        string plan = Path.Combine(cut, ConnectPlane.Folder, LandscapePlan.FileName);
-        var node = JsonNode.Parse(File.ReadAllText(plan))!;
-        node["options"]!["models-sha256"] = "another";
-        File.WriteAllText(plan, node.ToJsonString());
+        // The run folder names A, B and the bend of the plane by their SHA-256: a changed bend.bin makes the old points another plane's.
+        string models = Path.Combine(cut, ConnectPlane.ModelsFile);
+        Assert.True(File.Exists(models));
+        File.WriteAllText(models, "another");
         var resumed = ConnectRun.Execute(Options(cut) with { Resume = true }).Landscapes[0];
         Assert.Equal(0, resumed.PointsResumed);
         Assert.Equal(25, resumed.PointsComputed);
@@ -82,7 +81,7 @@ public class ConnectCaseTests
         var plane = ResultsSerializer.ReadRun(Path.Combine(dir, "c")).Landscapes.Single();
         Assert.Equal(3, plane.Alphas.Count);
         Assert.Equal(3, plane.Betas.Count);
-        Assert.Equal(2, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "c", ResultsSerializer.ResultsFile)))!["options"]!["plane-steps"]!);
+        Assert.Equal(2, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "c", ResultsSerializer.ResultsFile)))!["options"]!["plane_steps"]!);
     }
 
     [Theory]

@@ -78,6 +78,6 @@ public class CurvatureCommandTests
         var facts = results["landscapes"]![0]!["axes_facts"]!;
         Assert.True((double)facts["eigenvalue_max"]! > 0 && (double)facts["eigenvalue_min"]! < 0, facts.ToJsonString());
         Assert.True((double)facts["residual_max"]! <= 1e-2 && (double)facts["residual_min"]! <= 1e-2, facts.ToJsonString());
-        Assert.Equal("max,min", (string)results["options"]!["eigen-pair"]!);
+        Assert.Equal("max,min", (string)results["options"]!["eigen_pair"]!);
     }
 }

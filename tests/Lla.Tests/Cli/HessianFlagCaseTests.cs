@@ -48,7 +48,7 @@ public class HessianFlagCaseTests
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);
         var results = JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "run", "results.json")))!;
         Assert.Equal(3, results["hessian"]!["eigen_steps"]!.GetValue<int>());
-        Assert.Equal(3, results["options"]!["eigen-max-steps"]!.GetValue<int>());
+        Assert.Equal(3, results["options"]!["eigen_max_steps"]!.GetValue<int>());
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public class MeasureFamilyRegistryTests
         Assert.Same(MeasureFamilies.Parse("Norms"), MeasureFamilies.Named("norms"));
         var settings = new MeasureSettings { Model = "mlp", Data = "d", Loss = LossKind.CrossEntropy, Device = "cpu", Families = new MeasureFamily[] { CurvatureFamily.Instance, SpectraFamily.Instance } };
         var node = ResultsSerializer.ToNode(settings);
-        Assert.Equal("[\"curvature\",\"spectra\"]", node["families"]!.ToJsonString());
+        Assert.Equal("[\"curvature\",\"spectra\"]", node["only"]!.ToJsonString());
         Assert.Equal("true", node["labels"]!.GetValue<string>());
         Assert.Equal(settings.Families, ResultsSerializer.FromNode<MeasureSettings>(node).Families);
         Assert.Equal("{only}: unknown family 'fake' (known: curvature, baseline, margin, norms, flatness, sharpness, spectra, confidence)",
@@ -96,7 +96,7 @@ public class MeasureFamilyRegistryTests
             Assert.Equal("the number of trainable parameters (a test's family)", measure["meaning"]!.GetValue<string>());
             Assert.True(measure["data_free"]!.GetValue<bool>());
             Assert.Equal(results["model"]!["parameters"]!.GetValue<long>(), measure["value"]!.GetValue<double>());
-            Assert.Equal("[\"norms\",\"test_count\"]", results["options"]!["families"]!.ToJsonString());
+            Assert.Equal("[\"norms\",\"test_count\"]", results["options"]!["only"]!.ToJsonString());
             Assert.Contains(results["measures"]!.AsArray(), m => m!["name"]!.GetValue<string>() == "path_norm");
 
             // The study computes it on every analysed batch (data-free: once, repeated).

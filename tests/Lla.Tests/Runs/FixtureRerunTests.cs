@@ -10,11 +10,12 @@ namespace Lla.Tests.Runs;
 /// blocks, which moved its MLPs' float32 spectra by about 2e-5 relative and its correlations by 2e-4; only
 /// timings, versions, paths and file lists may differ; the weights are named now, the embedded
 /// default's checkpoint of the fixtures' day, as lenet-v1.bin). The numeric guard's record is free too:
-/// it measures float32 rounding on the guard's own batch, and issue 24 redefined what it checks.
+/// it measures float32 rounding on the guard's own batch, and issue 24 redefined what it checks. So are the
+/// options: schema 4 typed them (the migration's reading of old options is tested in RunClaimTests and ResultsMigrationTests).
 /// </summary>
 public class FixtureRerunTests
 {
-    private static readonly HashSet<string> Free = new() { "timings_s", "seconds", "seconds_this_session", "seconds_measuring_total", "seconds_per_model_and_dataset", "versions", "figures", "schema_version", "density", "processes", "config_file", "quiet", "json", "numeric_guard" };
+    private static readonly HashSet<string> Free = new() { "timings_s", "seconds", "seconds_this_session", "seconds_measuring_total", "seconds_per_model_and_dataset", "versions", "figures", "schema_version", "density", "processes", "config_file", "quiet", "json", "numeric_guard", "options" };
 
     /// <summary>runs-v1: analyze, hessian and landscapes as first written; runs-v2: the study since it holds out a validation set (issue 15).</summary>
     private static IEnumerable<object[]> AllCommands() =>

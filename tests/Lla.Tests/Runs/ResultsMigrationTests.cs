@@ -61,6 +61,27 @@ public class ResultsMigrationTests
         Assert.Equal(FullResults.Meaning, ResultsSerializer.FromNode<RunResults>(node).Hessian!.Criteria!.Meaning);
     }
 
+    [Fact]
+    public void A_schema_1_runs_options_become_its_jobs_typed_settings_with_what_it_did_not_record_listed()
+    {
+        var r = ResultsSerializer.ReadRun(Path.Combine(Paths.Fixture("runs-v1"), "hessian"));
+        var settings = Assert.IsType<Lla.Analysis.HessianSettings>(r.Options);
+        Assert.Equal((2, 2, 15, 9, 128, (int?)2, 0.5, -0.6), (settings.TopK, settings.Runs, settings.LanczosSteps, settings.TraceApplications,
+            settings.BatchSize, settings.Batches, settings.KhPower, settings.CtThreshold));
+        Assert.Equal((TorchSharp.torch.ScalarType.Float32, TraceMethod.HutchPlusPlus, EigenTarget.LargestMagnitude, (string?)null),
+            (settings.DType, settings.TraceMethod, settings.Which, settings.Weights));
+        // The embedded default was written as no model and no data then; settings added since were not recorded.
+        Assert.Contains("model", settings.Unrecorded!);
+        Assert.Contains("diagonal_hvps", settings.Unrecorded!);
+        Assert.DoesNotContain("top_k", settings.Unrecorded!);
+        // "all" batches is none; a landscape plan's planes were labels then: not recorded.
+        var plan = ResultsSerializer.Read<Lla.Landscapes.LandscapePlan.Plan>(Path.Combine(Paths.Fixture("runs-v1"), "landscape", "plan.json"), ResultsMigration.UpgradeOther);
+        var landscape = Assert.IsType<Lla.Landscapes.LandscapeSettings>(plan.Options);
+        Assert.Equal((4, 1.0, "0,1", (int?)1), (landscape.Steps, landscape.Distance, landscape.EigenPair, landscape.Batches));
+        Assert.Contains("planes", landscape.Unrecorded!);
+        Assert.Null(SettingsDifference.Between(landscape with { Planes = new[] { new Lla.Landscapes.PlaneSpec(Lla.Landscapes.AxesKind.Random, Lla.Landscapes.NormKind.Filter, 2, Lla.Landscapes.UpdateRule.Add, 42) } }, landscape));
+    }
+
     private static readonly string[] Keys =
         new[] { "model", "dataset", "accuracy", "loss", "ct_threshold", "hvps", "seconds", "criteria", "measures", "measure_seconds", "trained_label_accuracy" }.Order(StringComparer.Ordinal).ToArray();
 
@@ -72,7 +93,7 @@ public class ResultsMigrationTests
         foreach (var line in lines)
         {
             var original = JsonNode.Parse(line)!.AsObject();
-            var again = StudyMeasurement.FromJson(original).ToJson();
+            var again = JsonNode.Parse(StudyMeasurement.FromJsonLine(line).ToJsonLine())!.AsObject();
             // The keys of the hand-written lines, the later ones (measures, their seconds, the trained-label accuracy) empty where a line lacks them.
             Assert.Equal(Keys, again.Select(kv => kv.Key).Order(StringComparer.Ordinal));
             foreach (var (key, value) in original) Assert.True(JsonNode.DeepEquals(value, again[key]), $"{key}: {value?.ToJsonString()} then, {again[key]?.ToJsonString()} now");

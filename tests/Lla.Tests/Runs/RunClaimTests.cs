@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Lla.Analysis;
 using Lla.Runs;
 using Lla.Tests.Support;
 
@@ -17,7 +18,9 @@ public class RunClaimTests
     }
 
     private static JsonObject Results(string command, int topK = 2) =>
-        new() { ["command"] = command, ["options"] = new JsonObject { ["top-k"] = topK, ["out"] = "x", ["threads"] = 2 } };
+        new() { ["command"] = command, ["schema_version"] = ResultsSerializer.SchemaVersion, ["options"] = ResultsSerializer.ToNode<JobSettings>(Hessian(topK)) };
+
+    private static HessianSettings Hessian(int topK) => new() { TopK = topK, Weights = "m.bin", Data = "idx:/x" };
 
     [Fact]
     public void An_empty_or_missing_folder_or_one_with_other_files_is_free()
@@ -38,7 +41,7 @@ public class RunClaimTests
     public void Another_commands_run_is_refused_naming_it_and_kept(string file, string owner, string claimant, string described)
     {
         string folder = FolderWith(file, Results(owner));
-        var e = Assert.Throws<LlaException>(() => new RunClaim(claimant, new JsonObject()).Apply(folder));
+        var e = Assert.Throws<LlaException>(() => new RunClaim(claimant, Hessian(2)).Apply(folder));
         Assert.Equal($"--out {folder} holds {described}: choose another --out, or add --force to replace it", e.Render(s => "--" + s));
         Assert.True(File.Exists(Path.Combine(folder, file)));
         Assert.True(File.Exists(Path.Combine(folder, "figure.png")));
@@ -48,12 +51,28 @@ public class RunClaimTests
     public void The_same_command_with_other_options_is_refused_naming_the_first_difference_unless_resumed()
     {
         string folder = FolderWith("results.json", Results("hessian", topK: 2));
-        var asked = new JsonObject { ["out"] = "y", ["threads"] = 1, ["top-k"] = 5, ["new-option"] = true };
+        var asked = Hessian(5);
         var e = Assert.Throws<LlaException>(() => new RunClaim("hessian", asked).Apply(folder));
         Assert.Contains("holds a finished `lla hessian` run (results.json) with other options (--top-k was 2 there, 5 now)", e.Render(s => "--" + s));
         Assert.Null(new RunClaim("hessian", asked, Resume: true).Apply(folder));
-        // Only settings that change no result (out, threads) differ, and an option the old run did not know: the same run.
-        Assert.Null(new RunClaim("hessian", new JsonObject { ["out"] = "y", ["threads"] = 1, ["top-k"] = 2, ["new-option"] = true }).Apply(folder));
+        Assert.Null(new RunClaim("hessian", Hessian(2)).Apply(folder));
+    }
+
+    [Fact]
+    public void An_older_versions_options_are_compared_by_the_settings_they_name()
+    {
+        // Schema 3 and before: every flag by its kebab-case name, as the command line took it; settings the old run did
+        // not record (a later setting) are not compared, those it did are.
+        string folder = FolderWith("results.json", new JsonObject
+        {
+            ["command"] = "hessian", ["schema_version"] = 3,
+            ["options"] = new JsonObject { ["top-k"] = 2, ["out"] = "x", ["threads"] = 2, ["batches"] = "all", ["dtype"] = "float32" },
+        });
+        var e = Assert.Throws<LlaException>(() => new RunClaim("hessian", Hessian(5)).Apply(folder));
+        Assert.Contains("with other options (--top-k was 2 there, 5 now)", e.Render(s => "--" + s));
+        e = Assert.Throws<LlaException>(() => new RunClaim("hessian", Hessian(2) with { Batches = 3 }).Apply(folder));
+        Assert.Contains("with other options (--batches was not given there, 3 now)", e.Render(s => "--" + s));
+        Assert.Null(new RunClaim("hessian", Hessian(2)).Apply(folder));
     }
 
     private static string[] Entries(string folder) => Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order().ToArray()!;
@@ -62,7 +81,7 @@ public class RunClaimTests
     public void Force_sets_the_old_run_aside_and_deletes_it_only_when_the_new_run_finishes()
     {
         string folder = FolderWith("results.json", Results("connect"));
-        using (var runLock = RunLock.ForJob(folder, Lla.Parallel.SingleProcess.Instance, null, claim: new RunClaim("hessian", new JsonObject(), Force: true)))
+        using (var runLock = RunLock.ForJob(folder, Lla.Parallel.SingleProcess.Instance, null, claim: new RunClaim("hessian", Hessian(2), Force: true)))
         {
             Assert.DoesNotContain("results.json", Entries(folder));
             File.WriteAllText(Path.Combine(folder, "results.json"), Results("hessian").ToJsonString()); // the new run finishes
@@ -76,7 +95,7 @@ public class RunClaimTests
     {
         string folder = FolderWith("results.json", Results("connect"));
         var before = Entries(folder);
-        using (RunLock.ForJob(folder, Lla.Parallel.SingleProcess.Instance, null, claim: new RunClaim("hessian", new JsonObject(), Force: true)))
+        using (RunLock.ForJob(folder, Lla.Parallel.SingleProcess.Instance, null, claim: new RunClaim("hessian", Hessian(2), Force: true)))
             File.WriteAllText(Path.Combine(folder, "figure.png"), "the failed run's half"); // fails before its results
         Assert.Equal(before, Entries(folder));
         Assert.Equal("png", File.ReadAllText(Path.Combine(folder, "figure.png")));
@@ -88,7 +107,7 @@ public class RunClaimTests
     {
         string folder = FolderWith("results.json", Results("hessian"));
         File.WriteAllText(Path.Combine(folder, "mine.bin"), "weights");
-        var claim = new RunClaim("landscape", new JsonObject { ["weights"] = Path.Combine(folder, "mine.bin"), ["data"] = "npy:" + Path.Combine(folder, "plane") + "/x.npy,y.npy" }, Force: true);
+        var claim = new RunClaim("landscape", new HessianSettings { Weights = Path.Combine(folder, "mine.bin"), Data = "npy:" + Path.Combine(folder, "plane") + "/x.npy,y.npy" }, Force: true);
         Assert.Equal(new[] { "mine.bin", "plane" }, claim.InputsIn(folder).Order());
         using (RunLock.ForJob(folder, Lla.Parallel.SingleProcess.Instance, null, claim: claim))
             Assert.Equal(new[] { RunLock.FileName, RunLock.HolderFileName, ".lla-replaced-" + Environment.ProcessId, "mine.bin", "plane" }.Order(StringComparer.Ordinal),
@@ -109,22 +128,23 @@ public class RunClaimTests
     }
 
     [Fact]
-    public void Paths_written_differently_and_options_left_to_their_default_are_not_other_options()
+    public void Paths_written_differently_are_not_other_options()
     {
         string folder = Paths.NewTempFolder();
         string weights = Path.Combine(folder, "m.bin");
         File.WriteAllText(weights, "w");
-        var before = new JsonObject { ["weights"] = weights, ["data"] = null, ["top-k"] = 2 };
+        var before = Hessian(2) with { Weights = weights };
         string relative = Path.GetRelativePath(Environment.CurrentDirectory, folder);
-        Assert.Null(RunClaim.FirstDifference(new JsonObject { ["weights"] = Path.Combine(relative, ".", "m.bin"), ["data"] = "idx:/x", ["top-k"] = 2 }, before));
-        Assert.Equal("weights", RunClaim.FirstDifference(new JsonObject { ["weights"] = weights + "2", ["top-k"] = 2 }, before));
+        Assert.Null(SettingsDifference.Between(before with { Weights = Path.Combine(relative, ".", "m.bin") }, before));
+        var difference = SettingsDifference.Between(before with { Weights = weights + "2" }, before)!;
+        Assert.Equal(("weights", $"'{weights}2'", $"'{weights}'"), (difference.Setting, difference.Now, difference.Before));
     }
 
     [Fact]
     public void A_study_score_with_other_options_is_refused()
     {
         string folder = FolderWith("score.json", new JsonObject { ["command"] = "study score", ["options"] = new JsonObject { ["test-size"] = 100 } });
-        var e = Assert.Throws<LlaException>(() => new RunClaim("study score", new JsonObject { ["test-size"] = 200 }).Apply(folder));
+        var e = Assert.Throws<LlaException>(() => new RunClaim("study score", new Lla.Studies.Scoring.ScoreSettings { TestSize = 200 }).Apply(folder));
         Assert.Contains("with other options (--test-size was 100 there, 200 now)", e.Render(s => "--" + s));
     }
 

@@ -92,8 +92,8 @@ public class StudyOutcomeTests
     {
         var m = new StudyMeasurement("a", "noise:1", 0.8, 0.5,
             new[] { new[] { new RunCriteria(-0.2, 4, 0.05, 0.3, -0.05, null), new RunCriteria(0, 0, null, null, 0, "λmax = 0") } }, -0.6, 40, 1.5);
-        var back = StudyMeasurement.FromJson(JsonNode.Parse(m.ToJson().ToJsonString())!.AsObject());
-        Assert.Equal(m.ToJson().ToJsonString(), back.ToJson().ToJsonString());
+        var back = StudyMeasurement.FromJsonLine(m.ToJsonLine());
+        Assert.Equal(m.ToJsonLine(), back.ToJsonLine());
         Assert.Equal("undefined", back.HesdType);
     }
 }

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace Lla.Curvature;
 
 /// <summary>Which eigenvalues Lanczos looks for: largest by magnitude, algebraically smallest, or algebraically largest.</summary>
-public enum EigenTarget { LargestMagnitude, Smallest, Largest }
+/// <summary>Which eigenvalues: the largest by magnitude (the command line's "largest"), the algebraically smallest or largest.</summary>
+public enum EigenTarget { [SettingName("largest-magnitude", Flag = "largest")] LargestMagnitude, Smallest, Largest }
 
 /// <summary>Options of <see cref="Lanczos.TopEigenpairs"/>.</summary>
 public sealed record LanczosOptions

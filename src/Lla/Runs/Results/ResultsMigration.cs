@@ -19,11 +19,46 @@ public static class ResultsMigration
         if (Current(node) is not { } upgraded) return node;
         if (version < 2) AddDensityAndCriteria(upgraded);
         if (version < 3) AddConclusions(upgraded);
+        TypeSettings(upgraded, null);
         return upgraded;
     }
 
-    /// <summary>Study files and training records need no computed additions: older schemas read as is.</summary>
-    public static JsonObject UpgradeOther(JsonObject node) => Current(node) ?? node;
+    /// <summary>Other results files (a training's record, score.json, plan.json, study files) need no computed additions; their options are typed.</summary>
+    public static JsonObject UpgradeOther(JsonObject node)
+    {
+        if (Current(node) is not { } upgraded) return node;
+        TypeSettings(upgraded, null);
+        return upgraded;
+    }
+
+    /// <summary>A run's progress record (an interrupted training's, a curve's) whose settings, under <c>asked</c>, are those of the job <paramref name="job"/>.</summary>
+    public static Func<JsonObject, JsonObject> UpgradeProgress(string job) => node =>
+    {
+        if (Current(node) is not { } upgraded) return node;
+        TypeSettings(upgraded, job);
+        return upgraded;
+    };
+
+    /// <summary>
+    /// Schema 4: the options (or the asked settings of a progress record) are the job's typed settings, named by <c>job</c>:
+    /// the file's own and those of the records it holds (a study's training records), each by its own command.
+    /// </summary>
+    private static void TypeSettings(JsonNode? node, string? job)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                string? command = o["command"] is JsonValue c && c.TryGetValue<string>(out var text) ? text : null;
+                LegacySettings.Upgrade(o, "options", job ?? command);
+                LegacySettings.Upgrade(o, "asked", job ?? command);
+                foreach (var (key, child) in o.ToList())
+                    if (key is not ("options" or "asked")) TypeSettings(child, null);
+                break;
+            case JsonArray a:
+                foreach (var child in a) TypeSettings(child, null);
+                break;
+        }
+    }
 
     /// <summary>Schema 2: the smoothed density of stored SLQ runs, and criteria where the run stored none.</summary>
     private static void AddDensityAndCriteria(JsonObject upgraded)
@@ -35,8 +70,9 @@ public static class ResultsMigration
         if (upgraded["hessian"]!["criteria"] is null)
         {
             // With the settings the run recorded, else the defaults.
-            double Setting(string key, double fallback) => upgraded["options"]?[key] is JsonValue v && v.TryGetValue(out double d) ? d : fallback;
-            var criteria = Criteria.FromSpectrum(slq, Setting("kh-power", Criteria.DefaultKhPower), Setting("ct-threshold", Criteria.DefaultCtThreshold));
+            double Setting(string flag, double fallback) => upgraded["options"]?[flag] is JsonValue v && v.TryGetValue(out double d) ? d : fallback;
+            var criteria = Criteria.FromSpectrum(slq, Setting(Flag(nameof(HessianAnalysisOptions.KhPower)), Criteria.DefaultKhPower),
+                Setting(Flag(nameof(HessianAnalysisOptions.CtThreshold)), Criteria.DefaultCtThreshold));
             upgraded["hessian"]!["criteria"] = ResultsSerializer.ToNode(HessianRecords.Criteria(criteria));
         }
     }
@@ -95,6 +131,9 @@ public static class ResultsMigration
         upgraded["schema_version"] = ResultsSerializer.SchemaVersion;
         return upgraded;
     }
+
+    /// <summary>A schema-1 options bag names a setting by its flag: the member's name in kebab case.</summary>
+    private static string Flag(string member) => SettingNames.Kebab(member);
 
     private static double[] Doubles(JsonNode? node) =>
         node is JsonArray a ? a.Select(v => v is null ? double.NaN : v.GetValue<double>()).ToArray() : Array.Empty<double>();

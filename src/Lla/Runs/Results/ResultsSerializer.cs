@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Lla.Runs;
 
@@ -12,11 +13,12 @@ namespace Lla.Runs;
 public static class ResultsSerializer
 {
     /// <summary>
+    /// 4: <c>options</c> is the job's typed settings (<see cref="JobSettings"/>: <c>job</c>, then every setting by its flag in snake case).
     /// 3: results.json holds no figure list (the reports' figures.json does) and stores the conclusions pages state
     /// (criteria.meaning, curvature_split.verdict, connect.verdict). 2: schema_version added, hessian.esd.density
     /// stored. 1 (no schema_version): the files of Lla.NET 0.1 before it.
     /// </summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
     public const string ResultsFile = "results.json";
 
     public static readonly JsonSerializerOptions Options = new()
@@ -27,7 +29,17 @@ public static class ResultsSerializer
         Converters = { new FiniteDoubleConverter(), new SettingNames.Converter() },
         NumberHandling = JsonNumberHandling.Strict,
         RespectNullableAnnotations = false,
+        AllowOutOfOrderMetadataProperties = true,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { NameJobs } },
     };
+
+    /// <summary>A job's settings (<see cref="JobSettings"/>) are written with their job's name in <c>job</c> and read back as that job's record.</summary>
+    private static void NameJobs(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(JobSettings)) return;
+        info.PolymorphismOptions = new JsonPolymorphismOptions { TypeDiscriminatorPropertyName = "job", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization };
+        foreach (var (type, name) in JobNames.Types.OrderBy(kv => kv.Value, StringComparer.Ordinal)) info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, name));
+    }
 
     public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Options);
 
@@ -57,6 +69,9 @@ public static class ResultsSerializer
         Data.InputPaths.RequireFile(path, "results file");
         return Read<RunResults>(path, ResultsMigration.UpgradeRun);
     }
+
+    /// <summary>A file of the current schema (a run's own side files: axes facts, a guard record).</summary>
+    public static T Read<T>(string path) => Read<T>(path, node => node);
 
     /// <summary>A results file of type <typeparamref name="T"/>, upgraded by <paramref name="upgrade"/> first.</summary>
     public static T Read<T>(string path, Func<JsonObject, JsonObject> upgrade)

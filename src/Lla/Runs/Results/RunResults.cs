@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Lla.Runs;
@@ -17,8 +16,8 @@ public sealed partial record RunResults
     /// <summary>`analyze`'s profile (quick, full); null otherwise.</summary>
     public string? Profile { get; init; }
     public long Seed { get; init; }
-    /// <summary>Every option as given or defaulted (free-form: each front end records its own).</summary>
-    public JsonObject? Options { get; init; }
+    /// <summary>The job's settings that decide the results (its typed record, named by <c>job</c>).</summary>
+    public JobSettings? Options { get; init; }
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
     public ModelRecord? Model { get; init; }
     public DataRecord? Data { get; init; }

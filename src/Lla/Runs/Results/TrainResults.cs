@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Lla.Runs;
@@ -8,15 +7,15 @@ public sealed record TrainResults
 {
     public int SchemaVersion { get; init; } = ResultsSerializer.SchemaVersion;
     public string Command { get; init; } = "train";
-    public required string Model { get; init; }
-    public required string Data { get; init; }
-    public required string Optimizer { get; init; }
+    public string Model { get; init; } = "";
+    public string Data { get; init; } = "";
+    public string Optimizer { get; init; } = "";
     public long Seed { get; init; }
-    public JsonObject? Options { get; init; }
+    public JobSettings? Options { get; init; }
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
     public GuardRecord? NumericGuard { get; init; }
     public double? TestAccuracy { get; init; }
-    public required IReadOnlyList<EpochRecord> Epochs { get; init; }
+    public IReadOnlyList<EpochRecord> Epochs { get; init; } = Array.Empty<EpochRecord>();
     public IReadOnlyList<string> Trajectory { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> Analyses { get; init; } = Array.Empty<string>();
     /// <summary>The held-out validation set, as a data spec whose test split it is (holdout:F:DATA), its paths relative to the record's folder; null without one.</summary>
@@ -29,6 +28,8 @@ public sealed record TrainResults
     /// null when every check passed. The weights are saved either way: the user decides.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FailedCheck { get; init; }
+    /// <summary>In a study's record (study.json's meta.training): the study's own words for the model's recipe.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Recipe { get; init; }
 }
 
 /// <summary>One epoch of a training; the validation values (on <see cref="TrainResults.Validation"/>) only with a validation split.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Lla.Runs;
 
 namespace Lla.Studies.Scoring;
@@ -19,12 +18,17 @@ public sealed record ScoreRunOptions
     public bool Force { get; init; }
     public int Resamples { get; init; } = 1000;
     public long Seed { get; init; } = 42;
-    public JsonObject? Record { get; init; }
     /// <summary>The memory the bootstrap draws may take, in bytes; null: the memory this process may use (<see cref="GC.GetGCMemoryInfo()"/>).</summary>
     public long? MemoryBudget { get; init; }
     /// <summary>A run estimated to take at least this long says so at its start and reports its progress every <see cref="ProgressEvery"/>.</summary>
     public TimeSpan LongRun { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ProgressEvery { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The settings that decide the scores: score.json's <c>options</c>.</summary>
+    public ScoreSettings Settings => new()
+    {
+        Table = Path.GetFullPath(Table), Axes = Axes, Measures = Measures, Negate = Negate, TestSize = TestSize, Resamples = Resamples, Seed = Seed,
+    };
 
     /// <summary>The share of <see cref="MemoryBudget"/> the bootstrap draws may take.</summary>
     public const double MemoryShare = 0.8;
@@ -64,7 +68,7 @@ public sealed record ScoreResults
     public int SchemaVersion { get; init; } = ResultsSerializer.SchemaVersion;
     public string Command { get; init; } = "study score";
     public long Seed { get; init; }
-    public JsonObject? Options { get; init; }
+    public JobSettings? Options { get; init; }
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
     public required string Table { get; init; }
     public int Models { get; init; }
@@ -89,12 +93,12 @@ public static class ScoreRun
     {
         o.Validate();
         var table = ScoreTable.Read(o.Table, o.Axes, o.Measures, o.Negate, o.TestSize);
-        using var runLock = RunLock.ForJob(o.OutDir, Parallel.SingleProcess.Instance, say, claim: new RunClaim("study score", null, Force: o.Force));
+        using var runLock = RunLock.ForJob(o.OutDir, Parallel.SingleProcess.Instance, say, claim: new RunClaim("study score", o.Settings, Force: o.Force));
         var scores = Score(table, o.Axes, o.Resamples, o.Seed, LongRunProgress(table, o, say));
         var results = new ScoreResults
         {
             Seed = o.Seed,
-            Options = o.Record,
+            Options = o.Settings,
             Versions = Versions.All(),
             Table = Path.GetFullPath(o.Table),
             Models = table.Models.Count,

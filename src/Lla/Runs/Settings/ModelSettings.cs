@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+using Lla.Objectives;
+using TorchSharp;
+
+namespace Lla.Runs;
+
+/// <summary>The settings of every job that loads a model and its data (<see cref="ModelSource"/>): they come first in its record.</summary>
+public abstract record ModelSettings : JobSettings
+{
+    [JsonPropertyOrder(-20)] public string Model { get; init; } = "";
+    [JsonPropertyOrder(-20)] public string? Weights { get; init; }
+    [JsonPropertyOrder(-20)] public string Data { get; init; } = "";
+    [JsonPropertyOrder(-20)] public LossKind Loss { get; init; }
+    [JsonPropertyOrder(-20), JsonPropertyName("dtype"), JsonConverter(typeof(LowerCaseEnum<torch.ScalarType>))] public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
+    [JsonPropertyOrder(-20)] public string Device { get; init; } = "cpu";
+    [JsonPropertyOrder(-20)] public long Seed { get; init; }
+    /// <summary>The model's output count when given (null: what the data implies).</summary>
+    [JsonPropertyOrder(-20)] public int? NumClasses { get; init; }
+
+    /// <summary>These settings with the model, weights, data, loss, dtype, device and seed of <paramref name="source"/>.</summary>
+    protected ModelSettings WithModel(ModelSource source) => this with
+    {
+        Model = source.Model, Weights = source.Weights, Data = source.Data, Loss = source.Loss, DType = source.DType,
+        Device = source.Device.ToString(), Seed = source.Seed, NumClasses = source.NumClasses,
+    };
+
+    /// <summary><paramref name="settings"/> with the model settings of <paramref name="source"/>.</summary>
+    public static T Of<T>(T settings, ModelSource source) where T : ModelSettings => (T)settings.WithModel(source);
+}
