@@ -67,7 +67,8 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
         _nodes = nodes;
         _inputs = inputs;
         _outputs = outputs;
-        using (no_grad())
+        // The detached views are temporaries: a scope owns them (a handle owned by nothing can be finalized mid-call).
+        using (NewDisposeScope())
             _bound = bound.ToDictionary(b => b.Key, b => b.Value.detach().clone().DetachFromDisposeScope());
         DataInput = inputs.FirstOrDefault(i => !_bound.ContainsKey(i));
         var tree = new TensorTree(this);
@@ -143,7 +144,8 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
             {
                 string name = node.Proto.Input[i];
                 if (name.Length == 0) continue;
-                inputs[i] = values[name];
+                inputs[i] = values.TryGetValue(name, out var value) ? value
+                    : throw node.Error($"reads '{name}', an output its producer does not compute in Lla.NET");
             }
             node.WorkingFloat = working;
             node.Inputs = OnnxOperators.Inputs(node, inputs);

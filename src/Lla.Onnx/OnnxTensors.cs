@@ -45,11 +45,17 @@ internal static class OnnxTensors
             _ => throw new LlaException($"the ONNX {what} '{t.Name}' has element type {type}, which Lla.NET does not read (supported: float, double, float16, bfloat16, int8/16/32/64, uint8/16/32/64, bool)"),
         };
         long count = dims.Aggregate(1L, (a, b) => a * b);
-        if (flat.numel() != count)
-            throw new LlaException($"the ONNX {what} '{t.Name}' holds {flat.numel()} values but its shape [{string.Join(", ", dims)}] needs {count}");
+        long held = flat.numel();
+        if (held != count)
+        {
+            flat.Dispose();
+            throw new LlaException($"the ONNX {what} '{t.Name}' holds {held} values but its shape [{string.Join(", ", dims)}] needs {count}");
+        }
         if (conversions is not null && type is DataType.Float16 or DataType.Bfloat16 or DataType.Uint16 or DataType.Uint32 or DataType.Uint64)
             conversions.Add($"{what} '{t.Name}': {Name(type)} read as {(type is DataType.Float16 or DataType.Bfloat16 ? "float32" : type == DataType.Uint16 ? "int32" : "int64")}");
-        return flat.reshape(dims);
+        var shaped = flat.reshape(dims);
+        flat.Dispose();
+        return shaped;
     }
 
     /// <summary>ONNX's lower-case name of an element type (float16, uint32, …).</summary>
