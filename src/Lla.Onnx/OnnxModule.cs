@@ -94,7 +94,8 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
     /// <summary>
     /// The graph on named inputs: every input not bound at load must be given (a bound one may be given
     /// too, replacing its value for this call). Returns every graph output by name, as new tensors the
-    /// caller owns. The working floating type is that of the first floating input given (else the parameters').
+    /// caller owns. The working floating type is that of the first floating input given (else the parameters');
+    /// float16 and bfloat16 inputs are converted to the parameters' type (float32 unless the module was converted).
     /// </summary>
     public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs)
     {
@@ -118,7 +119,9 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
             parameterType ??= p.dtype;
             if (_onnxNames.TryGetValue(name, out var onnx)) values[onnx] = p;
         }
-        ScalarType working = floating is not null && OnnxTensors.IsFloating(floating.dtype) ? floating.dtype : parameterType ?? ScalarType.Float32;
+        // Half-precision data computes in the parameters' precision (float32 unless converted), as half weights are read.
+        ScalarType working = floating is not null && OnnxTensors.IsFloating(floating.dtype) && !IsHalf(floating.dtype)
+            ? floating.dtype : parameterType ?? ScalarType.Float32;
         foreach (var (name, b) in named_buffers())
         {
             if (!_onnxNames.TryGetValue(name, out var onnx)) continue;
@@ -136,7 +139,7 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
             var value = device is not null && b.device != device ? b.to(device) : b;
             values[name] = OnnxTensors.IsFloating(value.dtype) && value.dtype != working ? value.to(working) : value;
         }
-        foreach (var (name, t) in feeds) values[name] = t;
+        foreach (var (name, t) in feeds) values[name] = IsHalf(t.dtype) ? t.to(working) : t;
         foreach (var node in _nodes)
         {
             var inputs = new Tensor?[node.Proto.Input.Count];
@@ -162,6 +165,8 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
         }
         return values;
     }
+
+    private static bool IsHalf(ScalarType type) => type is ScalarType.Float16 or ScalarType.BFloat16;
 
     protected override void Dispose(bool disposing)
     {

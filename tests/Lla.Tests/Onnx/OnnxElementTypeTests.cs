@@ -35,6 +35,11 @@ public class OnnxElementTypeTests
         using var x = zeros(2);
         using var y = model.forward(x);
         Assert.Equal(new[] { 1.5f + 2f + 4_000_000_000f, -0.25f - 3f + 1f }, y.data<float>().ToArray());
+        // Half-precision data computes in the parameters' float32.
+        using var half16 = zeros(2, dtype: ScalarType.Float16);
+        using var fromHalf = model.forward(half16);
+        Assert.Equal(ScalarType.Float32, fromHalf.dtype);
+        Assert.Equal(y.data<float>().ToArray(), fromHalf.data<float>().ToArray());
     }
 
     [Fact]
