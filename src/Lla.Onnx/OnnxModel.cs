@@ -7,46 +7,67 @@ using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace Lla.Onnx;
 
-/// <summary>Loads ONNX classifiers (opsets 13–17) as differentiable TorchSharp modules.</summary>
+/// <summary>
+/// Loads ONNX models (default-domain opsets 6–17) as differentiable TorchSharp modules: <see cref="Load(string)"/>
+/// for a model that analyses run on data (one input left free), <see cref="LoadGraph"/> for a whole graph
+/// evaluated on named inputs with <see cref="OnnxModule.Run"/>.
+/// </summary>
 public static class OnnxModel
 {
+    private static readonly IReadOnlyDictionary<string, Tensor> NoneBound = new Dictionary<string, Tensor>();
+
     /// <summary>
-    /// Reads an ONNX file and builds its <see cref="OnnxModule"/>. Everything is checked before any
-    /// tensor is built: a node with an operator Lla.NET does not run, an opset outside 13–17, or a
-    /// dangling tensor name gives a one-line <see cref="LlaException"/>.
+    /// Reads an ONNX file and builds its <see cref="OnnxModule"/>, whose forward runs the graph on its one
+    /// input and returns its first output. Everything is checked before any tensor is built: a node with an
+    /// operator Lla.NET does not run, an opset outside 6–17, a graph with more than one input, or a dangling
+    /// tensor name gives a one-line <see cref="LlaException"/>.
     /// </summary>
-    public static OnnxModule Load(string path)
-    {
-        Lla.Data.InputPaths.RequireFile(path, "ONNX model file");
-        ModelProto model;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            model = ModelProto.Parser.ParseFrom(stream);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new LlaException($"{path} is not an ONNX model ({e.Message.Split('\n')[0]})");
-        }
-        if (model.Graph is null || model.Graph.Node.Count == 0) throw new LlaException($"{path} holds no ONNX graph");
-        return Build(path, model);
-    }
+    public static OnnxModule Load(string path) => Load(path, NoneBound);
+
+    /// <summary>
+    /// As <see cref="Load(string)"/>, with some of the graph's inputs bound to constant tensors (an attention
+    /// mask, token types, …; copied). The data feeds the first input left unbound; a graph with another input
+    /// still unbound, or a bound name the graph does not have, is refused naming it.
+    /// </summary>
+    public static OnnxModule Load(string path, IReadOnlyDictionary<string, Tensor> bound) => Build(path, Read(path), bound);
+
+    /// <summary>
+    /// Reads an ONNX file as a graph with any number of inputs and outputs, evaluated by
+    /// <see cref="OnnxModule.Run"/> on every input by name (its forward needs exactly one input).
+    /// </summary>
+    public static OnnxModule LoadGraph(string path) => BuildGraph(path, Read(path), NoneBound);
 
     /// <summary>Builds the module of an ONNX model already in memory (<paramref name="path"/> only names it in messages).</summary>
-    public static OnnxModule Build(string path, ModelProto model)
+    public static OnnxModule Build(string path, ModelProto model) => Build(path, model, NoneBound);
+
+    /// <summary>As <see cref="Load(string, IReadOnlyDictionary{string, Tensor})"/> for a model already in memory.</summary>
+    public static OnnxModule Build(string path, ModelProto model, IReadOnlyDictionary<string, Tensor> bound)
+        => Create(path, model, bound, forData: true);
+
+    /// <summary>As <see cref="LoadGraph"/> for a model already in memory, with <paramref name="bound"/> inputs fixed.</summary>
+    public static OnnxModule BuildGraph(string path, ModelProto model, IReadOnlyDictionary<string, Tensor> bound)
+        => Create(path, model, bound, forData: false);
+
+    private static OnnxModule Create(string path, ModelProto model, IReadOnlyDictionary<string, Tensor> bound, bool forData)
     {
         var graph = model.Graph;
+        if (graph is null || graph.Node.Count == 0) throw new LlaException($"{path} holds no ONNX graph");
+        // Operators of other domains (training, Microsoft's, …) are named before a missing or unsupported opset.
+        CheckOperators(model);
         int opset = Opset(path, model);
-        CheckOperators(graph, opset);
+        OnnxValueTypes.Check(path, graph);
+        if (forData) CheckBinding(path, graph, bound);
 
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
-        var inputs = graph.Input.Select(i => i.Name).Where(n => !initializers.ContainsKey(n)).ToList();
-        if (inputs.Count != 1) throw new LlaException($"{path}: the ONNX graph has {inputs.Count} inputs besides its weights; Lla.NET needs exactly one (the images)");
+        var inputs = graph.Input.Select(i => i.Name).Where(n => !initializers.ContainsKey(n)).Distinct().ToList();
         if (graph.Output.Count == 0) throw new LlaException($"{path}: the ONNX graph has no output");
+        foreach (var name in bound.Keys.Where(b => !inputs.Contains(b)))
+            throw new LlaException($"{path}: '{name}' is bound but is not an input of the ONNX graph (its inputs: {string.Join(", ", inputs)})");
+        var outputs = graph.Output.Select(o => o.Name).ToList();
 
         var constantNodes = graph.Node.Where(n => n.OpType == "Constant").ToList();
         var nodes = Sort(path, graph.Node.Where(n => n.OpType != "Constant").Select(n => new OnnxNode(n, opset)).ToList(),
-            initializers.Keys.Concat(constantNodes.SelectMany(n => n.Output)).Append(inputs[0]), graph.Output[0].Name);
+            initializers.Keys.Concat(constantNodes.SelectMany(n => n.Output)).Concat(inputs), outputs);
 
         // Every BatchNormalization node whose mean and variance are stored float tensors read by no other node gets a
         // BatchNorm2d module holding them (and its scale and bias too when those are likewise its own).
@@ -65,6 +86,7 @@ public static class OnnxModel
 
         var integral = new Dictionary<string, ScalarType>();
         var constants = new HashSet<string>();
+        var conversions = new List<string>();
         void Register(OnnxModule module, TensorTree tree)
         {
             using var _ = no_grad();
@@ -75,13 +97,13 @@ public static class OnnxModel
                 {
                     var (node, names, affine) = batchNorms.First(b => b.Names.Contains(init.Name));
                     if (!placed.Add(names[3])) continue;
-                    var values = (affine ? names : names[2..]).Select(n => OnnxTensors.ToTorch(initializers[n], "initializer")).ToArray();
+                    var values = (affine ? names : names[2..]).Select(n => OnnxTensors.ToTorch(initializers[n], "initializer", conversions)).ToArray();
                     var layer = BatchNormLayer(path, node, values, affine);
                     node.Layer = layer;
                     tree.AddBatchNorm(layer, affine ? names[0] : null, affine ? names[1] : null, names[2], names[3], batchNorms.FindIndex(b => b.Node == node));
                     continue;
                 }
-                var value = OnnxTensors.ToTorch(init, "initializer").DetachFromDisposeScope();
+                var value = OnnxTensors.ToTorch(init, "initializer", conversions).DetachFromDisposeScope();
                 if (IsFloat(init)) tree.AddParameter(init.Name, value);
                 else
                 {
@@ -91,17 +113,43 @@ public static class OnnxModel
             }
             foreach (var node in constantNodes)
             {
-                var value = ConstantValue(new OnnxNode(node, opset)).DetachFromDisposeScope();
+                var value = ConstantValue(new OnnxNode(node, opset), conversions).DetachFromDisposeScope();
                 if (OnnxTensors.IsFloating(value.dtype)) constants.Add(node.Output[0]);
                 else integral[node.Output[0]] = value.dtype;
                 tree.AddBuffer(node.Output[0], value);
             }
         }
 
-        return new OnnxModule(path, opset, nodes, inputs[0], graph.Output[0].Name, Register, integral, constants);
+        return new OnnxModule(path, opset, nodes, inputs, outputs, bound, Register, integral, constants, conversions);
     }
 
-    private static bool IsFloat(TensorProto t) => (DataType)t.DataType is DataType.Float or DataType.Double;
+    private static ModelProto Read(string path)
+    {
+        Lla.Data.InputPaths.RequireFile(path, "ONNX model file");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new LlaException($"{path} is not an ONNX model ({e.Message.Split('\n')[0]})");
+        }
+    }
+
+    /// <summary>A model for analyses: every bound name is an input, and exactly one input is left for the data.</summary>
+    private static void CheckBinding(string path, GraphProto graph, IReadOnlyDictionary<string, Tensor> bound)
+    {
+        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet();
+        var free = graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n) && !bound.ContainsKey(n)).Distinct().ToList();
+        if (free.Count == 0)
+            throw new LlaException($"{path}: every input of the ONNX graph is bound, none is left for the data");
+        if (free.Count > 1)
+            throw new LlaException($"{path}: the ONNX graph's input '{free[1]}' is not bound; the data feeds '{free[0]}' and every other input needs a value");
+    }
+
+    private static bool IsFloat(TensorProto t) =>
+        (DataType)t.DataType is DataType.Float or DataType.Double or DataType.Float16 or DataType.Bfloat16;
 
     private static int Opset(string path, ModelProto model)
     {
@@ -113,21 +161,24 @@ public static class OnnxModel
         return opset;
     }
 
-    private static void CheckOperators(GraphProto graph, int opset)
+    private static void CheckOperators(ModelProto model)
     {
-        foreach (var node in graph.Node)
+        long? Version(string domain) => model.OpsetImport.FirstOrDefault(o => o.Domain == domain || o.Domain is "" or "ai.onnx" && domain is "" or "ai.onnx")?.Version;
+        foreach (var node in model.Graph.Node)
         {
-            bool known = node.Domain is "" or "ai.onnx" && OnnxOperators.Knows(node.OpType);
+            long? opset = Version(node.Domain) ?? Version("");
+            bool known = node.Domain is "" or "ai.onnx" && OnnxOperators.Knows(node.OpType, (int)(opset ?? OnnxOperators.MaxOpset));
             if (known) continue;
             string op = node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";
             string name = string.IsNullOrEmpty(node.Name) ? "unnamed" : node.Name;
             string supported = string.Join(", ", OnnxOperators.Supported.OrderBy(s => s, StringComparer.Ordinal));
-            throw new LlaException($"the ONNX model uses operator {op} (node {name}, opset {opset}), which Lla.NET does not support; supported: {supported}");
+            string version = opset is null ? "no opset" : $"opset {opset}";
+            throw new LlaException($"the ONNX model uses operator {op} (node {name}, {version}), which Lla.NET does not support; supported: {supported}");
         }
     }
 
     /// <summary>Kahn's algorithm over tensor names: each node once all its (non-empty) inputs exist, in file order otherwise.</summary>
-    private static List<OnnxNode> Sort(string path, List<OnnxNode> nodes, IEnumerable<string> available, string output)
+    private static List<OnnxNode> Sort(string path, List<OnnxNode> nodes, IEnumerable<string> available, IEnumerable<string> outputs)
     {
         var ready = new HashSet<string>(available);
         var pending = new List<OnnxNode>(nodes);
@@ -146,7 +197,8 @@ public static class OnnxModel
             sorted.Add(node);
             foreach (var o in node.Proto.Output) if (o.Length > 0) ready.Add(o);
         }
-        if (!ready.Contains(output)) throw new LlaException($"{path}: the ONNX graph's output '{output}' is never computed");
+        foreach (var output in outputs.Where(o => !ready.Contains(o)))
+            throw new LlaException($"{path}: the ONNX graph's output '{output}' is never computed");
         return sorted;
     }
 
@@ -173,9 +225,9 @@ public static class OnnxModel
         return layer;
     }
 
-    private static Tensor ConstantValue(OnnxNode node)
+    private static Tensor ConstantValue(OnnxNode node, ICollection<string> conversions)
     {
-        if (node.Attribute("value") is { } v) return OnnxTensors.ToTorch(v.T, "constant");
+        if (node.Attribute("value") is { } v) return OnnxTensors.ToTorch(v.T, "constant", conversions);
         if (node.Attribute("value_float") is { } f) return tensor(f.F);
         if (node.Attribute("value_floats") is { } fs) return tensor(fs.Floats.ToArray());
         if (node.Attribute("value_int") is { } i) return tensor(i.I);

@@ -3,7 +3,9 @@ using static TorchSharp.torch;
 namespace Lla.Onnx;
 
 /// <summary>
-/// An ONNX graph as a TorchSharp module with one tensor input and one tensor output. Float
+/// An ONNX graph as a TorchSharp module: <see cref="forward"/> takes its one free input (the data; other
+/// inputs may be bound to constants at load) and returns its first output, <see cref="Run"/> takes every
+/// input by name and returns every output by name. Float
 /// initializers are trainable parameters named as in the ONNX file (see <see cref="OnnxNames"/>);
 /// BatchNormalization statistics, integer initializers and Constant nodes are buffers. The forward
 /// pass runs the nodes in topological order with TorchSharp operations, so autograd (including
@@ -16,8 +18,9 @@ namespace Lla.Onnx;
 public sealed class OnnxModule : nn.Module<Tensor, Tensor>
 {
     private readonly IReadOnlyList<OnnxNode> _nodes;
-    private readonly string _input;
-    private readonly string _output;
+    private readonly IReadOnlyList<string> _inputs;
+    private readonly IReadOnlyList<string> _outputs;
+    private readonly Dictionary<string, Tensor> _bound;
     private readonly IReadOnlyDictionary<string, string> _onnxNames;
     private readonly IReadOnlyDictionary<string, ScalarType> _integralBuffers;
     private readonly IReadOnlySet<string> _constants;
@@ -28,6 +31,24 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
     /// <summary>The default-domain ONNX opset the graph declares.</summary>
     public int Opset { get; }
 
+    /// <summary>The graph's inputs that are not initializers, in the file's order (bound ones included).</summary>
+    public IReadOnlyList<string> InputNames => _inputs;
+
+    /// <summary>The inputs bound to constants at load.</summary>
+    public IReadOnlyCollection<string> BoundInputNames => _bound.Keys;
+
+    /// <summary>The input <see cref="forward"/> feeds: the first one not bound, or null when none is left.</summary>
+    public string? DataInput { get; }
+
+    /// <summary>The graph's outputs in the file's order; <see cref="forward"/> returns the first.</summary>
+    public IReadOnlyList<string> OutputNames => _outputs;
+
+    /// <summary>
+    /// One line per stored tensor whose element type was widened when read (float16 and bfloat16 to float32,
+    /// uint16 to int32, uint32 and uint64 to int64), e.g. "initializer 'w': float16 read as float32".
+    /// </summary>
+    public IReadOnlyList<string> Conversions { get; }
+
     /// <summary>
     /// Every registered parameter and buffer name (as <c>named_parameters()</c> / <c>named_buffers()</c>
     /// show it) with the ONNX tensor name it holds. They are equal except for a name that collides
@@ -36,25 +57,61 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
     /// </summary>
     public IReadOnlyDictionary<string, string> OnnxNames => _onnxNames;
 
-    internal OnnxModule(string path, int opset, IReadOnlyList<OnnxNode> nodes, string input, string output,
-        Action<OnnxModule, TensorTree> registerTensors, IReadOnlyDictionary<string, ScalarType> integralBuffers, IReadOnlySet<string> constants)
+    internal OnnxModule(string path, int opset, IReadOnlyList<OnnxNode> nodes, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs,
+        IReadOnlyDictionary<string, Tensor> bound, Action<OnnxModule, TensorTree> registerTensors,
+        IReadOnlyDictionary<string, ScalarType> integralBuffers, IReadOnlySet<string> constants, IReadOnlyList<string> conversions)
         : base("onnx")
     {
         Path = path;
         Opset = opset;
         _nodes = nodes;
-        _input = input;
-        _output = output;
+        _inputs = inputs;
+        _outputs = outputs;
+        // The detached views are temporaries: a scope owns them (a handle owned by nothing can be finalized mid-call).
+        using (NewDisposeScope())
+            _bound = bound.ToDictionary(b => b.Key, b => b.Value.detach().clone().DetachFromDisposeScope());
+        DataInput = inputs.FirstOrDefault(i => !_bound.ContainsKey(i));
         var tree = new TensorTree(this);
         registerTensors(this, tree);
         _onnxNames = tree.OnnxNames;
         _integralBuffers = integralBuffers;
         _constants = constants;
+        Conversions = conversions;
     }
 
+    /// <summary>The graph on <paramref name="input"/> fed to <see cref="DataInput"/> (the bound inputs as bound): its first output.</summary>
     public override Tensor forward(Tensor input)
     {
+        var free = _inputs.Where(i => !_bound.ContainsKey(i)).ToList();
+        if (free.Count != 1)
+            throw new LlaException($"{Path}: the ONNX graph has {free.Count} inputs not bound to a value; running it on one tensor needs exactly one");
         using var scope = NewDisposeScope();
+        var values = Evaluate(new Dictionary<string, Tensor> { [free[0]] = input }, input);
+        // A new handle, so the output outlives this scope even when it is the input or a parameter.
+        return values[_outputs[0]].alias().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The graph on named inputs: every input not bound at load must be given (a bound one may be given
+    /// too, replacing its value for this call). Returns every graph output by name, as new tensors the
+    /// caller owns. The working floating type is that of the first floating input given (else the parameters');
+    /// float16 and bfloat16 inputs are converted to the parameters' type (float32 unless the module was converted).
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs)
+    {
+        foreach (var name in inputs.Keys.Where(n => !_inputs.Contains(n)))
+            throw new LlaException($"{Path}: '{name}' is not an input of the ONNX graph (its inputs: {string.Join(", ", _inputs)})");
+        foreach (var name in _inputs.Where(n => !inputs.ContainsKey(n) && !_bound.ContainsKey(n)))
+            throw new LlaException($"{Path}: the ONNX graph's input '{name}' has no value");
+        using var scope = NewDisposeScope();
+        var first = _inputs.Where(inputs.ContainsKey).Select(n => inputs[n]).FirstOrDefault(t => OnnxTensors.IsFloating(t.dtype));
+        var values = Evaluate(inputs, first);
+        return _outputs.Distinct().ToDictionary(o => o, o => values[o].alias().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Every tensor of the graph, computed in order (inside the caller's dispose scope).</summary>
+    private Dictionary<string, Tensor> Evaluate(IReadOnlyDictionary<string, Tensor> feeds, Tensor? floating)
+    {
         var values = new Dictionary<string, Tensor>();
         ScalarType? parameterType = null;
         foreach (var (name, p) in named_parameters())
@@ -62,7 +119,9 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
             parameterType ??= p.dtype;
             if (_onnxNames.TryGetValue(name, out var onnx)) values[onnx] = p;
         }
-        ScalarType working = OnnxTensors.IsFloating(input.dtype) ? input.dtype : parameterType ?? ScalarType.Float32;
+        // Half-precision data computes in the parameters' precision (float32 unless converted), as half weights are read.
+        ScalarType working = floating is not null && OnnxTensors.IsFloating(floating.dtype) && !IsHalf(floating.dtype)
+            ? floating.dtype : parameterType ?? ScalarType.Float32;
         foreach (var (name, b) in named_buffers())
         {
             if (!_onnxNames.TryGetValue(name, out var onnx)) continue;
@@ -73,7 +132,14 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
             else if (_constants.Contains(onnx) && OnnxTensors.IsFloating(value.dtype) && value.dtype != working) value = value.to(working);
             values[onnx] = value;
         }
-        values[_input] = input;
+        var device = floating?.device ?? feeds.Values.FirstOrDefault()?.device;
+        foreach (var (name, b) in _bound)
+        {
+            // Bound values follow the data's device, and bound floats the working precision, as constants do.
+            var value = device is not null && b.device != device ? b.to(device) : b;
+            values[name] = OnnxTensors.IsFloating(value.dtype) && value.dtype != working ? value.to(working) : value;
+        }
+        foreach (var (name, t) in feeds) values[name] = IsHalf(t.dtype) ? t.to(working) : t;
         foreach (var node in _nodes)
         {
             var inputs = new Tensor?[node.Proto.Input.Count];
@@ -81,13 +147,14 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
             {
                 string name = node.Proto.Input[i];
                 if (name.Length == 0) continue;
-                inputs[i] = values[name];
+                inputs[i] = values.TryGetValue(name, out var value) ? value
+                    : throw node.Error($"reads '{name}', an output its producer does not compute in Lla.NET");
             }
-            node.Inputs = inputs;
             node.WorkingFloat = working;
+            node.Inputs = OnnxOperators.Inputs(node, inputs);
             try
             {
-                var outputs = OnnxOperators.Get(node.OpType)(node);
+                var outputs = OnnxOperators.Get(node.OpType, node.Opset)(node);
                 for (int i = 0; i < Math.Min(outputs.Length, node.OutputCount); i++)
                     if (node.Proto.Output[i].Length > 0) values[node.Proto.Output[i]] = outputs[i];
             }
@@ -96,7 +163,18 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
                 node.Inputs = Array.Empty<Tensor?>();
             }
         }
-        // A new handle, so the output outlives this scope even when it is the input or a parameter.
-        return values[_output].alias().MoveToOuterDisposeScope();
+        return values;
+    }
+
+    private static bool IsHalf(ScalarType type) => type is ScalarType.Float16 or ScalarType.BFloat16;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var b in _bound.Values) b.Dispose();
+            _bound.Clear();
+        }
+        base.Dispose(disposing);
     }
 }

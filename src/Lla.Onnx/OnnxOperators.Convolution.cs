@@ -115,8 +115,10 @@ internal static partial class OnnxOperators
     }
 
     /// <summary>
-    /// ConvTranspose: torch's transposed convolution without padding, then the ONNX pads cropped from
-    /// each end (output = stride·(in−1) + output_padding + (k−1)·dilation + 1 − pad_begin − pad_end).
+    /// ConvTranspose: torch's transposed convolution without padding or bias, then the ONNX pads cropped
+    /// from each end (output = stride·(in−1) + output_padding + (k−1)·dilation + 1 − pad_begin − pad_end), then
+    /// the bias. With <c>output_shape</c> or <c>auto_pad</c> SAME_UPPER/SAME_LOWER (output = in·stride) the pads
+    /// come from the wanted size as the ONNX specification computes them; a negative pad extends the output.
     /// </summary>
     private static Tensor[] ConvTranspose(OnnxNode n)
     {
@@ -124,51 +126,95 @@ internal static partial class OnnxOperators
         Tensor? b = n.Optional(2);
         int spatial = (int)x.dim() - 2;
         if (spatial < 1 || spatial > 3 || w.dim() != x.dim()) throw n.Error($"gets input of rank {x.dim()} and weight of rank {w.dim()}");
-        if (n.Has("output_shape")) throw n.Error("sets output_shape, which Lla.NET does not support (export with explicit pads)");
         long[] strides = n.Ints("strides") ?? Filled(spatial, 1);
         long[] dilations = n.Ints("dilations") ?? Filled(spatial, 1);
         long[] outputPadding = n.Ints("output_padding") ?? Filled(spatial, 0);
         long group = n.Int("group", 1);
         string autoPad = n.String("auto_pad", "NOTSET");
-        if (autoPad != "NOTSET" && autoPad != "VALID") throw n.Error($"has auto_pad={autoPad}, which Lla.NET does not support for ConvTranspose");
+        if (autoPad is not ("NOTSET" or "VALID" or "SAME_UPPER" or "SAME_LOWER")) throw n.Error($"has auto_pad={autoPad}, which is not an ONNX padding mode");
+        long[] kernel = w.shape[2..];
+        long[]? target = n.Ints("output_shape") is { } shape ? shape[^spatial..]
+            : autoPad is "SAME_UPPER" or "SAME_LOWER" ? Enumerable.Range(0, spatial).Select(i => x.shape[2 + i] * strides[i]).ToArray() : null;
         long[] pads = autoPad == "VALID" ? new long[2 * spatial] : n.Ints("pads") ?? new long[2 * spatial];
+        if (target is not null)
+            for (int i = 0; i < spatial; i++)
+            {
+                long full = strides[i] * (x.shape[2 + i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1;
+                long total = full - target[i], half = (long)Math.Floor(total / 2.0);
+                (pads[i], pads[spatial + i]) = autoPad == "SAME_UPPER" ? (half, total - half) : (total - half, half);
+            }
         var zero = Filled(spatial, 0);
         var y = spatial switch
         {
-            1 => nn.functional.conv_transpose1d(x, w, b, strides[0], 0, outputPadding[0], dilations[0], group),
-            2 => nn.functional.conv_transpose2d(x, w, b, strides, zero, outputPadding, dilations, group),
-            _ => nn.functional.conv_transpose3d(x, w, b, strides, zero, outputPadding, dilations, group),
+            1 => nn.functional.conv_transpose1d(x, w, null, strides[0], 0, outputPadding[0], dilations[0], group),
+            2 => nn.functional.conv_transpose2d(x, w, null, strides, zero, outputPadding, dilations, group),
+            _ => nn.functional.conv_transpose3d(x, w, null, strides, zero, outputPadding, dilations, group),
         };
-        for (int i = 0; i < spatial; i++)
-            if (pads[i] != 0 || pads[spatial + i] != 0)
-                y = y.narrow(2 + i, pads[i], y.shape[2 + i] - pads[i] - pads[spatial + i]);
+        // torch's pad crops where negative: minus the ONNX pads crops them, and a negative ONNX pad adds zeros.
+        if (pads.Any(p => p != 0)) y = nn.functional.pad(y, TorchPad(pads.Select(p => -p).ToArray()));
+        if (b is not null) y = y + b.reshape(new[] { 1L, b.numel() }.Concat(Filled(spatial, 1)).ToArray());
         return One(y);
     }
 
+    /// <summary>
+    /// MaxPool, and its optional Indices output: each maximum's position in the whole input tensor flattened
+    /// row-major (storage_order 0) or with the spatial axes column-major (storage_order 1), as ONNX defines it.
+    /// </summary>
     private static Tensor[] MaxPool(OnnxNode n)
     {
         var x = n.In(0);
-        if (n.OutputCount > 1) throw n.Error("asks for the Indices output, which Lla.NET does not support");
         int spatial = (int)x.dim() - 2;
         long[] kernel = n.Ints("kernel_shape") ?? throw n.Error("has no kernel_shape");
         long[] strides = n.Ints("strides") ?? Filled(spatial, 1);
         long[] dilations = n.Ints("dilations") ?? Filled(spatial, 1);
         bool ceil = n.Int("ceil_mode", 0) != 0;
+        bool indices = n.OutputCount > 1 && n.Proto.Output[1].Length > 0;
         long[] pads = Pads(n, x, kernel, strides, dilations);
         long[] padding = pads[..spatial];
         // torch pools pad at most half a kernel on each side, symmetrically; otherwise pad with −∞ first.
         if (!Symmetric(pads) || padding.Where((p, i) => p > kernel[i] / 2).Any())
         {
+            if (indices) throw n.Error("asks for the Indices output with padding torch cannot apply itself, which Lla.NET does not support");
             x = nn.functional.pad(x, TorchPad(pads), value: double.NegativeInfinity);
             padding = Filled(spatial, 0);
         }
-        return One(spatial switch
+        if (!indices)
+            return One(spatial switch
+            {
+                1 => nn.functional.max_pool1d(x, kernel[0], strides[0], padding[0], dilations[0], ceil),
+                2 => nn.functional.max_pool2d(x, kernel, strides, padding, dilations, ceil),
+                3 => nn.functional.max_pool3d(x, kernel, strides, padding, dilations, ceil),
+                _ => throw n.Error($"gets an input of rank {x.dim()}"),
+            });
+        var (y, within) = spatial switch
         {
-            1 => nn.functional.max_pool1d(x, kernel[0], strides[0], padding[0], dilations[0], ceil),
-            2 => nn.functional.max_pool2d(x, kernel, strides, padding, dilations, ceil),
-            3 => nn.functional.max_pool3d(x, kernel, strides, padding, dilations, ceil),
+            1 => nn.functional.max_pool1d_with_indices(x, kernel[0], strides[0], padding[0], dilations[0], ceil),
+            2 => nn.functional.max_pool2d_with_indices(x, kernel, strides, padding, dilations, ceil),
+            3 => nn.functional.max_pool3d_with_indices(x, kernel, strides, padding, dilations, ceil),
             _ => throw n.Error($"gets an input of rank {x.dim()}"),
-        });
+        };
+        return new[] { y, FlatIndices(x, within, n.Int("storage_order", 0) != 0) };
+    }
+
+    /// <summary>torch's per-plane row-major indices as ONNX's indices into the whole tensor (column-major planes if asked).</summary>
+    private static Tensor FlatIndices(Tensor x, Tensor within, bool columnMajor)
+    {
+        long[] sizes = x.shape[2..];
+        long plane = sizes.Aggregate(1L, (a, b) => a * b);
+        var index = within;
+        if (columnMajor)
+        {
+            // Row-major coordinates (i1, …, ik), last first, placed column-major: i1 + s1·i2 + s1·s2·i3 + ….
+            var rest = within;
+            index = zeros_like(within);
+            for (int d = sizes.Length - 1; d >= 0; d--)
+            {
+                index = index + rest.remainder(sizes[d]) * sizes[..d].Aggregate(1L, (a, b) => a * b);
+                rest = rest.div(sizes[d], rounding_mode: RoundingMode.floor);
+            }
+        }
+        var planes = arange(x.shape[0] * x.shape[1], dtype: ScalarType.Int64, device: x.device).reshape(x.shape[0], x.shape[1]) * plane;
+        return index + planes.reshape(new[] { x.shape[0], x.shape[1] }.Concat(Filled(sizes.Length, 1)).ToArray());
     }
 
     private static Tensor[] AveragePool(OnnxNode n)
@@ -183,16 +229,22 @@ internal static partial class OnnxOperators
         long[] padding = pads[..spatial];
         if (!Symmetric(pads) || padding.Where((p, i) => p > kernel[i] / 2).Any())
         {
-            if (!countPadding) throw n.Error("pads unevenly without counting the padding, which Lla.NET does not support");
-            x = nn.functional.pad(x, TorchPad(pads));
-            padding = Filled(spatial, 0);
+            var padded = nn.functional.pad(x, TorchPad(pads));
+            var zero = Filled(spatial, 0);
+            if (countPadding) return One(AveragePool(n, padded, kernel, strides, zero, ceil, true));
+            // Without the padding counted: the windows' sums over the number of input (not padding) cells in them.
+            var cells = nn.functional.pad(ones_like(x), TorchPad(pads));
+            return One(AveragePool(n, padded, kernel, strides, zero, ceil, true) / AveragePool(n, cells, kernel, strides, zero, ceil, true));
         }
-        return One(spatial switch
+        return One(AveragePool(n, x, kernel, strides, padding, ceil, countPadding));
+    }
+
+    private static Tensor AveragePool(OnnxNode n, Tensor x, long[] kernel, long[] strides, long[] padding, bool ceil, bool countPadding) =>
+        (x.dim() - 2) switch
         {
             1 => nn.functional.avg_pool1d(x, kernel[0], strides[0], padding[0], ceil, countPadding),
             2 => nn.functional.avg_pool2d(x, kernel, strides, padding, ceil, countPadding),
             3 => nn.functional.avg_pool3d(x, kernel, strides, padding, ceil, countPadding),
             _ => throw n.Error($"gets an input of rank {x.dim()}"),
-        });
-    }
+        };
 }

@@ -6,14 +6,15 @@ namespace Lla.Onnx;
 /// <summary>
 /// The ONNX operators Lla.NET runs, each as TorchSharp operations that autograd differentiates
 /// twice (Hessian-vector products by double backward work through every one). Semantics follow the
-/// ONNX operator specification for opsets 13–17 (inputs, attributes and defaults as there).
+/// ONNX operator specification for opsets 13–17 (inputs, attributes and defaults as there); older
+/// opsets (6–12) are brought to that form by OnnxOperators.Opsets.cs.
 /// </summary>
 internal static partial class OnnxOperators
 {
     public delegate Tensor[] Operator(OnnxNode node);
 
     /// <summary>The ONNX default-domain opsets these implementations follow.</summary>
-    public const int MinOpset = 13, MaxOpset = 17;
+    public const int MinOpset = 6, MaxOpset = 17;
 
     private static readonly Dictionary<string, Operator> Table = new()
     {
@@ -59,10 +60,6 @@ internal static partial class OnnxOperators
     };
 
     public static IReadOnlyCollection<string> Supported => Table.Keys;
-
-    public static bool Knows(string opType) => Table.ContainsKey(opType);
-
-    public static Operator Get(string opType) => Table[opType];
 
     private static Tensor[] One(Tensor t) => new[] { t };
 

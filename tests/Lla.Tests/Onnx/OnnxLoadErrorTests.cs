@@ -50,10 +50,12 @@ public class OnnxLoadErrorTests
     }
 
     [Fact]
-    public void An_opset_outside_13_to_17_and_a_file_that_is_not_onnx_are_refused()
+    public void An_opset_outside_6_to_17_and_a_file_that_is_not_onnx_are_refused()
     {
-        var old = Assert.Throws<LlaException>(() => OnnxModel.Load(Write("Sigmoid", opset: 11)));
-        Assert.Contains("uses opset 11; Lla.NET runs opsets 13–17", old.Message);
+        var old = Assert.Throws<LlaException>(() => OnnxModel.Load(Write("Sigmoid", opset: 5)));
+        Assert.Contains("uses opset 5; Lla.NET runs opsets 6–17", old.Message);
+        var newer = Assert.Throws<LlaException>(() => OnnxModel.Load(Write("Sigmoid", opset: 18)));
+        Assert.Contains("uses opset 18; Lla.NET runs opsets 6–17", newer.Message);
         string text = Path.Combine(Paths.NewTempFolder(), "notes.onnx");
         File.WriteAllText(text, "not a model at all");
         Assert.Contains("is not an ONNX model", Assert.Throws<LlaException>(() => OnnxModel.Load(text)).Message);

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Lla.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Lla.Tests.Onnx.Conformance;
+
+/// <summary>
+/// ONNX's backend test cases (node, pytorch-converted, pytorch-operator) through the library's graph entry
+/// point, every case classified pass / wrong / refused / crash; the summary goes to the test output and,
+/// with LLA_WRITE_ONNX_CONFORMANCE=1, into docs/onnx.md.
+/// </summary>
+public class OnnxConformanceTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public OnnxConformanceTests(ITestOutputHelper output)
+    {
+        _output = output;
+        TestTorch.Init();
+    }
+
+    [RequiresOnnxTestDataFact]
+    public void Backend_test_cases_pass_or_are_refused_in_one_line()
+    {
+        var clock = Stopwatch.StartNew();
+        var results = OnnxBackendTestData.Folders
+            .SelectMany(folder => OnnxBackendTestData.Cases(folder).Select(c => ConformanceRunner.Run(folder, c.Name, c.Directory)))
+            .ToList();
+        clock.Stop();
+        string summary = ConformanceReport.Summary(results, clock.Elapsed);
+        _output.WriteLine(summary);
+        foreach (var r in results.Where(r => r.Outcome == ConformanceOutcome.Refused)) _output.WriteLine($"refused {r.Folder}/{r.Case}: {r.Detail}");
+        if (Environment.GetEnvironmentVariable("LLA_WRITE_ONNX_CONFORMANCE") == "1")
+            ConformanceReport.Rewrite(Path.Combine(Paths.Root, "docs", "onnx.md"), summary);
+
+        var crashes = results.Where(r => r.Outcome == ConformanceOutcome.Crash).Select(r => $"{r.Folder}/{r.Case}: {r.Detail}").ToList();
+        Assert.True(crashes.Count == 0, "cases that crashed (an exception other than LlaException):\n" + string.Join("\n", crashes));
+        var unexplained = results.Where(r => r.Outcome == ConformanceOutcome.Wrong && !ConformanceBaseline.KnownWrong.ContainsKey(r.Case))
+            .Select(r => $"{r.Folder}/{r.Case} ({r.Key}): {r.Detail}").ToList();
+        Assert.True(unexplained.Count == 0, "cases whose numbers disagree with ONNX's and are not known to:\n" + string.Join("\n", unexplained));
+        foreach (var (folder, minimum) in ConformanceBaseline.MinimumPasses)
+        {
+            int passed = results.Count(r => r.Folder == folder && r.Outcome == ConformanceOutcome.Pass);
+            Assert.True(passed >= minimum, $"{folder}: {passed} cases pass, fewer than the {minimum} committed in ConformanceBaseline");
+        }
+    }
+}

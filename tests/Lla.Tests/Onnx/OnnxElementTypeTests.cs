@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+using Lla.Onnx;
+using Lla.Tests.Support;
+using static Lla.Tests.Onnx.OnnxGraphFiles;
+using DataType = global::Onnx.TensorProto.Types.DataType;
+
+namespace Lla.Tests.Onnx;
+
+/// <summary>float16, bfloat16, uint32 and uint64 tensors are read, widened exactly, and the widening is listed.</summary>
+public class OnnxElementTypeTests
+{
+    public OnnxElementTypeTests() => TestTorch.Init();
+
+    private static byte[] Bytes<T>(params T[] values) where T : struct => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+
+    [Fact]
+    public void Half_precision_weights_become_float32_parameters_and_unsigned_integers_int64()
+    {
+        var half = Raw("w16", DataType.Float16, new long[] { 2 }, Bytes(BitConverter.HalfToUInt16Bits((Half)1.5), BitConverter.HalfToUInt16Bits((Half)(-0.25))));
+        // bfloat16 is float32's upper 16 bits: 2.0f is 0x40000000, −3.0f is 0xC0400000.
+        var brain = Raw("wb16", DataType.Bfloat16, new long[] { 2 }, Bytes((ushort)0x4000, (ushort)0xC040));
+        var u32 = Raw("u32", DataType.Uint32, new long[] { 2 }, Bytes(4_000_000_000u, 1u));
+        string path = Write(new[]
+            {
+                Node("Add", new[] { "x", "w16" }, new[] { "h" }),
+                Node("Add", new[] { "h", "wb16" }, new[] { "g" }),
+                Node("Cast", new[] { "u32" }, new[] { "c" }, ("to", (long)DataType.Double)),
+                Node("Add", new[] { "g", "c" }, new[] { "y" }),
+            }, new[] { "x" }, new[] { "y" }, initializers: new[] { half, brain, u32 });
+        using var model = OnnxModel.Load(path);
+        Assert.Equal(new[] { "initializer 'w16': float16 read as float32", "initializer 'wb16': bfloat16 read as float32", "initializer 'u32': uint32 read as int64" },
+            model.Conversions);
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+        Assert.Equal(2, model.parameters().Count());
+        using var x = zeros(2);
+        using var y = model.forward(x);
+        Assert.Equal(new[] { 1.5f + 2f + 4_000_000_000f, -0.25f - 3f + 1f }, y.data<float>().ToArray());
+        // Half-precision data computes in the parameters' float32.
+        using var half16 = zeros(2, dtype: ScalarType.Float16);
+        using var fromHalf = model.forward(half16);
+        Assert.Equal(ScalarType.Float32, fromHalf.dtype);
+        Assert.Equal(y.data<float>().ToArray(), fromHalf.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void A_uint64_beyond_int64_is_refused_and_one_within_is_read()
+    {
+        var big = Raw("big", DataType.Uint64, new long[] { 1 }, Bytes(ulong.MaxValue));
+        string path = Write(new[] { Node("Identity", new[] { "big" }, new[] { "y" }) }, Array.Empty<string>(), new[] { "y" }, initializers: new[] { big });
+        var e = Assert.Throws<LlaException>(() => OnnxModel.LoadGraph(path));
+        Assert.Equal($"the ONNX initializer 'big' holds the uint64 value {ulong.MaxValue}, above the largest int64 Lla.NET computes with", e.Message);
+
+        var fine = Raw("fine", DataType.Uint64, new long[] { 1 }, Bytes(12345UL));
+        path = Write(new[] { Node("Identity", new[] { "fine" }, new[] { "y" }) }, Array.Empty<string>(), new[] { "y" }, initializers: new[] { fine });
+        using var graph = OnnxModel.LoadGraph(path);
+        var y = graph.Run(new Dictionary<string, Tensor>())["y"];
+        Assert.Equal(ScalarType.Int64, y.dtype);
+        Assert.Equal(12345L, y.ToInt64());
+    }
+}
