@@ -9,5 +9,8 @@ public static class OnnxModels
     public const string Prefix = "onnx:";
 
     public static void Register() =>
-        ModelFiles.Register(Prefix, new ModelFiles.Format("ONNX", path => OnnxModel.Load(path), (module, dtype) => { module.to(dtype); return module; }));
+        ModelFiles.Register(Prefix, new ModelFiles.Format("ONNX", path => OnnxModel.Load(path), (module, dtype) => { module.to(dtype); return module; })
+        {
+            LoadBound = (path, bound) => OnnxModel.Load(path, bound),
+        });
 }

@@ -19,6 +19,12 @@ internal sealed class SharedOptions
     public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: OMP_NUM_THREADS if set; under MPI the cores shared among the ranks on this machine; else every core)" };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
     public readonly Option<string> Loss = new("--loss") { Description = "cross-entropy (logits, integer labels) | nll (log-probabilities) | mse (float targets)", DefaultValueFactory = _ => "cross-entropy" };
+    public readonly Option<string[]> OnnxInput = new("--onnx-input")
+    {
+        Description = "an ONNX graph's input besides the data, bound to a constant: NAME=FILE.npy or NAME=NUMBER (repeat for several; the data feeds the one input left)",
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => Array.Empty<string>(),
+    };
     public readonly Option<int?> NumClasses = new("--num-classes") { Description = "the model's output count (default: what the data implies, e.g. 10 for idx and cifar10, the class folders for folder:)" };
     public readonly Option<int> ImageSize = new("--image-size") { Description = "folder data: resize the shorter side to N and centre-crop N×N", DefaultValueFactory = _ => 32 };
     public readonly Option<string> ImageMean = new("--image-mean") { Description = "folder data: per-channel mean R,G,B subtracted after scaling to [0,1]", DefaultValueFactory = _ => "0,0,0" };
@@ -31,15 +37,16 @@ internal sealed class SharedOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, ImageSize, ImageMean, ImageStd, SkipUnreadable, Quiet, Json }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, OnnxInput, ImageSize, ImageMean, ImageStd, SkipUnreadable, Quiet, Json }) command.Options.Add(o);
     }
 
     /// <summary>The model, weights and data asked for, with the embedded default filled in; <paramref name="weights"/> replaces a missing --weights.</summary>
     public ModelSource Source(ParseResult p, string? weights = null)
     {
         RegisterImageFolders(p);
-        return ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
+        var source = ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
             with { NumClasses = p.GetValue(NumClasses) };
+        return source.WithGraphInputs(p.GetValue(OnnxInput) ?? Array.Empty<string>());
     }
 
     public OutputMode Output(ParseResult p, Processes processes) => new(p.GetValue(Quiet), p.GetValue(Json), processes.IsRoot);

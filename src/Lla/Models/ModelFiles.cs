@@ -9,7 +9,11 @@ namespace Lla.Models;
 public static class ModelFiles
 {
     /// <summary>A kind of model file: its name in messages, how to load it and how to turn it to another floating type.</summary>
-    public sealed record Format(string Name, Func<string, nn.Module<Tensor, Tensor>> Load, Func<nn.Module<Tensor, Tensor>, ScalarType, nn.Module<Tensor, Tensor>> ToDType);
+    public sealed record Format(string Name, Func<string, nn.Module<Tensor, Tensor>> Load, Func<nn.Module<Tensor, Tensor>, ScalarType, nn.Module<Tensor, Tensor>> ToDType)
+    {
+        /// <summary>How to load it with some graph inputs bound to constants (<see cref="GraphInputs"/>); null: the format has no such inputs.</summary>
+        public Func<string, IReadOnlyDictionary<string, Tensor>, nn.Module<Tensor, Tensor>>? LoadBound { get; init; }
+    }
 
     private static readonly Dictionary<string, Format> Formats = new()
     {

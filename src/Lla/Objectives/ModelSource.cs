@@ -12,6 +12,9 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     public const string RandomWeights = "none";
     public const string TorchScriptPrefix = "torchscript:";
 
+    /// <summary>The graph inputs besides the data bound to constants (NAME=FILE.npy or NAME=NUMBER, <see cref="GraphInputs"/>): ONNX models only.</summary>
+    public IReadOnlyList<string> GraphInputs { get; init; } = Array.Empty<string>();
+
     /// <summary>A model file (TorchScript, ONNX, …) rather than a zoo architecture.</summary>
     private (ModelFiles.Format Format, string Path)? File_ => ModelFiles.Find(Model);
 
@@ -51,6 +54,16 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         if (chosenWeights == RandomWeights) chosenWeights = null;
         else InputPaths.RequireFile(chosenWeights, "weights file", "weights");
         return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, lossKind, onDevice);
+    }
+
+    /// <summary>This source with the graph inputs <paramref name="bindings"/> bound (checked now: their form, their files, and that the model is a graph that takes them).</summary>
+    public ModelSource WithGraphInputs(IReadOnlyList<string> bindings)
+    {
+        if (bindings.Count == 0) return this with { GraphInputs = Array.Empty<string>() };
+        if (File_ is not var (format, path)) throw new LlaException($"{{onnx-input}} binds inputs of an ONNX graph, and {Model} is a zoo model: give {{model}} onnx:FILE or leave out {{onnx-input}}");
+        if (format.LoadBound is null) throw new LlaException($"{{onnx-input}} binds inputs of an ONNX graph, and {path} is a {format.Name} model: leave out {{onnx-input}}");
+        Models.GraphInputs.Check(bindings);
+        return this with { GraphInputs = bindings.ToArray() };
     }
 
     public LossFunction LossFunction => Loss.Function();
@@ -99,13 +112,14 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         if (File_ is var (format, path))
         {
             if (Device.type != DeviceType.CPU) throw new LlaException($"{format.Name} models run on the CPU here ({{device}} cpu)");
-            var loaded = format.Load(path);
+            var loaded = Load(format, path);
             // Turned to the chosen dtype first, so that weights are converted (and counted) once, to what the analysis uses.
             var built = DType != ScalarType.Float32 ? format.ToDType(loaded, DType) : loaded;
             if (Weights is not null) Remember(built, WeightsLoader.Load(built, Weights));
             RequireRunsOn(built, data, $"{format.Name} model {path}");
             return built;
         }
+        if (GraphInputs.Count > 0) throw new LlaException($"{{onnx-input}} binds inputs of an ONNX graph, and {Model} is a zoo model: give {{model}} onnx:FILE or leave out {{onnx-input}}");
         var spec = new ModelSpec(Model, data.SampleShape, Classes(data));
         torch.manual_seed(Seed);
         var model = ModelZoo.Create(spec);
@@ -116,6 +130,17 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         if (Weights is not null) Remember(model, WeightsLoader.Load(model, Weights));
         if (Device.type != DeviceType.CPU) model.to(Device);
         return model;
+    }
+
+    /// <summary>The model file loaded, with its graph inputs bound when there are bindings.</summary>
+    private nn.Module<Tensor, Tensor> Load(ModelFiles.Format format, string path)
+    {
+        if (GraphInputs.Count == 0) return format.Load(path);
+        if (format.LoadBound is not { } loadBound)
+            throw new LlaException($"{{onnx-input}} binds inputs of an ONNX graph, and {path} is a {format.Name} model: leave out {{onnx-input}}");
+        var bound = Models.GraphInputs.Read(GraphInputs);
+        try { return loadBound(path, bound); }
+        finally { foreach (var t in bound.Values) t.Dispose(); }
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<nn.Module, string> LoadNotes = new();
@@ -175,7 +200,7 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         nn.Module<Tensor, Tensor> twin;
         if (File_ is var (format, path))
         {
-            var loaded = format.Load(path);
+            var loaded = Load(format, path);
             var source = model.state_dict();
             using (no_grad()) foreach (var (name, t) in loaded.state_dict()) t.copy_(source[name]);
             twin = format.ToDType(loaded, ScalarType.Float64);

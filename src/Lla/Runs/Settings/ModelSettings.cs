@@ -16,12 +16,14 @@ public abstract record ModelSettings : JobSettings
     [JsonPropertyOrder(-20)] public long Seed { get; init; }
     /// <summary>The model's output count when given (null: what the data implies).</summary>
     [JsonPropertyOrder(-20)] public int? NumClasses { get; init; }
+    /// <summary>The graph inputs besides the data bound to constants (NAME=FILE.npy or NAME=NUMBER); empty for most models.</summary>
+    [JsonPropertyOrder(-20), JsonPropertyName("onnx_input")] public IReadOnlyList<string> OnnxInput { get; init; } = Array.Empty<string>();
 
     /// <summary>These settings with the model, weights, data, loss, dtype, device and seed of <paramref name="source"/>.</summary>
     protected ModelSettings WithModel(ModelSource source) => this with
     {
         Model = source.Model, Weights = source.Weights, Data = source.Data, Loss = source.Loss, DType = source.DType,
-        Device = source.Device.ToString(), Seed = source.Seed, NumClasses = source.NumClasses,
+        Device = source.Device.ToString(), Seed = source.Seed, NumClasses = source.NumClasses, OnnxInput = source.GraphInputs,
     };
 
     /// <summary><paramref name="settings"/> with the model settings of <paramref name="source"/>.</summary>
