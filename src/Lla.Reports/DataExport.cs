@@ -55,7 +55,7 @@ public static class DataExport
             case int or long: group.Attributes[name] = Convert.ToInt64(value); return;
             case bool b: group.Attributes[name] = b ? 1L : 0L; return;
             case string s: group.Attributes[name] = s; return;
-            case Enum: group.Attributes[name] = ResultsSerializer.ToJson(value).Trim('"'); return;
+            case Enum: group.Attributes[name] = System.Text.Json.JsonSerializer.SerializeToElement(value, value.GetType(), ResultsSerializer.Options).GetString()!; return;
             case JsonNode node: PutJson(group, name, node); return;
             case IEnumerable<double> xs: group[name] = xs.ToArray(); return;
             case IEnumerable<double?> xs: group[name] = xs.Select(x => x ?? double.NaN).ToArray(); return;
@@ -83,6 +83,8 @@ public static class DataExport
             default:
             {
                 var child = new H5Group();
+                // A job's settings name their job, as results.json's "job" does.
+                if (value is JobSettings) child.Attributes["job"] = JobNames.Of(value.GetType());
                 PutMembers(child, value);
                 group[name] = child;
                 return;

@@ -46,6 +46,8 @@ internal sealed class SharedOptions
         RegisterImageFolders(p);
         var source = ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
             with { NumClasses = p.GetValue(NumClasses) };
+        if (source.Data.Contains("folder:", StringComparison.Ordinal))
+            source = source with { Images = new Lla.Data.ImageDecoding(p.GetValue(ImageSize), p.GetValue(ImageMean)!, p.GetValue(ImageStd)!, p.GetValue(SkipUnreadable)) };
         return source.WithGraphInputs(p.GetValue(OnnxInput) ?? Array.Empty<string>());
     }
 

@@ -21,8 +21,11 @@ public sealed class RunView : IResultsView
         rows.AddRange(r.Versions.Select(v => (IReadOnlyList<string>)[v.Key, v.Value]));
         rows.AddRange(r.Timings.Select(t => (IReadOnlyList<string>)[$"time: {t.Key}", $"{N(t.Value, 3)} s"]));
         if (r.NumericGuard is { } g) rows.Add(["numeric guard", g.Summary ?? g.Reason]);
-        // As results.json holds them, whatever their record.
-        string options = ResultsSerializer.ToNode(r)["options"]?.ToJsonString(Indented) ?? "null";
+        // As results.json holds them, whatever their record; an older version's settings it did not record are left out
+        // (the typed record holds defaults there), and listed under "unrecorded".
+        var asked = ResultsSerializer.ToNode(r)["options"] as System.Text.Json.Nodes.JsonObject;
+        foreach (var key in r.Options?.Unrecorded ?? Array.Empty<string>()) asked?.Remove(key);
+        string options = asked?.ToJsonString(Indented) ?? "null";
         yield return new PageSection("Options, seed, versions, timings", [new TableBlock([], rows), new DetailsBlock("all options", options)]);
     }
 }

@@ -12,7 +12,10 @@ public static class LandscapePlan
     public const string FileName = RunFolder.PlanFile;
 
     /// <summary>plan.json's content.</summary>
-    public sealed record Plan(string Command, JobSettings Options);
+    public sealed record Plan(string Command, JobSettings Options)
+    {
+        public int SchemaVersion { get; init; } = ResultsSerializer.SchemaVersion;
+    }
 
     /// <summary>Creates the folder and writes its plan, or (resuming) checks the plan against <paramref name="asked"/>.</summary>
     public static RunFolder Open(string outDir, LandscapeSettings asked, bool resume)

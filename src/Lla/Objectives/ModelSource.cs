@@ -15,6 +15,9 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     /// <summary>The graph inputs besides the data bound to constants (NAME=FILE.npy or NAME=NUMBER, <see cref="GraphInputs"/>): ONNX models only.</summary>
     public IReadOnlyList<string> GraphInputs { get; init; } = Array.Empty<string>();
 
+    /// <summary>How folder: images are decoded (size, mean, standard deviation, unreadable files), when the data reads image folders; null otherwise.</summary>
+    public ImageDecoding? Images { get; init; }
+
     /// <summary>A model file (TorchScript, ONNX, …) rather than a zoo architecture.</summary>
     private (ModelFiles.Format Format, string Path)? File_ => ModelFiles.Find(Model);
 

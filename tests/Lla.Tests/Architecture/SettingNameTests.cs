@@ -67,6 +67,40 @@ public class SettingNameTests
         Assert.True(unknown.Count == 0, "settings keys that are no flag of lla:\n" + string.Join("\n", unknown));
     }
 
+    /// <summary>Flags that change no result (where the run goes, how it talks, how it draws), or that a record holds in another form.</summary>
+    private static readonly Dictionary<string, string> NotASetting = new()
+    {
+        ["out"] = "where", ["force"] = "where", ["resume"] = "where", ["save"] = "where (train's FILE)", ["threads"] = "speed", ["quiet"] = "talk", ["json"] = "talk",
+        ["color-scale"] = "drawing", ["tensorboard"] = "where", ["help"] = "talk", ["h"] = "talk", ["?"] = "talk",
+        ["num-plots"] = "in planes", ["all-modes"] = "in planes",
+    };
+
+    [Fact]
+    public void Every_flag_of_a_job_is_a_key_of_its_settings_or_changes_no_result()
+    {
+        using var processes = Lla.Mpi.Processes.Start(Array.Empty<string>());
+        var root = Lla.Cli.Program.BuildRoot(processes);
+        var missing = new List<string>();
+        int jobs = 0;
+        foreach (var (type, job) in Lla.Runs.JobNames.Types)
+        {
+            var command = job.Split(' ').Aggregate((Command?)root, (c, name) => c?.Subcommands.FirstOrDefault(s => s.Name == name));
+            if (command is null) continue; // a job no command runs alone (none today)
+            jobs++;
+            var keys = Keys(type).ToHashSet();
+            foreach (var option in command.Options)
+            {
+                string flag = option.Name.TrimStart('-');
+                if (!keys.Contains(flag.Replace('-', '_')) && !NotASetting.ContainsKey(flag)) missing.Add($"{job}: --{flag}");
+            }
+        }
+        Assert.True(jobs >= 7, $"only {jobs} jobs have a command");
+        Assert.True(missing.Count == 0, "flags that no settings record holds (add them, or say why they change no result):\n" + string.Join("\n", missing));
+    }
+
+    private static IEnumerable<string> Keys(Type type) => Lla.Runs.ResultsSerializer.Options.GetTypeInfo(type).Properties.Where(p => p.Get is not null).SelectMany(p =>
+        p.PropertyType.IsGenericType && p.PropertyType.GetGenericArguments()[0] is { Namespace: "Lla.Landscapes", IsClass: true } element ? Keys(element) : new[] { p.Name });
+
     /// <summary>The names in braces of the template text (plain literals and the text of interpolated strings, where `{{x}}` reads `{x}`).</summary>
     internal static IEnumerable<string> Settings(SyntaxNode node) => node.DescendantTokens()
         .Where(t => t.IsKind(SyntaxKind.StringLiteralToken) || t.IsKind(SyntaxKind.InterpolatedStringTextToken))

@@ -33,6 +33,11 @@ internal static class FullResults
         return new RunResults
         {
             Command = "hessian", Seed = 7, BnMode = "eval", Loss = 1.0, Accuracy = 0.9, TestAccuracy = 0.85,
+            Options = new Lla.Analysis.HessianSettings
+            {
+                Model = "lenet", Weights = "w.bin", Data = "idx:data", DType = TorchSharp.torch.ScalarType.Float64, Seed = 7, TopK = 2,
+                TraceMethod = Lla.Curvature.TraceMethod.HutchPlusPlus, Batches = null, OnnxInput = ["mask=m.npy"],
+            },
             Model = new ModelRecord("lenet", "w.bin", 100, ["fc1.weight", "fc1.bias"], "float32"),
             Data = new DataRecord("idx:data", "train", 256, 1, 256, false),
             Versions = new Dictionary<string, string> { ["lla"] = "0.1.0" },

@@ -70,8 +70,10 @@ public class ResultsMigrationTests
             settings.BatchSize, settings.Batches, settings.KhPower, settings.CtThreshold));
         Assert.Equal((TorchSharp.torch.ScalarType.Float32, TraceMethod.HutchPlusPlus, EigenTarget.LargestMagnitude, (string?)null),
             (settings.DType, settings.TraceMethod, settings.Which, settings.Weights));
-        // The embedded default was written as no model and no data then; settings added since were not recorded.
+        // The embedded default was written as no model, weights and data then (not "none"); settings added since were not recorded.
         Assert.Contains("model", settings.Unrecorded!);
+        Assert.Contains("weights", settings.Unrecorded!);
+        Assert.DoesNotContain("dtype", settings.Unrecorded!);
         Assert.Contains("diagonal_hvps", settings.Unrecorded!);
         Assert.DoesNotContain("top_k", settings.Unrecorded!);
         // "all" batches is none; a landscape plan's planes were labels then: not recorded.
@@ -80,6 +82,21 @@ public class ResultsMigrationTests
         Assert.Equal((4, 1.0, "0,1", (int?)1), (landscape.Steps, landscape.Distance, landscape.EigenPair, landscape.Batches));
         Assert.Contains("planes", landscape.Unrecorded!);
         Assert.Null(SettingsDifference.Between(landscape with { Planes = new[] { new Lla.Landscapes.PlaneSpec(Lla.Landscapes.AxesKind.Random, Lla.Landscapes.NormKind.Filter, 2, Lla.Landscapes.UpdateRule.Add, 42) } }, landscape));
+    }
+
+    [Fact]
+    public void An_old_float64_random_init_run_reads_as_such()
+    {
+        var node = new JsonObject
+        {
+            ["command"] = "hessian", ["schema_version"] = 3,
+            ["options"] = new JsonObject { ["model"] = "mlp", ["weights"] = "none", ["data"] = "idx:d", ["dtype"] = "float64", ["which"] = "largest", ["batches"] = "all" },
+        };
+        var settings = Assert.IsType<Lla.Analysis.HessianSettings>(ResultsSerializer.FromNode<RunResults>(ResultsMigration.UpgradeRun(node)).Options);
+        Assert.Equal((TorchSharp.torch.ScalarType.Float64, (string?)null, "mlp", EigenTarget.LargestMagnitude, (int?)null),
+            (settings.DType, settings.Weights, settings.Model, settings.Which, settings.Batches));
+        Assert.DoesNotContain("weights", settings.Unrecorded!);
+        Assert.Equal("\"float64\"", ResultsSerializer.ToNode<JobSettings>(settings)["dtype"]!.ToJsonString());
     }
 
     private static readonly string[] Keys =

@@ -31,13 +31,27 @@ internal static class LegacySettings
             string key = property.Name;
             if (key == "unrecorded") continue;
             string? name = new[] { key.Replace('_', '-'), key, Renamed.GetValueOrDefault(key) }.FirstOrDefault(n => n is not null && bag.ContainsKey(n));
-            var (read, value) = name is null ? (false, null) : bag[name] is { } old ? Reads(old, property.PropertyType, property.IsSetNullable) : (property.IsSetNullable, null);
+            var (read, value) = name is null ? (false, null)
+                : EmbeddedDefault.Contains(key) ? ModelChoice(key, bag[name])
+                : bag[name] is { } old ? Reads(old, property.PropertyType, property.IsSetNullable) : (property.IsSetNullable, null);
             if (read) typed[key] = value;
             else unrecorded.Add(key);
         }
         if (unrecorded.Count > 0) typed["unrecorded"] = unrecorded;
         return typed;
     }
+
+    /// <summary>The model's settings that the command line left out for the embedded default: null in an old file is not "none".</summary>
+    private static readonly HashSet<string> EmbeddedDefault = new() { "model", "weights", "data" };
+
+    /// <summary>
+    /// An old file wrote the model, weights and data as given: null was the embedded default (which a typed record names
+    /// by its file), so it is not recorded; weights "none" (a seeded random initialization) is null in a typed record.
+    /// </summary>
+    private static (bool Read, JsonNode? Value) ModelChoice(string key, JsonNode? old) =>
+        old is not JsonValue v || !v.TryGetValue<string>(out var text) ? (false, null)
+        : key == "weights" && text == "none" ? (true, null)
+        : (true, JsonValue.Create(text));
 
     /// <summary>The old value as the setting's type reads it (Read false when it cannot).</summary>
     private static (bool Read, JsonNode? Value) Reads(JsonNode old, Type type, bool nullable)

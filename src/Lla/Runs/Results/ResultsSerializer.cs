@@ -7,7 +7,8 @@ namespace Lla.Runs;
 
 /// <summary>
 /// The one reader and writer of results files (results.json, a training's FILE.json, study.json):
-/// snake_case keys, indented, non-finite numbers as null (JSON has no NaN) and read back as NaN.
+/// snake_case keys, indented, non-finite numbers as null (JSON has no NaN) and read back as NaN, TorchSharp's dtypes by
+/// their lower-case names (float32).
 /// Files of an older schema are upgraded by <see cref="ResultsMigration"/> before they are read.
 /// </summary>
 public static class ResultsSerializer
@@ -26,7 +27,7 @@ public static class ResultsSerializer
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
         WriteIndented = true,
-        Converters = { new FiniteDoubleConverter(), new SettingNames.Converter() },
+        Converters = { new FiniteDoubleConverter(), new SettingNames.Converter(), new LowerCaseEnum<TorchSharp.torch.ScalarType>() },
         NumberHandling = JsonNumberHandling.Strict,
         RespectNullableAnnotations = false,
         AllowOutOfOrderMetadataProperties = true,
@@ -81,7 +82,7 @@ public static class ResultsSerializer
             var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object");
             return FromNode<T>(upgrade(node));
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or NotSupportedException)
         {
             throw new LlaException($"{path} is not a results file ({e.Message})");
         }

@@ -29,6 +29,9 @@ public sealed record SettingsDifference(string Setting, string? Within, string N
         return First(ResultsSerializer.ToNode<JobSettings>(now), ResultsSerializer.ToNode<JobSettings>(before), null, unrecorded);
     }
 
+    /// <summary>Inside a setting's own record (a plane) every key is compared: what an old version did not record is named at the top level.</summary>
+    private static readonly IReadOnlySet<string> NestedSkipped = new HashSet<string>();
+
     private static SettingsDifference? First(JsonObject now, JsonObject before, string? within, IReadOnlySet<string> skipped)
     {
         foreach (var (key, value) in now)
@@ -40,12 +43,12 @@ public sealed record SettingsDifference(string Setting, string? Within, string N
             if (value is JsonArray a && old is JsonArray b && a.Count == b.Count && a.All(e => e is JsonObject))
             {
                 for (int i = 0; i < a.Count; i++)
-                    if (a[i] is JsonObject x && b[i] is JsonObject y && First(x, y, $"{key.TrimEnd('s')} {i + 1}", skipped) is { } inner) return inner;
+                    if (a[i] is JsonObject x && b[i] is JsonObject y && First(x, y, $"{key.TrimEnd('s')} {i + 1}", NestedSkipped) is { } inner) return inner;
                 continue;
             }
             if (value is JsonObject o && old is JsonObject p)
             {
-                if (First(o, p, within, skipped) is { } inner) return inner;
+                if (First(o, p, within, NestedSkipped) is { } inner) return inner;
                 continue;
             }
             if (value is not null && old is not null && SamePaths(value, old)) continue;
