@@ -1,0 +1,85 @@
+using Lla.Tests.Support;
+using Onnx;
+using static Lla.Tests.Onnx.Operators.SecondDerivatives;
+
+namespace Lla.Tests.Onnx.Operators;
+
+/// <summary>
+/// Hessian-vector products by double backward through each differentiable operator equal central differences
+/// of gradients (float64, step 1e-5). Tolerance 1e-6 relative: the differences' truncation error (h²/6 times a
+/// third derivative, ~1e-10 here) and rounding (~1e-16/h ≈ 1e-11) are far below it, while a wrong or missing
+/// second-derivative term changes the product by far more. Inputs sit away from kinks (|x| ≥ 0.3 where an
+/// operator bends at 0) so the finite differences never straddle one.
+/// </summary>
+public class OperatorHessianTests
+{
+    public OperatorHessianTests() => TestTorch.Init();
+
+    private static Case Unary(string op, Tensor x, params AttributeProto[] attributes) => new(op, new[] { x }, attributes);
+
+    private static readonly Dictionary<string, Func<Case>> Cases = new()
+    {
+        // Element-wise
+        ["Abs"] = () => Unary("Abs", Away(3, 4)),
+        ["Reciprocal"] = () => Unary("Reciprocal", Away(3, 4)),
+        ["Min"] = () => new("Min", new[] { Normal(3, 4), Normal(4), Normal(1, 4) }, []),
+        ["Max"] = () => new("Max", new[] { Normal(3, 4), Normal(4), Normal(1, 4) }, []),
+        ["Mean"] = () => new("Mean", new[] { Normal(3, 4), Normal(4), Normal(1, 4) }, []),
+        ["Sum"] = () => new("Sum", new[] { Normal(3, 4), Normal(4), Normal(1, 4) }, []),
+        ["Mod"] = () => new("Mod", new[] { Uniform(0.1, 0.9, 3, 4) + Uniform(0, 3, 3, 4).floor() * 1.0, full(new long[] { 4 }, 1.0, dtype: ScalarType.Float64) }, [Int("fmod", 1)]),
+        ["Sin"] = () => Unary("Sin", Normal(3, 4)),
+        ["Cos"] = () => Unary("Cos", Normal(3, 4)),
+        ["Tan"] = () => Unary("Tan", Uniform(-1.2, 1.2, 3, 4)),
+        ["Asin"] = () => Unary("Asin", Uniform(-0.8, 0.8, 3, 4)),
+        ["Acos"] = () => Unary("Acos", Uniform(-0.8, 0.8, 3, 4)),
+        ["Atan"] = () => Unary("Atan", Normal(3, 4)),
+        ["Sinh"] = () => Unary("Sinh", Normal(3, 4)),
+        ["Cosh"] = () => Unary("Cosh", Normal(3, 4)),
+        ["Asinh"] = () => Unary("Asinh", Normal(3, 4)),
+        ["Acosh"] = () => Unary("Acosh", Uniform(1.3, 3, 3, 4)),
+        ["Atanh"] = () => Unary("Atanh", Uniform(-0.8, 0.8, 3, 4)),
+        // Activations
+        ["PRelu"] = () => new("PRelu", new[] { Away(2, 3, 4), Uniform(0.1, 0.5, 3, 1) }, []),
+        ["Elu"] = () => Unary("Elu", Away(3, 4), Float("alpha", 0.7f)),
+        ["Selu"] = () => Unary("Selu", Away(3, 4)),
+        ["Celu"] = () => Unary("Celu", Away(3, 4), Float("alpha", 2f)),
+        ["Softplus"] = () => Unary("Softplus", Normal(3, 4)),
+        ["Softsign"] = () => Unary("Softsign", Away(3, 4)),
+        ["HardSigmoid"] = () => Unary("HardSigmoid", Away(3, 4)),
+        ["HardSwish"] = () => Unary("HardSwish", Away(3, 4)),
+        ["Mish"] = () => Unary("Mish", Normal(3, 4)),
+        ["ThresholdedRelu"] = () => Unary("ThresholdedRelu", Away(3, 4), Float("alpha", 0.1f)),
+        // Reductions
+        ["ReduceMax"] = () => Unary("ReduceMax", Normal(3, 4), Ints("axes", 1)),
+        ["ReduceMin"] = () => Unary("ReduceMin", Normal(3, 4), Ints("axes", 0), Int("keepdims", 0)),
+        ["ReduceL1"] = () => Unary("ReduceL1", Away(3, 4), Ints("axes", 1)),
+        ["ReduceL2"] = () => Unary("ReduceL2", Normal(3, 4), Ints("axes", 1)),
+        ["ReduceLogSum"] = () => Unary("ReduceLogSum", Uniform(0.5, 2, 3, 4), Ints("axes", 0, 1)),
+        ["ReduceLogSumExp"] = () => Unary("ReduceLogSumExp", Normal(3, 4, 2), Ints("axes", 0, 2), Int("keepdims", 0)),
+        ["ReduceProd"] = () => Unary("ReduceProd", Away(3, 4, 2), Ints("axes", 2, 0)),
+        ["ReduceSumSquare"] = () => Unary("ReduceSumSquare", Normal(3, 4)),
+    };
+
+    [Theory]
+    [InlineData("Abs")] [InlineData("Reciprocal")] [InlineData("Min")] [InlineData("Max")] [InlineData("Mean")] [InlineData("Sum")] [InlineData("Mod")]
+    [InlineData("Sin")] [InlineData("Cos")] [InlineData("Tan")] [InlineData("Asin")] [InlineData("Acos")] [InlineData("Atan")]
+    [InlineData("Sinh")] [InlineData("Cosh")] [InlineData("Asinh")] [InlineData("Acosh")] [InlineData("Atanh")]
+    [InlineData("PRelu")] [InlineData("Elu")] [InlineData("Selu")] [InlineData("Celu")] [InlineData("Softplus")] [InlineData("Softsign")]
+    [InlineData("HardSigmoid")] [InlineData("HardSwish")] [InlineData("Mish")] [InlineData("ThresholdedRelu")]
+    [InlineData("ReduceMax")] [InlineData("ReduceMin")] [InlineData("ReduceL1")] [InlineData("ReduceL2")] [InlineData("ReduceLogSum")]
+    [InlineData("ReduceLogSumExp")] [InlineData("ReduceProd")] [InlineData("ReduceSumSquare")]
+    public void Hessian_vector_products_match_finite_differences(string op)
+    {
+        double error = RelativeError(Cases[op]());
+        Assert.True(error <= 1e-6, $"{op}: relative difference {error:E2}");
+    }
+
+    [Fact]
+    public void Every_case_is_tested()
+    {
+        var tested = typeof(OperatorHessianTests).GetMethod(nameof(Hessian_vector_products_match_finite_differences))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>()
+            .Select(a => (string)a.GetData(null!).Single()[0]).ToHashSet();
+        Assert.Equal(Cases.Keys.Order(), tested.Order());
+    }
+}
