@@ -58,6 +58,24 @@ public class OperatorHessianTests
         ["ReduceLogSumExp"] = () => Unary("ReduceLogSumExp", Normal(3, 4, 2), Ints("axes", 0, 2), Int("keepdims", 0)),
         ["ReduceProd"] = () => Unary("ReduceProd", Away(3, 4, 2), Ints("axes", 2, 0)),
         ["ReduceSumSquare"] = () => Unary("ReduceSumSquare", Normal(3, 4)),
+        // Losses (the scores are the variable; ignored targets and weights included)
+        ["NegativeLogLikelihoodLoss"] = () => new("NegativeLogLikelihoodLoss",
+            new[] { Normal(3, 4, 2), tensor(new long[] { 0, 3, 1, -1, 2, 3 }).reshape(3, 2), Uniform(0.5, 2, 4) }, [Int("ignore_index", -1)]),
+        ["SoftmaxCrossEntropyLoss"] = () => new("SoftmaxCrossEntropyLoss",
+            new[] { Normal(3, 4, 2), tensor(new long[] { 0, 3, 1, 2, 2, 3 }).reshape(3, 2), Uniform(0.5, 2, 4) }, [Text("reduction", "sum")]),
+        ["SoftmaxCrossEntropyLoss.log_prob"] = () => new("SoftmaxCrossEntropyLoss",
+            new[] { Normal(3, 4), tensor(new long[] { 0, 3, 1 }) }, [Text("reduction", "none")], Outputs: 2, Output: 1),
+        // Indexing and arrays (linear in the data: the Hessian is JᵀJ from ½Σy², which checks the Jacobian's indexing)
+        ["GatherElements"] = () => new("GatherElements", new[] { Normal(3, 4), tensor(new long[] { 0, 2, -1, 1, 1, 0 }).reshape(3, 2) }, [Int("axis", 1)]),
+        ["GatherND"] = () => new("GatherND", new[] { Normal(2, 3, 4), tensor(new long[] { 1, 0, 2, -1 }).reshape(2, 1, 2) }, [Int("batch_dims", 1)]),
+        ["ScatterElements"] = () => new("ScatterElements",
+            new[] { Normal(3, 4), tensor(new long[] { 0, 2, 0, 1, 1, 1 }).reshape(3, 2), Normal(3, 2) }, [Int("axis", 1), Text("reduction", "mul")]),
+        ["ScatterND"] = () => new("ScatterND", new[] { Normal(3, 4), tensor(new long[] { 2, 0, 2 }).reshape(3, 1), Normal(3, 4) }, [Text("reduction", "add")]),
+        ["OneHot"] = () => new("OneHot", new[] { tensor(new long[] { 0, 2, -1 }), tensor(4L), Normal(2) }, []),
+        ["TopK"] = () => new("TopK", new[] { Normal(3, 5), tensor(new long[] { 2 }) }, [Int("largest", 0)], Outputs: 2),
+        ["Tile"] = () => new("Tile", new[] { Normal(2, 3), tensor(new long[] { 2, 1 }) }, []),
+        ["Trilu"] = () => new("Trilu", new[] { Normal(2, 3, 4), tensor(new long[] { -1 }) }, [Int("upper", 0)]),
+        ["CumSum"] = () => new("CumSum", new[] { Normal(3, 4), tensor(new long[] { 1 }) }, [Int("exclusive", 1), Int("reverse", 1)]),
     };
 
     [Theory]
@@ -68,6 +86,9 @@ public class OperatorHessianTests
     [InlineData("HardSigmoid")] [InlineData("HardSwish")] [InlineData("Mish")] [InlineData("ThresholdedRelu")]
     [InlineData("ReduceMax")] [InlineData("ReduceMin")] [InlineData("ReduceL1")] [InlineData("ReduceL2")] [InlineData("ReduceLogSum")]
     [InlineData("ReduceLogSumExp")] [InlineData("ReduceProd")] [InlineData("ReduceSumSquare")]
+    [InlineData("NegativeLogLikelihoodLoss")] [InlineData("SoftmaxCrossEntropyLoss")] [InlineData("SoftmaxCrossEntropyLoss.log_prob")]
+    [InlineData("GatherElements")] [InlineData("GatherND")] [InlineData("ScatterElements")] [InlineData("ScatterND")] [InlineData("OneHot")]
+    [InlineData("TopK")] [InlineData("Tile")] [InlineData("Trilu")] [InlineData("CumSum")]
     public void Hessian_vector_products_match_finite_differences(string op)
     {
         double error = RelativeError(Cases[op]());

@@ -88,8 +88,10 @@ internal static class SecondDerivatives
         using var scope = NewDisposeScope();
         using var module = OnnxModel.Build("hvp", Model(c));
         module.eval();
-        var x = c.Inputs[0].clone().requires_grad_(true);
-        var variables = new List<Tensor> { x };
+        // An integer first input (indices) is no variable: then only the parameters are.
+        bool floating = c.Inputs[0].dtype == ScalarType.Float64;
+        var x = floating ? c.Inputs[0].clone().requires_grad_(true) : c.Inputs[0];
+        var variables = floating ? new List<Tensor> { x } : new List<Tensor>();
         variables.AddRange(module.parameters());
         var generator = new Generator(7);
         Tensor y0;
