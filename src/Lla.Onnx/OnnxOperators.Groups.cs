@@ -12,7 +12,7 @@ internal static partial class OnnxOperators
         foreach (var group in new[]
         {
             ElementwiseOperators(), ActivationOperators(), LogicOperators(), ReductionOperators(),
-            LossOperators(), IndexingOperators(), ArrayOperators(),
+            LossOperators(), IndexingOperators(), ArrayOperators(), NormalizationOperators(), LayoutOperators(),
         })
             foreach (var (name, op) in group) all.Add(name, op);
         return all;

@@ -65,6 +65,9 @@ public class OperatorConformanceTests
     [InlineData("gather_elements")] [InlineData("gathernd")] [InlineData("scatter_elements")] [InlineData("scatternd")] [InlineData("onehot")]
     [InlineData("top_k")] [InlineData("nonzero")] [InlineData("range")] [InlineData("tile")] [InlineData("tril")] [InlineData("triu")]
     [InlineData("cumsum")] [InlineData("size")] [InlineData("castlike")]
+    // Normalization, layout and Einsum
+    [InlineData("batchnorm")] [InlineData("instancenorm")] [InlineData("lrn")] [InlineData("mvn")] [InlineData("layer_normalization")]
+    [InlineData("depthtospace")] [InlineData("spacetodepth")] [InlineData("einsum")]
     public void Operators_match_onnx_node_tests(string prefix)
     {
         var tests = NodeTests.Matching(prefix);

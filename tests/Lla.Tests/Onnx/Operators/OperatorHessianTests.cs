@@ -76,6 +76,21 @@ public class OperatorHessianTests
         ["Tile"] = () => new("Tile", new[] { Normal(2, 3), tensor(new long[] { 2, 1 }) }, []),
         ["Trilu"] = () => new("Trilu", new[] { Normal(2, 3, 4), tensor(new long[] { -1 }) }, [Int("upper", 0)]),
         ["CumSum"] = () => new("CumSum", new[] { Normal(3, 4), tensor(new long[] { 1 }) }, [Int("exclusive", 1), Int("reverse", 1)]),
+        // Normalization and layout
+        ["BatchNormalization.training"] = () => new("BatchNormalization",
+            new[] { Normal(4, 3, 2), Uniform(0.5, 2, 3), Normal(3), Normal(3), Uniform(0.5, 2, 3) }, [Int("training_mode", 1)], Training: true),
+        ["BatchNormalization.inference"] = () => new("BatchNormalization",
+            new[] { Normal(4, 3, 2), Uniform(0.5, 2, 3), Normal(3), Normal(3), Uniform(0.5, 2, 3) }, []),
+        ["LayerNormalization.InvStdDev"] = () => new("LayerNormalization", new[] { Normal(3, 4), Uniform(0.5, 2, 4), Normal(4) }, [], Outputs: 3, Output: 2, InputOnly: true),
+        ["LayerNormalization.Mean"] = () => new("LayerNormalization", new[] { Normal(3, 4), Uniform(0.5, 2, 4), Normal(4) }, [Int("axis", 0)], Outputs: 3, Output: 1, InputOnly: true),
+        ["InstanceNormalization"] = () => new("InstanceNormalization", new[] { Normal(2, 3, 4), Uniform(0.5, 2, 3), Normal(3) }, []),
+        ["LpNormalization"] = () => Unary("LpNormalization", Normal(3, 4)),
+        ["LpNormalization.p1"] = () => Unary("LpNormalization", Away(3, 4), Int("p", 1), Int("axis", 0)),
+        ["LRN"] = () => Unary("LRN", Normal(2, 5, 2, 2), Int("size", 3), Float("alpha", 0.5f)),
+        ["MeanVarianceNormalization"] = () => Unary("MeanVarianceNormalization", Normal(2, 3, 2, 2)),
+        ["DepthToSpace"] = () => Unary("DepthToSpace", Normal(1, 8, 2, 3), Int("blocksize", 2), Text("mode", "CRD")),
+        ["SpaceToDepth"] = () => Unary("SpaceToDepth", Normal(1, 2, 4, 6), Int("blocksize", 2)),
+        ["Einsum"] = () => new("Einsum", new[] { Normal(2, 3, 4), Normal(2, 4, 5) }, [Text("equation", "bij, bjk -> bik")]),
     };
 
     [Theory]
@@ -89,6 +104,10 @@ public class OperatorHessianTests
     [InlineData("NegativeLogLikelihoodLoss")] [InlineData("SoftmaxCrossEntropyLoss")] [InlineData("SoftmaxCrossEntropyLoss.log_prob")]
     [InlineData("GatherElements")] [InlineData("GatherND")] [InlineData("ScatterElements")] [InlineData("ScatterND")] [InlineData("OneHot")]
     [InlineData("TopK")] [InlineData("Tile")] [InlineData("Trilu")] [InlineData("CumSum")]
+    [InlineData("BatchNormalization.training")] [InlineData("BatchNormalization.inference")]
+    [InlineData("LayerNormalization.InvStdDev")] [InlineData("LayerNormalization.Mean")] [InlineData("InstanceNormalization")]
+    [InlineData("LpNormalization")] [InlineData("LpNormalization.p1")] [InlineData("LRN")] [InlineData("MeanVarianceNormalization")]
+    [InlineData("DepthToSpace")] [InlineData("SpaceToDepth")] [InlineData("Einsum")]
     public void Hessian_vector_products_match_finite_differences(string op)
     {
         double error = RelativeError(Cases[op]());

@@ -15,7 +15,7 @@ namespace Lla.Tests.Onnx.Operators;
 /// </summary>
 internal static class SecondDerivatives
 {
-    public sealed record Case(string Op, Tensor[] Inputs, AttributeProto[] Attributes, int Outputs = 1, int Output = 0);
+    public sealed record Case(string Op, Tensor[] Inputs, AttributeProto[] Attributes, int Outputs = 1, int Output = 0, bool Training = false, bool InputOnly = false);
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
@@ -87,12 +87,13 @@ internal static class SecondDerivatives
     {
         using var scope = NewDisposeScope();
         using var module = OnnxModel.Build("hvp", Model(c));
-        module.eval();
+        if (c.Training) module.train(); else module.eval();
         // An integer first input (indices) is no variable: then only the parameters are.
         bool floating = c.Inputs[0].dtype == ScalarType.Float64;
         var x = floating ? c.Inputs[0].clone().requires_grad_(true) : c.Inputs[0];
         var variables = floating ? new List<Tensor> { x } : new List<Tensor>();
-        variables.AddRange(module.parameters());
+        // InputOnly: an output that no parameter reaches (autograd refuses variables outside the graph).
+        if (!c.InputOnly) variables.AddRange(module.parameters());
         var generator = new Generator(7);
         Tensor y0;
         using (no_grad()) y0 = module.forward(x);
