@@ -13,6 +13,7 @@ internal static partial class OnnxOperators
         {
             ElementwiseOperators(), ActivationOperators(), LogicOperators(), ReductionOperators(),
             LossOperators(), IndexingOperators(), ArrayOperators(), NormalizationOperators(), LayoutOperators(),
+            RecurrentOperators(),
         })
             foreach (var (name, op) in group) all.Add(name, op);
         return all;

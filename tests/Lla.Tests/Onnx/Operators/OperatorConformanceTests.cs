@@ -68,6 +68,8 @@ public class OperatorConformanceTests
     // Normalization, layout and Einsum
     [InlineData("batchnorm")] [InlineData("instancenorm")] [InlineData("lrn")] [InlineData("mvn")] [InlineData("layer_normalization")]
     [InlineData("depthtospace")] [InlineData("spacetodepth")] [InlineData("einsum")]
+    // Recurrent layers
+    [InlineData("lstm")] [InlineData("gru")] [InlineData("simple_rnn")] [InlineData("rnn_seq_length")]
     public void Operators_match_onnx_node_tests(string prefix)
     {
         var tests = NodeTests.Matching(prefix);

@@ -91,6 +91,15 @@ public class OperatorHessianTests
         ["DepthToSpace"] = () => Unary("DepthToSpace", Normal(1, 8, 2, 3), Int("blocksize", 2), Text("mode", "CRD")),
         ["SpaceToDepth"] = () => Unary("SpaceToDepth", Normal(1, 2, 4, 6), Int("blocksize", 2)),
         ["Einsum"] = () => new("Einsum", new[] { Normal(2, 3, 4), Normal(2, 4, 5) }, [Text("equation", "bij, bjk -> bik")]),
+        // Recurrent layers (x [seq 3, batch 2, input 2], hidden 2; the weights, biases, initial states and peepholes are parameters)
+        ["LSTM"] = () => new("LSTM", new[] { Normal(3, 2, 2), Normal(2, 8, 2), Normal(2, 8, 2), Normal(2, 16), tensor(new[] { 3, 2 }), Normal(2, 2, 2), Normal(2, 2, 2), Normal(2, 6) },
+            [Int("hidden_size", 2), Text("direction", "bidirectional")], Outputs: 3),
+        ["LSTM.Y_c"] = () => new("LSTM", new[] { Normal(3, 2, 2), Normal(1, 8, 2), Normal(1, 8, 2) }, [Int("hidden_size", 2), Int("input_forget", 1)], Outputs: 3, Output: 2),
+        ["GRU"] = () => new("GRU", new[] { Normal(3, 2, 2), Normal(1, 6, 2), Normal(1, 6, 2), Normal(1, 12), tensor(new[] { 1, 3 }) },
+            [Int("hidden_size", 2), Text("direction", "reverse"), Int("linear_before_reset", 1)], Outputs: 2, Output: 1),
+        ["GRU.reset_before"] = () => new("GRU", new[] { Normal(3, 2, 2), Normal(1, 6, 2), Normal(1, 6, 2), Normal(1, 12) }, [Int("hidden_size", 2)], Outputs: 2),
+        ["RNN"] = () => new("RNN", new[] { Normal(2, 3, 2), Normal(1, 2, 2), Normal(1, 2, 2), Normal(1, 4) },
+            [Int("hidden_size", 2), Int("layout", 1), Texts("activations", "Softsign"), Float("clip", 5f)], Outputs: 2),
     };
 
     [Theory]
@@ -108,6 +117,7 @@ public class OperatorHessianTests
     [InlineData("LayerNormalization.InvStdDev")] [InlineData("LayerNormalization.Mean")] [InlineData("InstanceNormalization")]
     [InlineData("LpNormalization")] [InlineData("LpNormalization.p1")] [InlineData("LRN")] [InlineData("MeanVarianceNormalization")]
     [InlineData("DepthToSpace")] [InlineData("SpaceToDepth")] [InlineData("Einsum")]
+    [InlineData("LSTM")] [InlineData("LSTM.Y_c")] [InlineData("GRU")] [InlineData("GRU.reset_before")] [InlineData("RNN")]
     public void Hessian_vector_products_match_finite_differences(string op)
     {
         double error = RelativeError(Cases[op]());
