@@ -70,6 +70,8 @@ public class OperatorConformanceTests
     [InlineData("depthtospace")] [InlineData("spacetodepth")] [InlineData("einsum")]
     // Recurrent layers
     [InlineData("lstm")] [InlineData("gru")] [InlineData("simple_rnn")] [InlineData("rnn_seq_length")]
+    // Resampling
+    [InlineData("resize")] [InlineData("upsample")]
     public void Operators_match_onnx_node_tests(string prefix)
     {
         var tests = NodeTests.Matching(prefix);

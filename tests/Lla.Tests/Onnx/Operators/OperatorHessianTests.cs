@@ -100,6 +100,14 @@ public class OperatorHessianTests
         ["GRU.reset_before"] = () => new("GRU", new[] { Normal(3, 2, 2), Normal(1, 6, 2), Normal(1, 6, 2), Normal(1, 12) }, [Int("hidden_size", 2)], Outputs: 2),
         ["RNN"] = () => new("RNN", new[] { Normal(2, 3, 2), Normal(1, 2, 2), Normal(1, 2, 2), Normal(1, 4) },
             [Int("hidden_size", 2), Int("layout", 1), Texts("activations", "Softsign"), Float("clip", 5f)], Outputs: 2),
+        // Resampling (scales and roi are float initializers that only set the sizes: the input is the variable)
+        ["Resize.linear"] = () => new("Resize", new[] { Normal(1, 2, 3, 4), null!, tensor(new[] { 1.0, 1.0, 2.0, 0.75 }) },
+            [Text("mode", "linear")], InputOnly: true),
+        ["Resize.cubic"] = () => new("Resize", new[] { Normal(1, 1, 4, 4), null!, null!, tensor(new long[] { 1, 1, 5, 3 }) },
+            [Text("mode", "cubic"), Text("coordinate_transformation_mode", "align_corners"), Int("exclude_outside", 1)], InputOnly: true),
+        ["Resize.crop"] = () => new("Resize", new[] { Normal(1, 1, 4, 4), tensor(new[] { 0, 0, -0.2, 0.1, 1, 1, 0.8, 1.3 }), tensor(new[] { 1.0, 1.0, 1.5, 1.0 }) },
+            [Text("mode", "linear"), Text("coordinate_transformation_mode", "tf_crop_and_resize"), Float("extrapolation_value", 0.5f)], InputOnly: true),
+        ["Upsample"] = () => new("Upsample", new[] { Normal(1, 2, 2, 3), tensor(new[] { 1.0, 1.0, 2.0, 3.0 }) }, [], InputOnly: true),
     };
 
     [Theory]
@@ -118,6 +126,7 @@ public class OperatorHessianTests
     [InlineData("LpNormalization")] [InlineData("LpNormalization.p1")] [InlineData("LRN")] [InlineData("MeanVarianceNormalization")]
     [InlineData("DepthToSpace")] [InlineData("SpaceToDepth")] [InlineData("Einsum")]
     [InlineData("LSTM")] [InlineData("LSTM.Y_c")] [InlineData("GRU")] [InlineData("GRU.reset_before")] [InlineData("RNN")]
+    [InlineData("Resize.linear")] [InlineData("Resize.cubic")] [InlineData("Resize.crop")] [InlineData("Upsample")]
     public void Hessian_vector_products_match_finite_differences(string op)
     {
         double error = RelativeError(Cases[op]());

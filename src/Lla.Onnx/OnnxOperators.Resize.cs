@@ -1,0 +1,162 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lla.Onnx;
+
+internal static partial class OnnxOperators
+{
+    /// <summary>Resize (opsets 10–13) and its predecessor Upsample (opsets 7–9).</summary>
+    private static Dictionary<string, Operator> ResizeOperators() => new()
+    {
+        ["Resize"] = Resize,
+        ["Upsample"] = Upsample,
+    };
+
+    /// <summary>How one axis is resampled: the interpolation, how output coordinates map to input ones, and their options.</summary>
+    private sealed record Resampling(string Mode, string Coordinates, string NearestMode, double CubicA, bool ExcludeOutside);
+
+    /// <summary>
+    /// Resize: each axis separably, as ONNX's reference does. Inputs X, roi, scales, sizes (opset 10: X, scales);
+    /// with sizes each axis's scale is output/input, with scales the output size is ⌊input·scale⌋. Modes nearest
+    /// (nearest_mode round_prefer_floor, round_prefer_ceil, floor, ceil), linear and cubic (cubic_coeff_a,
+    /// exclude_outside); coordinate_transformation_mode half_pixel, pytorch_half_pixel, align_corners, asymmetric,
+    /// tf_half_pixel_for_nn and tf_crop_and_resize (roi, extrapolation_value). Each axis is a matrix product with the
+    /// interpolation weights, so autograd differentiates it twice.
+    /// </summary>
+    private static Tensor[] Resize(OnnxNode n)
+    {
+        var x = n.In(0);
+        bool old = n.Opset <= 10 || n.Inputs.Length == 2;
+        Tensor? roi = old ? null : n.Optional(1), scales = old ? n.Optional(1) : n.Optional(2), sizes = old ? null : n.Optional(3);
+        if (n.Int("antialias", 0) != 0 || n.Has("axes") || n.String("keep_aspect_ratio_policy", "stretch") != "stretch")
+            throw n.Error("uses opset 18's antialias, axes or keep_aspect_ratio_policy, which Lla.NET does not run");
+        var settings = new Resampling(n.String("mode", "nearest"), n.String("coordinate_transformation_mode", old ? "asymmetric" : "half_pixel"),
+            n.String("nearest_mode", old ? "floor" : "round_prefer_floor"), n.Float("cubic_coeff_a", -0.75f), n.Int("exclude_outside", 0) != 0);
+        double[]? roiValues = roi is not null && roi.numel() > 0 ? roi.to(ScalarType.Float64).cpu().data<double>().ToArray() : null;
+        long rank = x.dim();
+        var outputSizes = new long[rank];
+        var factors = new double[rank];
+        if (sizes is not null && sizes.numel() > 0)
+        {
+            outputSizes = OnnxTensors.Longs(sizes);
+            if (outputSizes.Length != rank) throw n.Error($"has {outputSizes.Length} sizes for an input of rank {rank}");
+            for (int i = 0; i < rank; i++) factors[i] = (double)outputSizes[i] / x.shape[i];
+        }
+        else if (scales is not null && scales.numel() > 0)
+        {
+            factors = scales.to(ScalarType.Float64).cpu().data<double>().ToArray();
+            if (factors.Length != rank) throw n.Error($"has {factors.Length} scales for an input of rank {rank}");
+            for (int i = 0; i < rank; i++) outputSizes[i] = (long)Math.Floor(x.shape[i] * factors[i]);
+        }
+        else throw n.Error("has neither scales nor sizes");
+        return One(Resample(n, x, outputSizes, factors, roiValues, settings, n.Float("extrapolation_value", 0f)));
+    }
+
+    /// <summary>Upsample (opsets 7–9): scales as attribute (7) or input (9); nearest takes ⌊output index / scale⌋, linear the asymmetric coordinates.</summary>
+    private static Tensor[] Upsample(OnnxNode n)
+    {
+        var x = n.In(0);
+        double[] factors = n.Attribute("scales") is { } a ? a.Floats.Select(f => (double)f).ToArray()
+            : n.In(1).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        if (factors.Length != x.dim()) throw n.Error($"has {factors.Length} scales for an input of rank {x.dim()}");
+        string mode = n.String("mode", "nearest");
+        if (mode == "bilinear") mode = "linear";
+        var settings = new Resampling(mode, "asymmetric", "floor", -0.75, false);
+        var sizes = factors.Select((f, i) => (long)Math.Floor(x.shape[i] * f)).ToArray();
+        return One(Resample(n, x, sizes, factors, null, settings, 0));
+    }
+
+    private static Tensor Resample(OnnxNode n, Tensor x, long[] sizes, double[] factors, double[]? roi, Resampling settings, double extrapolation)
+    {
+        long rank = x.dim();
+        Tensor? outside = null;
+        for (int axis = 0; axis < rank; axis++)
+        {
+            long input = x.shape[axis];
+            bool identity = sizes[axis] == input && factors[axis] == 1 && settings.Coordinates != "tf_crop_and_resize";
+            if (identity) continue;
+            var (weights, outsideAxis) = Weights(n, input, sizes[axis], factors[axis], roi is null ? 0 : roi[axis], roi is null ? 1 : roi[rank + axis], settings);
+            var matrix = tensor(weights, dtype: x.dtype, device: x.device).reshape(sizes[axis], input);
+            x = x.transpose(axis, -1).matmul(matrix.t()).transpose(axis, -1);
+            if (outsideAxis.Any(o => o))
+            {
+                var shape = Enumerable.Repeat(1L, (int)rank).ToArray();
+                shape[axis] = sizes[axis];
+                var mask = tensor(outsideAxis, device: x.device).reshape(shape);
+                outside = outside is null ? mask : outside.logical_or(mask);
+            }
+        }
+        return outside is null ? x.alias() : where(outside, full(Array.Empty<long>(), extrapolation, dtype: x.dtype, device: x.device), x);
+    }
+
+    /// <summary>The [output, input] interpolation weights of one axis (row-major) and which outputs fall outside a tf_crop_and_resize region.</summary>
+    private static (double[] Weights, bool[] Outside) Weights(OnnxNode n, long input, long output, double scale, double roiStart, double roiEnd, Resampling s)
+    {
+        var weights = new double[output * input];
+        var outside = new bool[output];
+        double width = scale * input;
+        for (long o = 0; o < output; o++)
+        {
+            double c = s.Coordinates switch
+            {
+                "half_pixel" => (o + 0.5) / scale - 0.5,
+                "pytorch_half_pixel" => width > 1 ? (o + 0.5) / scale - 0.5 : 0,
+                "align_corners" => width == 1 ? 0 : o * (input - 1) / (width - 1),
+                "asymmetric" => o / scale,
+                "tf_half_pixel_for_nn" => (o + 0.5) / scale,
+                "tf_crop_and_resize" => (width == 1 ? (roiEnd - roiStart) * (input - 1) / 2 : o * (roiEnd - roiStart) * (input - 1) / (width - 1))
+                    + roiStart * (input - 1),
+                _ => throw n.Error($"has coordinate_transformation_mode \"{s.Coordinates}\", which Lla.NET does not run"),
+            };
+            if (s.Coordinates == "tf_crop_and_resize" && (c < 0 || c > input - 1))
+            {
+                outside[o] = true;
+                continue;
+            }
+            var row = new Span<double>(weights, (int)(o * input), (int)input);
+            if (s.Mode == "nearest")
+            {
+                double floor = Math.Floor(c);
+                double nearest = s.NearestMode switch
+                {
+                    "round_prefer_floor" => c - floor == 0.5 ? floor : Math.Round(c, MidpointRounding.AwayFromZero),
+                    "round_prefer_ceil" => c - floor == 0.5 ? floor + 1 : Math.Round(c, MidpointRounding.AwayFromZero),
+                    "floor" => floor,
+                    "ceil" => Math.Ceiling(c),
+                    _ => throw n.Error($"has nearest_mode \"{s.NearestMode}\"; ONNX's are round_prefer_floor, round_prefer_ceil, floor and ceil"),
+                };
+                row[(int)Math.Clamp((long)nearest, 0, input - 1)] = 1;
+                continue;
+            }
+            // Taps left of c and the fraction r ∈ (0, 1] past the nearest left one, as ONNX's reference picks them.
+            long left = (long)Math.Floor(c);
+            double r = c - left;
+            if (r == 0)
+            {
+                left -= 1;
+                r = 1;
+            }
+            (long Tap, double Weight)[] taps = s.Mode switch
+            {
+                "linear" => new[] { (left, 1 - r), (left + 1, r) },
+                "cubic" => CubicTaps(left, r, s.CubicA),
+                _ => throw n.Error($"has mode \"{s.Mode}\"; ONNX's are nearest, linear and cubic"),
+            };
+            if (s.ExcludeOutside)
+            {
+                double kept = taps.Where(t => t.Tap >= 0 && t.Tap < input).Sum(t => t.Weight);
+                taps = taps.Select(t => (t.Tap, t.Tap >= 0 && t.Tap < input ? t.Weight / kept : 0)).ToArray();
+            }
+            foreach (var (tap, weight) in taps) row[(int)Math.Clamp(tap, 0, input - 1)] += weight;
+        }
+        return (weights, outside);
+    }
+
+    /// <summary>Keys' cubic convolution weights (coefficient a) of the taps left − 1 … left + 2 at fraction r.</summary>
+    private static (long, double)[] CubicTaps(long left, double r, double a)
+    {
+        double Near(double d) => ((a + 2) * d - (a + 3)) * d * d + 1;
+        double Far(double d) => ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+        return new[] { (left - 1, Far(r + 1)), (left, Near(r)), (left + 1, Near(1 - r)), (left + 2, Far(2 - r)) };
+    }
+}
