@@ -13,7 +13,7 @@ internal static partial class OnnxOperators
         {
             ElementwiseOperators(), ActivationOperators(), LogicOperators(), ReductionOperators(),
             LossOperators(), IndexingOperators(), ArrayOperators(), NormalizationOperators(), LayoutOperators(),
-            RecurrentOperators(), ResizeOperators(),
+            RecurrentOperators(), ResizeOperators(), GridSampleOperators(),
         })
             foreach (var (name, op) in group) all.Add(name, op);
         return all;

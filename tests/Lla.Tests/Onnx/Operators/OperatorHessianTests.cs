@@ -108,6 +108,13 @@ public class OperatorHessianTests
         ["Resize.crop"] = () => new("Resize", new[] { Normal(1, 1, 4, 4), tensor(new[] { 0, 0, -0.2, 0.1, 1, 1, 0.8, 1.3 }), tensor(new[] { 1.0, 1.0, 1.5, 1.0 }) },
             [Text("mode", "linear"), Text("coordinate_transformation_mode", "tf_crop_and_resize"), Float("extrapolation_value", 0.5f)], InputOnly: true),
         ["Upsample"] = () => new("Upsample", new[] { Normal(1, 2, 2, 3), tensor(new[] { 1.0, 1.0, 2.0, 3.0 }) }, [], InputOnly: true),
+        // GridSample: the image and the grid are variables (nearest: the image alone, its grid only picks pixels)
+        ["GridSample"] = () => new("GridSample", new[] { Normal(1, 2, 3, 4), Uniform(-1.1, 1.1, 1, 2, 3, 2) }, []),
+        ["GridSample.reflection"] = () => new("GridSample", new[] { Normal(1, 2, 3, 4), Uniform(-1.3, 1.3, 1, 2, 3, 2) },
+            [Text("padding_mode", "reflection"), Int("align_corners", 1)]),
+        ["GridSample.bicubic"] = () => new("GridSample", new[] { Normal(1, 1, 4, 4), Uniform(-1.2, 1.2, 1, 2, 3, 2) },
+            [Text("mode", "bicubic"), Text("padding_mode", "border")]),
+        ["GridSample.nearest"] = () => new("GridSample", new[] { Normal(1, 2, 3, 4), Uniform(-1, 1, 1, 2, 3, 2) }, [Text("mode", "nearest")], InputOnly: true),
     };
 
     [Theory]
@@ -127,6 +134,7 @@ public class OperatorHessianTests
     [InlineData("DepthToSpace")] [InlineData("SpaceToDepth")] [InlineData("Einsum")]
     [InlineData("LSTM")] [InlineData("LSTM.Y_c")] [InlineData("GRU")] [InlineData("GRU.reset_before")] [InlineData("RNN")]
     [InlineData("Resize.linear")] [InlineData("Resize.cubic")] [InlineData("Resize.crop")] [InlineData("Upsample")]
+    [InlineData("GridSample")] [InlineData("GridSample.reflection")] [InlineData("GridSample.bicubic")] [InlineData("GridSample.nearest")]
     public void Hessian_vector_products_match_finite_differences(string op)
     {
         double error = RelativeError(Cases[op]());
