@@ -25,6 +25,9 @@ internal static partial class OnnxOperators
         var kept = n.Has("ignore_index") ? target.ne(n.Int("ignore_index", 0)) : ones_like(target, dtype: ScalarType.Bool);
         // Ignored positions read class 0 (any valid class) and then get weight 0.
         var safe = where(kept, target, zeros_like(target));
+        long classes = logProbabilities.shape[1];
+        if (safe.numel() > 0 && (safe.min().ToInt64() < 0 || safe.max().ToInt64() >= classes))
+            throw n.Error($"has a target outside the {classes} classes (and not its ignore_index)");
         var picked = logProbabilities.gather(1, safe.unsqueeze(1)).squeeze(1);
         var weight = n.Optional(2) is { } w ? w.index_select(0, safe.flatten()).reshape(safe.shape) : ones_like(picked);
         weight = weight * kept.to(weight.dtype);

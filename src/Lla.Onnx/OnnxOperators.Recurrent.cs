@@ -42,7 +42,17 @@ internal static partial class OnnxOperators
         };
         if (w.shape[0] != count || w.shape[1] != gates * hidden || r.shape[1] != gates * hidden)
             throw n.Error($"has weights of shape [{string.Join(", ", w.shape)}] for {count} direction(s) of {gates}×{hidden} gate rows");
+        // Shapes are checked here: a mismatched matmul aborts the whole process instead of throwing.
+        if (w.dim() != 3 || w.shape[2] != x.shape[2] || r.dim() != 3 || r.shape[0] != count || r.shape[2] != hidden)
+            throw n.Error($"has W [{string.Join(", ", w.shape)}] and R [{string.Join(", ", r.shape)}] for inputs of size {x.shape[2]} and hidden size {hidden}");
         var bias = n.Optional(3) ?? zeros(count, 2 * gates * hidden, dtype: x.dtype, device: x.device);
+        if (!bias.shape.SequenceEqual(new[] { count, 2L * gates * hidden }))
+            throw n.Error($"has B of shape [{string.Join(", ", bias.shape)}]; it needs [{count}, {2 * gates * hidden}]");
+        foreach (int i in new[] { 5, 6 })
+            if (n.Optional(i) is { } state && !state.shape.SequenceEqual(batchFirst ? new[] { batch, count, hidden } : new[] { count, batch, hidden }))
+                throw n.Error($"has an initial state of shape [{string.Join(", ", state.shape)}] for {count} direction(s), {batch} sequences and hidden size {hidden}");
+        if (gates == 4 && n.Optional(7) is { } peepholes && !peepholes.shape.SequenceEqual(new[] { count, 3 * hidden }))
+            throw n.Error($"has P of shape [{string.Join(", ", peepholes.shape)}]; it needs [{count}, {3 * hidden}]");
         long[] lengths = n.Optional(4) is { } l ? OnnxTensors.Longs(l) : Enumerable.Repeat(seq, (int)batch).ToArray();
         int states = gates == 4 ? 2 : 1;
         Tensor? InitialState(int input) => n.Optional(input) is { } t ? (batchFirst ? t.transpose(0, 1) : t) : null;
