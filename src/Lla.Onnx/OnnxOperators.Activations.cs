@@ -26,12 +26,25 @@ internal static partial class OnnxOperators
 
     private static Tensor HardSigmoid(Tensor x, double alpha, double beta) => (alpha * x + beta).clamp(0.0, 1.0);
 
-    /// <summary>Hardmax (opset 13): 1 at the first maximum along <c>axis</c>, 0 elsewhere.</summary>
+    /// <summary>
+    /// Hardmax: 1 at the first maximum along <c>axis</c> (default −1), 0 elsewhere. Before opset 13 the input is
+    /// read as a matrix, the axes before <c>axis</c> (default 1) its rows and the rest its columns.
+    /// </summary>
     private static Tensor[] Hardmax(OnnxNode n)
     {
         var x = n.In(0);
-        long axis = Axis(n.Int("axis", -1), x.dim());
+        if (n.Opset < 13)
+        {
+            long split = Axis(n.Int("axis", 1), x.dim());
+            long rows = x.shape[..(int)split].Aggregate(1L, (a, b) => a * b);
+            return One(OneHotMaximum(x.reshape(rows, -1), 1).reshape(x.shape));
+        }
+        return One(OneHotMaximum(x, Axis(n.Int("axis", -1), x.dim())));
+    }
+
+    private static Tensor OneHotMaximum(Tensor x, long axis)
+    {
         var index = x.argmax(axis, keepdim: true);
-        return One(zeros_like(x).scatter(axis, index, ones_like(index, dtype: x.dtype)));
+        return zeros_like(x).scatter(axis, index, ones_like(index, dtype: x.dtype));
     }
 }

@@ -11,6 +11,8 @@ internal static partial class OnnxOperators
         ["GatherElements"] = GatherElements,
         ["GatherND"] = GatherND,
         ["ScatterElements"] = ScatterElements,
+        // Scatter (opsets 9–10) is ScatterElements under its old name.
+        ["Scatter"] = ScatterElements,
         ["ScatterND"] = ScatterND,
         ["OneHot"] = OneHot,
         ["TopK"] = TopK,
@@ -151,7 +153,8 @@ internal static partial class OnnxOperators
     private static Tensor[] TopK(OnnxNode n)
     {
         var x = n.In(0);
-        long k = OnnxTensors.Longs(n.In(1))[0];
+        // Before opset 10, k is an attribute.
+        long k = n.Has("k") ? n.Int("k", 0) : OnnxTensors.Longs(n.In(1))[0];
         long axis = Axis(n.Int("axis", -1), x.dim());
         bool largest = n.Int("largest", 1) != 0;
         if (k > x.shape[axis]) throw n.Error($"asks for the top {k} of {x.shape[axis]} values");

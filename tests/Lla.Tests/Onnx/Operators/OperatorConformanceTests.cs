@@ -62,7 +62,7 @@ public class OperatorConformanceTests
     // Losses
     [InlineData("nllloss")] [InlineData("sce")]
     // Indexing and arrays
-    [InlineData("gather_elements")] [InlineData("gathernd")] [InlineData("scatter_elements")] [InlineData("scatternd")] [InlineData("onehot")]
+    [InlineData("gather_elements")] [InlineData("gathernd")] [InlineData("scatter_elements")] [InlineData("scatter")] [InlineData("scatternd")] [InlineData("onehot")]
     [InlineData("top_k")] [InlineData("nonzero")] [InlineData("range")] [InlineData("tile")] [InlineData("tril")] [InlineData("triu")]
     [InlineData("cumsum")] [InlineData("size")] [InlineData("castlike")]
     // Normalization, layout and Einsum
