@@ -46,16 +46,34 @@ internal static class SecondDerivatives
             string name = $"in{i}";
             node.Input.Add(c.Inputs[i] is null ? "" : name);
             if (c.Inputs[i] is null) continue;
-            graph.Input.Add(new ValueInfoProto { Name = name });
+            graph.Input.Add(new ValueInfoProto { Name = name, Type = TypeOf(c.Inputs[i]) });
             if (i > 0) graph.Initializer.Add(Proto(name, c.Inputs[i]));
         }
         for (int k = 0; k < c.Outputs; k++) node.Output.Add($"out{k}");
         node.Attribute.AddRange(c.Attributes);
         graph.Node.Add(node);
-        graph.Output.Add(new ValueInfoProto { Name = $"out{c.Output}" });
+        graph.Output.Add(new ValueInfoProto { Name = $"out{c.Output}", Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = TypeOf(c.Inputs[0]).TensorType.ElemType } } });
         var model = new ModelProto { IrVersion = 8, Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
         return model;
+    }
+
+    /// <summary>The value's element type and rank (ONNX Runtime needs them on graph inputs and outputs; Lla ignores them).</summary>
+    private static TypeProto TypeOf(Tensor t)
+    {
+        var tensorType = new TypeProto.Types.Tensor
+        {
+            ElemType = (int)(t.dtype switch
+            {
+                ScalarType.Float32 => DataType.Float,
+                ScalarType.Float64 => DataType.Double,
+                ScalarType.Int32 => DataType.Int32,
+                _ => DataType.Int64,
+            }),
+            Shape = new TensorShapeProto(),
+        };
+        foreach (long d in t.shape) tensorType.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new TypeProto { TensorType = tensorType };
     }
 
     private static TensorProto Proto(string name, Tensor t)
@@ -63,7 +81,12 @@ internal static class SecondDerivatives
         var p = new TensorProto { Name = name };
         p.Dims.AddRange(t.shape);
         using var flat = t.contiguous().flatten();
-        if (t.dtype == ScalarType.Float64)
+        if (t.dtype == ScalarType.Float32)
+        {
+            p.DataType = (int)DataType.Float;
+            p.FloatData.AddRange(flat.data<float>().ToArray());
+        }
+        else if (t.dtype == ScalarType.Float64)
         {
             p.DataType = (int)DataType.Double;
             p.DoubleData.AddRange(flat.data<double>().ToArray());
