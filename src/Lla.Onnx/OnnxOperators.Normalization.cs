@@ -41,30 +41,32 @@ internal static partial class OnnxOperators
             : n.Has("is_test") ? n.Int("is_test", 0) == 0 : n.OutputCount > 1);
         double eps = n.Float("epsilon", 1e-5f);
         double momentum = n.Float("momentum", 0.9f);
-        Tensor Shaped(Tensor t) => spatial ? PerChannel(t, x.dim()) : t.reshape(x.shape.Skip(1).ToArray()).unsqueeze(0);
-        if (!training)
-        {
-            var inference = (x - Shaped(mean)) / (Shaped(variance) + eps).sqrt() * Shaped(scale) + Shaped(bias);
-            return n.OutputCount == 1 ? One(inference) : new[] { inference, mean, variance };
-        }
         long[] axes = spatial ? new long[] { 0 }.Concat(AxesFrom(x, 2)).ToArray() : new long[] { 0 };
-        var batchMean = x.mean(axes, keepdim: true);
-        var centred = x - batchMean;
-        var batchVariance = centred.square().mean(axes, keepdim: true);
-        var y = centred / (batchVariance + eps).sqrt() * Shaped(scale) + Shaped(bias);
-        Tensor savedMean = batchMean.detach().reshape(mean.shape), savedVariance = batchVariance.detach().reshape(variance.shape);
-        var runningMean = mean.detach() * momentum + savedMean * (1 - momentum);
-        var runningVariance = variance.detach() * momentum + savedVariance * (1 - momentum);
-        if (n.Layer is not null)
-            using (no_grad())
-            {
-                long count = x.numel() / scale.numel();
-                mean.mul_(momentum).add_(savedMean * (1 - momentum));
-                variance.mul_(momentum).add_(savedVariance * ((1 - momentum) * count / Math.Max(count - 1, 1)));
-            }
-        if (n.OutputCount == 1) return One(y);
-        // Opsets 9–13 also name the batch statistics themselves (saved mean and variance).
-        return new[] { y, runningMean, runningVariance, savedMean, savedVariance };
+        Tensor[] Outputs(Tensor y)
+        {
+            if (n.OutputCount == 1) return One(y);
+            if (!training) return new[] { y, mean, variance };
+            // ONNX's running statistics (population variance) and, for opsets 9–13, the batch statistics themselves.
+            using var _ = no_grad();
+            Tensor savedMean = x.mean(axes).reshape(mean.shape), savedVariance = x.var(axes, unbiased: false).reshape(variance.shape);
+            return new[] { y, mean * momentum + savedMean * (1 - momentum), variance * momentum + savedVariance * (1 - momentum), savedMean, savedVariance };
+        }
+        if (spatial)
+        {
+            // Torch's fused batch norm. In training it updates the statistics it is given in place (variance unbiased, as
+            // PyTorch): a holding module's own, so a PyTorch twin keeps the same; copies of statistics computed in the graph.
+            var outputs = Outputs(x);
+            Tensor runningMean = n.Layer is null ? mean.detach().clone() : mean.detach(), runningVariance = n.Layer is null ? variance.detach().clone() : variance.detach();
+            outputs[0] = nn.functional.batch_norm(x, runningMean, runningVariance, scale, bias, training, 1 - momentum, eps);
+            return outputs;
+        }
+        // spatial=0 (opsets 6–8): statistics per activation, shaped as x without its batch axis.
+        Tensor Shaped(Tensor t) => t.reshape(x.shape.Skip(1).ToArray()).unsqueeze(0);
+        var centred = x - (training ? x.mean(axes, keepdim: true) : Shaped(mean));
+        var spread = training ? centred.square().mean(axes, keepdim: true) : Shaped(variance);
+        var result = Outputs(x);
+        result[0] = centred / (spread + eps).sqrt() * Shaped(scale) + Shaped(bias);
+        return result;
     }
 
     /// <summary>
