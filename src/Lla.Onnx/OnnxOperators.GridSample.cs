@@ -31,8 +31,8 @@ internal static partial class OnnxOperators
         {
             case "bilinear" or "linear":
             {
-                gx = Pad(gx, width, padding, corners);
-                gy = Pad(gy, height, padding, corners);
+                gx = PadCoordinates(gx, width, padding, corners);
+                gy = PadCoordinates(gy, height, padding, corners);
                 Tensor x0 = gx.floor().detach(), y0 = gy.floor().detach();
                 Tensor fx = gx - x0, fy = gy - y0;
                 var result = Tap(x, y0, x0) * (1 - fx) * (1 - fy) + Tap(x, y0, x0 + 1) * fx * (1 - fy)
@@ -40,7 +40,7 @@ internal static partial class OnnxOperators
                 return One(result);
             }
             case "nearest":
-                return One(Tap(x, Pad(gy, height, padding, corners).round().detach(), Pad(gx, width, padding, corners).round().detach()));
+                return One(Tap(x, PadCoordinates(gy, height, padding, corners).round().detach(), PadCoordinates(gx, width, padding, corners).round().detach()));
             case "bicubic" or "cubic":
             {
                 Tensor x0 = gx.floor().detach(), y0 = gy.floor().detach();
@@ -52,8 +52,8 @@ internal static partial class OnnxOperators
                     for (int j = 0; j < 4; j++)
                     {
                         // Each tap's own coordinate is padded (torch's bicubic), not the sampling point.
-                        var ty = Pad(y0 + (i - 1), height, padding, corners).round();
-                        var tx = Pad(x0 + (j - 1), width, padding, corners).round();
+                        var ty = PadCoordinates(y0 + (i - 1), height, padding, corners).round();
+                        var tx = PadCoordinates(x0 + (j - 1), width, padding, corners).round();
                         var term = Tap(x, ty.detach(), tx.detach()) * wx[j] * wy[i];
                         result = result is null ? term : result + term;
                     }
@@ -68,7 +68,7 @@ internal static partial class OnnxOperators
         corners ? (g + 1) / 2 * (size - 1) : ((g + 1) * size - 1) / 2;
 
     /// <summary>Source coordinates under the padding mode: zeros leaves them (taps outside read 0), border clips, reflection reflects.</summary>
-    private static Tensor Pad(Tensor c, long size, string padding, bool corners)
+    private static Tensor PadCoordinates(Tensor c, long size, string padding, bool corners)
     {
         if (padding == "border") return c.clamp(0.0, (double)(size - 1));
         if (padding != "reflection") return c;

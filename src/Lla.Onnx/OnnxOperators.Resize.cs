@@ -9,7 +9,7 @@ internal static partial class OnnxOperators
     private static Dictionary<string, Operator> ResizeOperators() => new()
     {
         ["Resize"] = Resize,
-        ["Upsample"] = Upsample,
+        ["Upsample"] = UpsampleAsResize,
     };
 
     /// <summary>How one axis is resampled: the interpolation, how output coordinates map to input ones, and their options.</summary>
@@ -82,7 +82,7 @@ internal static partial class OnnxOperators
     }
 
     /// <summary>Upsample (opsets 7–9): scales as attribute (7) or input (9); nearest takes ⌊output index / scale⌋, linear the asymmetric coordinates.</summary>
-    private static Tensor[] Upsample(OnnxNode n)
+    private static Tensor[] UpsampleAsResize(OnnxNode n)
     {
         var x = n.In(0);
         double[] factors = n.Attribute("scales") is { } a ? a.Floats.Select(f => (double)f).ToArray()
