@@ -8,8 +8,7 @@ internal static partial class OnnxOperators
     /// <summary>Activation functions with ONNX's attribute names and defaults.</summary>
     private static Dictionary<string, Operator> ActivationOperators() => new()
     {
-        // PRelu: the slope broadcasts to the input (unidirectionally).
-        ["PRelu"] = n => One(where(n.In(0) < 0, n.In(0) * n.In(1), n.In(0))),
+        ["PRelu"] = PRelu,
         ["Elu"] = n => One(nn.functional.elu(n.In(0), n.Float("alpha", 1f))),
         ["Selu"] = n => One(n.Float("gamma", 1.05070102214813232421875f) * nn.functional.elu(n.In(0), n.Float("alpha", 1.67326319217681884765625f))),
         // Celu: max(0, x) + min(0, α(exp(x/α) − 1)) = α·elu(x/α).
@@ -23,6 +22,19 @@ internal static partial class OnnxOperators
         ["ThresholdedRelu"] = n => One(n.In(0) * (n.In(0) > n.Float("alpha", 1f)).to(n.In(0).dtype)),
         ["Hardmax"] = Hardmax,
     };
+
+    /// <summary>
+    /// PRelu: x where x ≥ 0, slope·x below. The slope broadcasts to x (unidirectionally); before opset 7 a slope
+    /// vector holds one value per channel (axis 1), as PyTorch's exports of that age write it.
+    /// </summary>
+    private static Tensor[] PRelu(OnnxNode n)
+    {
+        Tensor x = n.In(0), slope = n.In(1);
+        if (n.Opset < 7 && slope.dim() == 1 && x.dim() > 2 && slope.shape[0] == x.shape[1]) slope = PerChannel(slope, x.dim());
+        bool broadcasts = slope.dim() <= x.dim() && slope.shape.Reverse().Zip(x.shape.Reverse()).All(p => p.First == 1 || p.First == p.Second);
+        if (!broadcasts) throw n.Error($"has a slope of shape [{string.Join(", ", slope.shape)}] that does not broadcast to its input's [{string.Join(", ", x.shape)}]");
+        return One(where(x < 0, x * slope, x));
+    }
 
     private static Tensor HardSigmoid(Tensor x, double alpha, double beta) => (alpha * x + beta).clamp(0.0, 1.0);
 

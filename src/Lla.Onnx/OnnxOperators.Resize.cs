@@ -5,11 +5,10 @@ namespace Lla.Onnx;
 
 internal static partial class OnnxOperators
 {
-    /// <summary>Resize (opsets 10–13) and its predecessor Upsample (opsets 7–9).</summary>
+    /// <summary>Resize (opsets 10 and later; its predecessor Upsample, opsets 7–9, is an older definition kept with the opsets).</summary>
     private static Dictionary<string, Operator> ResizeOperators() => new()
     {
         ["Resize"] = Resize,
-        ["Upsample"] = UpsampleAsResize,
     };
 
     /// <summary>How one axis is resampled: the interpolation, how output coordinates map to input ones, and their options.</summary>
@@ -79,20 +78,6 @@ internal static partial class OnnxOperators
         }
         else throw n.Error("has neither scales nor sizes");
         return One(Resample(n, x, outputSizes, factors, roiStart, roiEnd, settings, n.Float("extrapolation_value", 0f)));
-    }
-
-    /// <summary>Upsample (opsets 7–9): scales as attribute (7) or input (9); nearest takes ⌊output index / scale⌋, linear the asymmetric coordinates.</summary>
-    private static Tensor[] UpsampleAsResize(OnnxNode n)
-    {
-        var x = n.In(0);
-        double[] factors = n.Attribute("scales") is { } a ? a.Floats.Select(f => (double)f).ToArray()
-            : n.In(1).to(ScalarType.Float64).cpu().data<double>().ToArray();
-        if (factors.Length != x.dim()) throw n.Error($"has {factors.Length} scales for an input of rank {x.dim()}");
-        string mode = n.String("mode", "nearest");
-        if (mode == "bilinear") mode = "linear";
-        var settings = new Resampling(mode, "asymmetric", "floor", -0.75, false, false);
-        var sizes = factors.Select((f, i) => (long)Math.Floor(x.shape[i] * f)).ToArray();
-        return One(Resample(n, x, sizes, factors, new double[x.dim()], Enumerable.Repeat(1.0, (int)x.dim()).ToArray(), settings, 0));
     }
 
     private static Tensor Resample(OnnxNode n, Tensor x, long[] sizes, double[] factors, double[] roiStart, double[] roiEnd, Resampling settings, double extrapolation)

@@ -71,7 +71,7 @@ public class OperatorConformanceTests
     // Recurrent layers
     [InlineData("lstm")] [InlineData("gru")] [InlineData("simple_rnn")] [InlineData("rnn_seq_length")]
     // Resampling
-    [InlineData("resize")] [InlineData("upsample")] [InlineData("gridsample")]
+    [InlineData("resize")] [InlineData("gridsample")]
     public void Operators_match_onnx_node_tests(string prefix)
     {
         var tests = NodeTests.Matching(prefix);

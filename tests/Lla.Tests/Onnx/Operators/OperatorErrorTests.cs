@@ -45,6 +45,7 @@ public class OperatorErrorTests
         Assert.Contains("target outside the 3 classes", Refusal(new("NegativeLogLikelihoodLoss", new[] { Normal(2, 3), tensor(new long[] { 0, 3 }) }, [])));
         Assert.Contains("reduction \"average\"",
             Refusal(new("SoftmaxCrossEntropyLoss", new[] { Normal(2, 3), tensor(new long[] { 0, 2 }) }, [Text("reduction", "average")])));
+        Assert.Contains("slope of shape [5] that does not broadcast", Refusal(new("PRelu", new[] { Normal(2, 3, 4), Normal(5) }, [])));
         Assert.Contains("mode \"area\"", Refusal(new("Resize", new[] { Normal(1, 1, 2, 2), null!, tensor(new[] { 1.0, 1.0, 2.0, 2.0 }) }, [Text("mode", "area")])));
         Assert.Contains("padding_mode \"wrap\"", Refusal(new("GridSample", new[] { Normal(1, 1, 2, 2), Normal(1, 2, 2, 2) }, [Text("padding_mode", "wrap")])));
     }

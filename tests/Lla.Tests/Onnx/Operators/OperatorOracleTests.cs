@@ -45,12 +45,6 @@ public class OperatorOracleTests
             [Text("mode", "linear"), Text("coordinate_transformation_mode", "half_pixel_symmetric")]),
     };
 
-    [Theory]
-    [InlineData("linear")]
-    [InlineData("nearest")]
-    public void Upsample_matches_onnx_runtime_at_opset_9(string mode) =>
-        Check(new("Upsample", new[] { Image(), Floats(1, 1, 2, 1.5) }, [Text("mode", mode)]), runtimeOpset: 9);
-
     private static Tensor Image() => (Normal(1, 2, 6, 8) * 3).to(ScalarType.Float32);
 
     [Theory]
