@@ -16,7 +16,7 @@ internal static partial class OnnxOperators
     /// <summary>The ONNX default-domain opsets these implementations follow.</summary>
     public const int MinOpset = 6, MaxOpset = 17;
 
-    private static readonly Dictionary<string, Operator> Table = new()
+    private static readonly Dictionary<string, Operator> Table = new(Groups())
     {
         // Linear algebra and convolution
         ["Conv"] = Conv, ["ConvTranspose"] = ConvTranspose, ["Gemm"] = Gemm, ["MatMul"] = MatMul,
