@@ -88,7 +88,9 @@ public static class Lanczos
                 return estimate <= options.Tolerance * Math.Max(Math.Abs(ritz.Values[c]), 1e-300);
             });
             if (done || process.BrokeDown || process.Applications >= options.MaxSteps) break;
-            if (process.Full) process.Restart(ritz, Choose(ritz.Values, LanczosBasis.Kept(options.K, m), options.Which));
+            if (!process.Full) continue;
+            if (m >= op.Dimension) break; // the basis spans the whole space: T's eigenpairs are exact
+            process.Restart(ritz, Choose(ritz.Values, LanczosBasis.Kept(options.K, m), options.Which));
         }
 
         var pairs = new List<Eigenpair>();
