@@ -38,7 +38,7 @@ public sealed class HessianView : IResultsView
                 new TableBlock(["#", "eigenvalue", "relative residual ‖Hv − λv‖/|λ|", "converged (≤ 1e-3)"],
                     values.Select((v, i) => (IReadOnlyList<string>)[(i + 1).ToString(CultureInfo.InvariantCulture), N(v, 7),
                         N(h.EigenResiduals is { } r && i < r.Count ? r[i] : null, 2), h.EigenConverged is { } ok && i < ok.Count && ok[i] ? "yes" : "NO"]).ToArray()),
-                new TextBlock($"{h.EigenMethod}, {h.EigenSteps} steps, {h.EigenHvps} Hessian-vector products; {h.HvpCount} in the whole analysis.", Muted: true),
+                new TextBlock($"{h.EigenMethod}, {h.EigenSteps} steps{Restarted(h)}, {h.EigenHvps} Hessian-vector products; {h.HvpCount} in the whole analysis.", Muted: true),
             ]);
         if (h.Esd is { Runs.Count: > 0 } esd && esd.Density is not null)
             yield return new PageSection("Hessian eigenvalue spectral density",
@@ -49,6 +49,11 @@ public sealed class HessianView : IResultsView
     }
 
     /// <summary>The stored HESD type and its stored meaning, with the notes on missing values.</summary>
+    /// <summary>", restarted N times with a basis of M vectors" when the Lanczos run restarted (docs/eigenpairs.md), else nothing.</summary>
+    private static string Restarted(HessianRecord h) => h.EigenRestarts is > 0 and int restarts
+        ? $", restarted {restarts} time{(restarts == 1 ? "" : "s")} with a basis of {h.EigenBasis} vectors"
+        : "";
+
     internal static VerdictBlock Verdict(CriteriaRecord c) =>
         new($"HESD type: {c.HesdType}", c.Meaning is { } meaning ? [meaning] : [], c.Notes, c.HesdType);
 

@@ -166,9 +166,9 @@ public static class HessianRun
     public static double PlannedProducts(HessianRunOptions o, ParameterSet parameters)
     {
         var analysis = o.SplitCurvature ? CurvatureSplit.OptionsFor(o.Analysis) : o.PerLayer ? o.Analysis with { Trace = true } : o.Analysis;
-        double total = HessianAnalysis.PlannedProducts(analysis, parameters.Dimension);
-        if (o.SplitCurvature) total += (o.Operator == CurvatureOperator.Hessian ? 2 : 3) * HessianAnalysis.PlannedProducts(CurvatureSplit.OptionsFor(o.Analysis), parameters.Dimension);
-        if (o.PerLayer) total += LayerGroups.Of(parameters).Count * HessianAnalysis.PlannedProducts(o.Analysis, parameters.Dimension);
+        double total = HessianAnalysis.PlannedProducts(analysis, parameters.Dimension, parameters.DType);
+        if (o.SplitCurvature) total += (o.Operator == CurvatureOperator.Hessian ? 2 : 3) * HessianAnalysis.PlannedProducts(CurvatureSplit.OptionsFor(o.Analysis), parameters.Dimension, parameters.DType);
+        if (o.PerLayer) total += LayerGroups.Of(parameters).Count * HessianAnalysis.PlannedProducts(o.Analysis, parameters.Dimension, parameters.DType);
         if (o.Diagonal) total += o.DiagonalHvps;
         return total;
     }

@@ -122,17 +122,17 @@ public static class HessianAnalysis
     /// The most operator products <see cref="Run"/> can make with these options on <paramref name="dimension"/>
     /// parameters (Lanczos may stop earlier): for the estimate of a long run's time before it starts.
     /// </summary>
-    public static double PlannedProducts(HessianAnalysisOptions o, long dimension)
+    public static double PlannedProducts(HessianAnalysisOptions o, long dimension, TorchSharp.torch.ScalarType dtype)
     {
-        double eigen = o.TopK == 0 ? 0 : o.EigenMethod == EigenMethod.Power ? (double)o.TopK * o.PowerMaxIterations : Math.Min(o.EigenMaxSteps, dimension);
+        double eigen = o.TopK == 0 ? 0 : o.EigenMethod == EigenMethod.Power ? (double)o.TopK * o.PowerMaxIterations : LanczosBasis.PlannedSteps(o.TopK, o.EigenMaxSteps, dimension, dtype);
         double trace = !o.Trace ? 0 : o.TraceMethod == TraceMethod.Hutchinson ? o.TraceMaxIterations : o.TraceApplications;
         double esd = o.Esd ? (double)o.Runs * Math.Min(o.LanczosSteps, dimension) : 0;
         return eigen + trace + esd;
     }
 
     /// <summary>
-    /// What can be known before any product: the top-k fits the dimension, and the Krylov bases
-    /// (held in memory for full reorthogonalization) fit the machine.
+    /// What can be known before any product: the top-k fits the dimension, the SLQ basis and the
+    /// smallest top-k Lanczos basis (held in memory for full reorthogonalization) fit the machine.
     /// </summary>
     public static void CheckFits(HessianAnalysisOptions options, long dimension, TorchSharp.torch.ScalarType dtype)
     {
@@ -142,10 +142,10 @@ public static class HessianAnalysis
         if (options.Esd)
             Native.MemoryBudget.Require(Math.Min(options.LanczosSteps, dimension) * (double)dimension * bytes,
                 $"the SLQ basis of {{lanczos-steps}} {options.LanczosSteps} vectors of {dimension:N0} parameters");
-        // Power iteration keeps only the k vectors it finds; Lanczos keeps its whole basis.
+        // Power iteration keeps only the k vectors it finds; Lanczos keeps a basis of what fits, and
+        // is refused only when not even its smallest basis (k + 3 vectors) does.
         if (options.TopK > 0 && options.EigenMethod == EigenMethod.Lanczos)
-            Native.MemoryBudget.Require(Math.Min(options.EigenMaxSteps, dimension) * (double)dimension * bytes,
-                $"the Lanczos basis of {{eigen-max-steps}} {options.EigenMaxSteps} vectors of {dimension:N0} parameters");
+            LanczosBasis.Size(options.TopK, options.EigenMaxSteps, dimension, dtype);
     }
 
     /// <summary>Passes applications through and reports each one as progress of the current stage.</summary>

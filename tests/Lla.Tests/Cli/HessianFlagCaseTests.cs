@@ -41,13 +41,15 @@ public class HessianFlagCaseTests
     [Fact]
     public void Eigen_max_steps_bounds_lanczos_and_its_basis()
     {
-        // Lanczos holds its whole basis: --eigen-max-steps is what bounds it (ResNet-18 in float64 needed 16.7 GiB at the fixed 200).
+        // --eigen-max-steps bounds Lanczos's steps over all restarts, and so its basis (ResNet-18 in float64 needed 16.7 GiB at the fixed 200 before restarts).
         TestTorch.Init();
         string cwd = Paths.NewTempFolder();
         var outcome = InProcessLla.Run(cwd, "hessian --batch-size 64 --top-k 1 --eigen-tol 1e-12 --eigen-max-steps 3 --threads 2 --out run --quiet".Split(' '));
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);
         var results = JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "run", "results.json")))!;
         Assert.Equal(3, results["hessian"]!["eigen_steps"]!.GetValue<int>());
+        Assert.Equal(3, results["hessian"]!["eigen_basis"]!.GetValue<int>()); // three vectors fit: a plain run, no restart
+        Assert.Equal(0, results["hessian"]!["eigen_restarts"]!.GetValue<int>());
         Assert.Equal(3, results["options"]!["eigen_max_steps"]!.GetValue<int>());
     }
 

@@ -82,7 +82,7 @@ public static class SpectralDensity
             using var process = new LanczosProcess(op, options.Steps, start, generator);
             while (process.Steps < options.Steps)
             {
-                bool more = process.Step(restart: false);
+                bool more = process.Step(continueOnBreakdown: false);
                 progress?.Invoke(++done, total);
                 if (!more) break;
             }

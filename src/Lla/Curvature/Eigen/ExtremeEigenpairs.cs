@@ -9,13 +9,16 @@ namespace Lla.Curvature;
 /// </summary>
 public static class ExtremeEigenpairs
 {
-    /// <summary>[max, min]: pairs ordered λ_max then λ_min; steps and operator applications of both runs.</summary>
+    /// <summary>[max, min]: pairs ordered λ_max then λ_min; steps, operator applications and restarts of both runs, the larger basis.</summary>
     public static EigenResult MaxMin(ILinearOperator op, LanczosOptions options)
     {
         if (op.Dimension < 2) throw new LlaException("the max,min eigenpairs need at least two parameters");
         var max = Lanczos.TopEigenpairs(op, options with { K = 1, Which = EigenTarget.Largest });
         var min = Lanczos.TopEigenpairs(op, options with { K = 1, Which = EigenTarget.Smallest });
         return new EigenResult(new[] { max.Pairs[0], min.Pairs[0] }, max.Steps + min.Steps,
-            max.OperatorApplications + min.OperatorApplications, "lanczos max,min", options.Seed);
+            max.OperatorApplications + min.OperatorApplications, "lanczos max,min", options.Seed)
+        {
+            Basis = Math.Max(max.Basis ?? 0, min.Basis ?? 0), Restarts = (max.Restarts ?? 0) + (min.Restarts ?? 0),
+        };
     }
 }

@@ -21,6 +21,10 @@ public sealed record HessianRecord
     public string? EigenMethod { get; init; }
     public int? EigenSteps { get; init; }
     public long? EigenHvps { get; init; }
+    /// <summary>Lanczos: the basis size m chosen from the memory budget (docs/eigenpairs.md); null for power iteration.</summary>
+    public int? EigenBasis { get; init; }
+    /// <summary>Lanczos: thick restarts of the basis (0: a plain Lanczos run); null for power iteration.</summary>
+    public int? EigenRestarts { get; init; }
     public double? Trace { get; init; }
     public double? TraceStderr { get; init; }
     public int? TraceProbes { get; init; }

@@ -18,6 +18,7 @@ public static class HessianRecords
                 TopEigenvalues = eigen.Values, EigenResiduals = eigen.Residuals,
                 EigenConverged = eigen.Pairs.Select(p => p.Converged).ToArray(),
                 EigenMethod = eigen.Method, EigenSteps = eigen.Steps, EigenHvps = eigen.OperatorApplications,
+                EigenBasis = eigen.Basis, EigenRestarts = eigen.Restarts,
             };
         if (result.Trace is { } trace)
             record = record with
