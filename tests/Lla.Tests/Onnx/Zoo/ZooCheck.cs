@@ -22,8 +22,11 @@ internal static class ZooCheck
     /// </summary>
     public const double EigenvalueTolerance = 1e-6;
 
-    /// <summary>The export loads, with PyTorch's parameter count and no tied initializer, and its float32 logits are PyTorch's.</summary>
-    public static void Logits(string name, int opset)
+    /// <summary>
+    /// The export loads, with PyTorch's parameter count and no tied initializer, and its float32 logits are PyTorch's.
+    /// Returns the largest difference relative to the largest PyTorch logit.
+    /// </summary>
+    public static double Logits(string name, int opset)
     {
         var reference = ZooFiles.Reference(name);
         using var model = OnnxModel.Load(ZooFiles.Model(name, opset));
@@ -42,12 +45,13 @@ internal static class ZooCheck
             double difference = (logits.to(ScalarType.Float64) - expected).abs().max().ToDouble();
             double relative = difference / expected.abs().max().ToDouble();
             Assert.True(relative <= LogitTolerance, $"{name} opset {opset}: logits differ from PyTorch's by {relative:E2} relative");
+            return relative;
         }
 
     }
 
-    /// <summary>The export's float64 top Hessian eigenvalue (eval mode) is PyTorch's.</summary>
-    public static void TopEigenvalue(string name, int opset)
+    /// <summary>The export's float64 top Hessian eigenvalue (eval mode) is PyTorch's. Returns the relative difference.</summary>
+    public static double TopEigenvalue(string name, int opset)
     {
         var reference = ZooFiles.Reference(name);
         double expected = reference.TopEigenvalue ?? throw new InvalidOperationException($"reference.json records no eigenvalue for {name}");
@@ -60,5 +64,6 @@ internal static class ZooCheck
         double eigenvalue = Lanczos.TopEigenpairs(op, options).Values[0];
         double error = Math.Abs(eigenvalue - expected) / Math.Abs(expected);
         Assert.True(error <= EigenvalueTolerance, $"{name} opset {opset}: λ1 {eigenvalue:R} vs PyTorch's {expected:R} ({error:E2} relative)");
+        return error;
     }
 }
