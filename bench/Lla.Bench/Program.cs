@@ -8,6 +8,7 @@ using TorchSharp;
 // A Stopwatch harness (not a timed test), every number of one report measured in this one run:
 //   dotnet run -c Release --project bench/Lla.Bench -- [--threads N] [--repeats R] [--workloads lenet,resnet20]
 //       [--no-baseline] [--memory] [--scale] [--profile] [--operators [--operators-only]]
+//   dotnet run -c Release --project bench/Lla.Bench -- --onnx [--onnx-resnet18 FILE]   (one HVP: imported ONNX vs native)
 //   dotnet run -c Release --project bench/Lla.Bench -- --guard MODEL:WEIGHTS[:eval],... [--batch B]   (the numeric guard's error model)
 // Items per workload: (1) a bare forward pass, (2) one HVP, (3) a 20×20 filter-normalized landscape,
 // (4) top-2 eigenvalues, (5) the trace, (6) a 100-step SLQ; the same work by the plain-PyTorch
@@ -22,6 +23,12 @@ RuntimeSetup.DisableNnpack();
 torch.set_num_threads(threads);
 string root = FindRoot();
 Console.WriteLine($"lla bench: {threads} thread(s), repeats {repeats}, malloc tuned: {heap}, oneDNN: {TorchContext.OneDnn}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+if (args.Contains("--onnx"))
+{
+    OnnxSpeed.Run(root, repeats, ArgText("--onnx-resnet18", ""));
+    return;
+}
 
 if (ArgText("--guard", "") is { Length: > 0 } guarded)
 {

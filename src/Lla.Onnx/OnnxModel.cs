@@ -120,7 +120,8 @@ public static class OnnxModel
             }
         }
 
-        return new OnnxModule(path, opset, nodes, inputs, outputs, bound, Register, integral, constants, conversions);
+        var tied = TiedInitializers.Describe(graph, IsFloat);
+        return new OnnxModule(path, opset, nodes, inputs, outputs, bound, Register, integral, constants, conversions, tied);
     }
 
     private static ModelProto Read(string path)

@@ -50,6 +50,13 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
     public IReadOnlyList<string> Conversions { get; }
 
     /// <summary>
+    /// One line per float initializer that feeds more than one node input (see <see cref="TiedInitializers"/>):
+    /// it is one parameter, so the slots it feeds are tied and the Hessian is taken over the tied value. PyTorch's
+    /// exporter merges initializers with equal values (untrained zero biases, unit BatchNorm scales) this way.
+    /// </summary>
+    public IReadOnlyList<string> TiedInitializerNotes { get; }
+
+    /// <summary>
     /// Every registered parameter and buffer name (as <c>named_parameters()</c> / <c>named_buffers()</c>
     /// show it) with the ONNX tensor name it holds. They are equal except for a name that collides
     /// with an already registered one (see <see cref="TensorTree"/>) and for BatchNormalization tensors
@@ -59,7 +66,8 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
 
     internal OnnxModule(string path, int opset, IReadOnlyList<OnnxNode> nodes, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs,
         IReadOnlyDictionary<string, Tensor> bound, Action<OnnxModule, TensorTree> registerTensors,
-        IReadOnlyDictionary<string, ScalarType> integralBuffers, IReadOnlySet<string> constants, IReadOnlyList<string> conversions)
+        IReadOnlyDictionary<string, ScalarType> integralBuffers, IReadOnlySet<string> constants, IReadOnlyList<string> conversions,
+        IReadOnlyList<string> tied)
         : base("onnx")
     {
         Path = path;
@@ -77,6 +85,7 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
         _integralBuffers = integralBuffers;
         _constants = constants;
         Conversions = conversions;
+        TiedInitializerNotes = tied;
     }
 
     /// <summary>The graph on <paramref name="input"/> fed to <see cref="DataInput"/> (the bound inputs as bound): its first output.</summary>
