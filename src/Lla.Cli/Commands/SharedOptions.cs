@@ -18,7 +18,7 @@ internal sealed class SharedOptions
     public readonly Option<string> DType = new("--dtype") { Description = "float32 | float64", DefaultValueFactory = _ => "float32" };
     public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: OMP_NUM_THREADS if set; under MPI the cores shared among the ranks on this machine; else every core)" };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
-    public readonly Option<string> Loss = new("--loss") { Description = "cross-entropy (logits, integer labels) | nll (log-probabilities) | mse (float targets)", DefaultValueFactory = _ => "cross-entropy" };
+    public readonly Option<string> Loss = new("--loss") { Description = "cross-entropy (logits, integer labels) | nll (log-probabilities) | mse (float targets) | next-token (logits [N, T, V], token ids [N, T]; the default for GPT models)", DefaultValueFactory = _ => "cross-entropy" };
     public readonly Option<string[]> OnnxInput = new("--onnx-input")
     {
         Description = "an ONNX graph's input besides the data, bound to a constant: NAME=FILE.npy or NAME=NUMBER (repeat for several; the data feeds the one input left)",

@@ -33,7 +33,7 @@ public static class ModelZoo
 
     public static IReadOnlyCollection<string> Names
     {
-        get { lock (Factories) return Factories.Keys.ToArray(); }
+        get { lock (Factories) return Factories.Keys.Concat(Gpt.GptConfig.Presets.Keys).Append("gpt:layers=L,heads=H,width=W,context=T").ToArray(); }
     }
 
     /// <summary>Adds an architecture; <paramref name="outputWidth"/> is its output layer's input width (for sizing it before it is built).</summary>
@@ -46,13 +46,16 @@ public static class ModelZoo
         }
     }
 
+    /// <summary>Whether <paramref name="name"/> is a registered architecture or a GPT (gpt-nano, gpt2-small, or gpt:… — a malformed one is known and refused by <see cref="Create"/> naming the bad key).</summary>
     public static bool Knows(string name)
     {
+        if (Gpt.GptConfig.Names(name)) return true;
         lock (Factories) return Factories.ContainsKey(name);
     }
 
     public static nn.Module<Tensor, Tensor> Create(ModelSpec spec)
     {
+        if (Gpt.GptConfig.Names(spec.Name)) return Gpt.GptModels.Create(spec);
         Func<ModelSpec, nn.Module<Tensor, Tensor>>? factory;
         lock (Factories) Factories.TryGetValue(spec.Name, out factory);
         if (factory is null) throw new LlaException($"unknown model '{spec.Name}' (known: {string.Join(", ", Names)})");

@@ -20,6 +20,7 @@ public static class WeightsLoader
         var entries = StateDictFiles.Read(path);
         try
         {
+            if (model is Gpt.GptModel) Gpt.GptCheckpoint.Adapt(entries, path);
             var weights = entries.Where(e => !e.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
                 .ToDictionary(e => e.Key, e => e.Value);
             var target = model.state_dict();

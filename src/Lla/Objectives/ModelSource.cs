@@ -47,6 +47,7 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         }
         if (!ModelZoo.Knows(chosenModel))
             throw new LlaException($"unknown model '{chosenModel}' (known: {string.Join(", ", ModelZoo.Names)}), nor a model file ({ModelFiles.Forms})");
+        lossKind = LossFor(chosenModel, lossKind);
         string chosenData = data ?? EmbeddedDefault.DataSpec;
         string? chosenWeights = weights;
         if (chosenWeights is null)
@@ -57,6 +58,21 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         if (chosenWeights == RandomWeights) chosenWeights = null;
         else InputPaths.RequireFile(chosenWeights, "weights file", "weights");
         return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, lossKind, onDevice);
+    }
+
+    /// <summary>
+    /// A GPT's loss is next-token cross-entropy: cross-entropy (the default) means it there; nll and mse do not
+    /// apply. Parsed here so that a malformed gpt: spec is refused before anything is loaded.
+    /// </summary>
+    private static LossKind LossFor(string model, LossKind asked)
+    {
+        if (!Models.Gpt.GptConfig.Names(model)) return asked;
+        Models.Gpt.GptConfig.Parse(model);
+        return asked switch
+        {
+            LossKind.CrossEntropy or LossKind.NextToken => LossKind.NextToken,
+            LossKind.Nll or LossKind.Mse => throw new LlaException($"{{loss}} {asked.Name()} does not apply to {model}: a GPT's loss is next-token cross-entropy ({{loss}} next-token, the default for GPT models)"),
+        };
     }
 
     /// <summary>This source with the graph inputs <paramref name="bindings"/> bound (checked now: their form, their files, and that the model is a graph that takes them).</summary>
@@ -187,7 +203,7 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     /// </summary>
     private void RequireLabelsFitWeights(nn.Module model, Dataset data)
     {
-        if (!data.IsClassification || NumClasses is not null) return;
+        if (!data.IsClassification || NumClasses is not null || model is Models.Gpt.GptModel) return;
         string output = model.named_parameters().Last(p => p.parameter.dim() >= 1).name;
         var entries = StateDictFiles.Read(Weights!);
         try

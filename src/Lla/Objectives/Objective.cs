@@ -55,8 +55,9 @@ public sealed class Objective
     public Tensor BatchLoss(Batch batch) => _batchLoss(batch);
 
     /// <summary>
-    /// Loss and accuracy (argmax of the outputs against integer labels) over all batches, without
-    /// autograd. Accuracy is NaN for float targets and for custom objectives.
+    /// Loss and accuracy (argmax of the outputs against integer labels; for next-token logits [N, T, V]
+    /// the share of predicted positions right) over all batches, without autograd. Accuracy is NaN for
+    /// float targets and for custom objectives.
     /// </summary>
     /// <param name="allowNonFinite">Landscape points far from θ* may legitimately overflow; elsewhere a non-finite loss is an error.</param>
     public LossAndAccuracy Evaluate(bool allowNonFinite = false)
@@ -73,8 +74,9 @@ public sealed class Objective
             {
                 var outputs = _forward(batch.Inputs);
                 batchLoss = _loss!(outputs, batch.Targets).ToDouble();
-                if (batch.Targets.dtype == ScalarType.Int64 && outputs.dim() == 2)
-                    correct += outputs.argmax(1).eq(batch.Targets).sum().ToDouble();
+                // Next-token logits [N, T, V]: the batch's share of correct positions, weighted by its samples like the loss.
+                if (LossFunctions.Correct(outputs, batch.Targets) is (double right, long counted))
+                    correct += counted == 0 ? 0 : right / counted * batch.Count;
                 else classification = false;
             }
             else batchLoss = _batchLoss(batch).ToDouble();

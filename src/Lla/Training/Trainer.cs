@@ -116,7 +116,7 @@ public static class Trainer
                         throw new TrainingDivergedException(epoch, b + 1, "the update overflowed the weights' number type", options);
                     }
                     lossSum += v * batch.Count;
-                    if (train.IsClassification) correct += outputs.argmax(1).eq(batch.Targets).sum().ToDouble();
+                    if (train.IsClassification && LossFunctions.Correct(outputs, batch.Targets) is (double right, long counted) && counted > 0) correct += right / counted * batch.Count;
                     seen += batch.Count;
                     onStep?.Invoke(epoch, b + 1, batches.Count, v);
                 }

@@ -26,6 +26,8 @@ public static class OutputLosses
         if (objective.Forward is null || objective.Loss is null)
             throw new LlaException($"the {operatorName} needs an objective built from a model and a loss function ({LossFunctions.Names}); a custom objective has no separate model outputs");
         var method = objective.Loss.Method;
+        if (objective.Loss.Target is null && method == ((LossFunction)LossFunctions.NextTokenCrossEntropy).Method)
+            throw new LlaException($"the {operatorName} does not handle the next-token loss (logits [batch, positions, vocabulary]) yet: use the Hessian");
         if (objective.Loss.Target is null)
         {
             if (method == ((LossFunction)LossFunctions.CrossEntropy).Method) return OutputLoss.CrossEntropy;
