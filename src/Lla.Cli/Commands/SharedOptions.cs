@@ -14,7 +14,7 @@ internal sealed class SharedOptions
 {
     public readonly Option<string?> Model = new("--model") { Description = "architecture: lenet | mlp | resnet20 | resnet18 | resnet34 | resnet50, or a model file torchscript:FILE | onnx:FILE (default: lenet, the embedded default)" };
     public readonly Option<string?> Weights = new("--weights") { Description = "weights: a PyTorch .pth state dict, safetensors, or a TorchSharp file; 'none' for a seeded random init (default: the embedded LeNet)" };
-    public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) | cifar10:DIR (CIFAR-10 binary batches) | folder:DIR (one sub-folder of images per class) | npy:INPUTS.npy,LABELS.npy (default: the embedded Fashion-MNIST subset)" };
+    public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) | cifar10:DIR (CIFAR-10 binary batches) | folder:DIR (one sub-folder of images per class) | npy:INPUTS.npy,LABELS.npy | text:FILE-OR-FOLDER | tokens:FILE.npy (default: the embedded Fashion-MNIST subset)" };
     public readonly Option<string> DType = new("--dtype") { Description = "float32 | float64", DefaultValueFactory = _ => "float32" };
     public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: OMP_NUM_THREADS if set; under MPI the cores shared among the ranks on this machine; else every core)" };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
@@ -30,6 +30,8 @@ internal sealed class SharedOptions
     public readonly Option<string> ImageMean = new("--image-mean") { Description = "folder data: per-channel mean R,G,B subtracted after scaling to [0,1]", DefaultValueFactory = _ => "0,0,0" };
     public readonly Option<string> ImageStd = new("--image-std") { Description = "folder data: per-channel standard deviation R,G,B to divide by", DefaultValueFactory = _ => "1,1,1" };
     public readonly Option<bool> SkipUnreadable = new("--skip-unreadable") { Description = "folder data: skip images that cannot be decoded (counted in the data's description) instead of stopping" };
+    public readonly Option<string> Tokenizer = new("--tokenizer") { Description = "text: data: gpt2 (GPT-2's byte-pair encoding, 50,257 tokens) | bytes (UTF-8 bytes, 256 tokens)", DefaultValueFactory = _ => "gpt2" };
+    public readonly Option<int> Context = new("--context") { Description = "text: data, and tokens: streams: tokens per window (a sample is T + 1 tokens: inputs the first T, next-token targets the last T)", DefaultValueFactory = _ => Lla.Data.Text.TextSettings.DefaultContext };
     public readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N (CUDA needs a CUDA libtorch backend package in place of the CPU one)", DefaultValueFactory = _ => "cpu" };
     public readonly Option<bool> Quiet = new("--quiet") { Description = "print nothing but errors" };
     public readonly Option<bool> Json = new("--json") { Description = "print the results JSON on stdout (progress and summary are not shown)" };
@@ -37,13 +39,14 @@ internal sealed class SharedOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, OnnxInput, ImageSize, ImageMean, ImageStd, SkipUnreadable, Quiet, Json }) command.Options.Add(o);
+        foreach (var o in new Option[] { Model, Weights, Data, Loss, DType, DeviceOption, Threads, Seed, OneDnn, NumClasses, OnnxInput, ImageSize, ImageMean, ImageStd, SkipUnreadable, Tokenizer, Context, Quiet, Json }) command.Options.Add(o);
     }
 
     /// <summary>The model, weights and data asked for, with the embedded default filled in; <paramref name="weights"/> replaces a missing --weights.</summary>
     public ModelSource Source(ParseResult p, string? weights = null)
     {
         RegisterImageFolders(p);
+        Lla.Data.Text.TextDataset.Register(Lla.Data.Text.TextSettings.Parse(p.GetValue(Tokenizer)!, p.GetValue(Context)));
         var source = ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
             with { NumClasses = p.GetValue(NumClasses) };
         if (source.Data.Contains("folder:", StringComparison.Ordinal))

@@ -1,8 +1,11 @@
+using Lla.Data.Text;
+
 namespace Lla.Data;
 
 /// <summary>
 /// Parses a --data value and loads the chosen split: idx:DIR, cifar10:DIR, npy:INPUTS.npy,LABELS.npy,
-/// and kinds an application registers (Lla.Vision adds folder:DIR).
+/// text:PATH and tokens:FILE.npy (token data, with the default tokenizer and context until an
+/// application registers its own: <see cref="TextDataset.Register"/>), and kinds an application registers (Lla.Vision adds folder:DIR).
 /// </summary>
 public static class DataSpec
 {
@@ -15,6 +18,8 @@ public static class DataSpec
         ["npy"] = new((path, split) => split == Split.Train
             ? NpyDataset.Load(path)
             : throw new LlaException("{data} npy:… has no test split: analyse {split} train"), _ => false),
+        [TextDataset.Kind] = new((path, split) => TextDataset.Load(path, TextDataset.Part(split), TextSettings.Default), _ => true),
+        [TokensDataset.Kind] = new((path, split) => TokensDataset.Load(path, split, TextSettings.DefaultContext), _ => false),
     };
 
     public static string Names
@@ -41,6 +46,12 @@ public static class DataSpec
                 ? whole.Slice(0, whole.Count - held, $"{whole.Description}, first {whole.Count - held} (the last {held} held out)")
                 : whole.Slice(whole.Count - held, held, $"{whole.Description}, last {held} held out for validation");
         }
+        if (spec.StartsWith(TokenNoise.Prefix, StringComparison.Ordinal))
+        {
+            var (fraction, text) = TokenNoise.Parse(spec);
+            using var tokens = Load(text, split);
+            return TokenNoise.Apply(tokens, fraction);
+        }
         if (spec.StartsWith("shift:", StringComparison.Ordinal))
         {
             var (kind, severity, inner) = ParseShift(spec);
@@ -55,8 +66,8 @@ public static class DataSpec
     {
         var parts = spec.Split(':', 4);
         if (parts.Length < 4 || !int.TryParse(parts[2], out int severity))
-            throw new LlaException($"{{data}} '{spec}' must look like shift:KIND:SEVERITY:DATA, e.g. shift:noise:3:idx:DIR (kinds: {string.Join(", ", Shifts.Kinds)})");
-        if (!Shifts.Kinds.Contains(parts[1])) throw new LlaException($"unknown shift '{parts[1]}' (known: {string.Join(", ", Shifts.Kinds)})");
+            throw new LlaException($"{{data}} '{spec}' must look like shift:KIND:SEVERITY:DATA, e.g. shift:noise:3:idx:DIR (kinds: {string.Join(", ", Shifts.Kinds)}; for text shift:{TokenNoise.Kind}:FRACTION:DATA)");
+        if (!Shifts.Kinds.Contains(parts[1])) throw new LlaException($"unknown shift '{parts[1]}' (known: {string.Join(", ", Shifts.Kinds)}, {TokenNoise.Kind})");
         if (severity is < 1 or > 5) throw new LlaException($"shift severity must be 1 to 5 (got {severity})");
         return (parts[1], severity, parts[3]);
     }
@@ -87,6 +98,11 @@ public static class DataSpec
             var (fraction, inner) = ParseHoldout(spec);
             return Holdout(fraction, MapPaths(inner, map));
         }
+        if (spec.StartsWith(TokenNoise.Prefix, StringComparison.Ordinal))
+        {
+            var (fraction, text) = TokenNoise.Parse(spec);
+            return TokenNoise.Format(fraction, MapPaths(text, map));
+        }
         if (spec.StartsWith("shift:", StringComparison.Ordinal))
         {
             var (kind, severity, inner) = ParseShift(spec);
@@ -109,6 +125,7 @@ public static class DataSpec
     public static bool HasTestSplit(string spec)
     {
         if (spec.StartsWith(HoldoutPrefix, StringComparison.Ordinal)) { ParseHoldout(spec); return true; }
+        if (spec.StartsWith(TokenNoise.Prefix, StringComparison.Ordinal)) return HasTestSplit(TokenNoise.Parse(spec).Inner);
         if (spec.StartsWith("shift:", StringComparison.Ordinal)) return HasTestSplit(ParseShift(spec).Inner);
         var (kind, path) = Parse(spec);
         return kind.HasTestSplit(path);

@@ -3,7 +3,9 @@ using static TorchSharp.torch;
 namespace Lla.Data;
 
 /// <summary>
-/// A labelled dataset held in memory: inputs [N, …] as float32 and integer labels [N].
+/// A labelled dataset held in memory: inputs [N, …] as float32 and integer labels [N]; or token
+/// windows (Lla.Data.Text): inputs int64 [N, T] and next-token targets int64 [N, T], the class count
+/// being the vocabulary. Batches cut along the first axis either way.
 /// </summary>
 public sealed class Dataset : IDisposable
 {
