@@ -51,6 +51,8 @@ internal sealed class SharedOptions
             with { NumClasses = p.GetValue(NumClasses) };
         if (source.Data.Contains("folder:", StringComparison.Ordinal))
             source = source with { Images = new Lla.Data.ImageDecoding(p.GetValue(ImageSize), p.GetValue(ImageMean)!, p.GetValue(ImageStd)!, p.GetValue(SkipUnreadable)) };
+        if (source.Data.Contains("text:", StringComparison.Ordinal) || source.Data.Contains("tokens:", StringComparison.Ordinal))
+            source = source with { Text = Lla.Data.Text.TextSettings.Parse(p.GetValue(Tokenizer)!, p.GetValue(Context)) };
         return source.WithGraphInputs(p.GetValue(OnnxInput) ?? Array.Empty<string>());
     }
 

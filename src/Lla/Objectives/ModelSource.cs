@@ -18,6 +18,9 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     /// <summary>How folder: images are decoded (size, mean, standard deviation, unreadable files), when the data reads image folders; null otherwise.</summary>
     public ImageDecoding? Images { get; init; }
 
+    /// <summary>How text: and tokens: data are tokenized and cut into windows, when the data reads text; null otherwise.</summary>
+    public Data.Text.TextSettings? Text { get; init; }
+
     /// <summary>A model file (TorchScript, ONNX, …) rather than a zoo architecture.</summary>
     private (ModelFiles.Format Format, string Path)? File_ => ModelFiles.Find(Model);
 

@@ -25,12 +25,17 @@ public abstract record ModelSettings : JobSettings
     [JsonPropertyOrder(-20), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ImageStd { get; init; }
     [JsonPropertyOrder(-20), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? SkipUnreadable { get; init; }
 
+    /// <summary>text: and tokens: data only (null otherwise): the tokenizer and the tokens per window.</summary>
+    [JsonPropertyOrder(-20), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Data.Text.TokenizerKind? Tokenizer { get; init; }
+    [JsonPropertyOrder(-20), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Context { get; init; }
+
     /// <summary>These settings with the model, weights, data, loss, dtype, device and seed of <paramref name="source"/>.</summary>
     protected ModelSettings WithModel(ModelSource source) => this with
     {
         Model = source.Model, Weights = source.Weights, Data = source.Data, Loss = source.Loss, DType = source.DType,
         Device = source.Device.ToString(), Seed = source.Seed, NumClasses = source.NumClasses, OnnxInput = source.GraphInputs,
         ImageSize = source.Images?.Size, ImageMean = source.Images?.Mean, ImageStd = source.Images?.Std, SkipUnreadable = source.Images?.SkipUnreadable,
+        Tokenizer = source.Text?.Tokenizer, Context = source.Text?.Context,
     };
 
     /// <summary><paramref name="settings"/> with the model settings of <paramref name="source"/>.</summary>
