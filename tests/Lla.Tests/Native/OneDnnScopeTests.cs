@@ -4,6 +4,7 @@ using Lla.Tests.Support;
 namespace Lla.Tests.Native;
 
 /// <summary>libtorch's oneDNN switch is one per process: a scope keeps it for its thread, and a scope on another thread waits.</summary>
+[Collection("process switches")]
 public class OneDnnScopeTests
 {
     [Fact]
