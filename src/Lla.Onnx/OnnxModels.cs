@@ -12,5 +12,6 @@ public static class OnnxModels
         ModelFiles.Register(Prefix, new ModelFiles.Format("ONNX", path => OnnxModel.Load(path), (module, dtype) => { module.to(dtype); return module; })
         {
             LoadBound = (path, bound) => OnnxModel.Load(path, bound),
+            Notes = module => OnnxLoadNotes.Of((OnnxModule)module),
         });
 }

@@ -15,6 +15,8 @@ public static class HessianSummary
         var table = new List<(string, string)>();
         var (m, d, h) = (r.Model!, r.Data!, r.Hessian!);
         table.Add(("model", $"{m.Name}, {h.ParameterCount:N0} parameters analysed, {m.Dtype}"));
+        foreach (var note in (m.WeightsNote is { } w ? [w] : Array.Empty<string>()).Concat(m.FileNotes ?? []))
+            table.Add(("model note", note));
         table.Add(("data", $"{d.Spec} ({d.Split}), BatchNorm {r.BnMode}"));
         table.Add(("loss / accuracy", $"{N(r.Loss, "G4")} / {N(r.Accuracy, "P2")} on the analysed data" + (r.TestAccuracy is double t && double.IsFinite(t) ? $", {t:P2} on the test split" : "")));
         AddAnalysis(table, h, "", N);

@@ -13,6 +13,9 @@ public sealed record ReportPage(PageHeader Header, IReadOnlyList<PageSection> Se
                           $"{data?.Split} split, {(data is null ? "?" : Count(data.Samples))} samples, BatchNorm {r.BnMode ?? "?"}";
         var cards = new List<PageCard> { new("loss at the weights", N(r.Loss)), new("accuracy (analysed data)", Percent(r.Accuracy)) };
         if (r.TestAccuracy is double test && double.IsFinite(test)) cards.Add(new PageCard("accuracy (test split)", Percent(test)));
+        // What loading the weights or reading the model file said (tied ONNX initializers, converted tensors).
+        foreach (var note in (model?.WeightsNote is { } w ? [w] : Array.Empty<string>()).Concat(model?.FileNotes ?? []))
+            cards.Add(new PageCard("model note", note));
         cards.AddRange(views.SelectMany(v => v.Cards(r)));
         return new ReportPage(new PageHeader($"Lla.NET {r.Command} report", subtitle, cards), views.SelectMany(v => v.Sections(r)).ToArray());
     }

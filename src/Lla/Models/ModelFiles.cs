@@ -13,6 +13,9 @@ public static class ModelFiles
     {
         /// <summary>How to load it with some graph inputs bound to constants (<see cref="GraphInputs"/>); null: the format has no such inputs.</summary>
         public Func<string, IReadOnlyDictionary<string, Tensor>, nn.Module<Tensor, Tensor>>? LoadBound { get; init; }
+
+        /// <summary>What reading the file said of the model it made (parameters tied in the file, tensors widened when read), one line each; null: nothing to say.</summary>
+        public Func<nn.Module<Tensor, Tensor>, IReadOnlyList<string>>? Notes { get; init; }
     }
 
     private static readonly Dictionary<string, Format> Formats = new()

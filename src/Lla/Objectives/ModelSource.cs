@@ -135,8 +135,10 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         {
             if (Device.type != DeviceType.CPU) throw new LlaException($"{format.Name} models run on the CPU here ({{device}} cpu)");
             var loaded = Load(format, path);
+            if (format.Notes?.Invoke(loaded) is { Count: > 0 } notes) FileNotes.AddOrUpdate(loaded, notes);
             // Turned to the chosen dtype first, so that weights are converted (and counted) once, to what the analysis uses.
             var built = DType != ScalarType.Float32 ? format.ToDType(loaded, DType) : loaded;
+            if (!ReferenceEquals(built, loaded) && FileNotes.TryGetValue(loaded, out var kept)) FileNotes.AddOrUpdate(built, kept);
             if (Weights is not null) Remember(built, WeightsLoader.Load(built, Weights));
             RequireRunsOn(built, data, $"{format.Name} model {path}");
             return built;
@@ -177,6 +179,14 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
     /// float32" (the file's precision is not the analysis's), or null if the weights were taken as they are.
     /// </summary>
     public static string? WeightsNote(nn.Module model) => LoadNotes.TryGetValue(model, out var note) ? note : null;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<nn.Module, IReadOnlyList<string>> FileNotes = new();
+
+    /// <summary>
+    /// What reading a model file said of the model (e.g. an ONNX initializer that feeds several node inputs, so
+    /// the Hessian is taken over one tied parameter; float16 tensors read as float32), or null when it said nothing.
+    /// </summary>
+    public static IReadOnlyList<string>? ModelFileNotes(nn.Module model) => FileNotes.TryGetValue(model, out var notes) ? notes : null;
 
     /// <summary>
     /// A model file's graph is not known before it runs: one forward pass on two samples of the data,
@@ -223,6 +233,7 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         if (File_ is var (format, path))
         {
             var loaded = Load(format, path);
+            if (format.Notes?.Invoke(loaded) is { Count: > 0 } notes) FileNotes.AddOrUpdate(loaded, notes);
             var source = model.state_dict();
             using (no_grad()) foreach (var (name, t) in loaded.state_dict()) t.copy_(source[name]);
             twin = format.ToDType(loaded, ScalarType.Float64);

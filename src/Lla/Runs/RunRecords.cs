@@ -13,7 +13,8 @@ public static class RunRecords
         parameters.Dimension,
         parameters.Layout.Names.ToArray(),
         source.DType.ToString().ToLowerInvariant(),
-        model is null ? null : ModelSource.WeightsNote(model));
+        model is null ? null : ModelSource.WeightsNote(model),
+        model is null ? null : ModelSource.ModelFileNotes(model));
 
     public static DataRecord Data(AnalysisSession session, DataSelection selection) => new(
         session.Source.Data,

@@ -32,6 +32,29 @@ public class OnnxCommandTests
         Assert.True(plane["axes_facts"]!["eigenvalue_1"]!.GetValue<double>() != 0);
     }
 
+    /// <summary>tied_cnn.onnx's merged BatchNorm tensors are said where the user reads: results.json, the console summary and the page.</summary>
+    [Fact]
+    public void A_tied_initializer_is_noted_in_the_results_the_summary_and_the_page()
+    {
+        TestTorch.Init();
+        string cwd = Paths.NewTempFolder(), model = "onnx:" + Paths.Fixture(Path.Combine("onnx-zoo", "tied_cnn.onnx"));
+        var run = InProcessLla.Run(cwd, "hessian", "--model", model, "--data", "idx:" + Paths.EmbeddedData, "--batch-size", "32",
+            "--top-k", "1", "--lanczos-steps", "5", "--threads", "2", "--out", "t");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var notes = JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "t", "results.json")))!["model"]!["file_notes"]!.AsArray()
+            .Select(n => n!.GetValue<string>()).ToList();
+        Assert.NotEmpty(notes);
+        Assert.All(notes, n => Assert.Contains("one tied parameter, and the Hessian is taken over it", n));
+        Assert.Contains("model note", run.Stdout);
+        Assert.Contains("one tied parameter", run.Stdout);
+        Assert.Contains("one tied parameter", File.ReadAllText(Path.Combine(cwd, "t", "report.html")));
+
+        var plain = InProcessLla.Run(cwd, "hessian", "--model", "onnx:" + Path.Combine(Paths.Root, "tests", "fixtures", "onnx", "lenet.onnx"),
+            "--data", "idx:" + Paths.EmbeddedData, "--batch-size", "32", "--top-k", "1", "--lanczos-steps", "5", "--threads", "2", "--out", "p", "--quiet");
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "p", "results.json")))!["model"]!["file_notes"]);
+    }
+
     [Fact]
     public void A_missing_onnx_file_is_one_line()
     {

@@ -30,6 +30,8 @@ public class OnnxElementTypeTests
         using var model = OnnxModel.Load(path);
         Assert.Equal(new[] { "initializer 'w16': float16 read as float32", "initializer 'wb16': bfloat16 read as float32", "initializer 'u32': uint32 read as int64" },
             model.Conversions);
+        // The run record's notes: one conversion of each kind here, so each in full.
+        Assert.Equal(model.Conversions, OnnxLoadNotes.Of(model));
         Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
         Assert.Equal(2, model.parameters().Count());
         using var x = zeros(2);

@@ -31,9 +31,14 @@ public sealed partial record RunResults
     [JsonPropertyOrder(100)] public ProcessRecord? Processes { get; init; }
 }
 
-/// <summary>The analysed model: architecture, weights file, parameter count, analysed parameter names, dtype, and what loading the weights changed (e.g. "converted 10 float64 tensors to float32"; absent when nothing).</summary>
+/// <summary>
+/// The analysed model: architecture, weights file, parameter count, analysed parameter names, dtype, what loading the
+/// weights changed (e.g. "converted 10 float64 tensors to float32") and what reading a model file said of it (an ONNX
+/// initializer tied over several node inputs, tensors widened when read); each absent when there is nothing to say.
+/// </summary>
 public sealed record ModelRecord(string Name, string Weights, long Parameters, IReadOnlyList<string> AnalysedParameters, string Dtype,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WeightsNote = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WeightsNote = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? FileNotes = null);
 
 /// <summary>The analysed data: its spec, split, samples, batches, batch size and order, and what the reader said of it (classes, skipped files, conversions).</summary>
 public sealed record DataRecord(string Spec, string Split, long Samples, int Batches, int BatchSize, bool Shuffle, string? Description = null);
