@@ -22,4 +22,10 @@ public static class TestCategory
 {
     public const string Name = "Category";
     public const string Slow = "Slow";
+
+    /// <summary>
+    /// The float64 top eigenvalues of the big uncommitted ONNX zoo exports (ResNet-18 to ConvNeXt-Tiny, minutes each on 2
+    /// cores): `dotnet test --filter Category=Zoo`; CI leaves them out (docs/onnx.md).
+    /// </summary>
+    public const string Zoo = "Zoo";
 }

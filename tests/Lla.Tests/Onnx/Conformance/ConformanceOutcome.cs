@@ -16,6 +16,7 @@ public enum ConformanceOutcome
 /// <summary>
 /// One case's result: <paramref name="Opset"/> is the model's default-domain opset (0 when it declares none),
 /// <paramref name="Key"/> groups it in the summary (the refused operator, or the graph's operators for a wrong
-/// case), <paramref name="Detail"/> says what happened in one line.
+/// case), <paramref name="Detail"/> says what happened in one line, <paramref name="FloatInputs"/> counts the graph's
+/// floating-point inputs that are not initializers (−1 when the model file could not be read).
 /// </summary>
-public sealed record ConformanceResult(string Folder, string Case, long Opset, ConformanceOutcome Outcome, string Key, string Detail);
+public sealed record ConformanceResult(string Folder, string Case, long Opset, ConformanceOutcome Outcome, string Key, string Detail, int FloatInputs = -1);

@@ -18,10 +18,14 @@ internal static partial class ConformanceRunner
         string modelPath = Path.Combine(directory, "model.onnx");
         string operators = "?";
         long opset = 0;
+        int floats = -1;
         try
         {
             var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath));
             opset = proto.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 0;
+            var initialized = proto.Graph.Initializer.Select(i => i.Name).ToHashSet();
+            floats = proto.Graph.Input.Count(i => !initialized.Contains(i.Name) && i.Type?.TensorType is { } t
+                && (DataType)t.ElemType is DataType.Float or DataType.Double or DataType.Float16 or DataType.Bfloat16);
             operators = string.Join("+", proto.Graph.Node.Select(n => n.OpType).Where(o => o != "Constant").Distinct().DefaultIfEmpty("Constant"));
             using var module = OnnxModel.BuildGraph(modelPath, proto, new Dictionary<string, Tensor>());
             module.eval();
@@ -30,17 +34,17 @@ internal static partial class ConformanceRunner
             foreach (var (inputs, outputs) in OnnxBackendTestData.DataSets(directory))
             {
                 string? wrong = RunDataSet(module, declared, inputs, outputs);
-                if (wrong is not null) return new(folder, name, opset, ConformanceOutcome.Wrong, operators, wrong);
+                if (wrong is not null) return new(folder, name, opset, ConformanceOutcome.Wrong, operators, wrong, floats);
             }
-            return new(folder, name, opset, ConformanceOutcome.Pass, operators, "");
+            return new(folder, name, opset, ConformanceOutcome.Pass, operators, "", floats);
         }
         catch (LlaException e)
         {
-            return new(folder, name, opset, ConformanceOutcome.Refused, RefusedKey(e.Message), e.Message.Replace(directory, name));
+            return new(folder, name, opset, ConformanceOutcome.Refused, RefusedKey(e.Message), e.Message.Replace(directory, name), floats);
         }
         catch (Exception e)
         {
-            return new(folder, name, opset, ConformanceOutcome.Crash, operators, $"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            return new(folder, name, opset, ConformanceOutcome.Crash, operators, $"{e.GetType().Name}: {e.Message.Split('\n')[0]}", floats);
         }
     }
 

@@ -43,5 +43,9 @@ public class OnnxConformanceTests
             int passed = results.Count(r => r.Folder == folder && r.Outcome == ConformanceOutcome.Pass);
             Assert.True(passed >= minimum, $"{folder}: {passed} cases pass, fewer than the {minimum} committed in ConformanceBaseline");
         }
+        // Issue 26's bar: at least 90% of the single-float-input node/ cases of opsets 13–17 (training-mode Dropout excepted).
+        var single = ConformanceReport.SingleFloatInput(results, 13, 17);
+        double share = (double)single.Count(r => r.Outcome == ConformanceOutcome.Pass) / single.Count;
+        Assert.True(share >= 0.90, $"{share:P1} of the {single.Count} single-float-input node cases of opsets 13–17 pass, below 90%");
     }
 }

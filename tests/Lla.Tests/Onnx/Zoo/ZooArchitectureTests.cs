@@ -66,4 +66,30 @@ public class ZooArchitectureTests
     [InlineData("convnext_tiny", 17)]
     [InlineData("convnext_tiny", 11)]
     public void Regenerated_export_gives_pytorch_logits(string name, int opset) => Logits(name, opset);
+
+    /// <summary>The uncommitted exports whose float64 Lanczos is quick (under a million parameters).</summary>
+    [RequiresTorchVisionTheory]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
+    [InlineData("shufflenet_v2", 17)]
+    [InlineData("shufflenet_v2", 11)]
+    [InlineData("mnasnet", 17)]
+    [InlineData("mnasnet", 11)]
+    [InlineData("squeezenet", 17)]
+    [InlineData("squeezenet", 11)]
+    public void Regenerated_export_gives_pytorch_top_hessian_eigenvalue(string name, int opset) => Eigenvalue(name, opset);
+
+    /// <summary>The big ones (3.9M to 27.8M parameters): their own category, left out of CI (see <see cref="TestCategory.Zoo"/>).</summary>
+    [RequiresTorchVisionTheory]
+    [Trait(TestCategory.Name, TestCategory.Zoo)]
+    [InlineData("resnet18", 17)]
+    [InlineData("resnet18", 11)]
+    [InlineData("efficientnet_b0", 17)]
+    [InlineData("efficientnet_b0", 11)]
+    [InlineData("densenet121", 17)]
+    [InlineData("densenet121", 11)]
+    [InlineData("regnet_y_400mf", 17)]
+    [InlineData("regnet_y_400mf", 11)]
+    [InlineData("convnext_tiny", 17)]
+    [InlineData("convnext_tiny", 11)]
+    public void Big_regenerated_export_gives_pytorch_top_hessian_eigenvalue(string name, int opset) => Eigenvalue(name, opset);
 }
