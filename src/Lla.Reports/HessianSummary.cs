@@ -19,6 +19,7 @@ public static class HessianSummary
             table.Add(("model note", note));
         table.Add(("data", $"{d.Spec} ({d.Split}), BatchNorm {r.BnMode}"));
         table.Add(("loss / accuracy", $"{N(r.Loss, "G4")} / {N(r.Accuracy, "P2")} on the analysed data" + (r.TestAccuracy is double t && double.IsFinite(t) ? $", {t:P2} on the test split" : "")));
+        if (r.Perplexity is double perplexity) table.Add(("perplexity", $"{N(perplexity, "G4")} (exp of the next-token loss)"));
         AddAnalysis(table, h, "", N);
         // --split-curvature: G's and R's results too (H's are the rows above when the run analyses the Hessian).
         if (r.CurvatureSplit is { } split)

@@ -63,6 +63,8 @@ public static class ImageFolderDataset
 
     public static Dataset Load(string directory, Split split, ImageTransform transform)
     {
+        // val/ is this kind's test split (ImageNet's layout): there is no third one.
+        DataSpec.RequireNoValidation(split, $"folder:{directory}");
         InputPaths.RequireFolder(directory, "image folder", "data");
         ImageTransform.CheckSize(transform.Size);
         if (transform.Mean.Length != 3 || transform.Std.Length != 3 || transform.Mean.Any(m => !float.IsFinite(m)) || transform.Std.Any(s => !(s > 0) || !float.IsFinite(s)))

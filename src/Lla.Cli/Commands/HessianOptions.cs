@@ -8,7 +8,7 @@ namespace Lla.Cli.Commands;
 /// <summary>Options of the Hessian analysis, shared by `hessian` and `analyze`.</summary>
 internal sealed class HessianOptions
 {
-    public readonly Option<string> Split = new("--split") { Description = "train | test", DefaultValueFactory = _ => "train" };
+    public readonly Option<string> Split = new("--split") { Description = "train | validation | test (validation: text: data's validation part; other data has none)", DefaultValueFactory = _ => "train" };
     public readonly Option<int> BatchSize;
     public readonly Option<string> Batches;
     public readonly Option<bool> Shuffle = new("--shuffle") { Description = "take batches in a seeded random order instead of file order" };

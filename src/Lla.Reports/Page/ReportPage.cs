@@ -12,6 +12,7 @@ public sealed record ReportPage(PageHeader Header, IReadOnlyList<PageSection> Se
         string subtitle = $"{model?.Name ?? "?"} ({Count(model?.Parameters ?? 0)} parameters, {model?.Dtype}) on {data?.Spec ?? "?"} — " +
                           $"{data?.Split} split, {(data is null ? "?" : Count(data.Samples))} samples, BatchNorm {r.BnMode ?? "?"}";
         var cards = new List<PageCard> { new("loss at the weights", N(r.Loss)), new("accuracy (analysed data)", Percent(r.Accuracy)) };
+        if (r.Perplexity is double perplexity) cards.Insert(1, new PageCard("perplexity (exp of the loss)", N(perplexity)));
         if (r.TestAccuracy is double test && double.IsFinite(test)) cards.Add(new PageCard("accuracy (test split)", Percent(test)));
         // What loading the weights or reading the model file said (tied ONNX initializers, converted tensors).
         foreach (var note in (model?.WeightsNote is { } w ? [w] : Array.Empty<string>()).Concat(model?.FileNotes ?? []))

@@ -143,6 +143,7 @@ public static class HessianRun
             BnMode = RunRecords.BatchNorm(o.Selection),
             NumericGuard = HessianRecords.Guard(decision),
             Loss = atWeights.Loss,
+            Perplexity = RunRecords.Perplexity(o.Source, atWeights.Loss),
             Accuracy = atWeights.Accuracy,
             TestAccuracy = testAccuracy ?? double.NaN,
             Hessian = HessianRecords.From(result, parameters.Dimension) with { Operator = o.Operator.Name() },

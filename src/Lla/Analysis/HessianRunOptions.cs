@@ -60,6 +60,7 @@ public sealed record HessianRunOptions
     public void Validate()
     {
         Analysis.Validate();
+        Data.DataSpec.RequireSplit(Source.Data, Selection.Split);
         if (LandscapeSteps < 0 || LandscapeSteps % 2 != 0) throw new LlaException($"{{landscape-steps}} must be 0 or an even number (got {LandscapeSteps})");
         // The overview planes' grid is checked now, before any analysis (it would be refused only after it).
         if (LandscapeSteps > 0)

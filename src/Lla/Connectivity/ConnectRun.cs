@@ -130,6 +130,7 @@ public static class ConnectRun
             BnMode = o.BatchNorm.Name(),
             NumericGuard = guard is null ? null : HessianRecords.Guard(guard),
             Loss = linear.TrainLoss[0],
+            Perplexity = RunRecords.Perplexity(o.Source, linear.TrainLoss[0]),
             Accuracy = linear.TrainAccuracy[0],
             TestAccuracy = test.Count > 0 ? linear.TestAccuracy[0] : null,
             Paths = paths.Select(Record).ToArray(),

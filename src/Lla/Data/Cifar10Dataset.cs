@@ -13,6 +13,7 @@ public static class Cifar10Dataset
 
     public static Dataset Load(string directory, Split split)
     {
+        DataSpec.RequireNoValidation(split, $"cifar10:{directory}");
         InputPaths.RequireFolder(directory, "data folder", "data");
         string folder = File.Exists(Path.Combine(directory, "test_batch.bin")) ? directory : Path.Combine(directory, "cifar-10-batches-bin");
         var names = split == Split.Train ? Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin").ToArray() : new[] { "test_batch.bin" };

@@ -9,17 +9,17 @@ namespace Lla.Data;
 /// </summary>
 public static class DataSpec
 {
-    private sealed record Kind(Func<string, Split, Dataset> Load, Func<string, bool> HasTestSplit);
+    private sealed record Kind(Func<string, Split, Dataset> Load, Func<string, bool> HasTestSplit, Func<string, bool> HasValidationSplit);
 
     private static readonly Dictionary<string, Kind> Kinds = new()
     {
-        ["idx"] = new((path, split) => IdxDataset.Load(path, split), _ => true),
-        ["cifar10"] = new((path, split) => Cifar10Dataset.Load(path, split), _ => true),
+        ["idx"] = new((path, split) => IdxDataset.Load(path, split), _ => true, _ => false),
+        ["cifar10"] = new((path, split) => Cifar10Dataset.Load(path, split), _ => true, _ => false),
         ["npy"] = new((path, split) => split == Split.Train
             ? NpyDataset.Load(path)
-            : throw new LlaException("{data} npy:… has no test split: analyse {split} train"), _ => false),
-        [TextDataset.Kind] = new((path, split) => TextDataset.Load(path, TextDataset.Part(split), TextSettings.Default), _ => true),
-        [TokensDataset.Kind] = new((path, split) => TokensDataset.Load(path, split, TextSettings.DefaultContext), _ => false),
+            : throw new LlaException($"{{data}} npy:… has no {split.Name()} split: analyse {{split}} train"), _ => false, _ => false),
+        [TextDataset.Kind] = new((path, split) => TextDataset.Load(path, TextDataset.Part(split), TextSettings.Default), _ => true, _ => true),
+        [TokensDataset.Kind] = new((path, split) => TokensDataset.Load(path, split, TextSettings.DefaultContext), _ => false, _ => false),
     };
 
     public static string Names
@@ -27,14 +27,16 @@ public static class DataSpec
         get { lock (Kinds) return string.Join(", ", Kinds.Keys); }
     }
 
-    public static void Register(string kind, Func<string, Split, Dataset> load, Func<string, bool> hasTestSplit)
+    /// <param name="hasValidationSplit">Whether the kind has a validation split (<see cref="Split.Validation"/>); none when not given.</param>
+    public static void Register(string kind, Func<string, Split, Dataset> load, Func<string, bool> hasTestSplit, Func<string, bool>? hasValidationSplit = null)
     {
-        lock (Kinds) Kinds[kind] = new Kind(load, hasTestSplit);
+        lock (Kinds) Kinds[kind] = new Kind(load, hasTestSplit, hasValidationSplit ?? (_ => false));
     }
 
     /// <summary>Loads a split; <c>shift:KIND:SEVERITY:SPEC</c> loads SPEC and applies a deterministic distribution shift.</summary>
     public static Dataset Load(string spec, Split split)
     {
+        RequireSplit(spec, split);
         if (spec.StartsWith(HoldoutPrefix, StringComparison.Ordinal))
         {
             // holdout:F:SPEC — the training split of SPEC without its last share F (train), and that share (test: a validation set).
@@ -120,6 +122,34 @@ public static class DataSpec
     /// <summary>A recorded spec's relative paths resolved against the record's <paramref name="folder"/>.</summary>
     public static string ResolveFrom(string spec, string folder) =>
         MapPaths(spec, p => Path.GetFullPath(Path.Combine(folder, p)));
+
+    /// <summary>
+    /// Refuses, in one line, a split the data does not have; today only <see cref="Split.Validation"/> can be
+    /// missing this early (test splits are checked by their loaders). Jobs call it while checking their
+    /// options, before any work; <see cref="Load"/> calls it too.
+    /// </summary>
+    public static void RequireSplit(string spec, Split split)
+    {
+        if (split == Split.Validation && !HasValidationSplit(spec))
+            throw new LlaException($"{{data}} {spec} has no validation split (text: data has one): analyse {{split}} train or {{split}} test");
+    }
+
+    /// <summary>For a loader that has no validation split: refuses <see cref="Split.Validation"/> in one line.</summary>
+    public static void RequireNoValidation(Split split, string spec)
+    {
+        if (split == Split.Validation)
+            throw new LlaException($"{{data}} {spec} has no validation split (text: data has one): analyse {{split}} train or {{split}} test");
+    }
+
+    /// <summary>Whether the data has a validation split: text: data (and token noise or shifts of it); holdout:'s held-out share is its test split.</summary>
+    public static bool HasValidationSplit(string spec)
+    {
+        if (spec.StartsWith(HoldoutPrefix, StringComparison.Ordinal)) { ParseHoldout(spec); return false; }
+        if (spec.StartsWith(TokenNoise.Prefix, StringComparison.Ordinal)) return HasValidationSplit(TokenNoise.Parse(spec).Inner);
+        if (spec.StartsWith("shift:", StringComparison.Ordinal)) return HasValidationSplit(ParseShift(spec).Inner);
+        var (kind, path) = Parse(spec);
+        return kind.HasValidationSplit(path);
+    }
 
     /// <summary>Whether the data has a separate test split (for a test accuracy beside the analysis).</summary>
     public static bool HasTestSplit(string spec)

@@ -2,7 +2,12 @@ using static TorchSharp.torch;
 
 namespace Lla.Data;
 
-public enum Split { Train, Test }
+/// <summary>
+/// Which part of a data set a job reads (--split). Every kind has train; test where the data has one;
+/// validation only where the data has a third part (text: data, split by position): elsewhere
+/// <see cref="DataSpec.RequireSplit"/> refuses it in one line before any work.
+/// </summary>
+public enum Split { Train, Test, Validation }
 
 /// <summary>
 /// An MNIST-family folder: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
@@ -13,6 +18,7 @@ public static class IdxDataset
 {
     public static Dataset Load(string directory, Split split)
     {
+        DataSpec.RequireNoValidation(split, $"idx:{directory}");
         InputPaths.RequireFolder(directory, "data folder", "data");
         // Every IDX file of the folder is checked now, not when the other split is read after the work (a FIFO there would block then).
         foreach (var stem in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })

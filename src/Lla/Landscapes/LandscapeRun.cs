@@ -153,6 +153,7 @@ public static class LandscapeRun
             NumericGuard = sources.Guard is not null ? HessianRecords.Guard(sources.Guard)
                 : File.Exists(Path.Combine(o.OutDir, GuardFile)) ? ResultsSerializer.Read<GuardRecord>(Path.Combine(o.OutDir, GuardFile)) : null,
             Loss = atWeights.Loss,
+            Perplexity = RunRecords.Perplexity(o.Source, atWeights.Loss),
             Accuracy = atWeights.Accuracy,
             Landscapes = planes,
             Timings = timings,

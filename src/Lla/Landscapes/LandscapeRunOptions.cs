@@ -52,6 +52,7 @@ public sealed record LandscapeRunOptions
     public void Validate()
     {
         if (Planes.Count == 0) throw new LlaException("a landscape run needs at least one plane");
+        Data.DataSpec.RequireSplit(Source.Data, Selection.Split);
         foreach (var plane in Planes)
         {
             if (plane.Mode == UpdateRule.AdamEq && plane.Axes != AxesKind.Adam)

@@ -50,6 +50,7 @@ public static class MeasureRun
             BnMode = RunRecords.BatchNorm(o.Selection),
             NumericGuard = decision is null ? null : HessianRecords.Guard(decision),
             Loss = atWeights.Loss,
+            Perplexity = RunRecords.Perplexity(source, atWeights.Loss),
             Accuracy = atWeights.Accuracy,
             Measures = measures.Select(m => MeasureRecords.From(m, data, RunRecords.BatchNorm(o.Selection), o.PredictedLabels)).ToArray(),
             Timings = timings,

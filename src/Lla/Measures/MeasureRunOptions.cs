@@ -39,6 +39,7 @@ public sealed record MeasureRunOptions
     public void Validate()
     {
         if (Families.Count == 0) throw new LlaException("{only} names no family");
+        Data.DataSpec.RequireSplit(Source.Data, Selection.Split);
         if (PredictedLabels && !Source.Loss.TakesLabels())
             throw new LlaException($"{{labels}} predicted needs a classification loss (cross-entropy or nll), not {Source.Loss.Name()}");
         if (!(Sharpness.SamRho > 0)) throw new LlaException($"{{sam-rho}} must be positive (got {Sharpness.SamRho})");

@@ -27,6 +27,10 @@ public static class RunRecords
 
     public static string BatchNorm(DataSelection selection) => selection.BatchNorm.Name();
 
+    /// <summary>The perplexity exp(loss) when the source's loss is the next-token loss (a language model's); null otherwise.</summary>
+    public static double? Perplexity(ModelSource source, double loss) =>
+        source.Loss == LossKind.NextToken ? LossFunctions.Perplexity(loss) : null;
+
     /// <summary>How many processes did the work and, under MPI, rank 0's MPI calls and the time inside them.</summary>
     public static ProcessRecord Describe(this Parallel.IProcessGroup group) => new(group.Size, group.IsMpi, group.Calls, group.Seconds);
 }

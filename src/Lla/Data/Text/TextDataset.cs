@@ -4,7 +4,7 @@ namespace Lla.Data.Text;
 /// <c>text:PATH</c>: a UTF-8 file or a folder of text (<see cref="TextCorpus"/>), tokenized
 /// (<see cref="TextTokenizer"/>, cached by <see cref="TokenCache"/>) and cut into next-token windows
 /// split by position (<see cref="TextWindows"/>). The data's training split is the train part, its test
-/// split the test part; the validation part is <see cref="Load"/> with <see cref="TextPart.Validation"/>.
+/// split the test part, its validation split (--split validation) the validation part.
 /// The dataset's class count is the tokenizer's vocabulary.
 /// </summary>
 public static class TextDataset
@@ -14,7 +14,7 @@ public static class TextDataset
     /// <summary>Makes <c>text:</c> data use <paramref name="settings"/> (the command line's --tokenizer and --context).</summary>
     public static void Register(TextSettings settings)
     {
-        DataSpec.Register(Kind, (path, split) => Load(path, Part(split), settings), hasTestSplit: _ => true);
+        DataSpec.Register(Kind, (path, split) => Load(path, Part(split), settings), hasTestSplit: _ => true, hasValidationSplit: _ => true);
         DataSpec.Register(TokensDataset.Kind, (path, split) => TokensDataset.Load(path, split, settings.Context), hasTestSplit: _ => false);
     }
 
@@ -22,6 +22,7 @@ public static class TextDataset
     {
         Split.Train => TextPart.Train,
         Split.Test => TextPart.Test,
+        Split.Validation => TextPart.Validation,
     };
 
     public static Dataset Load(string path, TextPart part, TextSettings settings)

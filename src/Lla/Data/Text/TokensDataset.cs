@@ -16,6 +16,7 @@ public static class TokensDataset
     {
         Split.Train => Load(path, context),
         Split.Test => throw new LlaException("{data} tokens:… has no test split: analyse {split} train"),
+        Split.Validation => throw new LlaException("{data} tokens:… has no validation split: analyse {split} train"),
     };
 
     public static Dataset Load(string path, int context)

@@ -24,6 +24,8 @@ public sealed partial record RunResults
     public string? BnMode { get; init; }
     public GuardRecord? NumericGuard { get; init; }
     public double? Loss { get; init; }
+    /// <summary>exp(loss) for a next-token (language) model's loss; absent for every other loss.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Perplexity { get; init; }
     public double? Accuracy { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TestAccuracy { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyDictionary<string, long>? Seeds { get; init; }

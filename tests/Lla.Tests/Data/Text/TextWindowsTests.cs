@@ -61,6 +61,39 @@ public class TextWindowsTests
     }
 
     [Fact]
+    public void The_validation_split_is_the_validation_part_and_only_text_data_has_one()
+    {
+        string dir = TextFiles.Folder();
+        string file = TextFiles.Letters(dir, "letters.txt", 400);
+        TextDataset.Register(Bytes(8, dir));
+        try
+        {
+            Assert.True(DataSpec.HasValidationSplit("text:" + file));
+            Assert.True(DataSpec.HasValidationSplit(TokenNoise.Format(0.1, "text:" + file)));
+            using var validation = DataSpec.Load("text:" + file, Split.Validation);
+            // Validation is tokens [360, 380): (20 − 1) / 8 = 2 windows, starting with byte 360 ('A' + 360 mod 26).
+            Assert.Equal((20 - 1) / 8, validation.Count);
+            Assert.Equal(65 + 360 % 26, validation.Inputs[0, 0].ToInt64());
+            Assert.Contains("validation part", validation.Description);
+
+            string tokens = TextFiles.Npy(Path.Combine(dir, "stream.npy"), new long[] { 40 }, Enumerable.Range(0, 40).Select(i => (long)(i % 7)).ToArray());
+            foreach (var spec in new[] { "tokens:" + tokens, "idx:" + dir, "cifar10:" + dir, "npy:a.npy,b.npy", DataSpec.Holdout(0.1, "text:" + file), "shift:noise:2:idx:" + dir })
+            {
+                Assert.False(DataSpec.HasValidationSplit(spec), spec);
+                var e = Assert.Throws<LlaException>(() => DataSpec.Load(spec, Split.Validation));
+                Assert.Equal($"--data {spec} has no validation split (text: data has one): analyse --split train or --split test", e.Render(s => "--" + s));
+                // The jobs check it with their options, before anything is read.
+                Assert.Throws<LlaException>(() => DataSpec.RequireSplit(spec, Split.Validation));
+                DataSpec.RequireSplit(spec, Split.Train);
+            }
+            // A loader called directly refuses it too rather than read the test part.
+            Assert.Contains("has no validation split", Assert.Throws<LlaException>(() => IdxDataset.Load(dir, Split.Validation)).Message);
+            Assert.Contains("has no validation split", Assert.Throws<LlaException>(() => TokensDataset.Load(tokens, Split.Validation, 8)).Message);
+        }
+        finally { TextDataset.Register(TextSettings.Default); }
+    }
+
+    [Fact]
     public void A_folder_is_read_recursively_with_gzip_and_links_and_binary_files_are_skipped_and_counted()
     {
         string root = TextFiles.Folder();

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using Lla.Tests.Support;
+
+namespace Lla.Tests.Cli;
+
+/// <summary>
+/// `lla hessian` on a tiny GPT (one layer, width 16, context 8, byte vocabulary: 7,536 parameters) and a small
+/// byte-tokenized text, in-process: the Hessian run and a GGN run write loss, perplexity, eigenvalues and
+/// criteria; `--split validation` reads the text's validation part and is refused in one line for image data.
+/// </summary>
+[Collection("console")]
+public class GptCommandTests
+{
+    public GptCommandTests() => TestTorch.Init();
+
+    private const string Model = "gpt:layers=1,heads=2,width=16,context=8,vocab=256";
+
+    /// <summary>A text of 2,400 bytes: with --tokenizer bytes and --context 8, 269 train windows, 14 validation, 14 test.</summary>
+    private static string Text(string dir)
+    {
+        string path = Path.Combine(dir, "story.txt");
+        var words = new[] { "the", "cat", "sat", "on", "a", "mat", "and", "then", "ran", "off", "far", "away" };
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; text.Length < 2400; i++) text.Append(words[(i * 7 + i / 5) % words.Length]).Append(i % 9 == 8 ? ". " : " ");
+        File.WriteAllText(path, text.ToString()[..2400]);
+        return path;
+    }
+
+    private static string[] Args(string text, string out_, params string[] extra) => new[]
+    {
+        "hessian", "--model", Model, "--weights", "none", "--data", "text:" + text, "--tokenizer", "bytes", "--context", "8",
+        "--batch-size", "8", "--batches", "1", "--top-k", "2", "--eigen-tol", "1e-2", "--trace", "--trace-hvps", "6",
+        "--esd", "--runs", "1", "--lanczos-steps", "8", "--onednn", "off", "--threads", "1", "--out", out_, "--quiet",
+    }.Concat(extra).ToArray();
+
+    private static JsonNode Results(string cwd, string run) => JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, run, "results.json")))!;
+
+    private static void AssertAnalysis(JsonNode results, string curvature)
+    {
+        double loss = (double)results["loss"]!;
+        // A random GPT over 256 bytes predicts close to uniformly: loss ≈ ln 256 = 5.545.
+        Assert.InRange(loss, 5.0, 6.0);
+        Assert.Equal(Math.Exp(loss), (double)results["perplexity"]!, 12);
+        var hessian = results["hessian"]!;
+        Assert.Equal(curvature, (string)hessian["operator"]!);
+        Assert.Equal(7536, (long)hessian["parameter_count"]!);
+        Assert.Equal(2, hessian["top_eigenvalues"]!.AsArray().Count);
+        Assert.NotNull(hessian["trace"]);
+        var criteria = hessian["criteria"]!;
+        foreach (var key in new[] { "re", "kh", "ct", "hesd_type" }) Assert.NotNull(criteria[key]);
+        Assert.Equal("next-token", (string)results["options"]!["loss"]!);
+    }
+
+    [Fact]
+    public void Hessian_of_a_tiny_gpt_on_bytes_writes_loss_perplexity_eigenvalues_and_criteria()
+    {
+        string cwd = Paths.NewTempFolder();
+        var outcome = InProcessLla.Run(cwd, Args(Text(cwd), "run"));
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr + outcome.Stdout);
+        var results = Results(cwd, "run");
+        AssertAnalysis(results, "hessian");
+        Assert.Equal("train", (string)results["data"]!["split"]!);
+        Assert.Equal(8, (long)results["data"]!["samples"]!);
+        // The analysed data is train: the test split's next-token accuracy comes beside it.
+        Assert.NotNull(results["test_accuracy"]);
+    }
+
+    [Fact]
+    public void Ggn_of_a_tiny_gpt_on_the_validation_split_is_positive_semidefinite()
+    {
+        string cwd = Paths.NewTempFolder();
+        var outcome = InProcessLla.Run(cwd, Args(Text(cwd), "run", "--operator", "ggn", "--split", "validation"));
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr + outcome.Stdout);
+        var results = Results(cwd, "run");
+        AssertAnalysis(results, "ggn");
+        Assert.Equal("validation", (string)results["data"]!["split"]!);
+        Assert.Equal("validation", (string)results["options"]!["split"]!);
+        // 2,400 bytes: validation is bytes [2160, 2280), 120 tokens, 14 windows of 8 + 1 (one token shared), one batch of 8.
+        Assert.Equal(8, (long)results["data"]!["samples"]!);
+        var values = results["hessian"]!["top_eigenvalues"]!.AsArray().Select(v => (double)v!).ToArray();
+        // G ⪰ 0: its largest-magnitude eigenvalues are positive (float32 rounding is far below them).
+        Assert.All(values, v => Assert.True(v > 0, $"GGN eigenvalue {v}"));
+        Assert.True((double)results["hessian"]!["trace"]! > 0);
+    }
+
+    [Fact]
+    public void Split_validation_on_image_data_is_one_line_and_leaves_no_folder()
+    {
+        string cwd = Paths.NewTempFolder();
+        // The embedded default data (Fashion-MNIST) has train and test only.
+        var line = Refusal.AssertOneLine(InProcessLla.Run(cwd, "hessian", "--split", "validation", "--out", "run"), "has no validation split");
+        Assert.Contains("--split train or --split test", line);
+        Refusal.AssertOneLine(InProcessLla.Run(cwd, "hessian", "--split", "valid", "--out", "run"), "--split must be");
+        Assert.Empty(Directory.GetFileSystemEntries(cwd));
+    }
+}
