@@ -28,7 +28,7 @@ public sealed class SettingNamesTests
         var e = Assert.Throws<LlaException>(() => SettingNames.Parse<TraceMethod>("exact", "trace-method"));
         Assert.Equal("--trace-method must be hutch++, hutchinson or xtrace (got 'exact')", e.Render(s => "--" + s));
         var o = Assert.Throws<LlaException>(() => SettingNames.Parse<OptimizerKind>("lbfgs", "optimizer"));
-        Assert.Equal("--optimizer must be adam or sgd (got 'lbfgs')", o.Render(s => "--" + s));
+        Assert.Equal("--optimizer must be adam, sgd or adamw (got 'lbfgs')", o.Render(s => "--" + s));
     }
 
     private sealed record Holder(TraceMethod Method, OptimizerKind Optimizer);

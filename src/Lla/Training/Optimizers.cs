@@ -6,6 +6,8 @@ namespace Lla.Training;
 public interface IOptimizer
 {
     string Name { get; }
+    /// <summary>The learning rate of the next <see cref="Step"/> (a schedule sets it before every step, as PyTorch's param_groups' lr).</summary>
+    double LearningRate { get; set; }
     void Step();
     void ZeroGrad();
     /// <summary>The state tensors by name ("exp_avg.conv1.weight", …) for saving.</summary>
@@ -20,7 +22,8 @@ public sealed class Adam : IOptimizer
 {
     private readonly (string Name, Tensor P)[] _parameters;
     private readonly Tensor[] _m, _v;
-    private readonly double _lr, _beta1, _beta2, _eps, _weightDecay;
+    private readonly double _beta1, _beta2, _eps, _weightDecay;
+    private double _lr;
     private long _step;
 
     public Adam(IEnumerable<(string Name, Tensor P)> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
@@ -32,6 +35,7 @@ public sealed class Adam : IOptimizer
     }
 
     public string Name => "adam";
+    public double LearningRate { get => _lr; set => _lr = value; }
 
     public void Step()
     {
@@ -82,12 +86,88 @@ public sealed class Adam : IOptimizer
         state.TryGetValue(name, out var t) ? t : throw new LlaException($"the checkpoint's optimizer state has no {name}: it was not written by this optimizer");
 }
 
+/// <summary>
+/// AdamW as PyTorch's <c>torch.optim.AdamW</c> (single-tensor path, no amsgrad): decoupled weight decay
+/// p ← p·(1 − lr·wd) first, then Adam's bias-corrected step p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).
+/// Weight decay reaches only parameters of two or more dimensions (weights, embeddings), never biases or
+/// normalization scales and shifts: nanoGPT's two parameter groups (<see cref="Decays"/>). Its state has
+/// Adam's names (exp_avg, exp_avg_sq, step), so Adam planes read it.
+/// </summary>
+public sealed class AdamW : IOptimizer
+{
+    private readonly (string Name, Tensor P)[] _parameters;
+    private readonly Tensor[] _m, _v;
+    private readonly double _beta1, _beta2, _eps, _weightDecay;
+    private long _step;
+
+    public AdamW(IEnumerable<(string Name, Tensor P)> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0.01)
+    {
+        _parameters = parameters.ToArray();
+        _m = _parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
+        _v = _parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
+        (LearningRate, _beta1, _beta2, _eps, _weightDecay) = (lr, beta1, beta2, eps, weightDecay);
+    }
+
+    public string Name => "adamw";
+    public double LearningRate { get; set; }
+
+    /// <summary>Whether weight decay reaches a parameter: nanoGPT's rule, two or more dimensions (matrices, embeddings; not biases, LayerNorm scales or shifts).</summary>
+    public static bool Decays(Tensor parameter) => parameter.dim() >= 2;
+
+    public void Step()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        _step++;
+        double lr = LearningRate;
+        double c1 = 1 - Math.Pow(_beta1, _step), c2Sqrt = Math.Sqrt(1 - Math.Pow(_beta2, _step));
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var (_, p) = _parameters[i];
+            var g = p.grad;
+            if (g is null) continue;
+            if (_weightDecay != 0 && Decays(p)) p.mul_(1 - lr * _weightDecay);
+            _m[i].mul_(_beta1).add_(g, alpha: 1 - _beta1);
+            _v[i].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+            var denominator = _v[i].sqrt().div_(c2Sqrt).add_(_eps);
+            p.addcdiv_(_m[i], denominator, value: -(lr / c1));
+        }
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var (_, p) in _parameters) p.grad?.zero_();
+    }
+
+    public IEnumerable<KeyValuePair<string, Tensor>> State()
+    {
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            yield return new($"exp_avg.{_parameters[i].Name}", _m[i]);
+            yield return new($"exp_avg_sq.{_parameters[i].Name}", _v[i]);
+        }
+        yield return new("step", tensor(_step));
+    }
+
+    public void Restore(IReadOnlyDictionary<string, Tensor> state)
+    {
+        using var _ = no_grad();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            _m[i].copy_(Adam.Entry(state, $"exp_avg.{_parameters[i].Name}"));
+            _v[i].copy_(Adam.Entry(state, $"exp_avg_sq.{_parameters[i].Name}"));
+        }
+        _step = Adam.Entry(state, "step").ToInt64();
+    }
+}
+
 /// <summary>SGD with optional momentum and L2 weight decay, as in PyTorch.</summary>
 public sealed class Sgd : IOptimizer
 {
     private readonly (string Name, Tensor P)[] _parameters;
     private readonly Tensor?[] _buffers;
-    private readonly double _lr, _momentum, _weightDecay;
+    private readonly double _momentum, _weightDecay;
+    private double _lr;
 
     public Sgd(IEnumerable<(string Name, Tensor P)> parameters, double lr, double momentum = 0, double weightDecay = 0)
     {
@@ -97,6 +177,7 @@ public sealed class Sgd : IOptimizer
     }
 
     public string Name => "sgd";
+    public double LearningRate { get => _lr; set => _lr = value; }
 
     public void Step()
     {

@@ -38,7 +38,8 @@ public sealed record TrainRunOptions
     public TrainSettings Settings => ModelSettings.Of(new TrainSettings(), Source) with
     {
         Epochs = Training.Epochs, Optimizer = Training.Optimizer, LearningRate = Training.LearningRate, Momentum = Training.Momentum,
-        WeightDecay = Training.WeightDecay, BatchSize = Training.BatchSize, ValidationSplit = ValidationSplit, SaveEvery = SaveEvery,
+        WeightDecay = Training.WeightDecay, Beta1 = Training.Beta1, Beta2 = Training.Beta2, Schedule = Training.Schedule, WarmupSteps = Training.WarmupSteps,
+        MinLearningRate = Training.MinLearningRate, ClipGradNorm = Training.ClipGradNorm, BatchSize = Training.BatchSize, ValidationSplit = ValidationSplit, SaveEvery = SaveEvery,
         AnalyzeEvery = AnalyzeEvery, OneDnn = OneDnn, Gradient = Training.Gradient.ToString(), Augment = Training.Augment is not null, LabelNoise = Training.LabelNoise,
     };
 
@@ -60,6 +61,7 @@ public sealed record TrainRunOptions
         if (!(Training.LearningRate <= MaxLearningRate)) throw new LlaException($"{{lr}} must be at most {MaxLearningRate:G} (got {Training.LearningRate:G}): a step that large only diverges");
         if (!(Training.Momentum >= 0 && Training.Momentum < 1)) throw new LlaException($"{{momentum}} must be at least 0 and below 1 (got {Training.Momentum})");
         if (!(Training.WeightDecay >= 0)) throw new LlaException($"{{weight-decay}} must not be negative (got {Training.WeightDecay})");
+        Trainer.ValidateSettings(Training);
         if (!(Training.LabelNoise >= 0 && Training.LabelNoise <= 1)) throw new LlaException($"label noise must be a fraction in [0, 1] (got {Training.LabelNoise})");
         if (!(ValidationSplit >= 0 && ValidationSplit < 1)) throw new LlaException($"{{validation-split}} must be at least 0 and below 1 (got {ValidationSplit})");
         if (SaveEvery < 0) throw new LlaException($"{{save-every}} must not be negative (got {SaveEvery})");
@@ -128,6 +130,8 @@ public static class TrainRun
         using var noisy = o.Training.LabelNoise > 0 ? LabelNoise.Apply(train, o.Training.LabelNoise, o.Training.Seed) : null;
         using var test = DataSpec.HasTestSplit(source.Data) ? source.LoadData(Split.Test) : null;
         using var held = validation is null ? null : (source with { Data = validation }).LoadData(Split.Test);
+        // A warm-up as long as the run is refused once the data's size is known, before anything is written.
+        Trainer.Schedule(o.Training, train.Count);
         var model = source.Build(train);
         // θ₀ beside the checkpoint, for dist_init and the PAC-Bayes bounds (lla measure finds it there).
         if (!o.Resume)

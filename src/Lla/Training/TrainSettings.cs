@@ -13,6 +13,13 @@ public sealed record TrainSettings : ModelSettings
     [JsonPropertyName("lr")] public double LearningRate { get; init; }
     public double Momentum { get; init; }
     public double WeightDecay { get; init; }
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    public ScheduleKind Schedule { get; init; }
+    public int WarmupSteps { get; init; }
+    [JsonPropertyName("min_lr")] public double MinLearningRate { get; init; }
+    /// <summary>0: no clipping.</summary>
+    public double ClipGradNorm { get; init; }
     public int BatchSize { get; init; }
     public double ValidationSplit { get; init; }
     public int SaveEvery { get; init; }

@@ -5,7 +5,13 @@ using static TorchSharp.torch;
 namespace Lla.Training;
 
 /// <summary>The optimizers a training can use.</summary>
-public enum OptimizerKind { Adam, Sgd }
+public enum OptimizerKind
+{
+    Adam,
+    Sgd,
+    /// <summary>Adam with decoupled weight decay on the parameters of two or more dimensions (<see cref="Training.AdamW"/>).</summary>
+    [SettingName("adamw")] AdamW,
+}
 
 public sealed record TrainOptions
 {
@@ -15,6 +21,17 @@ public sealed record TrainOptions
     public double LearningRate { get; init; } = 1e-3;
     public double Momentum { get; init; } = 0.9;
     public double WeightDecay { get; init; } = 0;
+    /// <summary>Adam's and AdamW's β₁ and β₂ (PyTorch's defaults; nanoGPT trains with β₂ = 0.95).</summary>
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    /// <summary>How the learning rate changes over the run after <see cref="WarmupSteps"/> (<see cref="LearningRateSchedule"/>).</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
+    /// <summary>Steps of linear warm-up at the start of the run (0: none).</summary>
+    public int WarmupSteps { get; init; }
+    /// <summary>The learning rate the cosine schedule decays to.</summary>
+    public double MinLearningRate { get; init; }
+    /// <summary>Clip the whole gradient to this global norm after backward, before the step (<see cref="GradientClipping"/>); 0: no clipping.</summary>
+    public double ClipGradNorm { get; init; }
     public long Seed { get; init; } = 42;
     /// <summary>A change of the gradients before each step (none by default).</summary>
     public GradientManipulation Gradient { get; init; } = GradientManipulation.None;
@@ -51,9 +68,40 @@ public static class Trainer
         var named = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter));
         return options.Optimizer switch
         {
-            OptimizerKind.Adam => new Adam(named, options.LearningRate, weightDecay: options.WeightDecay),
+            OptimizerKind.Adam => new Adam(named, options.LearningRate, options.Beta1, options.Beta2, weightDecay: options.WeightDecay),
             OptimizerKind.Sgd => new Sgd(named, options.LearningRate, options.Momentum, options.WeightDecay),
+            OptimizerKind.AdamW => new AdamW(named, options.LearningRate, options.Beta1, options.Beta2, weightDecay: options.WeightDecay),
         };
+    }
+
+    /// <summary>Optimizer steps in an epoch over <paramref name="samples"/> samples: one per batch, the last batch possibly smaller.</summary>
+    public static long StepsPerEpoch(long samples, int batchSize) => (samples + batchSize - 1) / batchSize;
+
+    /// <summary>The learning rate of every step of a training on <paramref name="samples"/> samples; a warm-up as long as the run is refused.</summary>
+    public static LearningRateSchedule Schedule(TrainOptions options, long samples)
+    {
+        long perEpoch = StepsPerEpoch(samples, options.BatchSize), total = perEpoch * options.Epochs;
+        if (options.WarmupSteps >= total)
+            throw new LlaException($"{{warmup-steps}} {options.WarmupSteps} is not shorter than the run: {{epochs}} {options.Epochs} of {TrainRun.Count(perEpoch, "step")} " +
+                $"({samples} samples in batches of {options.BatchSize}) make {total}, and the warm-up would never end");
+        return new LearningRateSchedule(options.Schedule, options.LearningRate, options.MinLearningRate, options.WarmupSteps, total);
+    }
+
+    /// <summary>Refuses settings of the optimizer, the schedule and the clipping that cannot make a training (the data's size aside).</summary>
+    public static void ValidateSettings(TrainOptions options)
+    {
+        if (options.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {options.Epochs})");
+        if (!(options.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {options.LearningRate})");
+        if (!(options.Beta1 >= 0 && options.Beta1 < 1)) throw new LlaException($"{{beta1}} must be at least 0 and below 1 (got {options.Beta1})");
+        if (!(options.Beta2 >= 0 && options.Beta2 < 1)) throw new LlaException($"{{beta2}} must be at least 0 and below 1 (got {options.Beta2})");
+        if (options.WarmupSteps < 0) throw new LlaException($"{{warmup-steps}} must not be negative (got {options.WarmupSteps})");
+        if (!(options.MinLearningRate >= 0 && options.MinLearningRate <= options.LearningRate))
+            throw new LlaException($"{{min-lr}} must be at least 0 and at most {{lr}} {options.LearningRate:G} (got {options.MinLearningRate:G})");
+        if (options.MinLearningRate != 0 && options.Schedule != ScheduleKind.Cosine)
+            throw new LlaException($"{{min-lr}} is where {{schedule}} cosine decays to: add {{schedule}} cosine, or leave {{min-lr}} out");
+        if (!(options.ClipGradNorm >= 0) || !double.IsFinite(options.ClipGradNorm))
+            throw new LlaException($"{{clip-grad-norm}} must be a positive number, or 0 for no clipping (got {options.ClipGradNorm})");
+        options.Gradient.Validate();
     }
 
     /// <param name="resume">
@@ -65,16 +113,19 @@ public static class Trainer
         LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport, IOptimizer>? onEpoch = null,
         (IReadOnlyDictionary<string, Tensor> OptimizerState, IReadOnlyList<EpochReport> Epochs)? resume = null, Dataset? validation = null)
     {
-        if (options.Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {options.Epochs})");
-        if (!(options.LearningRate > 0)) throw new LlaException($"{{lr}} must be positive (got {options.LearningRate})");
-        options.Gradient.Validate();
-        var optimizer = CreateOptimizer(model, options);
+        ValidateSettings(options);
+        var schedule = Schedule(options, train.Count);
+        // A constant learning rate needs no schedule (and its checkpoints hold no schedule position, as before there was one).
+        var optimizer = schedule.IsConstant ? CreateOptimizer(model, options) : new ScheduledOptimizer(CreateOptimizer(model, options), schedule);
         var trainable = model.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
         var reports = new List<EpochReport>();
         if (resume is { } r)
         {
             optimizer.Restore(r.OptimizerState);
             reports.AddRange(r.Epochs);
+            long expected = reports.Count * StepsPerEpoch(train.Count, options.BatchSize);
+            if (optimizer is ScheduledOptimizer { Position: var position } && position != expected)
+                throw new LlaException($"{{resume}}: the interrupted training's learning-rate schedule stopped at step {position}, but {TrainRun.Count(reports.Count, "epoch")} end at step {expected}: the training data changed; start again without {{resume}}");
         }
         // Inputs follow the model's floating type (a float64 model trains on float64 inputs).
         var dtype = model.parameters().Select(p => p.dtype).FirstOrDefault(ScalarType.Float32);
@@ -106,6 +157,7 @@ public static class Trainer
                         throw new TrainingDivergedException(epoch, b + 1, $"the loss became {v}", options);
                     value.backward();
                     options.Gradient.Apply(trainable, gradientGenerator);
+                    if (options.ClipGradNorm > 0) GradientClipping.ClipByGlobalNorm(trainable, options.ClipGradNorm);
                     try
                     {
                         optimizer.Step();

@@ -34,6 +34,16 @@ public class TrainCaseTests
         { "--epochs 2 --analyze-every 5 --save m.bin", "--analyze-every 5 is more than --epochs 2" },
         { "--save a-folder", "--save a-folder is a folder" },
         { "--save m.bin --epochs 1 --tensorboard tb --save-every 3", "--save-every 3 is more than --epochs 1" },
+        { "--lr -0.5 --optimizer adamw --save m.bin", "--lr must be positive (got -0.5)" },
+        { "--optimizer adamw --clip-grad-norm NaN --save m.bin", "--clip-grad-norm must be a finite number (got NaN)" }, // the command line refuses it
+        { "--clip-grad-norm -1 --save m.bin", "--clip-grad-norm must be a positive number, or 0 for no clipping (got -1)" },
+        { "--warmup-steps -1 --save m.bin", "--warmup-steps must not be negative (got -1)" },
+        { "--schedule linear --save m.bin", "--schedule" },
+        { "--min-lr 0.0001 --save m.bin", "--min-lr is where --schedule cosine decays to: add --schedule cosine, or leave --min-lr out" },
+        { "--schedule cosine --min-lr 0.01 --save m.bin", "--min-lr must be at least 0 and at most --lr 0.001 (got 0.01)" },
+        { "--optimizer adamw --beta2 1 --save m.bin", "--beta2 must be at least 0 and below 1 (got 1)" },
+        // Known once the data is loaded, still before anything is written (the embedded data is a few steps of 4096 per epoch).
+        { "--optimizer adamw --epochs 1 --warmup-steps 1000 --save m.bin", "--warmup-steps 1000 is not shorter than the run: --epochs 1 of" },
     };
 
     [Theory]
