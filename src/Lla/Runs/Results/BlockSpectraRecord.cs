@@ -31,7 +31,7 @@ public sealed record BlockSpectraRecord(
 
 /// <summary>One block: its name and parameters, its size, its scale, its SLQ runs (raw nodes and weights) and its normalized density on the grid.</summary>
 public sealed record BlockSpectrumRecord(string Name, IReadOnlyList<string> Parameters, long Dimension, double Scale,
-    IReadOnlyList<SlqRunRecord> Slq, IReadOnlyList<double> Density);
+    IReadOnlyList<SlqRunRecord> SlqRuns, IReadOnlyList<double> Density);
 
 /// <summary>The two blocks farthest apart and their JS distance.</summary>
 public sealed record BlockPairRecord(string First, string Second, double JsDistance);
