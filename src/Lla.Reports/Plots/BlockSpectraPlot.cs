@@ -23,7 +23,7 @@ public static class BlockSpectraPlot
         heat.Colormap = new ScottPlot.Colormaps.Viridis();
         heat.ManualRange = new ScottPlot.Range(0, 1);
         var bar = plot.Add.ColorBar(heat);
-        bar.Label = "JS distance (√JS divergence, base 2)";
+        bar.Label = "JS distance";
         // Long block lists label every k-th block so that labels stay readable.
         int every = Math.Max(1, (int)Math.Ceiling(n / 60.0));
         var bottom = new ScottPlot.TickGenerators.NumericManual();
