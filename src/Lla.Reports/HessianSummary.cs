@@ -74,7 +74,7 @@ public static class HessianSummary
         _ => method ?? "n/a",
     };
 
-    /// <summary>Every operator product of the run: the analysis, the split's other operators, the layers and the diagonal.</summary>
+    /// <summary>Every operator product of the run: the analysis, the split's other operators, the layers, the block spectra and the diagonal.</summary>
     public static long TotalProducts(RunResults r)
     {
         var h = r.Hessian!;
@@ -82,6 +82,7 @@ public static class HessianSummary
         if (r.CurvatureSplit is { } split)
             total += split.Ggn.HvpCount + split.Residual.HvpCount + (h.Operator != "hessian" ? split.Hessian.HvpCount : 0);
         if (r.PerLayer is { } layers) total += layers.Layers.Sum(l => l.Analysis.HvpCount);
+        if (r.BlockSpectra is { } blocks) total += blocks.Hvps;
         if (r.Diagonal is { } diagonal) total += diagonal.Hvps;
         return total;
     }
@@ -98,6 +99,7 @@ public static class HessianSummary
             parts.Add($"{split.Residual.HvpCount} R");
         }
         if (r.PerLayer is { } layers) parts.Add($"{layers.Layers.Sum(l => l.Analysis.HvpCount)} per layer");
+        if (r.BlockSpectra is { } blocks) parts.Add($"{blocks.Hvps} block spectra");
         if (r.Diagonal is { } diagonal) parts.Add($"{diagonal.Hvps} diagonal");
         return parts.Count == 0 ? "" : $" ({string.Join(" + ", parts)})";
     }

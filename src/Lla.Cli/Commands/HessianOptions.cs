@@ -29,7 +29,8 @@ internal sealed class HessianOptions
     public readonly Option<string> Bn = new("--bn") { Description = "BatchNorm statistics: train (per batch, as the seed library) | eval (running)", DefaultValueFactory = _ => "train" };
     public readonly Option<string?> Params = new("--params") { Description = "analyse a block of the Hessian: comma-separated globs of parameter names, e.g. 'fc*' (default: all trainable parameters)" };
     public readonly Option<bool> SplitCurvature = new("--split-curvature") { Description = "also analyse H, the GGN G and the residual R = H − G side by side (where negative curvature comes from)" };
-    public readonly Option<bool> PerLayer = new("--per-layer") { Description = "also run the analysis on each layer (its weight and bias; within --params)" };
+    public readonly Option<bool> PerLayer = new("--per-layer") { Description = "also run the analysis on each block (a layer's weight and bias, a normalization's scale and shift; within --params)" };
+    public readonly Option<bool> BlockSpectra = new("--block-spectra") { Description = "also measure block heterogeneity: each block's SLQ density (--runs, --lanczos-steps), normalized by its largest |eigenvalue|, and the JS distances between blocks (within --params)" };
     public readonly Option<bool> Diagonal = new("--diagonal") { Description = "also estimate the diagonal by Hutchinson (diagonal.bin, per-entry standard errors)" };
     public readonly Option<int> DiagonalHvps = new("--diagonal-hvps") { Description = "the diagonal's probes (products)", DefaultValueFactory = _ => 100 };
     public readonly Option<string?> Out;
@@ -49,7 +50,7 @@ internal sealed class HessianOptions
         if (switches) { list.Add(Trace); list.Add(Esd); }
         list.Add(TraceMethod);
         list.Add(TraceHvps);
-        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, SplitCurvature, PerLayer, Diagonal, DiagonalHvps, Out });
+        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, SplitCurvature, PerLayer, BlockSpectra, Diagonal, DiagonalHvps, Out });
         foreach (var o in list) command.Options.Add(o);
     }
 
@@ -90,7 +91,7 @@ internal sealed class HessianOptions
             OutDir = p.GetValue(Out) ?? DefaultOut(command.Name), Force = p.GetValue(force),
             Params = p.GetValue(Params),
             Operator = SettingNames.Parse<CurvatureOperator>(p.GetValue(Operator)!, "operator"),
-            PerLayer = p.GetValue(PerLayer), Diagonal = p.GetValue(Diagonal), DiagonalHvps = p.GetValue(DiagonalHvps), SplitCurvature = p.GetValue(SplitCurvature),
+            PerLayer = p.GetValue(PerLayer), BlockSpectra = p.GetValue(BlockSpectra), Diagonal = p.GetValue(Diagonal), DiagonalHvps = p.GetValue(DiagonalHvps), SplitCurvature = p.GetValue(SplitCurvature),
         };
     }
 

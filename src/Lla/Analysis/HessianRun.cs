@@ -33,6 +33,7 @@ public static class HessianRun
         HessianAnalysis.CheckFits(o.Analysis, parameters.Dimension, parameters.DType);
         if (o.SplitCurvature) OutputLosses.Identify(session.Objective, "{split-curvature} (its GGN)");
         if (o.PerLayer) PerLayerAnalysis.CheckFits(o.Analysis, parameters);
+        if (o.BlockSpectra) BlockHeterogeneity.CheckFits(o.BlockSpectraOptions, parameters);
         // The diagonal's running mean and squares (float64) and its two result arrays.
         if (o.Diagonal) Native.MemoryBudget.Require(4 * 8.0 * parameters.Dimension, $"the diagonal of {parameters.Dimension:N0} parameters ({{diagonal}})");
         if (group.IsRoot) DiskBudget.Require(o.OutDir, o.Analysis.TopK * 4.0 * parameters.Dimension + (o.Diagonal ? 16.0 * parameters.Dimension : 0), $"{o.Analysis.TopK} eigenvector(s)" + (o.Diagonal ? " and the diagonal" : ""));
@@ -60,6 +61,7 @@ public static class HessianRun
         HessianAnalysisResult result;
         CurvatureSplitResult? split = null;
         PerLayerResult? perLayer = null;
+        BlockHeterogeneityResult? blockSpectra = null;
         DiagonalResult? diagonal = null;
         using (decision.Scope())
         {
@@ -80,6 +82,12 @@ public static class HessianRun
                 var layerClock = Stopwatch.StartNew();
                 perLayer = PerLayerAnalysis.Run(o.Operator, session.Objective, session.Model, parameters, o.Analysis, result.Trace, group, progress);
                 timings["per_layer"] = layerClock.Elapsed.TotalSeconds;
+            }
+            if (o.BlockSpectra)
+            {
+                var blockClock = Stopwatch.StartNew();
+                blockSpectra = BlockHeterogeneity.Run(o.Operator, session.Objective, session.Model, parameters, o.BlockSpectraOptions, group, progress);
+                timings["block_spectra"] = blockClock.Elapsed.TotalSeconds;
             }
             if (o.Diagonal)
             {
@@ -150,6 +158,7 @@ public static class HessianRun
             Seeds = result.Seeds,
             CurvatureSplit = split is null ? null : CurvatureSplitRecord.From(split, parameters.Dimension),
             PerLayer = perLayer is null ? null : PerLayerRecord.From(perLayer, o.Operator.Name()),
+            BlockSpectra = blockSpectra is null ? null : BlockSpectraRecord.From(blockSpectra, o.Operator.Name()),
             Diagonal = diagonal is null ? null : DiagonalRecord.From(diagonal, DiagonalSummary.PerLayer(diagonal, parameters.Layout), o.Operator.Name()),
             Landscapes = planes,
             Measures = measures,
@@ -163,13 +172,14 @@ public static class HessianRun
     /// <summary>Above this many planned products a run times one and says how long it should take.</summary>
     public const double LongRunProducts = 500;
 
-    /// <summary>The most operator products the run can make: the analysis, the split's G and R (and H), the layers and the diagonal.</summary>
+    /// <summary>The most operator products the run can make: the analysis, the split's G and R (and H), the layers, the block spectra and the diagonal.</summary>
     public static double PlannedProducts(HessianRunOptions o, ParameterSet parameters)
     {
         var analysis = o.SplitCurvature ? CurvatureSplit.OptionsFor(o.Analysis) : o.PerLayer ? o.Analysis with { Trace = true } : o.Analysis;
         double total = HessianAnalysis.PlannedProducts(analysis, parameters.Dimension, parameters.DType);
         if (o.SplitCurvature) total += (o.Operator == CurvatureOperator.Hessian ? 2 : 3) * HessianAnalysis.PlannedProducts(CurvatureSplit.OptionsFor(o.Analysis), parameters.Dimension, parameters.DType);
         if (o.PerLayer) total += LayerGroups.Of(parameters).Count * HessianAnalysis.PlannedProducts(o.Analysis, parameters.Dimension, parameters.DType);
+        if (o.BlockSpectra) total += BlockHeterogeneity.PlannedProducts(o.BlockSpectraOptions, parameters);
         if (o.Diagonal) total += o.DiagonalHvps;
         return total;
     }

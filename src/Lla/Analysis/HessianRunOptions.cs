@@ -24,6 +24,8 @@ public sealed record HessianRunOptions
     public bool SplitCurvature { get; init; }
     /// <summary>Also run the analysis on each parameter group (a layer's weight and bias) of the analysed parameters.</summary>
     public bool PerLayer { get; init; }
+    /// <summary>Also measure block heterogeneity: the JS distances between the blocks' normalized SLQ densities (METHOD.md, "Block heterogeneity").</summary>
+    public bool BlockSpectra { get; init; }
     /// <summary>Also estimate the operator's diagonal by Hutchinson with <see cref="DiagonalHvps"/> probes (saved as diagonal.bin).</summary>
     public bool Diagonal { get; init; }
     public int DiagonalHvps { get; init; } = 100;
@@ -51,11 +53,14 @@ public sealed record HessianRunOptions
                 Operator = Operator, TopK = Analysis.TopK, Which = Analysis.Which, EigenMethod = Analysis.EigenMethod, EigenTolerance = Analysis.EigenTolerance,
                 EigenMaxSteps = Analysis.EigenMaxSteps, Trace = Analysis.Trace, TraceMethod = Analysis.TraceMethod, TraceApplications = Analysis.TraceApplications,
                 Esd = Analysis.Esd, Runs = Analysis.Runs, LanczosSteps = Analysis.LanczosSteps, KhPower = Analysis.KhPower, CtThreshold = Analysis.CtThreshold,
-                Params = Params, LandscapeSteps = LandscapeSteps, SplitCurvature = SplitCurvature, PerLayer = PerLayer, Diagonal = Diagonal,
+                Params = Params, LandscapeSteps = LandscapeSteps, SplitCurvature = SplitCurvature, PerLayer = PerLayer, BlockSpectra = BlockSpectra, Diagonal = Diagonal,
                 DiagonalHvps = DiagonalHvps, OneDnn = OneDnn,
             };
         }
     }
+
+    /// <summary>The block-heterogeneity settings: the run's SLQ runs and steps, and its SLQ seed (the analysis's + 2) for every block.</summary>
+    public BlockSpectraOptions BlockSpectraOptions => new() { Runs = Analysis.Runs, Steps = Analysis.LanczosSteps, Seed = Analysis.Seed + 2 };
 
     public void Validate()
     {

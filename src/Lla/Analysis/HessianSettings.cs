@@ -28,6 +28,8 @@ public record HessianSettings : DataSettings
     public int LandscapeSteps { get; init; }
     public bool SplitCurvature { get; init; }
     public bool PerLayer { get; init; }
+    /// <summary>Block heterogeneity: each block's SLQ density (the run's runs, steps and SLQ seed), normalized, and their JS distances.</summary>
+    public bool BlockSpectra { get; init; }
     public bool Diagonal { get; init; }
     public int DiagonalHvps { get; init; }
     [JsonPropertyName("onednn")] public OneDnnSetting OneDnn { get; init; }

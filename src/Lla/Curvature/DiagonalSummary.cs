@@ -15,7 +15,7 @@ public static class DiagonalSummary
     public static IReadOnlyList<LayerDiagonal> PerLayer(DiagonalResult diagonal, ParameterLayout layout)
     {
         var result = new List<LayerDiagonal>();
-        foreach (var group in LayerGroups.Of(layout.Names))
+        foreach (var group in LayerGroups.Of(layout))
         {
             double sum = 0, variance = 0, max = double.NegativeInfinity;
             long count = 0;

@@ -18,7 +18,7 @@ public sealed record PerLayerResult(IReadOnlyList<LayerAnalysis> Layers, double 
 /// <summary>
 /// `--per-layer` (METHOD.md, "Per-layer spectra"): the run's analysis (top eigenpairs, trace, SLQ
 /// density, criteria) of the chosen operator restricted to each parameter group of
-/// <see cref="LayerGroups"/> (a layer's weight and bias together), within the parameters the run
+/// <see cref="LayerGroups"/> (the block rule: a layer's weight and bias, a normalization's scale and shift), within the parameters the run
 /// analyses. The block A_ll is the operator built on that group's parameters alone: its products
 /// differentiate with respect to those parameters only, which is the full product with v masked
 /// outside the block before and after, without computing the rest.

@@ -18,6 +18,7 @@ public class CurvatureCommandTests
         { "hessian --split-curvature --trace-hvps 4", "--trace-hvps must be a positive multiple of 3" },
         { "hessian --split-curvature --lanczos-steps 0", "--lanczos-steps must be at least 1" },
         { "hessian --per-layer --params nothing.*", "no trainable parameter matches" },
+        { "hessian --block-spectra --params fc3.*", "--block-spectra compares blocks, and the analysed parameters form only one (fc3)" },
         { "hessian --diagonal --diagonal-hvps 1", "--diagonal-hvps must be at least 2" },
         { "landscape --axes hessian --eigen-pair max,min --hessian-run elsewhere", "leave out --hessian-run" },
         { "landscape --axes hessian --eigen-pair max", "or max,min" },
@@ -35,6 +36,27 @@ public class CurvatureCommandTests
         Assert.StartsWith("error: ", lines[0]);
         Assert.Contains(expected, lines[0]);
         Assert.Empty(Directory.GetFileSystemEntries(cwd));
+    }
+
+    [Fact]
+    public void Block_spectra_writes_its_payload_heat_map_and_page()
+    {
+        string cwd = Paths.NewTempFolder();
+        var outcome = InProcessLla.Run(cwd, "hessian --block-spectra --params conv2.*,fc2.*,fc3.* --onednn off --batch-size 16 --top-k 0 --runs 1 --lanczos-steps 5 --out run --quiet".Split(' '));
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "run", "results.json")))!;
+        Assert.True((bool)results["options"]!["block_spectra"]!);
+        var b = results["block_spectra"]!;
+        Assert.Equal(new[] { "conv2", "fc2", "fc3" }, b["blocks"]!.AsArray().Select(x => (string)x!["name"]!));
+        var matrix = b["js_distance"]!.AsArray();
+        Assert.Equal(3, matrix.Count);
+        Assert.Equal(0.0, (double)matrix[1]![1]!);
+        double mean = ((double)matrix[0]![1]! + (double)matrix[0]![2]! + (double)matrix[1]![2]!) / 3;
+        Assert.Equal(mean, (double)b["mean_js_distance"]!, 12);
+        Assert.Equal(1001, b["blocks"]![0]!["density"]!.AsArray().Count);
+        Assert.Equal(5, (int)b["lanczos_steps"]!);
+        Assert.True(File.Exists(Path.Combine(cwd, "run", "block-spectra.png")));
+        Assert.Contains("Block heterogeneity", File.ReadAllText(Path.Combine(cwd, "run", "report.html")));
     }
 
     [Fact]

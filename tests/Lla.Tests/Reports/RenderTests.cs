@@ -33,7 +33,7 @@ public class RenderTests
         RunRenderer.Render(dir); // and again, as `lla report` does
         Assert.Equal(before, Hash(results));
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(results));
-        Assert.Equal([HessianView.EsdFigure, CurvatureSplitView.SplitFigure, PerLayerView.PerLayerFigure, "landscape-0.png", "landscape-0-3d.png", "landscape-0-cuts.png", ConnectPlot.FileName],
+        Assert.Equal([HessianView.EsdFigure, CurvatureSplitView.SplitFigure, PerLayerView.PerLayerFigure, BlockSpectraView.BlockSpectraFigure, "landscape-0.png", "landscape-0-3d.png", "landscape-0-cuts.png", ConnectPlot.FileName],
             figures);
         Assert.Equal(figures, FigureManifest.Read(dir));
         foreach (var f in figures) Assert.True(new FileInfo(Path.Combine(dir, f)).Length > 1000, f);
@@ -58,7 +58,7 @@ public class RenderTests
                      "comes from the residual", "10 % of the larger end loss" })
             Assert.DoesNotContain(library, html);
         // Every view laid out its section.
-        foreach (var title in new[] { "Top eigenvalues", "Where the curvature comes from: H = G + R", "Per-layer spectra", "Diagonal of the Hessian (Hutchinson, 10 probes)",
+        foreach (var title in new[] { "Top eigenvalues", "Where the curvature comes from: H = G + R", "Per-layer spectra", "Block heterogeneity", "Diagonal of the Hessian (Hutchinson, 10 probes)",
                      "Loss landscapes", "Mode connectivity", "Generalization measures", "Options, seed, versions, timings" })
             Assert.Contains($"<h2>{System.Net.WebUtility.HtmlEncode(title)}</h2>", html);
     }
