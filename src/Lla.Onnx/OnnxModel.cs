@@ -69,6 +69,14 @@ public static class OnnxModel
         var nodes = Sort(path, graph.Node.Where(n => n.OpType != "Constant").Select(n => new OnnxNode(n, opset)).ToList(),
             initializers.Keys.Concat(constantNodes.SelectMany(n => n.Output)).Concat(inputs), outputs);
 
+        // A CastLike copies the type of a tensor the graph declares half, though that tensor was widened when read.
+        var declaredHalf = graph.Input.Where(i => i.Type?.TensorType is not null).Select(i => (i.Name, Type: (DataType)i.Type.TensorType.ElemType))
+            .Concat(graph.Initializer.Select(t => (t.Name, Type: (DataType)t.DataType)))
+            .Where(d => d.Type is DataType.Float16 or DataType.Bfloat16)
+            .GroupBy(d => d.Name).ToDictionary(g => g.Key, g => g.First().Type == DataType.Float16 ? ScalarType.Float16 : ScalarType.BFloat16);
+        foreach (var node in nodes.Where(n => n.OpType == "CastLike" && n.Proto.Input.Count > 1))
+            if (declaredHalf.TryGetValue(node.Proto.Input[1], out var half)) node.LikeHalf = half;
+
         // Every BatchNormalization node whose mean and variance are stored float tensors read by no other node gets a
         // BatchNorm2d module holding them (and its scale and bias too when those are likewise its own).
         var uses = graph.Node.SelectMany(n => n.Input).Where(i => i.Length > 0).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());

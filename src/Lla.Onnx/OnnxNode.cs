@@ -17,6 +17,11 @@ internal sealed class OnnxNode
     public ScalarType WorkingFloat { get; set; } = ScalarType.Float32;
     /// <summary>The BatchNorm module that holds this node's statistics (BatchNormalization nodes only).</summary>
     public nn.Module? Layer { get; set; }
+    /// <summary>
+    /// CastLike only: the half type (float16 or bfloat16) the graph declares for the tensor whose type it copies, which
+    /// was widened when read (so the tensor itself no longer says it); null when that tensor is not declared half.
+    /// </summary>
+    public ScalarType? LikeHalf { get; set; }
 
     public OnnxNode(NodeProto proto, int opset)
     {

@@ -13,8 +13,12 @@ internal static partial class OnnxOperators
         ["Trilu"] = Trilu,
         ["CumSum"] = CumSum,
         ["Size"] = n => One(tensor(n.In(0).numel())),
-        // Floating targets follow the model's working precision, as Cast's do.
-        ["CastLike"] = n => One(n.In(0).to(OnnxTensors.IsFloating(n.In(1).dtype) ? n.WorkingFloat : n.In(1).dtype)),
+        // Floating targets follow the model's working precision, as Cast's do, rounded as a half target (see Cast).
+        ["CastLike"] = n =>
+        {
+            var cast = n.In(0).to(OnnxTensors.IsFloating(n.In(1).dtype) ? n.WorkingFloat : n.In(1).dtype);
+            return One(n.LikeHalf is { } half && OnnxTensors.IsFloating(cast.dtype) ? OnnxTensors.RoundedAs(cast, half) : cast);
+        },
     };
 
     /// <summary>Range: start + i·delta for i = 0 … max(⌈(limit − start)/delta⌉, 0) − 1, of the start's type.</summary>

@@ -186,7 +186,9 @@ internal static partial class OnnxOperators
     private static Tensor[] Cast(OnnxNode n)
     {
         var x = n.In(0);
-        var target = OnnxTensors.CastTarget(n.Int("to", 0), n.WorkingFloat);
-        return One(x.dtype == target ? x.alias() : x.to(target));
+        long to = n.Int("to", 0);
+        var target = OnnxTensors.CastTarget(to, n.WorkingFloat);
+        var cast = x.dtype == target ? x.alias() : x.to(target);
+        return One(OnnxTensors.HalfType(to) is { } half ? OnnxTensors.RoundedAs(cast, half) : cast);
     }
 }

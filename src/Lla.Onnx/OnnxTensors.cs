@@ -85,6 +85,26 @@ internal static class OnnxTensors
         var other => throw new LlaException($"an ONNX Cast to {other} is not supported by Lla.NET"),
     };
 
+    /// <summary>The half type an ONNX element type names (float16, bfloat16), or null for any other.</summary>
+    public static ScalarType? HalfType(long onnxType) => (DataType)onnxType switch
+    {
+        DataType.Float16 => ScalarType.Float16,
+        DataType.Bfloat16 => ScalarType.BFloat16,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A Cast to float16 or bfloat16: the values rounded to that type, as the specification says (bfloat16 keeps 8
+    /// mantissa bits, an error up to 0.4%), kept in the working precision; the derivative is the identity
+    /// (straight-through), since rounding's own is zero almost everywhere and would cut every gradient and HVP.
+    /// </summary>
+    public static Tensor RoundedAs(Tensor x, ScalarType half)
+    {
+        using var rounded = x.detach().to(half).to(x.dtype);
+        using var step = rounded - x.detach();
+        return x + step;
+    }
+
     public static bool IsFloating(ScalarType t) =>
         t is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16;
 

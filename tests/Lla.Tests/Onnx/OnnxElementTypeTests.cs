@@ -59,4 +59,32 @@ public class OnnxElementTypeTests
         Assert.Equal(ScalarType.Int64, y.dtype);
         Assert.Equal(12345L, y.ToInt64());
     }
+
+    /// <summary>
+    /// A Cast to bfloat16 (or float16) rounds the values as the specification says, in the working precision, and its
+    /// derivative is the identity (straight-through): y = x·w cast to bfloat16, in float64, at x = 1 + 2⁻¹⁰ (not a
+    /// bfloat16: it rounds to 1) gives 1·w, while dy/dx is w and the gradient's own gradient, d²(Σy²)/dw², is 2x².
+    /// </summary>
+    [Fact]
+    public void A_cast_to_bfloat16_rounds_values_and_passes_derivatives_through()
+    {
+        string path = Write(new[]
+            {
+                Node("Mul", new[] { "x", "w" }, new[] { "p" }),
+                Node("Cast", new[] { "p" }, new[] { "y" }, ("to", (long)DataType.Bfloat16)),
+            }, new[] { "x" }, new[] { "y" }, initializers: new[] { Raw("w", DataType.Float, new long[] { 1 }, Bytes(1f)) });
+        using var model = OnnxModel.Load(path);
+        model.to(ScalarType.Float64);
+        double x0 = 1 + Math.Pow(2, -10);
+        using var x = tensor(new[] { x0 }, dtype: ScalarType.Float64);
+        using var y = model.forward(x);
+        Assert.Equal(1.0, y.ToDouble()); // 1 + 2⁻¹⁰ has no bfloat16 (8 mantissa bits): it rounds to 1
+        var w = model.parameters().Single();
+        using var loss = (y * y).sum();
+        var gradient = torch.autograd.grad(new[] { loss }, new[] { w }, retain_graph: true, create_graph: true)[0];
+        // Straight-through: dL/dw = 2·y·x with the rounded y; d/dw of that = 2·x·x (y's derivative in w is x).
+        Assert.Equal(2 * 1.0 * x0, gradient.ToDouble(), 12);
+        var second = torch.autograd.grad(new[] { gradient.sum() }, new[] { w })[0];
+        Assert.Equal(2 * x0 * x0, second.ToDouble(), 12);
+    }
 }

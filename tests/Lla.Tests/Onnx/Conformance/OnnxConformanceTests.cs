@@ -44,8 +44,12 @@ public class OnnxConformanceTests
             Assert.True(passed >= minimum, $"{folder}: {passed} cases pass, fewer than the {minimum} committed in ConformanceBaseline");
         }
         // Issue 26's bar: at least 90% of the single-float-input node/ cases of opsets 13–17 (training-mode Dropout excepted).
-        var single = ConformanceReport.SingleFloatInput(results, 13, 17);
-        double share = (double)single.Count(r => r.Outcome == ConformanceOutcome.Pass) / single.Count;
-        Assert.True(share >= 0.90, $"{share:P1} of the {single.Count} single-float-input node cases of opsets 13–17 pass, below 90%");
+        // Counted both ways: exactly one floating-point input, and one or more (the issue's 528 lay between the two).
+        foreach (var (what, cases) in new[] { ("single-float-input", ConformanceReport.SingleFloatInput(results, 13, 17)),
+                     ("float-input", ConformanceReport.AnyFloatInput(results, 13, 17)) })
+        {
+            double share = (double)cases.Count(r => r.Outcome == ConformanceOutcome.Pass) / cases.Count;
+            Assert.True(share >= 0.90, $"{share:P1} of the {cases.Count} {what} node cases of opsets 13–17 pass, below 90%");
+        }
     }
 }
