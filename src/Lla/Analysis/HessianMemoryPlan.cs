@@ -9,11 +9,11 @@ namespace Lla.Analysis;
 /// docs/language-models.md "Memory"): the runtime, the parameters, the vectors of one product, the
 /// activations of one micro-batch, then the largest of the stages that follow one another — the top-k
 /// Lanczos basis (as many vectors as fit, <see cref="LanczosBasis"/>), the trace's sketch, and the SLQ basis
-/// with the k eigenvectors already found. Pure: sizes in, bytes out.
+/// with the k eigenvectors already found — and, before and after the work, the numeric guard's float64 twin. Pure: sizes in, bytes out.
 /// </summary>
 public sealed record HessianMemoryPlan(
     double RuntimeBytes, double ModelBytes, double ProductBytes, double ActivationBytes, int MicroBatch,
-    double MinimumEigenBytes, double TraceBytes, double SlqBytes, double BudgetBytes)
+    double MinimumEigenBytes, double TraceBytes, double SlqBytes, double BudgetBytes, double GuardBytes = 0)
 {
     /// <summary>The .NET runtime, libtorch, the data and the tokenizer (measured: about 0.5 GiB before the model).</summary>
     public const double Runtime = 0.5 * (1L << 30);
@@ -25,7 +25,7 @@ public sealed record HessianMemoryPlan(
     public double FixedBytes => RuntimeBytes + ModelBytes + ProductBytes + ActivationBytes;
 
     /// <summary>The peak with the smallest Lanczos basis: what must fit for the run to start.</summary>
-    public double LeastPeakBytes => FixedBytes + Math.Max(MinimumEigenBytes, Math.Max(TraceBytes, SlqBytes));
+    public double LeastPeakBytes => Math.Max(FixedBytes + Math.Max(MinimumEigenBytes, Math.Max(TraceBytes, SlqBytes)), GuardBytes);
 
     /// <summary>What the top-k Lanczos basis may take: the budget less the fixed part (it grows to what fits, then restarts).</summary>
     public double EigenBasisBudgetBytes => BudgetBytes - FixedBytes;
@@ -35,7 +35,7 @@ public sealed record HessianMemoryPlan(
     /// <summary>One line naming each part.</summary>
     public string Describe() =>
         $"runtime {Fmt(RuntimeBytes)}, parameters {Fmt(ModelBytes)}, product vectors {Fmt(ProductBytes)}, activations of a micro-batch of {MicroBatch} {Fmt(ActivationBytes)}, "
-        + $"then the largest of: the smallest Lanczos basis {Fmt(MinimumEigenBytes)}, the trace's vectors {Fmt(TraceBytes)}, the SLQ basis with the eigenvectors {Fmt(SlqBytes)}";
+        + $"the numeric guard's float64 twin {Fmt(GuardBytes)} (before and after), then the largest of: the smallest Lanczos basis {Fmt(MinimumEigenBytes)}, the trace's vectors {Fmt(TraceBytes)}, the SLQ basis with the eigenvectors {Fmt(SlqBytes)}";
 
     private static string Fmt(double bytes) => Native.MemoryBudget.Format(bytes);
 
@@ -55,8 +55,12 @@ public sealed record HessianMemoryPlan(
         // Hutch++ keeps a sketch of a third of its products and their images; Hutchinson one probe.
         double trace = !analysis.Trace ? 0 : analysis.TraceMethod == TraceMethod.Hutchinson ? vector : 2.0 * analysis.TraceApplications / 3 * vector;
         double slq = analysis.Esd ? (Math.Min(analysis.LanczosSteps, dimension) + 1 + analysis.TopK) * vector : 0;
+        // The numeric guard (before and after the work, no basis alive): the float32 model beside its float64 twin, whose
+        // products on the guard's window hold twice a float32 product's vectors and activations.
+        double guard = Runtime + model + config.ParameterCount * 8.0 + ProductVectors * dimension * 8.0
+            + GptMemory.ActivationBytes(config, Runs.AnalysisSession.GptGuardWindows, positions, 8);
         return new HessianMemoryPlan(Runtime, model, ProductVectors * vector, GptMemory.ActivationBytes(config, microBatch, positions, s),
-            microBatch, eigen, trace, slq, budgetBytes);
+            microBatch, eigen, trace, slq, budgetBytes, guard);
     }
 
     /// <summary>
