@@ -85,7 +85,10 @@ public sealed class AnalysisSession : IDisposable
         if (Source.DType != ScalarType.Float32)
             batches = batches.Select(b => new Batch(b.Inputs.to(Source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
         using var eval = new AnalysisMode(Model, BatchNormMode.Eval);
-        double accuracy = new Objective(Model, Source.LossFunction, batches).Evaluate().Accuracy;
+        // In the analysis's micro-batches: 1,024 windows of a GPT's logits at once would need tens of GB.
+        var objective = new Objective(Model, Source.LossFunction, batches);
+        objective.SplitInto(Objective.MicroBatch);
+        double accuracy = objective.Evaluate().Accuracy;
         foreach (var b in batches) b.Dispose();
         return accuracy;
     }
