@@ -34,6 +34,7 @@ internal sealed class HessianOptions
     public readonly Option<bool> Diagonal = new("--diagonal") { Description = "also estimate the diagonal by Hutchinson (diagonal.bin, per-entry standard errors)" };
     public readonly Option<int> DiagonalHvps = new("--diagonal-hvps") { Description = "the diagonal's probes (products)", DefaultValueFactory = _ => 100 };
     public readonly Option<string?> Out;
+    public readonly Option<int?> MicroBatch = new("--micro-batch") { Description = "the most samples (windows, images) per forward pass: each batch's loss, gradient and products are summed over micro-batches, weighted to equal the whole batch's (a GPT run without it chooses the largest that its memory plan allows; refused below --batch-size with --bn train on a model with BatchNorm)" };
 
     public HessianOptions(int batchSize, string batches, int runs, int lanczosSteps, string outDescription)
     {
@@ -46,7 +47,7 @@ internal sealed class HessianOptions
 
     public void AddTo(Command command, bool switches)
     {
-        var list = new List<Option> { Operator, Split, BatchSize, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol, EigenMaxSteps };
+        var list = new List<Option> { Operator, Split, BatchSize, MicroBatch, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol, EigenMaxSteps };
         if (switches) { list.Add(Trace); list.Add(Esd); }
         list.Add(TraceMethod);
         list.Add(TraceHvps);
@@ -91,7 +92,7 @@ internal sealed class HessianOptions
             OutDir = p.GetValue(Out) ?? DefaultOut(command.Name), Force = p.GetValue(force),
             Params = p.GetValue(Params),
             Operator = SettingNames.Parse<CurvatureOperator>(p.GetValue(Operator)!, "operator"),
-            PerLayer = p.GetValue(PerLayer), BlockSpectra = p.GetValue(BlockSpectra), Diagonal = p.GetValue(Diagonal), DiagonalHvps = p.GetValue(DiagonalHvps), SplitCurvature = p.GetValue(SplitCurvature),
+            MicroBatch = p.GetValue(MicroBatch), PerLayer = p.GetValue(PerLayer), BlockSpectra = p.GetValue(BlockSpectra), Diagonal = p.GetValue(Diagonal), DiagonalHvps = p.GetValue(DiagonalHvps), SplitCurvature = p.GetValue(SplitCurvature),
         };
     }
 

@@ -30,6 +30,11 @@ public static class HessianRun
         var clock = Stopwatch.StartNew();
         using var session = AnalysisSession.Open(o.Source, o.Selection);
         var parameters = ParameterSet.Of(session.Model, ParameterFilter.FromGlobs(o.Params));
+        // Memory is planned before any work: a GPT's activations per micro-batch, the parameters, the bases.
+        var plan = PlanMemory(o, session, parameters);
+        int? microBatch = plan?.MicroBatch ?? o.MicroBatch;
+        session.Objective.SplitInto(microBatch);
+        if (plan is not null) o = o with { Analysis = o.Analysis with { MemoryBudgetBytes = plan.EigenBasisBudgetBytes } };
         HessianAnalysis.CheckFits(o.Analysis, parameters.Dimension, parameters.DType);
         if (o.SplitCurvature) OutputLosses.Identify(session.Objective, "{split-curvature} (its GGN)");
         if (o.PerLayer) PerLayerAnalysis.CheckFits(o.Analysis, parameters);
@@ -144,7 +149,7 @@ public static class HessianRun
             Command = o.Command,
             Profile = o.Profile,
             Seed = o.Source.Seed,
-            Options = o.Settings,
+            Options = o.Settings with { MicroBatch = microBatch },
             Versions = Versions.All(),
             Model = RunRecords.Model(o.Source, parameters, session.Model),
             Data = RunRecords.Data(session, o.Selection),
@@ -167,6 +172,25 @@ public static class HessianRun
         };
         folder.WriteResults(results);
         return results;
+    }
+
+    /// <summary>
+    /// A GPT's memory plan (<see cref="HessianMemoryPlan"/>) within <see cref="Native.MemoryBudget.RunLimitBytes"/>: the
+    /// micro-batch given, or the largest that fits; refused in one line when even that does not fit. Null for other models,
+    /// whose activations are not estimated (their bases keep half of this machine's memory each).
+    /// </summary>
+    public static HessianMemoryPlan? PlanMemory(HessianRunOptions o, AnalysisSession session, ParameterSet parameters, double? budgetBytes = null)
+    {
+        if (session.Model is not Models.Gpt.GptModel gpt) return null;
+        double budget = budgetBytes ?? Native.MemoryBudget.RunLimitBytes;
+        int batch = (int)session.Batches.Max(b => b.Count);
+        long positions = session.Batches.Max(b => b.Inputs.shape[1]);
+        var plan = o.MicroBatch is int m
+            ? HessianMemoryPlan.For(gpt.Config, parameters.Dimension, parameters.DType, o.Analysis, Math.Min(m, batch), positions, budget)
+            : HessianMemoryPlan.Choose(gpt.Config, parameters.Dimension, parameters.DType, o.Analysis, batch, positions, budget);
+        if (!plan.Fits)
+            throw new LlaException($"the run would need about {Native.MemoryBudget.Format(plan.LeastPeakBytes)} ({plan.Describe()}), more than the {Native.MemoryBudget.Format(budget)} ({(budgetBytes is null ? Native.MemoryBudget.RunLimitWords : "the budget given")}) allowed: lower {{micro-batch}}, {{batch-size}}, {{context}}, {{lanczos-steps}} or {{eigen-max-steps}}");
+        return plan;
     }
 
     /// <summary>Above this many planned products a run times one and says how long it should take.</summary>

@@ -29,6 +29,12 @@ public sealed record HessianRunOptions
     /// <summary>Also estimate the operator's diagonal by Hutchinson with <see cref="DiagonalHvps"/> probes (saved as diagonal.bin).</summary>
     public bool Diagonal { get; init; }
     public int DiagonalHvps { get; init; } = 100;
+    /// <summary>
+    /// The most samples (windows, images) one forward pass holds (`--micro-batch`): each batch's loss, gradient and
+    /// products are sums over its micro-batches, weighted to equal the whole batch's. Null: whole batches, except for a
+    /// GPT, where the run chooses the largest micro-batch its memory plan allows (<see cref="HessianMemoryPlan"/>).
+    /// </summary>
+    public int? MicroBatch { get; init; }
     /// <summary>Comma-separated globs of parameter names: analyse that block of the Hessian (null: all trainable parameters).</summary>
     public string? Params { get; init; }
     /// <summary>Grid intervals of the overview planes (random, Hessian and, with Adam state, Adam axes); 0: none.</summary>
@@ -54,7 +60,7 @@ public sealed record HessianRunOptions
                 EigenMaxSteps = Analysis.EigenMaxSteps, Trace = Analysis.Trace, TraceMethod = Analysis.TraceMethod, TraceApplications = Analysis.TraceApplications,
                 Esd = Analysis.Esd, Runs = Analysis.Runs, LanczosSteps = Analysis.LanczosSteps, KhPower = Analysis.KhPower, CtThreshold = Analysis.CtThreshold,
                 Params = Params, LandscapeSteps = LandscapeSteps, SplitCurvature = SplitCurvature, PerLayer = PerLayer, BlockSpectra = BlockSpectra, Diagonal = Diagonal,
-                DiagonalHvps = DiagonalHvps, OneDnn = OneDnn,
+                DiagonalHvps = DiagonalHvps, OneDnn = OneDnn, MicroBatch = MicroBatch,
             };
         }
     }
@@ -73,6 +79,7 @@ public sealed record HessianRunOptions
             try { Landscapes.Grid.Create(LandscapeSteps, 1.0, Landscapes.UpdateRule.Add, twoDimensional: true); }
             catch (LlaException e) { throw new LlaException(e.Template.Replace("{steps}", "{landscape-steps}")); }
         }
+        if (MicroBatch is < 1) throw new LlaException($"{{micro-batch}} must be at least 1 (got {MicroBatch})");
         if (DiagonalHvps < 2) throw new LlaException($"{{diagonal-hvps}} must be at least 2 (a standard error needs two probes; got {DiagonalHvps})");
         if (File.Exists(OutDir)) throw new LlaException($"{{out}} {OutDir} is a file, not a folder");
     }

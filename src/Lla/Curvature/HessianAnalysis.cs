@@ -24,6 +24,8 @@ public sealed record HessianAnalysisOptions
     public double KhPower { get; init; } = Criteria.DefaultKhPower;
     public double CtThreshold { get; init; } = Criteria.DefaultCtThreshold;
     public long Seed { get; init; } = 42;
+    /// <summary>What the top-k Lanczos basis and the SLQ basis may each take (a run's memory plan); null: half of this machine's memory.</summary>
+    public double? MemoryBudgetBytes { get; init; }
 
     /// <summary>Checks every option before any work starts; throws <see cref="LlaException"/> naming the bad one.</summary>
     public void Validate()
@@ -83,6 +85,7 @@ public static class HessianAnalysis
                 : Lanczos.TopEigenpairs(observed, new LanczosOptions
                 {
                     K = options.TopK, Which = options.Which, MaxSteps = options.EigenMaxSteps, Tolerance = options.EigenTolerance, Seed = options.Seed,
+                    BasisBudgetBytes = options.MemoryBudgetBytes,
                 });
             timings["eigen"] = clock.Elapsed.TotalSeconds;
         }
@@ -141,11 +144,12 @@ public static class HessianAnalysis
         double bytes = dtype == TorchSharp.torch.ScalarType.Float64 ? 8 : 4;
         if (options.Esd)
             Native.MemoryBudget.Require(Math.Min(options.LanczosSteps, dimension) * (double)dimension * bytes,
-                $"the SLQ basis of {{lanczos-steps}} {options.LanczosSteps} vectors of {dimension:N0} parameters");
+                $"the SLQ basis of {{lanczos-steps}} {options.LanczosSteps} vectors of {dimension:N0} parameters",
+                options.MemoryBudgetBytes ?? Native.MemoryBudget.LimitBytes, options.MemoryBudgetBytes is null ? Native.MemoryBudget.LimitWords : "the run's memory plan");
         // Power iteration keeps only the k vectors it finds; Lanczos keeps a basis of what fits, and
         // is refused only when not even its smallest basis (k + 3 vectors) does.
         if (options.TopK > 0 && options.EigenMethod == EigenMethod.Lanczos)
-            LanczosBasis.Size(options.TopK, options.EigenMaxSteps, dimension, dtype);
+            LanczosBasis.Size(options.TopK, options.EigenMaxSteps, dimension, dtype, options.MemoryBudgetBytes);
     }
 
     /// <summary>Passes applications through and reports each one as progress of the current stage.</summary>

@@ -11,6 +11,15 @@ public static class MemoryBudget
     /// <summary>The share of memory one piece of work may take: half the available memory.</summary>
     public static double LimitBytes => AvailableBytes / 2.0;
 
+    /// <summary>
+    /// What a whole planned run (a GPT's Hessian run: parameters, activations, bases) may hold at its peak: 85% of the
+    /// available memory. Its parts follow one another (the eigen basis, then the SLQ basis), each planned within it.
+    /// </summary>
+    public static double RunLimitBytes => AvailableBytes * 0.85;
+
+    /// <summary>How <see cref="RunLimitBytes"/> is named in refusals.</summary>
+    public const string RunLimitWords = "85% of this machine's memory";
+
     /// <summary>How <see cref="LimitBytes"/> is named in refusals.</summary>
     public const string LimitWords = "half of this machine's memory";
 

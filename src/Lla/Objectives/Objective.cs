@@ -10,6 +10,10 @@ namespace Lla.Objectives;
 /// Two ways to say what the loss is: a <see cref="LossFunction"/> of the model's outputs and the
 /// targets (accuracy is then measured too, for integer labels), or any function of the model and a
 /// batch that returns a scalar tensor (for models with several inputs, auxiliary terms, …).
+/// With a micro-batch size (<see cref="SplitInto"/>) each batch is computed in parts of at most that
+/// many samples, each weighted by its share of the batch (<see cref="PartWeight"/>), so the loss, the
+/// gradient and every curvature product are exactly the whole batch's (to summation order) with the
+/// memory of one part.
 /// </summary>
 public sealed class Objective
 {
@@ -51,6 +55,78 @@ public sealed class Objective
     /// <summary>Weight of batch i in the average: its share of the samples.</summary>
     public double Weight(int i) => (double)Batches[i].Count / SampleCount;
 
+    /// <summary>The most samples (windows, images) one forward pass holds; null: whole batches.</summary>
+    public int? MicroBatch { get; private set; }
+
+    // Per batch, each part's share of the batch's loss (null: the batch is one part).
+    private double[]?[] _shares = Array.Empty<double[]?>();
+
+    /// <summary>
+    /// Computes every batch in parts of at most <paramref name="microBatch"/> samples (null: whole batches).
+    /// A part's share of its batch is its share of the batch's predicted positions for the next-token loss
+    /// (a mean over positions, padding left out), else its share of the samples (a mean over samples).
+    /// Refused where BatchNorm normalizes by the batch's own statistics: a part's statistics differ from the batch's.
+    /// </summary>
+    public void SplitInto(int? microBatch)
+    {
+        if (microBatch is < 1) throw new LlaException($"{{micro-batch}} must be at least 1 (got {microBatch})");
+        var shares = new double[]?[Batches.Count];
+        if (microBatch is int m)
+        {
+            for (int i = 0; i < Batches.Count; i++)
+            {
+                long count = Batches[i].Count;
+                if (count <= m) continue;
+                if (NormalizesByBatch(Module))
+                    throw new LlaException($"{{micro-batch}} {m} is smaller than the batch ({count} samples) on a model with BatchNorm in train mode, whose statistics are the whole batch's: use {{bn}} eval or a {{micro-batch}} of at least {{batch-size}}");
+                shares[i] = Shares(Batches[i], m);
+            }
+        }
+        MicroBatch = microBatch;
+        _shares = shares;
+    }
+
+    /// <summary>How many parts batch <paramref name="i"/> is computed in (1 without micro-batches).</summary>
+    public int PartCount(int i) => i < _shares.Length && _shares[i] is double[] s ? s.Length : 1;
+
+    /// <summary>
+    /// Part <paramref name="j"/> of batch <paramref name="i"/>: the batch itself when it is one part, else views of
+    /// its rows (new tensor handles that the caller's dispose scope owns; never dispose the returned batch itself).
+    /// </summary>
+    public Batch Part(int i, int j)
+    {
+        var batch = Batches[i];
+        if (PartCount(i) == 1) return batch;
+        long m = MicroBatch!.Value, start = j * m, length = Math.Min(m, batch.Count - start);
+        return new Batch(batch.Inputs.narrow(0, start, length), batch.Targets.narrow(0, start, length));
+    }
+
+    /// <summary>Part j of batch i's weight in the whole objective: the batch's weight times the part's share of the batch. 0 for a part that predicts nothing.</summary>
+    public double PartWeight(int i, int j) => Weight(i) * (PartCount(i) == 1 ? 1.0 : _shares[i]![j]);
+
+    private double[] Shares(Batch batch, long m)
+    {
+        int parts = (int)((batch.Count + m - 1) / m);
+        var counts = new double[parts];
+        bool positions = _loss is not null && _loss == (LossFunction)LossFunctions.NextTokenCrossEntropy && batch.Targets.dim() == 2;
+        using (var scope = NewDisposeScope())
+            for (int j = 0; j < parts; j++)
+            {
+                long start = j * m, length = Math.Min(m, batch.Count - start);
+                counts[j] = positions ? batch.Targets.narrow(0, start, length).ne(LossFunctions.IgnoreIndex).sum().ToInt64() : length;
+            }
+        double total = counts.Sum();
+        // A batch with nothing to predict has a NaN loss either way: weigh its parts by samples.
+        if (total == 0) return Enumerable.Range(0, parts).Select(j => (double)Math.Min(m, batch.Count - j * m) / batch.Count).ToArray();
+        return counts.Select(c => c / total).ToArray();
+    }
+
+    /// <summary>Whether a forward pass of <paramref name="module"/> normalizes by the batch's statistics (BatchNorm in train mode; a TorchScript model in train mode may).</summary>
+    private static bool NormalizesByBatch(nn.Module module) =>
+        (module is Lla.Models.TorchScriptModel && module.training)
+        || module.named_modules().Any(m => AnalysisMode.IsBatchNorm(m.module) && m.module.training)
+        || (AnalysisMode.IsBatchNorm(module) && module.training);
+
     /// <summary>The loss of one batch as a graph-carrying scalar (autograd as currently enabled).</summary>
     public Tensor BatchLoss(Batch batch) => _batchLoss(batch);
 
@@ -67,19 +143,26 @@ public sealed class Objective
         bool classification = _forward is not null;
         for (int i = 0; i < Batches.Count; i++)
         {
-            using var scope = NewDisposeScope();
             var batch = Batches[i];
-            double batchLoss;
-            if (_forward is not null)
+            double batchLoss = 0, right = 0;
+            long counted = 0;
+            for (int j = 0; j < PartCount(i); j++)
             {
-                var outputs = _forward(batch.Inputs);
-                batchLoss = _loss!(outputs, batch.Targets).ToDouble();
-                // Next-token logits [N, T, V]: the batch's share of correct positions, weighted by its samples like the loss.
-                if (LossFunctions.Correct(outputs, batch.Targets) is (double right, long counted))
-                    correct += counted == 0 ? 0 : right / counted * batch.Count;
-                else classification = false;
+                using var scope = NewDisposeScope();
+                var part = Part(i, j);
+                double share = PartWeight(i, j) / Weight(i);
+                if (_forward is not null)
+                {
+                    var outputs = _forward(part.Inputs);
+                    // A part that predicts nothing (every target padding) has a NaN loss and a share of 0.
+                    if (share > 0 || PartCount(i) == 1) batchLoss += share * _loss!(outputs, part.Targets).ToDouble();
+                    // Next-token logits [N, T, V]: the batch's share of correct positions, weighted by its samples like the loss.
+                    if (LossFunctions.Correct(outputs, part.Targets) is (double r, long c)) { right += r; counted += c; }
+                    else classification = false;
+                }
+                else if (share > 0 || PartCount(i) == 1) batchLoss += share * _batchLoss(part).ToDouble();
             }
-            else batchLoss = _batchLoss(batch).ToDouble();
+            if (classification && _forward is not null) correct += counted == 0 ? 0 : right / counted * batch.Count;
             if (!double.IsFinite(batchLoss) && !allowNonFinite)
                 throw new LlaException($"the loss is {batchLoss} on batch {i + 1} of {Batches.Count}: the weights or the data hold non-finite values or the model diverged");
             loss += batchLoss * batch.Count;

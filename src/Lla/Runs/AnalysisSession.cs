@@ -52,13 +52,20 @@ public sealed class AnalysisSession : IDisposable
         }
     }
 
-    /// <summary>The numeric guard's batch: the first <see cref="NumericGuard.BatchSize"/> samples of the first analysed batch (the analysis's shapes but the first).</summary>
+    /// <summary>
+    /// The numeric guard's batch: the first <see cref="NumericGuard.BatchSize"/> samples of the first analysed batch (the
+    /// analysis's shapes but the first); for a GPT its first window only, since the guard's 66 products on a whole batch of
+    /// windows would cost as much as the analysis (docs/language-models.md, "Memory").
+    /// </summary>
     public Batch GuardSample()
     {
         var first = Batches[0];
-        long n = Math.Min(NumericGuard.BatchSize, first.Count);
+        long n = Math.Min(Model is Models.Gpt.GptModel ? GptGuardWindows : NumericGuard.BatchSize, first.Count);
         return new Batch(first.Inputs.narrow(0, 0, n), first.Targets.narrow(0, 0, n));
     }
+
+    /// <summary>Windows in a GPT's guard batch.</summary>
+    public const int GptGuardWindows = 1;
 
     public Func<nn.Module<Tensor, Tensor>> Float64Twin() => Source.Float64Twin(Model, Data, BatchNorm);
 
@@ -78,7 +85,10 @@ public sealed class AnalysisSession : IDisposable
         if (Source.DType != ScalarType.Float32)
             batches = batches.Select(b => new Batch(b.Inputs.to(Source.DType).DetachFromDisposeScope(), b.Targets)).ToList();
         using var eval = new AnalysisMode(Model, BatchNormMode.Eval);
-        double accuracy = new Objective(Model, Source.LossFunction, batches).Evaluate().Accuracy;
+        // In the analysis's micro-batches: 1,024 windows of a GPT's logits at once would need tens of GB.
+        var objective = new Objective(Model, Source.LossFunction, batches);
+        objective.SplitInto(Objective.MicroBatch);
+        double accuracy = objective.Evaluate().Accuracy;
         foreach (var b in batches) b.Dispose();
         return accuracy;
     }

@@ -52,6 +52,26 @@ public class GptCommandTests
     }
 
     [Fact]
+    public void Micro_batches_give_the_whole_batchs_eigenvalues_and_are_recorded_and_a_gpt_without_the_flag_records_its_choice()
+    {
+        string cwd = Paths.NewTempFolder();
+        string text = Text(cwd);
+        var whole = InProcessLla.Run(cwd, Args(text, "whole"));
+        Assert.True(whole.ExitCode == 0, whole.Stderr + whole.Stdout);
+        var split = InProcessLla.Run(cwd, Args(text, "split", "--micro-batch", "3"));
+        Assert.True(split.ExitCode == 0, split.Stderr + split.Stdout);
+        var a = Results(cwd, "whole");
+        var b = Results(cwd, "split");
+        Assert.Equal(3, (int)b["options"]!["micro_batch"]!);
+        // No flag: the memory plan chooses the whole batch of 8 for this tiny model, and records it.
+        Assert.Equal(8, (int)a["options"]!["micro_batch"]!);
+        Assert.Equal((double)a["loss"]!, (double)b["loss"]!, 5);
+        var ea = a["hessian"]!["top_eigenvalues"]!.AsArray().Select(x => (double)x!).ToArray();
+        var eb = b["hessian"]!["top_eigenvalues"]!.AsArray().Select(x => (double)x!).ToArray();
+        for (int k = 0; k < ea.Length; k++) Assert.True(Math.Abs(ea[k] - eb[k]) <= 1e-4 * Math.Abs(ea[k]), $"{ea[k]} vs {eb[k]}");
+    }
+
+    [Fact]
     public void Hessian_of_a_tiny_gpt_on_bytes_writes_loss_perplexity_eigenvalues_and_criteria()
     {
         string cwd = Paths.NewTempFolder();

@@ -10,7 +10,8 @@ namespace Lla.Curvature;
 /// The Hessian of an <see cref="Objective"/> with respect to a <see cref="ParameterSet"/> (all
 /// trainable parameters, or a block of them), applied to vectors by double backward:
 /// Hv = ∂/∂θ (∇L(θ)·v). Over several batches it is the batch-size-weighted average of the
-/// per-batch products, each batch's graph built and freed in turn so memory stays bounded.
+/// per-batch products, each batch's graph built and freed in turn so memory stays bounded; with
+/// micro-batches (<see cref="Objective.SplitInto"/>) each batch's product is the weighted sum of its parts'.
 /// </summary>
 public sealed class HessianOperator : ILinearOperator
 {
@@ -49,10 +50,10 @@ public sealed class HessianOperator : ILinearOperator
         var result = zeros_like(v);
         var inputs = _parameters.Parameters.Cast<Tensor>().ToArray();
         using var gradMode = enable_grad();
-        for (int i = _group.Rank; i < _objective.Batches.Count; i += _group.Size)
+        foreach (var (i, part) in Parts())
         {
             using var scope = NewDisposeScope();
-            var loss = _objective.BatchLoss(_objective.Batches[i]);
+            var loss = _objective.BatchLoss(_objective.Part(i, part));
             var grads = torch.autograd.grad(new[] { loss }, inputs, create_graph: true, retain_graph: true, allow_unused: true);
             var parts = _parameters.Unflatten(v);
             Tensor? gv = null;
@@ -65,9 +66,17 @@ public sealed class HessianOperator : ILinearOperator
             if (gv is null) continue;
             var hv = torch.autograd.grad(new[] { gv }, inputs, retain_graph: false, allow_unused: true);
             var flat = _parameters.FlattenLike(hv.Select((h, j) => IsUndefined(h) ? zeros_like(inputs[j]) : h).ToArray());
-            result.add_(flat, alpha: _objective.Weight(i));
+            result.add_(flat, alpha: _objective.PartWeight(i, part));
         }
         return SumAcrossProcesses(result);
+    }
+
+    /// <summary>This process's (batch, part) pairs with a non-zero weight: batch i on rank i mod size, each in its micro-batches.</summary>
+    private IEnumerable<(int Batch, int Part)> Parts()
+    {
+        for (int i = _group.Rank; i < _objective.Batches.Count; i += _group.Size)
+            for (int j = 0; j < _objective.PartCount(i); j++)
+                if (_objective.PartCount(i) == 1 || _objective.PartWeight(i, j) > 0) yield return (i, j);
     }
 
     /// <summary>The gradient of the objective at the current parameters, as a flat vector.</summary>
@@ -76,13 +85,13 @@ public sealed class HessianOperator : ILinearOperator
         var result = zeros(Dimension, dtype: DType, device: Device);
         var inputs = _parameters.Parameters.Cast<Tensor>().ToArray();
         using var gradMode = enable_grad();
-        for (int i = _group.Rank; i < _objective.Batches.Count; i += _group.Size)
+        foreach (var (i, j) in Parts())
         {
             using var scope = NewDisposeScope();
-            var loss = _objective.BatchLoss(_objective.Batches[i]);
+            var loss = _objective.BatchLoss(_objective.Part(i, j));
             var grads = torch.autograd.grad(new[] { loss }, inputs, allow_unused: true);
-            var flat = _parameters.FlattenLike(grads.Select((g, j) => IsUndefined(g) ? zeros_like(inputs[j]) : g).ToArray());
-            result.add_(flat, alpha: _objective.Weight(i));
+            var flat = _parameters.FlattenLike(grads.Select((g, k) => IsUndefined(g) ? zeros_like(inputs[k]) : g).ToArray());
+            result.add_(flat, alpha: _objective.PartWeight(i, j));
         }
         return SumAcrossProcesses(result);
     }

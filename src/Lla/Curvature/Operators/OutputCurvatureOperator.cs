@@ -63,16 +63,19 @@ public abstract class OutputCurvatureOperator : ILinearOperator
         var inputs = Parameters.Parameters.Cast<Tensor>().ToArray();
         using var gradMode = enable_grad();
         for (int i = _group.Rank; i < Objective.Batches.Count; i += _group.Size)
+        for (int j = 0; j < Objective.PartCount(i); j++)
         {
+            // A micro-batch's product is its own mean (1/n of its predicted positions or samples) times its share of the batch.
+            if (Objective.PartCount(i) > 1 && Objective.PartWeight(i, j) == 0) continue;
             using var scope = NewDisposeScope();
-            var batch = Objective.Batches[i];
+            var batch = Objective.Part(i, j);
             var outputs = _forward(batch.Inputs);
             if (!outputs.requires_grad) continue; // no analysed parameter reaches the outputs
             var u = OutputJacobian.Product(outputs, inputs, Parameters.Unflatten(v));
             Tensor m;
             using (no_grad()) m = OutputProduct(outputs.detach(), batch.Targets, u);
             var parts = OutputJacobian.TransposeProduct(outputs, inputs, m);
-            result.add_(Parameters.FlattenLike(parts), alpha: Objective.Weight(i));
+            result.add_(Parameters.FlattenLike(parts), alpha: Objective.PartWeight(i, j));
         }
         return ProcessSum.Sum(_group, result);
     }
