@@ -33,9 +33,11 @@ internal static class AnalyzeCommand
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             string name = p.GetValue(profile)!;
-            var settings = AnalyzeProfile.Parse(name).Override(Given(p, hessian.BatchSize), Given(p, hessian.Runs), Given(p, hessian.LanczosSteps), Given(p, landscapeSteps));
+            var profileChosen = AnalyzeProfile.Parse(name);
             var scale = SettingNames.Parse<ColorScale>(p.GetValue(colorScale)!, "color-scale");
-            var options = AnalyzeRun.Options(hessian.RunOptions(p, shared, force, command, trace: true, esd: true), settings);
+            var asked = hessian.RunOptions(p, shared, force, command, trace: true, esd: true);
+            var settings = profileChosen.For(asked.Source.Model).Override(Given(p, hessian.BatchSize), Given(p, hessian.Runs), Given(p, hessian.LanczosSteps), Given(p, landscapeSteps));
+            var options = AnalyzeRun.Options(asked, settings);
             return HessianCommand.Execute(options, shared.Output(p, processes), processes, scale);
         }));
         return command;

@@ -12,9 +12,9 @@ namespace Lla.Cli.Commands;
 /// <summary>Options that every command which loads a model and data shares.</summary>
 internal sealed class SharedOptions
 {
-    public readonly Option<string?> Model = new("--model") { Description = "architecture: lenet | mlp | resnet20 | resnet18 | resnet34 | resnet50, or a model file torchscript:FILE | onnx:FILE (default: lenet, the embedded default)" };
-    public readonly Option<string?> Weights = new("--weights") { Description = "weights: a PyTorch .pth state dict, safetensors, or a TorchSharp file; 'none' for a seeded random init (default: the embedded LeNet)" };
-    public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) | cifar10:DIR (CIFAR-10 binary batches) | folder:DIR (one sub-folder of images per class) | npy:INPUTS.npy,LABELS.npy | text:FILE-OR-FOLDER | tokens:FILE.npy (default: the embedded Fashion-MNIST subset)" };
+    public readonly Option<string?> Model = new("--model") { Description = "architecture: lenet | mlp | resnet20 | resnet18 | resnet34 | resnet50 | gpt-bytes | gpt-nano | gpt2-small | gpt:layers=L,heads=H,width=W,context=T, or a model file torchscript:FILE | onnx:FILE (default: lenet, the embedded default; gpt-bytes without --data: the embedded text default)" };
+    public readonly Option<string?> Weights = new("--weights") { Description = "weights: a PyTorch .pth state dict, safetensors, or a TorchSharp file; 'none' for a seeded random init (default: the embedded LeNet, or the embedded GPT for gpt-bytes)" };
+    public readonly Option<string?> Data = new("--data") { Description = "data: idx:DIR (MNIST-family IDX files) | cifar10:DIR (CIFAR-10 binary batches) | folder:DIR (one sub-folder of images per class) | npy:INPUTS.npy,LABELS.npy | text:FILE-OR-FOLDER | tokens:FILE.npy (default: the embedded Fashion-MNIST subset, or the embedded fortunes for gpt-bytes)" };
     public readonly Option<string> DType = new("--dtype") { Description = "float32 | float64", DefaultValueFactory = _ => "float32" };
     public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: OMP_NUM_THREADS if set; under MPI the cores shared among the ranks on this machine; else every core)" };
     public readonly Option<long> Seed = new("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 42 };
@@ -30,8 +30,8 @@ internal sealed class SharedOptions
     public readonly Option<string> ImageMean = new("--image-mean") { Description = "folder data: per-channel mean R,G,B subtracted after scaling to [0,1]", DefaultValueFactory = _ => "0,0,0" };
     public readonly Option<string> ImageStd = new("--image-std") { Description = "folder data: per-channel standard deviation R,G,B to divide by", DefaultValueFactory = _ => "1,1,1" };
     public readonly Option<bool> SkipUnreadable = new("--skip-unreadable") { Description = "folder data: skip images that cannot be decoded (counted in the data's description) instead of stopping" };
-    public readonly Option<string> Tokenizer = new("--tokenizer") { Description = "text: data: gpt2 (GPT-2's byte-pair encoding, 50,257 tokens) | bytes (UTF-8 bytes, 256 tokens)", DefaultValueFactory = _ => "gpt2" };
-    public readonly Option<int> Context = new("--context") { Description = "text: data, and tokens: streams: tokens per window (a sample is T + 1 tokens: inputs the first T, next-token targets the last T)", DefaultValueFactory = _ => Lla.Data.Text.TextSettings.DefaultContext };
+    public readonly Option<string?> Tokenizer = new("--tokenizer") { Description = "text: data: gpt2 (GPT-2's byte-pair encoding, 50,257 tokens) | bytes (UTF-8 bytes, 256 tokens) (default: gpt2; bytes for the embedded gpt-bytes default)" };
+    public readonly Option<int?> Context = new("--context") { Description = $"text: data, and tokens: streams: tokens per window (a sample is T + 1 tokens: inputs the first T, next-token targets the last T) (default: {Lla.Data.Text.TextSettings.DefaultContext}; {EmbeddedDefault.Text.Context} for the embedded gpt-bytes default)" };
     public readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N (CUDA needs a CUDA libtorch backend package in place of the CPU one)", DefaultValueFactory = _ => "cpu" };
     public readonly Option<bool> Quiet = new("--quiet") { Description = "print nothing but errors" };
     public readonly Option<bool> Json = new("--json") { Description = "print the results JSON on stdout (progress and summary are not shown)" };
@@ -46,13 +46,18 @@ internal sealed class SharedOptions
     public ModelSource Source(ParseResult p, string? weights = null)
     {
         RegisterImageFolders(p);
-        Lla.Data.Text.TextDataset.Register(Lla.Data.Text.TextSettings.Parse(p.GetValue(Tokenizer)!, p.GetValue(Context)));
+        string? tokenizer = p.GetValue(Tokenizer);
+        int? context = p.GetValue(Context);
+        var text = Lla.Data.Text.TextSettings.Parse(tokenizer ?? "gpt2", context ?? Lla.Data.Text.TextSettings.DefaultContext);
         var source = ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
             with { NumClasses = p.GetValue(NumClasses) };
+        // The embedded text default (gpt-bytes without --data) reads its corpus as it was trained: bytes, context 64 unless given.
+        if (source.Text is not null) text = EmbeddedDefault.TextFor(tokenizer, context);
+        Lla.Data.Text.TextDataset.Register(text);
         if (source.Data.Contains("folder:", StringComparison.Ordinal))
             source = source with { Images = new Lla.Data.ImageDecoding(p.GetValue(ImageSize), p.GetValue(ImageMean)!, p.GetValue(ImageStd)!, p.GetValue(SkipUnreadable)) };
         if (source.Data.Contains("text:", StringComparison.Ordinal) || source.Data.Contains("tokens:", StringComparison.Ordinal))
-            source = source with { Text = Lla.Data.Text.TextSettings.Parse(p.GetValue(Tokenizer)!, p.GetValue(Context)) };
+            source = source with { Text = text };
         return source.WithGraphInputs(p.GetValue(OnnxInput) ?? Array.Empty<string>());
     }
 

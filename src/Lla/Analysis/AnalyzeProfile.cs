@@ -4,7 +4,8 @@ namespace Lla.Analysis;
 /// `analyze`'s settings by profile: quick (pinned to finish in under a minute on 2 cores: one batch of
 /// 512 training samples, one 80-step SLQ run, 21×21-point planes) and full (one batch of 2,048, three
 /// 100-step SLQ runs, 41×41 points, and the
-/// curvature split H = G + R). Explicit settings override a profile.
+/// curvature split H = G + R). Explicit settings override a profile. A GPT's batch counts windows of many
+/// positions: <see cref="For"/> gives it a smaller one.
 /// </summary>
 public sealed record AnalyzeProfile(string Name, int BatchSize, int Runs, int LanczosSteps, int LandscapeSteps, bool SplitCurvature = false)
 {
@@ -17,6 +18,17 @@ public sealed record AnalyzeProfile(string Name, int BatchSize, int Runs, int La
         "full" => Full,
         _ => throw new LlaException($"{{profile}} must be quick or full (got '{name}')"),
     };
+
+    /// <summary>
+    /// How many times fewer samples a profile's batch holds for a next-token model: a sample is then a window of T
+    /// predicted positions (64 for the embedded gpt-bytes), so the quick profile's batch of 32 windows is 2,048
+    /// predictions, and keeps `lla analyze --model gpt-bytes` near a minute on 2 cores.
+    /// </summary>
+    public const int WindowDivisor = 16;
+
+    /// <summary>The profile for <paramref name="model"/>: as it is, or with <see cref="WindowDivisor"/> times fewer windows for a GPT.</summary>
+    public AnalyzeProfile For(string model) =>
+        Models.Gpt.GptConfig.Names(model) ? this with { BatchSize = Math.Max(1, BatchSize / WindowDivisor) } : this;
 
     /// <summary>The profile with the settings given explicitly (non-null) in place of its own.</summary>
     public AnalyzeProfile Override(int? batchSize, int? runs, int? lanczosSteps, int? landscapeSteps) =>

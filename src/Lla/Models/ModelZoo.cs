@@ -46,7 +46,7 @@ public static class ModelZoo
         }
     }
 
-    /// <summary>Whether <paramref name="name"/> is a registered architecture or a GPT (gpt-nano, gpt2-small, or gpt:… — a malformed one is known and refused by <see cref="Create"/> naming the bad key).</summary>
+    /// <summary>Whether <paramref name="name"/> is a registered architecture or a GPT (gpt-nano, gpt-bytes, gpt2-small, or gpt:… — a malformed one is known and refused by <see cref="Create"/> naming the bad key).</summary>
     public static bool Knows(string name)
     {
         if (Gpt.GptConfig.Names(name)) return true;

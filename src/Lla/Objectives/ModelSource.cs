@@ -26,7 +26,9 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
 
     /// <summary>
     /// Fills in the embedded default: --data defaults to the Fashion-MNIST subset, --weights to the
-    /// embedded LeNet when the model is lenet and the data is the default ("none": seeded random init).
+    /// embedded LeNet when the model is lenet and the data is the default ("none": seeded random init);
+    /// for gpt-bytes without --data, the shipped text corpus and GPT, with <see cref="Text"/> set to
+    /// <see cref="EmbeddedDefault.Text"/> (bytes, context 64).
     /// </summary>
     public static ModelSource Resolve(string? model, string? weights, string? data, string dtype, long seed, string loss = "cross-entropy", string device = "cpu")
     {
@@ -51,16 +53,19 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         if (!ModelZoo.Knows(chosenModel))
             throw new LlaException($"unknown model '{chosenModel}' (known: {string.Join(", ", ModelZoo.Names)}), nor a model file ({ModelFiles.Forms})");
         lossKind = LossFor(chosenModel, lossKind);
-        string chosenData = data ?? EmbeddedDefault.DataSpec;
+        // The embedded text default: gpt-bytes without --data reads the shipped corpus (bytes, context 64) with the shipped weights.
+        bool embeddedText = data is null && chosenModel == EmbeddedDefault.TextModel;
+        string chosenData = data ?? (embeddedText ? EmbeddedDefault.TextDataSpec : EmbeddedDefault.DataSpec);
         string? chosenWeights = weights;
         if (chosenWeights is null)
         {
             if (data is null && chosenModel == EmbeddedDefault.Model) chosenWeights = EmbeddedDefault.Weights;
+            else if (embeddedText) chosenWeights = EmbeddedDefault.TextWeights;
             else throw new LlaException("{weights} is needed with your own {data} or {model} (give a file, or 'none' for a seeded random initialization)");
         }
         if (chosenWeights == RandomWeights) chosenWeights = null;
         else InputPaths.RequireFile(chosenWeights, "weights file", "weights");
-        return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, lossKind, onDevice);
+        return new ModelSource(chosenModel, chosenWeights, chosenData, type, seed, lossKind, onDevice) { Text = embeddedText ? EmbeddedDefault.Text : null };
     }
 
     /// <summary>

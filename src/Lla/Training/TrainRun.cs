@@ -255,7 +255,7 @@ public static class TrainRun
 
     /// <summary>What an analysis during training runs: `analyze`'s quick profile (<see cref="AnalyzeRun"/>) on the checkpoint of that epoch, θ₀ from FILE.init, the held-out share as validation.</summary>
     private static HessianRunOptions EpochAnalysis(ModelSource source, TrainRunOptions o, string? validation, string outDir) =>
-        AnalyzeRun.Options(source, outDir, AnalyzeProfile.Quick, o.OneDnn) with
+        AnalyzeRun.Options(source, outDir, AnalyzeProfile.Quick.For(source.Model), o.OneDnn) with
         {
             Init = File.Exists(o.Save + ".init") ? o.Save + ".init" : null,
             Validation = validation,

@@ -10,6 +10,16 @@ public sealed class AnalyzeRunTests
     private static readonly ModelSource Source = new("mlp", null, "idx:x", TorchSharp.torch.ScalarType.Float32, 7);
 
     [Fact]
+    public void A_gpt_profile_takes_fewer_windows_and_explicit_settings_still_win()
+    {
+        Assert.Equal(512, AnalyzeProfile.Quick.For("lenet").BatchSize);
+        Assert.Equal(512 / AnalyzeProfile.WindowDivisor, AnalyzeProfile.Quick.For("gpt-bytes").BatchSize);
+        Assert.Equal(2048 / AnalyzeProfile.WindowDivisor, AnalyzeProfile.Full.For("gpt:layers=1,heads=1,width=4,context=4").BatchSize);
+        Assert.Equal(8, AnalyzeProfile.Quick.For("gpt-bytes").Override(8, null, null, null).BatchSize);
+        Assert.Equal(AnalyzeProfile.Quick.LanczosSteps, AnalyzeProfile.Quick.For("gpt-bytes").LanczosSteps);
+    }
+
+    [Fact]
     public void The_default_analysis_is_the_profile_with_trace_density_and_the_cheap_measures()
     {
         var o = AnalyzeRun.Options(Source, "out", AnalyzeProfile.Quick);

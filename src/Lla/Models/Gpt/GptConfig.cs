@@ -7,7 +7,7 @@ public enum GeluKind { Exact, Tanh }
 
 /// <summary>
 /// The size of a GPT with nanoGPT's architecture, from a model name: <c>gpt:layers=L,heads=H,width=W,context=T[,vocab=V][,gelu=exact|tanh][,bias=true|false]</c>
-/// or a preset (<c>gpt-nano</c>, <c>gpt2-small</c>). Dropout is 0 and LayerNorm's ε is 1e-5.
+/// or a preset (<c>gpt-nano</c>, <c>gpt-bytes</c>, <c>gpt2-small</c>). Dropout is 0 and LayerNorm's ε is 1e-5.
 /// </summary>
 public sealed record GptConfig(int Layers, int Heads, int Width, int Context, int Vocabulary = GptConfig.Gpt2Vocabulary, GeluKind Gelu = GeluKind.Exact, bool Bias = true)
 {
@@ -18,12 +18,19 @@ public sealed record GptConfig(int Layers, int Heads, int Width, int Context, in
     /// <summary>About 0.79M parameters besides the embeddings; GPT-2's vocabulary so that GPT-2-tokenized text fits it.</summary>
     public static readonly GptConfig Nano = new(Layers: 4, Heads: 4, Width: 128, Context: 128);
 
+    /// <summary>
+    /// The embedded text default: a byte-level GPT (vocabulary 256, 4 layers of width 64, context 64; 220,544 parameters)
+    /// small enough to ship trained (data/gpt-bytes-fortunes.bin) and to analyse in about a minute on 2 cores.
+    /// </summary>
+    public static readonly GptConfig Bytes = new(Layers: 4, Heads: 4, Width: 64, Context: 64, Vocabulary: 256);
+
     /// <summary>GPT-2's 124M configuration (124,439,808 parameters with the tied embedding counted once).</summary>
     public static readonly GptConfig Gpt2Small = new(Layers: 12, Heads: 12, Width: 768, Context: 1024, Gelu: GeluKind.Tanh);
 
     public static readonly IReadOnlyDictionary<string, GptConfig> Presets = new Dictionary<string, GptConfig>
     {
         ["gpt-nano"] = Nano,
+        ["gpt-bytes"] = Bytes,
         ["gpt2-small"] = Gpt2Small,
     };
 
