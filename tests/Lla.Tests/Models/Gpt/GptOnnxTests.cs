@@ -6,6 +6,7 @@ using Lla.Objectives;
 using Lla.Onnx;
 using Lla.Tests.Support;
 using Lla.Vectors;
+using Lla.Tests.Data.Text;
 using Xunit.Abstractions;
 
 namespace Lla.Tests.Models.Gpt;
@@ -15,6 +16,7 @@ namespace Lla.Tests.Models.Gpt;
 /// opset 17, int64 ids [batch, 8] → logits [batch, 8, 50]) loaded through the ONNX importer gives the numbers of the
 /// built-in GPT loaded from nanogpt.pth: the same logits and the same Hessian-vector products of the next-token loss.
 /// </summary>
+[Collection("console")]
 public class GptOnnxTests
 {
     private readonly ITestOutputHelper _output;
@@ -116,5 +118,31 @@ public class GptOnnxTests
             worst = Math.Max(worst, relative);
         }
         Assert.True(worst <= bound, $"{file}: HVP of the ONNX GPT vs the built-in one: relative difference {worst:E2}");
+    }
+
+    /// <summary>
+    /// `lla hessian --model onnx:gpt.opset17.onnx` on token data: with --loss next-token it analyses the next-token loss and records its
+    /// perplexity; with the default cross-entropy the 3-D logits are one line naming next-token, exit 2.
+    /// </summary>
+    [Fact]
+    public void Lla_hessian_runs_the_exported_gpt_with_the_next_token_loss()
+    {
+        string cwd = Paths.NewTempFolder();
+        var generator = new Random(3);
+        string tokens = TextFiles.Npy(Path.Combine(cwd, "windows.npy"), new long[] { 6, 9 }, Enumerable.Range(0, 54).Select(_ => (long)generator.Next(50)).ToArray());
+        string model = "onnx:" + OnnxFile;
+        var run = InProcessLla.Run(cwd, "hessian", "--model", model, "--data", "tokens:" + tokens, "--loss", "next-token", "--batch-size", "6",
+            "--top-k", "1", "--lanczos-steps", "5", "--threads", "2", "--out", "h", "--quiet");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var results = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cwd, "h", "results.json")))!;
+        double loss = results["loss"]!.GetValue<double>();
+        _output.WriteLine($"loss {loss}, perplexity {results["perplexity"]}, top eigenvalue {results["hessian"]!["top_eigenvalues"]![0]}");
+        Assert.Equal(Math.Exp(loss), results["perplexity"]!.GetValue<double>(), 9);
+
+        var refused = InProcessLla.Run(cwd, "hessian", "--model", model, "--data", "tokens:" + tokens, "--batch-size", "6",
+            "--top-k", "1", "--lanczos-steps", "5", "--threads", "2", "--out", "r", "--quiet");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("next-token", refused.Stderr);
+        Assert.Single(refused.Stderr.Trim().Split('\n'));
     }
 }
