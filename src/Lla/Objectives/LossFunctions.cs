@@ -15,8 +15,17 @@ public static class LossFunctions
     /// <summary>A target position holding this id is padding: not predicted, not counted (nanoGPT's choice).</summary>
     public const long IgnoreIndex = -1;
 
-    /// <summary>Softmax cross-entropy of logits against integer labels.</summary>
-    public static Tensor CrossEntropy(Tensor logits, Tensor labels) => nn.functional.cross_entropy(logits, labels);
+    /// <summary>
+    /// Softmax cross-entropy of logits against integer labels. Next-token logits [N, T, V] against token targets [N, T] (a language
+    /// model given as a file, e.g. onnx:, on token data) are refused in one line naming next-token: libtorch would read them as
+    /// V-position maps of T classes and fail deep inside an analysis, or, were T equal to V, compute another loss.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor labels)
+    {
+        if (logits.dim() == 3 && labels.dim() == 2 && logits.shape[0] == labels.shape[0] && logits.shape[1] == labels.shape[1])
+            throw new LlaException($"{{loss}} cross-entropy got logits of shape [{string.Join(", ", logits.shape)}] for targets [{string.Join(", ", labels.shape)}]: a language model's outputs; give {{loss}} next-token");
+        return nn.functional.cross_entropy(logits, labels);
+    }
 
     /// <summary>Negative log-likelihood of log-probabilities (a model ending in log_softmax) against integer labels.</summary>
     public static Tensor NegativeLogLikelihood(Tensor logProbabilities, Tensor labels) => nn.functional.nll_loss(logProbabilities, labels);
