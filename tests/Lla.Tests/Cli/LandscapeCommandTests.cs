@@ -39,7 +39,8 @@ public class LandscapeCommandTests
         var actual = Loss(plane);
         for (int j = 0; j < expected.Length; j++) Assert.Equal(expected[j], actual[j]);
 
-        var mismatch = LlaProcess.Run("landscape", "--steps", "14", "--out", killed, "--resume");
+        // Only the steps differ (resume names the first setting that differs, in the settings' order).
+        var mismatch = LlaProcess.Run("landscape", "--steps", "14", "--batch-size", "1024", "--threads", "2", "--out", killed, "--resume");
         Assert.Equal(2, mismatch.ExitCode);
         Assert.Contains("--steps is 14 now but was 12", mismatch.Stderr);
         var again = LlaProcess.Run(args.Concat(new[] { "--out", killed }).ToArray());
