@@ -74,6 +74,6 @@ public sealed class ScheduledOptimizer(IOptimizer inner, LearningRateSchedule sc
     public void Restore(IReadOnlyDictionary<string, TorchSharp.torch.Tensor> state)
     {
         inner.Restore(state);
-        Position = Adam.Entry(state, PositionKey).ToInt64();
+        Position = AdamMoments.Entry(state, PositionKey).ToInt64();
     }
 }

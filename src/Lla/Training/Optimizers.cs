@@ -17,20 +17,67 @@ public interface IOptimizer
     void Restore(IReadOnlyDictionary<string, Tensor> state);
 }
 
+/// <summary>
+/// Adam's state, shared by <see cref="Adam"/> and <see cref="AdamW"/>: the named parameters, the first and second moments
+/// and the step count, saved and restored under PyTorch's names (exp_avg, exp_avg_sq, step), which Adam planes read.
+/// </summary>
+internal sealed class AdamMoments
+{
+    public (string Name, Tensor P)[] Parameters { get; }
+    public Tensor[] M { get; }
+    public Tensor[] V { get; }
+    private long _step;
+
+    public AdamMoments(IEnumerable<(string Name, Tensor P)> parameters)
+    {
+        Parameters = parameters.ToArray();
+        M = Parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
+        V = Parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
+    }
+
+    /// <summary>Counts one more step and returns its number t (1 for the first), for the bias corrections.</summary>
+    public long Advance() => ++_step;
+
+    public void ZeroGrad()
+    {
+        foreach (var (_, p) in Parameters) p.grad?.zero_();
+    }
+
+    public IEnumerable<KeyValuePair<string, Tensor>> State()
+    {
+        for (int i = 0; i < Parameters.Length; i++)
+        {
+            yield return new($"exp_avg.{Parameters[i].Name}", M[i]);
+            yield return new($"exp_avg_sq.{Parameters[i].Name}", V[i]);
+        }
+        yield return new("step", tensor(_step));
+    }
+
+    public void Restore(IReadOnlyDictionary<string, Tensor> state)
+    {
+        using var _ = no_grad();
+        for (int i = 0; i < Parameters.Length; i++)
+        {
+            M[i].copy_(Entry(state, $"exp_avg.{Parameters[i].Name}"));
+            V[i].copy_(Entry(state, $"exp_avg_sq.{Parameters[i].Name}"));
+        }
+        _step = Entry(state, "step").ToInt64();
+    }
+
+    internal static Tensor Entry(IReadOnlyDictionary<string, Tensor> state, string name) =>
+        state.TryGetValue(name, out var t) ? t : throw new LlaException($"the checkpoint's optimizer state has no {name}: it was not written by this optimizer");
+}
+
 /// <summary>Adam as in PyTorch (bias-corrected moments; L2 weight decay added to the gradient).</summary>
 public sealed class Adam : IOptimizer
 {
-    private readonly (string Name, Tensor P)[] _parameters;
-    private readonly Tensor[] _m, _v;
+    private readonly AdamMoments _moments;
     private readonly double _beta1, _beta2, _eps, _weightDecay;
     private double _lr;
-    private long _step;
 
     public Adam(IEnumerable<(string Name, Tensor P)> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
     {
-        _parameters = parameters.ToArray();
-        _m = _parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
-        _v = _parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
+        _moments = new AdamMoments(parameters);
         (_lr, _beta1, _beta2, _eps, _weightDecay) = (lr, beta1, beta2, eps, weightDecay);
     }
 
@@ -41,49 +88,24 @@ public sealed class Adam : IOptimizer
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        _step++;
-        double c1 = 1 - Math.Pow(_beta1, _step), c2 = 1 - Math.Pow(_beta2, _step);
-        for (int i = 0; i < _parameters.Length; i++)
+        long t = _moments.Advance();
+        double c1 = 1 - Math.Pow(_beta1, t), c2 = 1 - Math.Pow(_beta2, t);
+        for (int i = 0; i < _moments.Parameters.Length; i++)
         {
-            var (_, p) = _parameters[i];
+            var (_, p) = _moments.Parameters[i];
             var g = p.grad;
             if (g is null) continue;
             if (_weightDecay != 0) g = g.add(p, alpha: _weightDecay);
-            _m[i].mul_(_beta1).add_(g, alpha: 1 - _beta1);
-            _v[i].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
-            var denominator = _v[i].div(c2).sqrt_().add_(_eps);
-            p.addcdiv_(_m[i], denominator, value: -_lr / c1);
+            _moments.M[i].mul_(_beta1).add_(g, alpha: 1 - _beta1);
+            _moments.V[i].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+            var denominator = _moments.V[i].div(c2).sqrt_().add_(_eps);
+            p.addcdiv_(_moments.M[i], denominator, value: -_lr / c1);
         }
     }
 
-    public void ZeroGrad()
-    {
-        foreach (var (_, p) in _parameters) p.grad?.zero_();
-    }
-
-    public IEnumerable<KeyValuePair<string, Tensor>> State()
-    {
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            yield return new($"exp_avg.{_parameters[i].Name}", _m[i]);
-            yield return new($"exp_avg_sq.{_parameters[i].Name}", _v[i]);
-        }
-        yield return new("step", tensor(_step));
-    }
-
-    public void Restore(IReadOnlyDictionary<string, Tensor> state)
-    {
-        using var _ = no_grad();
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            _m[i].copy_(Entry(state, $"exp_avg.{_parameters[i].Name}"));
-            _v[i].copy_(Entry(state, $"exp_avg_sq.{_parameters[i].Name}"));
-        }
-        _step = Entry(state, "step").ToInt64();
-    }
-
-    internal static Tensor Entry(IReadOnlyDictionary<string, Tensor> state, string name) =>
-        state.TryGetValue(name, out var t) ? t : throw new LlaException($"the checkpoint's optimizer state has no {name}: it was not written by this optimizer");
+    public void ZeroGrad() => _moments.ZeroGrad();
+    public IEnumerable<KeyValuePair<string, Tensor>> State() => _moments.State();
+    public void Restore(IReadOnlyDictionary<string, Tensor> state) => _moments.Restore(state);
 }
 
 /// <summary>
@@ -95,16 +117,12 @@ public sealed class Adam : IOptimizer
 /// </summary>
 public sealed class AdamW : IOptimizer
 {
-    private readonly (string Name, Tensor P)[] _parameters;
-    private readonly Tensor[] _m, _v;
+    private readonly AdamMoments _moments;
     private readonly double _beta1, _beta2, _eps, _weightDecay;
-    private long _step;
 
     public AdamW(IEnumerable<(string Name, Tensor P)> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0.01)
     {
-        _parameters = parameters.ToArray();
-        _m = _parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
-        _v = _parameters.Select(p => zeros_like(p.P).DetachFromDisposeScope()).ToArray();
+        _moments = new AdamMoments(parameters);
         (LearningRate, _beta1, _beta2, _eps, _weightDecay) = (lr, beta1, beta2, eps, weightDecay);
     }
 
@@ -118,47 +136,25 @@ public sealed class AdamW : IOptimizer
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        _step++;
+        long t = _moments.Advance();
         double lr = LearningRate;
-        double c1 = 1 - Math.Pow(_beta1, _step), c2Sqrt = Math.Sqrt(1 - Math.Pow(_beta2, _step));
-        for (int i = 0; i < _parameters.Length; i++)
+        double c1 = 1 - Math.Pow(_beta1, t), c2Sqrt = Math.Sqrt(1 - Math.Pow(_beta2, t));
+        for (int i = 0; i < _moments.Parameters.Length; i++)
         {
-            var (_, p) = _parameters[i];
+            var (_, p) = _moments.Parameters[i];
             var g = p.grad;
             if (g is null) continue;
             if (_weightDecay != 0 && Decays(p)) p.mul_(1 - lr * _weightDecay);
-            _m[i].mul_(_beta1).add_(g, alpha: 1 - _beta1);
-            _v[i].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
-            var denominator = _v[i].sqrt().div_(c2Sqrt).add_(_eps);
-            p.addcdiv_(_m[i], denominator, value: -(lr / c1));
+            _moments.M[i].mul_(_beta1).add_(g, alpha: 1 - _beta1);
+            _moments.V[i].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+            var denominator = _moments.V[i].sqrt().div_(c2Sqrt).add_(_eps);
+            p.addcdiv_(_moments.M[i], denominator, value: -(lr / c1));
         }
     }
 
-    public void ZeroGrad()
-    {
-        foreach (var (_, p) in _parameters) p.grad?.zero_();
-    }
-
-    public IEnumerable<KeyValuePair<string, Tensor>> State()
-    {
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            yield return new($"exp_avg.{_parameters[i].Name}", _m[i]);
-            yield return new($"exp_avg_sq.{_parameters[i].Name}", _v[i]);
-        }
-        yield return new("step", tensor(_step));
-    }
-
-    public void Restore(IReadOnlyDictionary<string, Tensor> state)
-    {
-        using var _ = no_grad();
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            _m[i].copy_(Adam.Entry(state, $"exp_avg.{_parameters[i].Name}"));
-            _v[i].copy_(Adam.Entry(state, $"exp_avg_sq.{_parameters[i].Name}"));
-        }
-        _step = Adam.Entry(state, "step").ToInt64();
-    }
+    public void ZeroGrad() => _moments.ZeroGrad();
+    public IEnumerable<KeyValuePair<string, Tensor>> State() => _moments.State();
+    public void Restore(IReadOnlyDictionary<string, Tensor> state) => _moments.Restore(state);
 }
 
 /// <summary>SGD with optional momentum and L2 weight decay, as in PyTorch.</summary>
