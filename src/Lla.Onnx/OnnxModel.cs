@@ -53,7 +53,7 @@ public static class OnnxModel
         var graph = model.Graph;
         if (graph is null || graph.Node.Count == 0) throw new LlaException($"{path} holds no ONNX graph");
         // Operators of other domains (training, Microsoft's, …) are named before a missing or unsupported opset.
-        CheckOperators(model);
+        CheckOperators(path, model);
         int opset = Opset(path, model);
         OnnxValueTypes.Check(path, graph);
         if (forData) CheckBinding(path, graph, bound);
@@ -129,7 +129,53 @@ public static class OnnxModel
         }
 
         var tied = TiedInitializers.Describe(graph, IsFloat);
-        return new OnnxModule(path, opset, nodes, inputs, outputs, bound, Register, integral, constants, conversions, tied);
+        var typed = AsDeclared(path, graph, bound, out var converted);
+        try
+        {
+            return new OnnxModule(path, opset, nodes, inputs, outputs, typed, Register, integral, constants, conversions, tied);
+        }
+        finally
+        {
+            foreach (var t in converted) t.Dispose(); // the module keeps its own copies
+        }
+    }
+
+    /// <summary>
+    /// Bound values in the element type their graph input declares (a NAME=NUMBER binding is read as int64 or float, an
+    /// .npy keeps its own type): floats for a floating input (the model's precision follows at run time), integers for an
+    /// integer or boolean input, refused in one line when a value is not whole (or not 0/1 for a boolean input).
+    /// </summary>
+    private static Dictionary<string, Tensor> AsDeclared(string path, GraphProto graph, IReadOnlyDictionary<string, Tensor> bound, out List<Tensor> converted)
+    {
+        converted = new List<Tensor>();
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var declared = graph.Input.Where(i => i.Type?.TensorType is not null).GroupBy(i => i.Name)
+            .ToDictionary(g => g.Key, g => (DataType)g.First().Type.TensorType.ElemType);
+        foreach (var (name, value) in bound)
+        {
+            if (!declared.TryGetValue(name, out var type) || type == DataType.Undefined) { result[name] = value; continue; }
+            var target = OnnxTensors.CastTarget((long)type, ScalarType.Float32);
+            bool floatingTarget = OnnxTensors.IsFloating(target);
+            if (value.dtype == target || floatingTarget && OnnxTensors.IsFloating(value.dtype)) { result[name] = value; continue; }
+            if (!floatingTarget && OnnxTensors.IsFloating(value.dtype))
+            {
+                using var _ = no_grad();
+                using var whole = value.eq(value.round());
+                using var allWhole = whole.all();
+                if (!allWhole.ToBoolean())
+                    throw new LlaException($"{path}: input '{name}' is declared {type}, but the value bound to it is not a whole number");
+            }
+            if (target == ScalarType.Bool)
+            {
+                using var _ = no_grad();
+                using var binary = value.eq(0).logical_or(value.eq(1)).all();
+                if (!binary.ToBoolean()) throw new LlaException($"{path}: input '{name}' is declared bool, but the value bound to it is not 0 or 1");
+            }
+            var cast = value.to(target);
+            converted.Add(cast);
+            result[name] = cast;
+        }
+        return result;
     }
 
     private static ModelProto Read(string path)
@@ -170,19 +216,27 @@ public static class OnnxModel
         return opset;
     }
 
-    private static void CheckOperators(ModelProto model)
+    private static void CheckOperators(string path, ModelProto model)
     {
-        long? Version(string domain) => model.OpsetImport.FirstOrDefault(o => o.Domain == domain || o.Domain is "" or "ai.onnx" && domain is "" or "ai.onnx")?.Version;
+        static bool IsDefault(string domain) => domain is "" or "ai.onnx";
+        long? Imported(string domain) => model.OpsetImport.FirstOrDefault(o => o.Domain == domain || IsDefault(o.Domain) && IsDefault(domain))?.Version;
         foreach (var node in model.Graph.Node)
         {
-            long? opset = Version(node.Domain) ?? Version("");
-            bool known = node.Domain is "" or "ai.onnx" && OnnxOperators.Knows(node.OpType, (int)(opset ?? OnnxOperators.MaxOpset));
-            if (known) continue;
-            string op = node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";
+            bool standard = IsDefault(node.Domain);
+            long? opset = Imported(node.Domain);
+            if (standard && OnnxOperators.Knows(node.OpType, (int)(opset ?? OnnxOperators.MaxOpset))) continue;
+            string op = standard ? node.OpType : $"{node.Domain}.{node.OpType}";
             string name = string.IsNullOrEmpty(node.Name) ? "unnamed" : node.Name;
             string supported = string.Join(", ", OnnxOperators.Supported.OrderBy(s => s, StringComparer.Ordinal));
-            string version = opset is null ? "no opset" : $"opset {opset}";
-            throw new LlaException($"the ONNX model uses operator {op} (node {name}, {version}), which Lla.NET does not support; supported: {supported}");
+            // The version that applies to the node is its own domain's import, never the default domain's.
+            string version = (standard, opset) switch
+            {
+                (true, null) => "no opset",
+                (true, _) => $"opset {opset}",
+                (false, null) => $"domain {node.Domain} not imported",
+                (false, _) => $"domain {node.Domain} version {opset}",
+            };
+            throw new LlaException($"{path}: the ONNX model uses operator {op} (node {name}, {version}), which Lla.NET does not support; supported: {supported}");
         }
     }
 

@@ -167,6 +167,11 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
                 for (int i = 0; i < Math.Min(outputs.Length, node.OutputCount); i++)
                     if (node.Proto.Output[i].Length > 0) values[node.Proto.Output[i]] = outputs[i];
             }
+            catch (System.Runtime.InteropServices.ExternalException e)
+            {
+                // libtorch refused the node's inputs (shapes, sizes): one line naming the node, the engine's first line kept.
+                throw new LlaException(node.Error($"failed in libtorch: {e.Message.Split('\n')[0].Trim()}").Message, e);
+            }
             finally
             {
                 node.Inputs = Array.Empty<Tensor?>();

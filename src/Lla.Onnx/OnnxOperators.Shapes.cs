@@ -83,10 +83,42 @@ internal static partial class OnnxOperators
         return One(mode switch
         {
             "constant" => nn.functional.pad(x, torchPads.ToArray(), PaddingModes.Constant, value),
-            "reflect" => nn.functional.pad(x, torchPads.ToArray(), PaddingModes.Reflect),
-            "edge" => nn.functional.pad(x, torchPads.ToArray(), PaddingModes.Replicate),
+            "reflect" => PadEachAxis(n, x, pads, PaddingModes.Reflect),
+            "edge" => PadEachAxis(n, x, pads, PaddingModes.Replicate),
             _ => throw n.Error($"has mode={mode}, which Lla.NET does not support"),
         });
+    }
+
+    /// <summary>
+    /// Reflect and edge padding, one axis at a time (both are separable: a padded corner is the reflection, or the copy,
+    /// along each axis in turn), each as libtorch's batched 1-D padding of a [1, rest, axis] view, so any rank and any
+    /// number of padded axes run (libtorch's own takes 1–3 trailing axes of a 2-D to 5-D input). Negative pads crop first.
+    /// </summary>
+    private static Tensor PadEachAxis(OnnxNode n, Tensor x, long[] pads, PaddingModes mode)
+    {
+        int rank = (int)x.dim();
+        var y = x;
+        for (int axis = 0; axis < rank; axis++)
+        {
+            long before = pads[axis], after = pads[rank + axis];
+            if (before < 0 || after < 0)
+            {
+                long start = Math.Max(0, -before), length = y.shape[axis] - start - Math.Max(0, -after);
+                if (length <= 0) throw n.Error($"crops axis {axis} of size {y.shape[axis]} away (pads {before} and {after})");
+                y = y.narrow(axis, start, length);
+                before = Math.Max(0, before);
+                after = Math.Max(0, after);
+            }
+            if (before == 0 && after == 0) continue;
+            long size = y.shape[axis];
+            if (mode == PaddingModes.Reflect && (before >= size || after >= size))
+                throw n.Error($"reflects axis {axis} of size {size} by {Math.Max(before, after)}, which needs a larger axis");
+            var moved = y.movedim(new long[] { axis }, new long[] { rank - 1 });
+            var shape = moved.shape;
+            var padded = nn.functional.pad(moved.reshape(1, -1, size), new[] { before, after }, mode);
+            y = padded.reshape(shape[..^1].Append(size + before + after).ToArray()).movedim(new long[] { rank - 1 }, new long[] { axis });
+        }
+        return y;
     }
 
     /// <summary>Expand: broadcast the input and the given shape against each other (NumPy rules).</summary>

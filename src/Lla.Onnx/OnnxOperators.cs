@@ -99,8 +99,14 @@ internal static partial class OnnxOperators
 
     private static Tensor[] Dropout(OnnxNode n)
     {
-        // Analyses use the model deterministically: dropout is the identity (its inference behaviour).
+        // Analyses use the model deterministically: dropout is the identity (its inference behaviour). A node that asks for
+        // training mode (opset 12+: a true training_mode input; opset 6: is_test 0) with a ratio above 0 would draw random
+        // masks, so it is refused rather than run as something it is not.
         var x = n.In(0);
+        bool training = n.Opset >= 12 ? n.Optional(2) is { } mode && mode.numel() > 0 && mode.ToBoolean() : n.Opset < 7 && n.Int("is_test", 0) == 0;
+        double ratio = n.Optional(1) is { } r && r.numel() > 0 ? r.ToDouble() : n.Float("ratio", 0.5f);
+        if (training && ratio > 0)
+            throw n.Error($"drops at random (training mode, ratio {ratio:G4}); Lla.NET analyses a deterministic model: export it in inference mode (model.eval())");
         return n.OutputCount > 1 ? new[] { x.alias(), ones_like(x, dtype: ScalarType.Bool) } : One(x.alias());
     }
 

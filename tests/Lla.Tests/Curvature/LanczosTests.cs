@@ -73,6 +73,23 @@ public class LanczosTests
     }
 
     [Fact]
+    public void A_breakdown_before_k_pairs_continues_and_one_after_them_stops()
+    {
+        // Eigenvalues 3 (twice), 2 and 0 (47 times): a random start's Krylov space is invariant after 3 steps (one
+        // direction in each eigenspace), so β = 0 there. With k = 4 fewer than k vectors exist: the run continues with a
+        // random orthogonal vector and finds the second copy of 3 and a 0. With k = 2 the two wanted Ritz pairs are
+        // exact in the invariant space (residual 0), so the run stops, as ARPACK does: the second copy of 3 is not seen.
+        var spectrum = new[] { 3.0, 3.0, 2.0 }.Concat(Enumerable.Repeat(0.0, 47)).ToArray();
+        using var op = DenseOperator.WithSpectrum(spectrum, seed: 2);
+        var four = Lanczos.TopEigenpairs(op, new LanczosOptions { K = 4, Which = EigenTarget.Largest, Tolerance = 1e-10, Seed = 3 });
+        Assert.Equal(new[] { 3.0, 3.0, 2.0, 0.0 }, four.Values.Select(v => Math.Round(v, 8)).ToArray());
+        Assert.All(four.Pairs.Take(3), p => Assert.True(p.Residual <= 1e-8, $"residual {p.Residual}"));
+        var two = Lanczos.TopEigenpairs(op, new LanczosOptions { K = 2, Which = EigenTarget.Largest, Tolerance = 1e-10, Seed = 3 });
+        Assert.Equal(new[] { 3.0, 2.0 }, two.Values.Select(v => Math.Round(v, 8)).ToArray());
+        Assert.Equal(3, two.Steps);
+    }
+
+    [Fact]
     public void Stops_early_when_residuals_are_small_and_counts_its_applications()
     {
         var spectrum = new List<double> { 50, 20 };

@@ -81,3 +81,56 @@ public class OnnxInputBindingTests
         Assert.Contains("--onnx-input binds inputs of an ONNX graph, and lenet is a zoo model", run.Stderr);
     }
 }
+
+/// <summary>Bound values take the element type their graph input declares; a value that type cannot hold is refused in one line.</summary>
+public class OnnxBoundInputTypeTests
+{
+    public OnnxBoundInputTypeTests() => TestTorch.Init();
+
+    private static ValueInfoProto Typed(string name, DataType type) =>
+        new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type } } };
+
+    /// <summary>x → Identity → y, and the bound inputs count, scale and flag → Identity → their own outputs.</summary>
+    private static string Graph() => OnnxGraphFiles.Write(
+        new[]
+        {
+            OnnxGraphFiles.Node("Identity", new[] { "x" }, new[] { "y" }),
+            OnnxGraphFiles.Node("Identity", new[] { "count" }, new[] { "count_out" }),
+            OnnxGraphFiles.Node("Identity", new[] { "scale" }, new[] { "scale_out" }),
+            OnnxGraphFiles.Node("Identity", new[] { "flag" }, new[] { "flag_out" }),
+        },
+        new[] { "x" }, new[] { "y", "count_out", "scale_out", "flag_out" },
+        typedInputs: new[] { Typed("count", DataType.Int64), Typed("scale", DataType.Float), Typed("flag", DataType.Bool) });
+
+    [Fact]
+    public void Numbers_take_the_declared_type()
+    {
+        string path = Graph();
+        using var count = tensor(3.0f);  // NAME=3.0 as read: a float
+        using var scale = tensor(2L);    // NAME=2 as read: an int64
+        using var flag = tensor(1L);
+        using var module = Lla.Onnx.OnnxModel.BuildGraph(path, ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)),
+            new Dictionary<string, Tensor> { ["count"] = count, ["scale"] = scale, ["flag"] = flag });
+        using var x = ones(2);
+        var outputs = module.Run(new Dictionary<string, Tensor> { ["x"] = x });
+        Assert.Equal(ScalarType.Int64, outputs["count_out"].dtype);
+        Assert.Equal(3L, outputs["count_out"].ToInt64());
+        Assert.Equal(ScalarType.Float32, outputs["scale_out"].dtype);
+        Assert.Equal(2.0f, outputs["scale_out"].ToSingle());
+        Assert.Equal(ScalarType.Bool, outputs["flag_out"].dtype);
+        Assert.True(outputs["flag_out"].ToBoolean());
+    }
+
+    [Theory]
+    [InlineData("count", 2.5, "input 'count' is declared Int64, but the value bound to it is not a whole number")]
+    [InlineData("flag", 2.0, "input 'flag' is declared bool, but the value bound to it is not 0 or 1")]
+    public void A_value_the_declared_type_cannot_hold_is_refused(string name, double value, string message)
+    {
+        string path = Graph();
+        var bound = new Dictionary<string, Tensor> { ["count"] = tensor(1L), ["scale"] = tensor(1.0f), ["flag"] = tensor(0L) };
+        bound[name] = tensor(value);
+        var e = Assert.Throws<LlaException>(() => Lla.Onnx.OnnxModel.BuildGraph(path, ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)), bound));
+        Assert.Equal($"{path}: {message}", e.Message);
+        foreach (var t in bound.Values) t.Dispose();
+    }
+}

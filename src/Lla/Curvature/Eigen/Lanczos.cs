@@ -54,8 +54,10 @@ public sealed record EigenResult(IReadOnlyList<Eigenpair> Pairs, int Steps, long
 /// restarts reach <see cref="LanczosOptions.MaxSteps"/>, then measures each pair's true residual
 /// with one more operator application. When min(MaxSteps, dimension) vectors fit, the run never
 /// restarts and is plain Lanczos. A single start vector finds one copy of an exactly repeated
-/// eigenvalue (the Krylov space holds one direction of its eigenspace); a zero β continues with a
-/// random orthogonal vector, which can then find the others.
+/// eigenvalue (the Krylov space holds one direction of its eigenspace). A zero β (the Krylov space is
+/// invariant) before k vectors exist continues with a random orthogonal vector, which can find other
+/// copies; a zero β after that makes every wanted Ritz pair exact (residual estimate 0), and the run
+/// stops there, as ARPACK does: copies outside the invariant space are then not seen (docs/eigenpairs.md).
 /// </summary>
 public static class Lanczos
 {

@@ -5,6 +5,11 @@ public enum ConformanceOutcome
 {
     /// <summary>Every output of every data set agrees with ONNX's expected values within the tolerance.</summary>
     Pass,
+    /// <summary>
+    /// Every output agrees with the values ONNX itself later replaced 1.12's expected values with
+    /// (<see cref="ConformanceBaseline.CorrectedExpectations"/>); counted apart from <see cref="Pass"/>.
+    /// </summary>
+    PassCorrected,
     /// <summary>The graph ran but some output disagrees (shape or values).</summary>
     Wrong,
     /// <summary>Lla.NET refused the model or a node with an LlaException (unsupported operator, element type, opset, …).</summary>

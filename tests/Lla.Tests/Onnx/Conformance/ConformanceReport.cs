@@ -77,6 +77,7 @@ internal static class ConformanceReport
     private static string Name(ConformanceOutcome outcome) => outcome switch
     {
         ConformanceOutcome.Pass => "pass",
+        ConformanceOutcome.PassCorrected => "pass (corrected data)",
         ConformanceOutcome.Wrong => "wrong",
         ConformanceOutcome.Refused => "refused",
         ConformanceOutcome.Crash => "crash",

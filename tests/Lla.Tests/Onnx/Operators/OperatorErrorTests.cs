@@ -49,4 +49,34 @@ public class OperatorErrorTests
         Assert.Contains("mode \"area\"", Refusal(new("Resize", new[] { Normal(1, 1, 2, 2), null!, tensor(new[] { 1.0, 1.0, 2.0, 2.0 }) }, [Text("mode", "area")])));
         Assert.Contains("padding_mode \"wrap\"", Refusal(new("GridSample", new[] { Normal(1, 1, 2, 2), Normal(1, 2, 2, 2) }, [Text("padding_mode", "wrap")])));
     }
+
+    [Fact]
+    public void A_node_libtorch_cannot_run_is_one_line_naming_it()
+    {
+        // Concat of [2, 3] and [2, 4] along axis 0: no check of ours stops it, libtorch's own error is kept to its first line.
+        string message = Refusal(new("Concat", new[] { Normal(2, 3), Normal(2, 4) }, [Int("axis", 0)]));
+        Assert.Contains("failed in libtorch: ", message);
+    }
+
+    [Fact]
+    public void Dropout_in_training_mode_is_refused_and_without_it_is_the_identity()
+    {
+        Assert.Contains("drops at random (training mode, ratio 0.5)",
+            Refusal(new("Dropout", new[] { Normal(2, 3), null!, tensor(true) }, [])));
+        Assert.Contains("drops at random (training mode, ratio 0.2)",
+            Refusal(new("Dropout", new[] { Normal(2, 3), tensor(0.2), tensor(true) }, [])));
+        Assert.Contains("drops at random (training mode, ratio 0.5)", Refusal(new("Dropout", new[] { Normal(2, 3) }, [], Opset: 6)));
+        foreach (var identity in new Case[]
+                 {
+                     new("Dropout", new[] { Normal(2, 3), tensor(0.0), tensor(true) }, []),
+                     new("Dropout", new[] { Normal(2, 3), tensor(0.5), tensor(false) }, []),
+                     new("Dropout", new[] { Normal(2, 3) }, [Int("is_test", 1)], Opset: 6),
+                     new("Dropout", new[] { Normal(2, 3) }, [Float("ratio", 0.3f)], Opset: 10),
+                 })
+        {
+            using var module = OnnxModel.Build("identity", Model(identity));
+            using var _ = no_grad();
+            Assert.Equal(0, (module.forward(identity.Inputs[0]) - identity.Inputs[0]).abs().max().ToDouble());
+        }
+    }
 }

@@ -109,6 +109,12 @@ public class OperatorHessianTests
             [Text("mode", "linear"), Text("coordinate_transformation_mode", "tf_crop_and_resize"), Float("extrapolation_value", 0.5f)], InputOnly: true),
         ["Resize.antialias"] = () => new("Resize", new[] { Normal(1, 1, 6, 5), null!, tensor(new[] { 1.0, 1.0, 0.5, 0.4 }) },
             [Text("mode", "cubic"), Int("antialias", 1)], InputOnly: true),
+        // Upsample as opset 9 defines it (scales an input; replaced by Resize at opset 10), through its own older definition
+        ["Upsample.linear.opset9"] = () => new("Upsample", new[] { Normal(1, 2, 3, 4), tensor(new[] { 1.0f, 1.0f, 2.0f, 1.5f }) },
+            [Text("mode", "linear")], InputOnly: true, Opset: 9),
+        // Pad's reflect and edge modes, which run one axis at a time (any rank)
+        ["Pad.reflect"] = () => new("Pad", new[] { Normal(3, 4), tensor(new long[] { 1, 2, 2, 1 }) }, [Text("mode", "reflect")], InputOnly: true),
+        ["Pad.edge"] = () => new("Pad", new[] { Normal(2, 2, 2, 2, 3), tensor(new long[] { 0, 1, 0, 1, 2, 0, 0, 1, 0, 1 }) }, [Text("mode", "edge")], InputOnly: true),
         // GridSample: the image and the grid are variables (nearest: the image alone, its grid only picks pixels)
         ["GridSample"] = () => new("GridSample", new[] { Normal(1, 2, 3, 4), Uniform(-1.1, 1.1, 1, 2, 3, 2) }, []),
         ["GridSample.reflection"] = () => new("GridSample", new[] { Normal(1, 2, 3, 4), Uniform(-1.3, 1.3, 1, 2, 3, 2) },
@@ -135,6 +141,7 @@ public class OperatorHessianTests
     [InlineData("DepthToSpace")] [InlineData("SpaceToDepth")] [InlineData("Einsum")]
     [InlineData("LSTM")] [InlineData("LSTM.Y_c")] [InlineData("GRU")] [InlineData("GRU.reset_before")] [InlineData("RNN")]
     [InlineData("Resize.linear")] [InlineData("Resize.cubic")] [InlineData("Resize.crop")] [InlineData("Resize.antialias")]
+    [InlineData("Upsample.linear.opset9")] [InlineData("Pad.reflect")] [InlineData("Pad.edge")]
     [InlineData("GridSample")] [InlineData("GridSample.reflection")] [InlineData("GridSample.bicubic")] [InlineData("GridSample.nearest")]
     public void Hessian_vector_products_match_finite_differences(string op)
     {

@@ -15,7 +15,7 @@ namespace Lla.Tests.Onnx.Operators;
 /// </summary>
 internal static class SecondDerivatives
 {
-    public sealed record Case(string Op, Tensor[] Inputs, AttributeProto[] Attributes, int Outputs = 1, int Output = 0, bool Training = false, bool InputOnly = false);
+    public sealed record Case(string Op, Tensor[] Inputs, AttributeProto[] Attributes, int Outputs = 1, int Output = 0, bool Training = false, bool InputOnly = false, int Opset = 17);
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
@@ -54,7 +54,7 @@ internal static class SecondDerivatives
         graph.Node.Add(node);
         graph.Output.Add(new ValueInfoProto { Name = $"out{c.Output}", Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = TypeOf(c.Inputs[0]).TensorType.ElemType } } });
         var model = new ModelProto { IrVersion = 8, Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = c.Opset });
         return model;
     }
 
@@ -68,6 +68,7 @@ internal static class SecondDerivatives
                 ScalarType.Float32 => DataType.Float,
                 ScalarType.Float64 => DataType.Double,
                 ScalarType.Int32 => DataType.Int32,
+                ScalarType.Bool => DataType.Bool,
                 _ => DataType.Int64,
             }),
             Shape = new TensorShapeProto(),
@@ -100,6 +101,11 @@ internal static class SecondDerivatives
         {
             p.DataType = (int)DataType.Int32;
             p.Int32Data.AddRange(flat.data<int>().ToArray());
+        }
+        else if (t.dtype == ScalarType.Bool)
+        {
+            p.DataType = (int)DataType.Bool;
+            p.Int32Data.AddRange(flat.data<bool>().ToArray().Select(b => b ? 1 : 0));
         }
         else throw new ArgumentException($"no initializer of type {t.dtype} in these cases");
         return p;
