@@ -102,7 +102,9 @@ internal static class OnnxTensors
     {
         using var rounded = x.detach().to(half).to(x.dtype);
         using var step = rounded - x.detach();
-        return x + step;
+        // Infinities and NaN (given, or a float16 overflow) are the rounded value itself: inf + (inf − inf) would be NaN.
+        using var finite = step.isfinite();
+        return where(finite, x + step, rounded);
     }
 
     public static bool IsFloating(ScalarType t) =>

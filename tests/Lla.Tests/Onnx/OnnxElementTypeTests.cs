@@ -87,4 +87,22 @@ public class OnnxElementTypeTests
         var second = torch.autograd.grad(new[] { gradient.sum() }, new[] { w })[0];
         Assert.Equal(2 * x0 * x0, second.ToDouble(), 12);
     }
+
+    /// <summary>Infinities and NaN cast to bfloat16 or float16 stay themselves, and a float16 overflow becomes an infinity (not NaN).</summary>
+    [Theory]
+    [InlineData(DataType.Bfloat16)]
+    [InlineData(DataType.Float16)]
+    public void A_cast_to_a_half_type_keeps_infinities_and_nan(DataType half)
+    {
+        string path = Write(new[] { Node("Cast", new[] { "x" }, new[] { "y" }, ("to", (long)half)) }, new[] { "x" }, new[] { "y" });
+        using var model = OnnxModel.Load(path);
+        using var x = tensor(new[] { float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e6f, 0.5f });
+        using var _ = no_grad();
+        var y = model.forward(x).data<float>().ToArray();
+        Assert.Equal(float.PositiveInfinity, y[0]);
+        Assert.Equal(float.NegativeInfinity, y[1]);
+        Assert.True(float.IsNaN(y[2]));
+        Assert.Equal(half == DataType.Float16 ? float.PositiveInfinity : 999424f, y[3]); // float16's largest is 65504; bfloat16 rounds 10⁶ to 999,424
+        Assert.Equal(0.5f, y[4]);
+    }
 }

@@ -78,6 +78,21 @@ public class ZooArchitectureTests
     [InlineData("squeezenet", 11)]
     public void Regenerated_export_gives_pytorch_top_hessian_eigenvalue(string name, int opset) => Eigenvalue(name, opset);
 
+    /// <summary>
+    /// The committed exports with a Lanczos basis of 5 vectors (as when memory allows no more): the thick-restarted run
+    /// restarts and reaches PyTorch's λ1 within the same tolerance as the plain run, with a converged residual.
+    /// </summary>
+    [Theory]
+    [Trait(TestCategory.Name, TestCategory.Slow)]
+    [InlineData("vit", 17)]
+    [InlineData("mobilenet_v2", 17)]
+    public void A_restarted_small_basis_gives_pytorch_top_hessian_eigenvalue(string name, int opset)
+    {
+        var (error, restarts, steps) = ZooCheck.TopEigenvalue(name, opset, basis: 5);
+        Assert.True(restarts > 0, $"{name}: a basis of 5 did not restart ({steps} steps)");
+        _output.WriteLine($"{name} opset {opset}, basis 5: λ1 within {error:E1} of PyTorch's after {steps} steps, {restarts} restarts");
+    }
+
     /// <summary>The big ones (3.9M to 27.8M parameters): their own category, left out of CI (see <see cref="TestCategory.Zoo"/>).</summary>
     [RequiresTorchVisionTheory]
     [Trait(TestCategory.Name, TestCategory.Zoo)]
