@@ -141,9 +141,10 @@ public static class OnnxModel
     }
 
     /// <summary>
-    /// Bound values in the element type their graph input declares (a NAME=NUMBER binding is read as int64 or float, an
-    /// .npy keeps its own type): floats for a floating input (the model's precision follows at run time), integers for an
-    /// integer or boolean input, refused in one line when a value is not whole (or not 0/1 for a boolean input).
+    /// Bound values in the element type their graph input declares, whatever they were read as (a NAME=NUMBER binding is an
+    /// int64 or a float, an .npy array its stored type): floats for a floating input (the model's precision follows at run
+    /// time), integers for an integer or boolean input. Refused in one line when a value is not finite, not whole, outside
+    /// the integer type's range, or not 0/1 for a boolean input. An input that declares no type takes the value as read.
     /// </summary>
     private static Dictionary<string, Tensor> AsDeclared(string path, GraphProto graph, IReadOnlyDictionary<string, Tensor> bound, out List<Tensor> converted)
     {
@@ -160,10 +161,25 @@ public static class OnnxModel
             if (!floatingTarget && OnnxTensors.IsFloating(value.dtype))
             {
                 using var _ = no_grad();
-                using var whole = value.eq(value.round());
-                using var allWhole = whole.all();
-                if (!allWhole.ToBoolean())
+                using var finite = value.isfinite().all();
+                using var whole = value.eq(value.round()).all();
+                if (!finite.ToBoolean() || !whole.ToBoolean())
                     throw new LlaException($"{path}: input '{name}' is declared {type}, but the value bound to it is not a whole number");
+            }
+            if (target is ScalarType.Int8 or ScalarType.Byte or ScalarType.Int16 or ScalarType.Int32 && value.numel() > 0)
+            {
+                using var _ = no_grad();
+                using var wide = value.to(ScalarType.Float64);
+                double least = wide.min().ToDouble(), most = wide.max().ToDouble();
+                var (low, high) = target switch
+                {
+                    ScalarType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+                    ScalarType.Byte => (byte.MinValue, byte.MaxValue),
+                    ScalarType.Int16 => (short.MinValue, short.MaxValue),
+                    _ => ((double)int.MinValue, (double)int.MaxValue),
+                };
+                if (least < low || most > high)
+                    throw new LlaException($"{path}: input '{name}' is declared {type}, but the value bound to it holds {(least < low ? least : most):G} (outside {low:G} to {high:G})");
             }
             if (target == ScalarType.Bool)
             {

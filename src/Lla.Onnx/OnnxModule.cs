@@ -167,9 +167,10 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
                 for (int i = 0; i < Math.Min(outputs.Length, node.OutputCount); i++)
                     if (node.Proto.Output[i].Length > 0) values[node.Proto.Output[i]] = outputs[i];
             }
-            catch (System.Runtime.InteropServices.ExternalException e)
+            catch (System.Runtime.InteropServices.ExternalException e) when (!e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase))
             {
-                // libtorch refused the node's inputs (shapes, sizes): one line naming the node, the engine's first line kept.
+                // libtorch refused the node's inputs (shapes, sizes): one line naming the node, the engine's first line kept
+                // (an out-of-memory error is the machine's, not the node's, and passes as it is).
                 throw new LlaException(node.Error($"failed in libtorch: {e.Message.Split('\n')[0].Trim()}").Message, e);
             }
             finally

@@ -80,11 +80,14 @@ internal static partial class OnnxOperators
         while (torchPads.Count > 2 && torchPads[^1] == 0 && torchPads[^2] == 0) torchPads.RemoveRange(torchPads.Count - 2, 2);
         string mode = n.String("mode", "constant");
         double value = n.Optional(2) is { } c ? c.ToDouble() : 0.0;
+        // libtorch's own reflect and replicate padding: 1–3 trailing axes of an input with one or two more, no cropping.
+        bool Native(List<long> p) => p.All(v => v >= 0) && p.Count / 2 <= 3 && x.dim() - p.Count / 2 is 1 or 2
+            && (n.String("mode", "constant") != "reflect" || Enumerable.Range(0, p.Count / 2).All(i => p[2 * i] < x.shape[^(i + 1)] && p[2 * i + 1] < x.shape[^(i + 1)]));
         return One(mode switch
         {
             "constant" => nn.functional.pad(x, torchPads.ToArray(), PaddingModes.Constant, value),
-            "reflect" => PadEachAxis(n, x, pads, PaddingModes.Reflect),
-            "edge" => PadEachAxis(n, x, pads, PaddingModes.Replicate),
+            "reflect" => Native(torchPads) ? nn.functional.pad(x, torchPads.ToArray(), PaddingModes.Reflect) : PadEachAxis(n, x, pads, PaddingModes.Reflect),
+            "edge" => Native(torchPads) ? nn.functional.pad(x, torchPads.ToArray(), PaddingModes.Replicate) : PadEachAxis(n, x, pads, PaddingModes.Replicate),
             _ => throw n.Error($"has mode={mode}, which Lla.NET does not support"),
         });
     }

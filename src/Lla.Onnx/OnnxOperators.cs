@@ -106,7 +106,8 @@ internal static partial class OnnxOperators
         bool training = n.Opset >= 12 ? n.Optional(2) is { } mode && mode.numel() > 0 && mode.ToBoolean() : n.Opset < 7 && n.Int("is_test", 0) == 0;
         double ratio = n.Optional(1) is { } r && r.numel() > 0 ? r.ToDouble() : n.Float("ratio", 0.5f);
         if (training && ratio > 0)
-            throw n.Error($"drops at random (training mode, ratio {ratio:G4}); Lla.NET analyses a deterministic model: export it in inference mode (model.eval())");
+            throw n.Error($"drops at random (training mode, ratio {ratio:G4}); Lla.NET analyses a deterministic model: "
+                + (n.Opset < 7 ? "set its is_test attribute to 1" : "export it in inference mode (model.eval())"));
         return n.OutputCount > 1 ? new[] { x.alias(), ones_like(x, dtype: ScalarType.Bool) } : One(x.alias());
     }
 

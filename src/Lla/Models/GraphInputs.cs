@@ -6,8 +6,9 @@ namespace Lla.Models;
 
 /// <summary>
 /// The extra inputs of a model graph that are not the data (an attention mask, token types, a sequence length), bound to
-/// constants: each given as NAME=FILE.npy (the array as stored) or NAME=NUMBER (a scalar: an int64 for a whole number, else
-/// a float). Checked and read before any model is built; the data feeds the graph's one input left unbound.
+/// constants: each given as NAME=FILE.npy (an array) or NAME=NUMBER (a scalar: an int64 for a whole number, else a float),
+/// read here as stored; the ONNX importer converts each to the element type its graph input declares. Checked and read
+/// before any model is built; the data feeds the graph's one input left unbound.
 /// </summary>
 public static class GraphInputs
 {

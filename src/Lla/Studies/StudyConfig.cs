@@ -14,6 +14,15 @@ public sealed record StudyModel(
     string Name, string Architecture, string Optimizer, double LearningRate, double Momentum, int Epochs, int BatchSize,
     bool Augment, GradientManipulation Gradient, long Seed, string? Weights, AnalysisOverride? Analysis = null, double WeightDecay = 0, double LabelNoise = 0)
 {
+    /// <summary>The learning-rate schedule after the warm-up (<c>schedule</c>: constant or cosine).</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
+    /// <summary>Steps of linear warm-up from 0 (<c>warmup_steps</c>).</summary>
+    public int WarmupSteps { get; init; }
+    /// <summary>The cosine schedule's floor (<c>min_lr</c>).</summary>
+    public double MinLearningRate { get; init; }
+    /// <summary>Gradients clipped to this global norm before each step, 0 for none (<c>clip_grad_norm</c>).</summary>
+    public double ClipGradNorm { get; init; }
+
     /// <summary>The model's fields a config's <c>axes</c> may name, with their values as text (what a models table holds).</summary>
     public static readonly string[] AxisFields = { "model", "optimizer", "lr", "momentum", "epochs", "batch_size", "augment", "gradient", "seed", "weight_decay", "label_noise" };
 
@@ -48,7 +57,10 @@ public sealed record StudyModel(
         : $"{Optimizer} lr {LearningRate.ToString("G4", CultureInfo.InvariantCulture)}, {Epochs} epochs, batch {BatchSize}"
           + (Augment ? ", augmented" : "") + (Gradient.Kind == "none" ? "" : $", gradients {Gradient}")
           + (WeightDecay > 0 ? $", weight decay {WeightDecay.ToString("G4", CultureInfo.InvariantCulture)}" : "")
-          + (LabelNoise > 0 ? $", {LabelNoise.ToString("P0", CultureInfo.InvariantCulture)} label noise" : "");
+          + (LabelNoise > 0 ? $", {LabelNoise.ToString("P0", CultureInfo.InvariantCulture)} label noise" : "")
+          + (WarmupSteps > 0 ? $", {WarmupSteps} warm-up steps" : "")
+          + (Schedule == ScheduleKind.Cosine ? $", cosine to {MinLearningRate.ToString("G4", CultureInfo.InvariantCulture)}" : "")
+          + (ClipGradNorm > 0 ? $", clipped to norm {ClipGradNorm.ToString("G4", CultureInfo.InvariantCulture)}" : "");
 }
 
 /// <summary>Per-model changes of the measurement settings (null: the study's).</summary>
@@ -159,8 +171,9 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
             throw new LlaException($"{where}: name '{name}' may hold only letters, digits, '-', '_' and '.' (it names files)");
         string architecture = r.String("model", null) ?? throw new LlaException($"{where} needs a 'model' (an architecture such as mlp, lenet or resnet20)");
         string optimizer = r.String("optimizer", "adam")!;
-        if (optimizer is not ("adam" or "sgd")) throw new LlaException($"{where}: unknown optimizer '{optimizer}' (known: adam, sgd)");
-        double lr = r.Double("lr", optimizer == "adam" ? 1e-3 : 0.05);
+        var knownOptimizers = SettingNames.Choices<OptimizerKind>();
+        if (!knownOptimizers.Contains(optimizer)) throw new LlaException($"{where}: unknown optimizer '{optimizer}' (known: {string.Join(", ", knownOptimizers)})");
+        double lr = r.Double("lr", optimizer == "sgd" ? 0.05 : 1e-3);
         if (!(lr > 0)) throw new LlaException($"{where}: lr must be positive (got {lr})");
         string gradientText = r.String("gradient", "none")!;
         var gradient = ParseGradient(gradientText, where);
@@ -178,6 +191,18 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         if (!(labelNoise >= 0 && labelNoise <= 1)) throw new LlaException($"{where}: label_noise must be a fraction in [0, 1] (got {labelNoise})");
         var model = new StudyModel(name, architecture, optimizer, lr, r.Double("momentum", 0.9), r.Int("epochs", weights is null ? 3 : 0, 0),
             r.Int("batch_size", 64, 1), r.Bool("augment", false), gradient, r.Long("seed", 1), weights, analysis, weightDecay, labelNoise);
+        string scheduleText = r.String("schedule", "constant")!;
+        var knownSchedules = SettingNames.Choices<ScheduleKind>();
+        if (!knownSchedules.Contains(scheduleText)) throw new LlaException($"{where}: unknown schedule '{scheduleText}' (known: {string.Join(", ", knownSchedules)})");
+        model = model with
+        {
+            Schedule = SettingNames.Parse<ScheduleKind>(scheduleText, "schedule"), WarmupSteps = r.Int("warmup_steps", 0, 0),
+            MinLearningRate = r.Double("min_lr", 0), ClipGradNorm = r.Double("clip_grad_norm", 0),
+        };
+        if (!(model.MinLearningRate >= 0 && model.MinLearningRate <= lr)) throw new LlaException($"{where}: min_lr must be in [0, lr] (got {model.MinLearningRate})");
+        if (!(model.ClipGradNorm >= 0)) throw new LlaException($"{where}: clip_grad_norm must not be negative (got {model.ClipGradNorm})");
+        if (weights is not null && (model.WarmupSteps > 0 || model.Schedule != ScheduleKind.Constant || model.ClipGradNorm > 0))
+            throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'schedule', 'warmup_steps' and 'clip_grad_norm'");
         if (weights is not null && (weightDecay > 0 || labelNoise > 0)) throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'weight_decay' and 'label_noise'");
         if (weights is not null && model.Epochs != 0) throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'epochs'");
         r.RejectUnknown();
@@ -265,6 +290,10 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
             node["seed"] = m.Seed;
             if (m.WeightDecay > 0) node["weight_decay"] = m.WeightDecay;
             if (m.LabelNoise > 0) node["label_noise"] = m.LabelNoise;
+            if (m.Schedule != ScheduleKind.Constant) node["schedule"] = m.Schedule.Name();
+            if (m.WarmupSteps > 0) node["warmup_steps"] = m.WarmupSteps;
+            if (m.MinLearningRate > 0) node["min_lr"] = m.MinLearningRate;
+            if (m.ClipGradNorm > 0) node["clip_grad_norm"] = m.ClipGradNorm;
             return (JsonNode)node;
         }).ToArray()),
     };

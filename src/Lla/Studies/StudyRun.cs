@@ -277,6 +277,7 @@ public sealed class StudyRun
                     Epochs = spec.Epochs, BatchSize = spec.BatchSize, Optimizer = SettingNames.Parse<OptimizerKind>(spec.Optimizer, "optimizer"), LearningRate = spec.LearningRate,
                     Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
                     WeightDecay = spec.WeightDecay, LabelNoise = spec.LabelNoise,
+                    Schedule = spec.Schedule, WarmupSteps = spec.WarmupSteps, MinLearningRate = spec.MinLearningRate, ClipGradNorm = spec.ClipGradNorm,
                 };
                 TrainResults Train(OneDnnSetting setting) => TrainRun.Execute(new TrainRunOptions
                 {

@@ -169,7 +169,7 @@ public static class TrainRun
                     history.Add(e);
                     TrainingProgress.Save(o.Save, model, state, asked, history);
                     if (board is not null) TrainingEvents.Epoch(board, e);
-                    say(EpochLine(e, o.Training.Epochs));
+                    say(EpochLine(e, o.Training.Epochs, perplexity: source.Loss == Objectives.LossKind.NextToken));
                     bool snapshot = o.SaveEvery > 0 && e.Epoch % o.SaveEvery == 0, analyse = o.AnalyzeEvery > 0 && e.Epoch % o.AnalyzeEvery == 0;
                     if (!snapshot && !analyse) return;
                     string checkpoint = $"{o.Save}.epoch{e.Epoch}";
@@ -221,7 +221,7 @@ public static class TrainRun
             Versions = Versions.All(),
             NumericGuard = HessianRecords.Guard(decision),
             TestAccuracy = last.TestAccuracy,
-            Epochs = result.Epochs.Select(TrainingProgress.Record).ToArray(),
+            Epochs = result.Epochs.Select(TrainingProgress.Record).Select(r => source.Loss == Objectives.LossKind.NextToken ? r.WithPerplexities() : r).ToArray(),
             Trajectory = trajectory,
             Analyses = analyses,
             // Relative to the checkpoint's folder, so the record still finds it when the folder moves (the embedded default's does).
@@ -236,14 +236,18 @@ public static class TrainRun
         return record;
     }
 
-    /// <summary>"epoch 3/10: train loss …, test …, validation … (1.2 s)", leaving out what was not measured.</summary>
-    public static string EpochLine(EpochReport e, int epochs)
+    /// <summary>
+    /// "epoch 3/10: train loss …, test …, validation … (1.2 s)", leaving out what was not measured; with
+    /// <paramref name="perplexity"/> (a next-token loss) each loss is followed by its perplexity exp(loss).
+    /// </summary>
+    public static string EpochLine(EpochReport e, int epochs, bool perplexity = false)
     {
-        var parts = new List<string> { $"train loss {e.TrainLoss:F4}" };
+        string Loss(double loss) => perplexity ? $"{loss:F4} (perplexity {Math.Exp(loss):F2})" : $"{loss:F4}";
+        var parts = new List<string> { $"train loss {Loss(e.TrainLoss)}" };
         if (!double.IsNaN(e.TrainAccuracy)) parts.Add($"train accuracy {e.TrainAccuracy:P2}");
-        if (!double.IsNaN(e.TestLoss)) parts.Add($"test loss {e.TestLoss:F4}");
+        if (!double.IsNaN(e.TestLoss)) parts.Add($"test loss {Loss(e.TestLoss)}");
         if (!double.IsNaN(e.TestAccuracy)) parts.Add($"test accuracy {e.TestAccuracy:P2}");
-        if (!double.IsNaN(e.ValidationLoss)) parts.Add($"validation loss {e.ValidationLoss:F4}");
+        if (!double.IsNaN(e.ValidationLoss)) parts.Add($"validation loss {Loss(e.ValidationLoss)}");
         if (!double.IsNaN(e.ValidationAccuracy)) parts.Add($"validation accuracy {e.ValidationAccuracy:P2}");
         return $"epoch {e.Epoch}/{epochs}: {string.Join(", ", parts)} ({e.Seconds:F1} s)";
     }

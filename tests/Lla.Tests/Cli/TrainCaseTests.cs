@@ -136,6 +136,8 @@ public class TrainCaseTests
         Assert.DoesNotContain("NaN", line);
         Assert.StartsWith("epoch 1/1: train loss 0.5000, train accuracy", line);
         Assert.DoesNotContain("test", line);
+        Assert.Equal("epoch 2/3: train loss 2.0000 (perplexity 7.39), test loss 1.0000 (perplexity 2.72) (0.5 s)",
+            TrainRun.EpochLine(new EpochReport(2, 2.0, double.NaN, 1.0, double.NaN, 0.5), 3, perplexity: true));
         Assert.Equal("1 epoch", TrainRun.Count(1, "epoch"));
         Assert.Equal("2 epochs", TrainRun.Count(2, "epoch"));
         Assert.Equal("0 epochs", TrainRun.Count(0, "epoch"));

@@ -105,4 +105,16 @@ public class OnnxElementTypeTests
         Assert.Equal(half == DataType.Float16 ? float.PositiveInfinity : 999424f, y[3]); // float16's largest is 65504; bfloat16 rounds 10⁶ to 999,424
         Assert.Equal(0.5f, y[4]);
     }
+
+    /// <summary>The straight-through derivative stays finite where the cast overflows: zero there, the identity elsewhere.</summary>
+    [Fact]
+    public void A_cast_that_overflows_float16_has_a_finite_derivative()
+    {
+        string path = Write(new[] { Node("Cast", new[] { "x" }, new[] { "y" }, ("to", (long)DataType.Float16)) }, new[] { "x" }, new[] { "y" });
+        using var model = OnnxModel.Load(path);
+        using var x = tensor(new[] { 1e6f, 0.5f }).requires_grad_(true);
+        using var y = model.forward(x);
+        var gradient = torch.autograd.grad(new[] { y.sum() }, new[] { x })[0].data<float>().ToArray();
+        Assert.Equal(new[] { 0f, 1f }, gradient);
+    }
 }

@@ -98,9 +98,10 @@ public class OnnxBoundInputTypeTests
             OnnxGraphFiles.Node("Identity", new[] { "count" }, new[] { "count_out" }),
             OnnxGraphFiles.Node("Identity", new[] { "scale" }, new[] { "scale_out" }),
             OnnxGraphFiles.Node("Identity", new[] { "flag" }, new[] { "flag_out" }),
+            OnnxGraphFiles.Node("Identity", new[] { "small" }, new[] { "small_out" }),
         },
-        new[] { "x" }, new[] { "y", "count_out", "scale_out", "flag_out" },
-        typedInputs: new[] { Typed("count", DataType.Int64), Typed("scale", DataType.Float), Typed("flag", DataType.Bool) });
+        new[] { "x" }, new[] { "y", "count_out", "scale_out", "flag_out", "small_out" },
+        typedInputs: new[] { Typed("count", DataType.Int64), Typed("scale", DataType.Float), Typed("flag", DataType.Bool), Typed("small", DataType.Int8) });
 
     [Fact]
     public void Numbers_take_the_declared_type()
@@ -110,7 +111,7 @@ public class OnnxBoundInputTypeTests
         using var scale = tensor(2L);    // NAME=2 as read: an int64
         using var flag = tensor(1L);
         using var module = Lla.Onnx.OnnxModel.BuildGraph(path, ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)),
-            new Dictionary<string, Tensor> { ["count"] = count, ["scale"] = scale, ["flag"] = flag });
+            new Dictionary<string, Tensor> { ["count"] = count, ["scale"] = scale, ["flag"] = flag, ["small"] = tensor(-7.0) });
         using var x = ones(2);
         var outputs = module.Run(new Dictionary<string, Tensor> { ["x"] = x });
         Assert.Equal(ScalarType.Int64, outputs["count_out"].dtype);
@@ -119,15 +120,19 @@ public class OnnxBoundInputTypeTests
         Assert.Equal(2.0f, outputs["scale_out"].ToSingle());
         Assert.Equal(ScalarType.Bool, outputs["flag_out"].dtype);
         Assert.True(outputs["flag_out"].ToBoolean());
+        Assert.Equal(ScalarType.Int8, outputs["small_out"].dtype);
+        Assert.Equal(-7, outputs["small_out"].ToInt32());
     }
 
     [Theory]
     [InlineData("count", 2.5, "input 'count' is declared Int64, but the value bound to it is not a whole number")]
     [InlineData("flag", 2.0, "input 'flag' is declared bool, but the value bound to it is not 0 or 1")]
+    [InlineData("count", double.PositiveInfinity, "input 'count' is declared Int64, but the value bound to it is not a whole number")]
+    [InlineData("small", 300.0, "input 'small' is declared Int8, but the value bound to it holds 300 (outside -128 to 127)")]
     public void A_value_the_declared_type_cannot_hold_is_refused(string name, double value, string message)
     {
         string path = Graph();
-        var bound = new Dictionary<string, Tensor> { ["count"] = tensor(1L), ["scale"] = tensor(1.0f), ["flag"] = tensor(0L) };
+        var bound = new Dictionary<string, Tensor> { ["count"] = tensor(1L), ["scale"] = tensor(1.0f), ["flag"] = tensor(0L), ["small"] = tensor(1L) };
         bound[name] = tensor(value);
         var e = Assert.Throws<LlaException>(() => Lla.Onnx.OnnxModel.BuildGraph(path, ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)), bound));
         Assert.Equal($"{path}: {message}", e.Message);

@@ -44,6 +44,16 @@ public class OnnxLoadErrorTests
     }
 
     [Fact]
+    public void An_operator_of_an_imported_domain_names_that_domain_s_version()
+    {
+        string path = Write("FusedConv", domain: "com.microsoft");
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
+        var e = Assert.Throws<LlaException>(() => OnnxModel.Build(path, model));
+        Assert.StartsWith($"{path}: the ONNX model uses operator com.microsoft.FusedConv (node odd_one, domain com.microsoft version 1)", e.Message);
+    }
+
+    [Fact]
     public void A_supported_tiny_graph_loads_and_runs()
     {
         using var model = OnnxModel.Load(Write("Sigmoid"));

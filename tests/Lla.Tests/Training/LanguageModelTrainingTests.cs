@@ -103,6 +103,9 @@ public class LanguageModelTrainingTests
         Assert.Equal(3, losses.Length);
         Assert.True(losses[2] < losses[1] && losses[1] < losses[0], "train losses " + string.Join(", ", losses));
         Assert.True(losses[2] < 0.8 * Math.Log(256), "train losses " + string.Join(", ", losses)); // well below a uniform guess over the bytes
+        // Each epoch records the perplexity of its losses, exp(loss), as a language model's training reports it.
+        foreach (var e in epochs)
+            Assert.Equal(Math.Exp(e!["train_loss"]!.GetValue<double>()), e["train_perplexity"]!.GetValue<double>(), 10);
 
         var hessian = InProcessLla.Run(cwd, new[] { "hessian" }.Concat(data).Concat(new[] { "--weights", "m.bin", "--top-k", "1", "--batch-size", "32",
             "--eigen-max-steps", "20", "--out", "h" }).ToArray());

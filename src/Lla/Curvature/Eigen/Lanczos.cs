@@ -54,10 +54,10 @@ public sealed record EigenResult(IReadOnlyList<Eigenpair> Pairs, int Steps, long
 /// restarts reach <see cref="LanczosOptions.MaxSteps"/>, then measures each pair's true residual
 /// with one more operator application. When min(MaxSteps, dimension) vectors fit, the run never
 /// restarts and is plain Lanczos. A single start vector finds one copy of an exactly repeated
-/// eigenvalue (the Krylov space holds one direction of its eigenspace). A zero β (the Krylov space is
-/// invariant) before k vectors exist continues with a random orthogonal vector, which can find other
-/// copies; a zero β after that makes every wanted Ritz pair exact (residual estimate 0), and the run
-/// stops there, as ARPACK does: copies outside the invariant space are then not seen (docs/eigenpairs.md).
+/// eigenvalue (the Krylov space holds one direction of its eigenspace) until the space becomes invariant
+/// (a zero β): the run then goes on from a random vector orthogonal to the basis and, as ARPACK's
+/// dsaitr does, fills the basis before testing convergence again, so other copies can be found
+/// (docs/eigenpairs.md).
 /// </summary>
 public static class Lanczos
 {
@@ -76,15 +76,20 @@ public static class Lanczos
 
         int[] chosen = Array.Empty<int>();
         (double[] Values, double[,] Vectors) ritz = (Array.Empty<double>(), new double[0, 0]);
+        // After a breakdown (β = 0: the Krylov space is invariant) every Ritz pair of the space found so far has a zero
+        // residual estimate, though copies of its eigenvalues (or others) may lie outside it. As ARPACK does, the run then
+        // goes on from a random orthogonal vector and fills the basis before it tests convergence again.
+        bool filling = false;
         while (true)
         {
             bool more = process.Step(continueOnBreakdown: true);
             int m = process.Steps;
+            if (more && process.LastBeta == 0) filling = true;
             if (m < options.K) { if (!more) break; continue; }
             ritz = process.Ritz();
             chosen = Choose(ritz.Values, options.K, options.Which);
             double lastBeta = process.LastBeta;
-            bool done = chosen.All(c =>
+            bool done = (!filling || process.Full) && chosen.All(c =>
             {
                 double estimate = Math.Abs(lastBeta * ritz.Vectors[m - 1, c]);
                 return estimate <= options.Tolerance * Math.Max(Math.Abs(ritz.Values[c]), 1e-300);
@@ -93,6 +98,7 @@ public static class Lanczos
             if (!process.Full) continue;
             if (m >= op.Dimension) break; // the basis spans the whole space: T's eigenpairs are exact
             process.Restart(ritz, Choose(ritz.Values, LanczosBasis.Kept(options.K, m), options.Which));
+            filling = false;
         }
 
         var pairs = new List<Eigenpair>();

@@ -35,4 +35,18 @@ public sealed record TrainResults
 /// <summary>One epoch of a training; the validation values (on <see cref="TrainResults.Validation"/>) only with a validation split.</summary>
 public sealed record EpochRecord(int Epoch, double? TrainLoss, double? TrainAccuracy, double? TestLoss, double? TestAccuracy, double? Seconds,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValidationLoss = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValidationAccuracy = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ValidationAccuracy = null)
+{
+    /// <summary>A language model's (next-token loss) perplexities exp(loss), per measured split; null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TrainPerplexity { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TestPerplexity { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? ValidationPerplexity { get; init; }
+
+    /// <summary>This record with the perplexity of every loss it holds (for a next-token loss).</summary>
+    public EpochRecord WithPerplexities() => this with
+    {
+        TrainPerplexity = TrainLoss is double train ? Math.Exp(train) : null,
+        TestPerplexity = TestLoss is double test ? Math.Exp(test) : null,
+        ValidationPerplexity = ValidationLoss is double validation ? Math.Exp(validation) : null,
+    };
+}

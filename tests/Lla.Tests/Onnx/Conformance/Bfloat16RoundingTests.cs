@@ -25,7 +25,16 @@ public class Bfloat16RoundingTests
     }
 
     [Fact]
-    public void Corrected_cases_are_checked_and_dropout_in_training_mode_is_refused_by_design()
+    public void Truncation_keeps_the_upper_bits()
+    {
+        Assert.Equal(0.478515625f, Bfloat16Rounding.Truncate(0.48033667f)); // 0x3EF5EEB0 → 0x3EF5
+        Assert.Equal(1.0f, Bfloat16Rounding.Truncate(1.0048828f));
+        Assert.Equal(float.NegativeInfinity, Bfloat16Rounding.Truncate(float.NegativeInfinity));
+        Assert.True(float.IsNaN(Bfloat16Rounding.Truncate(float.NaN)));
+    }
+
+    [Fact]
+    public void The_baseline_lists_the_corrected_cases_and_which_dropout_cases_are_refused_by_design()
     {
         Assert.True(ConformanceBaseline.RefusedByDesign("test_training_dropout_default_mask"));
         Assert.False(ConformanceBaseline.RefusedByDesign("test_training_dropout_zero_ratio_mask"));

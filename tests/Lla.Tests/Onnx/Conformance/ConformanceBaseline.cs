@@ -32,7 +32,7 @@ internal static class ConformanceBaseline
     };
 
     private const string TruncatedBfloat16 = "ONNX 1.12's expected values truncate float32 to bfloat16 (the upper 16 bits kept); "
-        + "later ONNX releases compute them with NumPy's bfloat16 (ml_dtypes), which rounds to nearest even (onnx/backend/test/case/node/cast.py, "
+        + "ONNX's main branch (onnx/backend/test/case/node/cast.py, read 2026-12) computes them with NumPy's bfloat16 (ml_dtypes), which rounds to nearest even ("
         + "`np_from.astype(to_np_dtype)`), as libtorch does and as Lla.NET does: checked against that rounding, computed here from the input";
 }
 
@@ -43,6 +43,14 @@ internal static class Bfloat16Rounding
     {
         uint bits = BitConverter.SingleToUInt32Bits(value);
         uint upper = float.IsNaN(value) ? (bits >> 16) | 0x40 : (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16;
+        return BitConverter.UInt32BitsToSingle(upper << 16);
+    }
+
+    /// <summary>float32 → bfloat16 by truncation (the upper 16 bits kept; NaN kept quiet): what ONNX 1.12's data stores.</summary>
+    public static float Truncate(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        uint upper = float.IsNaN(value) ? (bits >> 16) | 0x40 : bits >> 16;
         return BitConverter.UInt32BitsToSingle(upper << 16);
     }
 }

@@ -35,7 +35,8 @@ internal static class ConformanceReport
         text.AppendLine();
         var older = results.Where(r => r.Opset is >= 6 and < 13).ToList();
         text.AppendLine($"Of these, {older.Count} cases declare opsets 6–12 (the definitions before opset 13): "
-            + $"{older.Count(r => r.Outcome == ConformanceOutcome.Pass)} pass, {older.Count(r => r.Outcome == ConformanceOutcome.Wrong)} wrong, "
+            + $"{older.Count(r => r.Outcome == ConformanceOutcome.Pass)} pass, {older.Count(r => r.Outcome == ConformanceOutcome.PassCorrected)} pass against corrected data, "
+            + $"{older.Count(r => r.Outcome == ConformanceOutcome.Wrong)} wrong, "
             + $"{older.Count(r => r.Outcome == ConformanceOutcome.Refused)} refused, {older.Count(r => r.Outcome == ConformanceOutcome.Crash)} crash. "
             + $"Opsets seen: {string.Join(", ", results.GroupBy(r => r.Opset).OrderBy(g => g.Key).Select(g => $"{g.Key} ({g.Count()})"))}.");
         text.AppendLine();
@@ -45,12 +46,13 @@ internal static class ConformanceReport
             int passed = single.Count(r => r.Outcome == ConformanceOutcome.Pass);
             text.AppendLine($"node/ cases of opsets {label} with exactly one floating-point input, "
                 + $"training-mode Dropout excepted: {passed} of {single.Count} pass ({(single.Count == 0 ? 0 : 100.0 * passed / single.Count):F1}%), "
+                + $"{single.Count(r => r.Outcome == ConformanceOutcome.PassCorrected)} pass against corrected data, "
                 + $"{single.Count(r => r.Outcome == ConformanceOutcome.Wrong)} wrong, {single.Count(r => r.Outcome == ConformanceOutcome.Refused)} refused, "
                 + $"{single.Count(r => r.Outcome == ConformanceOutcome.Crash)} crash.");
             var any = AnyFloatInput(results, from, to);
             int anyPassed = any.Count(r => r.Outcome == ConformanceOutcome.Pass);
             text.AppendLine($"With one or more floating-point inputs (all fed; the issue's count of 528 folded inputs beyond the first into initializers): {anyPassed} of {any.Count} pass "
-                + $"({(any.Count == 0 ? 0 : 100.0 * anyPassed / any.Count):F1}%).");
+                + $"({(any.Count == 0 ? 0 : 100.0 * anyPassed / any.Count):F1}%), {any.Count(r => r.Outcome == ConformanceOutcome.PassCorrected)} against corrected data.");
             text.AppendLine();
         }
         text.AppendLine($"Measured in {wall.TotalSeconds:F0} s (one process, libtorch on the machine's cores; tolerance rtol = {TensorAgreement.RelativeTolerance:G}, atol = {TensorAgreement.AbsoluteTolerance:G}).");

@@ -34,10 +34,11 @@ public class OnnxConformanceTests
             ConformanceReport.Rewrite(Path.Combine(Paths.Root, "docs", "onnx.md"), summary);
 
         var crashes = results.Where(r => r.Outcome == ConformanceOutcome.Crash).Select(r => $"{r.Folder}/{r.Case}: {r.Detail}").ToList();
-        Assert.True(crashes.Count == 0, "cases that crashed (an exception other than LlaException):\n" + string.Join("\n", crashes));
+        Assert.True(crashes.Count == 0, "cases that crashed (an exception other than LlaException, or libtorch failing inside a node):\n" + string.Join("\n", crashes));
         var wrong = results.Where(r => r.Outcome == ConformanceOutcome.Wrong).Select(r => $"{r.Folder}/{r.Case} ({r.Key}): {r.Detail}").ToList();
         Assert.True(wrong.Count == 0, "cases whose numbers disagree with ONNX's:\n" + string.Join("\n", wrong));
-        var notRefused = results.Where(r => ConformanceBaseline.RefusedByDesign(r.Case) && r.Outcome != ConformanceOutcome.Refused).Select(r => r.Case).ToList();
+        var notRefused = results.Where(r => ConformanceBaseline.RefusedByDesign(r.Case)
+            && !(r.Outcome == ConformanceOutcome.Refused && r.Detail.Contains("drops at random", StringComparison.Ordinal))).Select(r => r.Case).ToList();
         Assert.True(notRefused.Count == 0, "training-mode Dropout cases that were run instead of refused: " + string.Join(", ", notRefused));
         var corrected = results.Where(r => ConformanceBaseline.CorrectedExpectations.ContainsKey(r.Case)).ToList();
         Assert.Equal(ConformanceBaseline.CorrectedExpectations.Count, corrected.Count(r => r.Outcome == ConformanceOutcome.PassCorrected));

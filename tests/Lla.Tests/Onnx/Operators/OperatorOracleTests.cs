@@ -47,6 +47,35 @@ public class OperatorOracleTests
 
     private static Tensor Image() => (Normal(1, 2, 6, 8) * 3).to(ScalarType.Float32);
 
+    /// <summary>
+    /// Pad's reflect and edge modes where libtorch's own padding cannot run them (a padded leading axis, rank 2 or 5,
+    /// cropping by a negative pad) and where it can (the trailing axes of NCHW): ONNX Runtime at opset 17.
+    /// </summary>
+    private static readonly Dictionary<string, Func<Case>> Pads = new()
+    {
+        ["reflect rank 2, leading axis"] = () => new("Pad", new[] { Floats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12).reshape(3, 4), tensor(new long[] { 2, 1, 1, 3 }) }, [Text("mode", "reflect")]),
+        ["edge rank 5"] = () => new("Pad", new[] { (Normal(2, 1, 3, 2, 4) * 3).to(ScalarType.Float32), tensor(new long[] { 1, 0, 2, 0, 1, 0, 2, 1, 1, 2 }) }, [Text("mode", "edge")]),
+        ["reflect with a crop"] = () => new("Pad", new[] { (Normal(1, 2, 5, 6) * 3).to(ScalarType.Float32), tensor(new long[] { 0, 0, -1, 2, 0, 0, 2, -2 }) }, [Text("mode", "reflect")]),
+        ["edge with a crop"] = () => new("Pad", new[] { (Normal(3, 5) * 3).to(ScalarType.Float32), tensor(new long[] { -1, 2, 2, -3 }) }, [Text("mode", "edge")]),
+        ["reflect NCHW"] = () => new("Pad", new[] { Image(), tensor(new long[] { 0, 0, 2, 3, 0, 0, 1, 2 }) }, [Text("mode", "reflect")]),
+        ["edge NCHW"] = () => new("Pad", new[] { Image(), tensor(new long[] { 0, 0, 3, 1, 0, 0, 2, 4 }) }, [Text("mode", "edge")]),
+    };
+
+    [Theory]
+    [InlineData("reflect rank 2, leading axis")] [InlineData("edge rank 5")] [InlineData("reflect with a crop")] [InlineData("edge with a crop")]
+    [InlineData("reflect NCHW")] [InlineData("edge NCHW")]
+    public void Pad_reflect_and_edge_match_onnx_runtime(string name) => Check(Pads[name](), runtimeOpset: 17);
+
+    [Fact]
+    public void Pad_reflect_of_a_small_matrix_is_the_hand_computed_one()
+    {
+        // [[1, 2], [3, 4]] reflected by 1 before axis 0 and 1 after axis 1: rows 3 4 | 1 2 | 3 4, then column 1 mirrored.
+        var c = new Case("Pad", new[] { Floats(1, 2, 3, 4).reshape(2, 2), tensor(new long[] { 1, 0, 0, 1 }) }, [Text("mode", "reflect")]);
+        using var module = OnnxModel.Build("pad", Model(c));
+        using var _ = no_grad();
+        Assert.Equal(new float[] { 3, 4, 3, 1, 2, 1, 3, 4, 3 }, module.forward(c.Inputs[0]).data<float>().ToArray());
+    }
+
     [Theory]
     [InlineData("antialias linear")] [InlineData("antialias cubic")] [InlineData("axes not_larger")] [InlineData("axes not_smaller")]
     [InlineData("half_pixel_symmetric")]
