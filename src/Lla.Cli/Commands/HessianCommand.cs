@@ -37,7 +37,7 @@ internal static class HessianCommand
         RunRenderer.Render(options.OutDir, results, scale);
         if (output.Chatty && results.Measures is { } measures)
         {
-            MeasureCommand.Print(measures);
+            ConsoleTable.Write(MeasureTable.Columns, MeasureTable.Rows(measures));
             var skipped = Measures.MeasureFamilies.All.Except(options.Measures).Select(f => f.Name);
             output.Say($"Measures skipped here: {string.Join(", ", skipped)} (the curvature family is the analysis below; `lla measure` computes every family)");
         }

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Lla.Cli.Display;
 using Lla.Measures;
 using Lla.Reports;
 using Lla.Runs;
-using Spectre.Console;
 
 namespace Lla.Cli.Commands;
 
@@ -53,22 +53,11 @@ internal static class MeasureCommand
                 results = MeasureRun.Execute(options, progress.Report, processes.Group, output.Say);
             if (!processes.IsRoot) return 0;
             RunRenderer.Render(options.OutDir, results);
-            if (output.Chatty) Print(results.Measures!);
+            if (output.Chatty) ConsoleTable.Write(MeasureTable.Columns, MeasureTable.Rows(results.Measures!));
             output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}; open {Path.Combine(Path.GetFullPath(options.OutDir), HtmlReport.FileName)} for the report");
             output.Finish(results);
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>The measures as a table: name, family, value ± spread (or why there is none), direction, seconds.</summary>
-    public static void Print(IReadOnlyList<MeasureRecord> measures)
-    {
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var c in new[] { "measure", "family", "value", "better", "seconds" }) table.AddColumn(c);
-        foreach (var m in measures)
-            table.AddRow(m.Name, m.Family, Markup.Escape(m.Value is double v ? $"{v:G5}{(m.Spread is double s ? $" ± {s:G2}" : "")}" : $"n/a: {m.Reason}"),
-                m.Direction > 0 ? "lower" : "higher", $"{m.Seconds:F2}");
-        AnsiConsole.Write(table);
     }
 }
