@@ -84,13 +84,4 @@ internal sealed class SharedOptions
         foreach (var (name, choice) in choices) if (name == value) return choice;
         string names = string.Join(", ", choices[..^1].Select(c => c.Name)) + " or " + choices[^1].Name;
         throw new LlaException($"{option} must be {names} (got '{value}')");
-    }
-
-    /// <summary>--batches: a positive count, or "all".</summary>
-    public static int? ParseBatches(string value)
-    {
-        if (value == "all") return null;
-        if (int.TryParse(value, out int n) && n >= 1) return n;
-        throw new LlaException($"--batches must be a positive number or 'all' (got '{value}')");
-    }
-}
+    }}
