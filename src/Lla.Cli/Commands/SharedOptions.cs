@@ -46,18 +46,10 @@ internal sealed class SharedOptions
     public ModelSource Source(ParseResult p, string? weights = null)
     {
         RegisterImageFolders(p);
-        string? tokenizer = p.GetValue(Tokenizer);
-        int? context = p.GetValue(Context);
-        var text = Lla.Data.Text.TextSettings.Parse(tokenizer ?? "gpt2", context ?? Lla.Data.Text.TextSettings.DefaultContext);
-        var source = ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
-            with { NumClasses = p.GetValue(NumClasses) };
-        // The embedded text default (gpt-bytes without --data) reads its corpus as it was trained: bytes, context 64 unless given.
-        if (source.Text is not null) text = EmbeddedDefault.TextFor(tokenizer, context);
+        var asked = new DataSettingsAsked(p.GetValue(Tokenizer), p.GetValue(Context), new ImageDecoding(p.GetValue(ImageSize), p.GetValue(ImageMean)!, p.GetValue(ImageStd)!, p.GetValue(SkipUnreadable)));
+        var (source, text) = asked.Resolve(() => ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
+            with { NumClasses = p.GetValue(NumClasses) });
         Lla.Data.Text.TextDataset.Register(text);
-        if (source.Data.Contains("folder:", StringComparison.Ordinal))
-            source = source with { Images = new Lla.Data.ImageDecoding(p.GetValue(ImageSize), p.GetValue(ImageMean)!, p.GetValue(ImageStd)!, p.GetValue(SkipUnreadable)) };
-        if (source.Data.Contains("text:", StringComparison.Ordinal) || source.Data.Contains("tokens:", StringComparison.Ordinal))
-            source = source with { Text = text };
         return source.WithGraphInputs(p.GetValue(OnnxInput) ?? Array.Empty<string>());
     }
 
