@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lla.Measures;
 using Lla.Runs;
 
 namespace Lla.Reports;
@@ -21,4 +22,8 @@ public static class MeasureTable
     public static string Value(MeasureRecord m) => m.Value is double v
         ? v.ToString("G5", CultureInfo.InvariantCulture) + (m.Spread is double s ? " ± " + s.ToString("G2", CultureInfo.InvariantCulture) : "")
         : $"n/a: {m.Reason}";
+
+    /// <summary>The note under the table of a run that computed only <paramref name="computed"/>: the families it skipped and where they are computed.</summary>
+    public static string SkippedNote(IReadOnlyList<MeasureFamily> computed) =>
+        $"Measures skipped here: {string.Join(", ", MeasureFamilies.All.Except(computed).Select(f => f.Name))} (the curvature family is the analysis below; `lla measure` computes every family)";
 }

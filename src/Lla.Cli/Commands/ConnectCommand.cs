@@ -46,10 +46,7 @@ internal static class ConnectCommand
             using (var progress = output.Progress())
                 results = ConnectRun.Execute(options, progress.Report, say: output.Say);
             RunRenderer.Render(options.OutDir, results);
-            foreach (var path in results.Paths!)
-                output.Say($"{ConnectPlot.Label(path)}: train barrier {path.TrainBarrier:G4}, test barrier {path.TestBarrier:G4}, highest train loss {path.TrainLoss.Max():G4}");
-            if (results.Connect?.Verdict is { } verdict) output.Say(verdict.Sentence);
-            output.Say($"Results: {Path.GetFullPath(options.OutDir)}; open {HtmlReport.FileName} there for the report");
+            foreach (var line in ConnectSummary.Lines(results, Path.GetFullPath(options.OutDir))) output.Say(line);
             output.Finish(results);
             return 0;
         }));

@@ -38,8 +38,7 @@ internal static class HessianCommand
         if (output.Chatty && results.Measures is { } measures)
         {
             ConsoleTable.Write(MeasureTable.Columns, MeasureTable.Rows(measures));
-            var skipped = Measures.MeasureFamilies.All.Except(options.Measures).Select(f => f.Name);
-            output.Say($"Measures skipped here: {string.Join(", ", skipped)} (the curvature family is the analysis below; `lla measure` computes every family)");
+            output.Say(MeasureTable.SkippedNote(options.Measures));
         }
         if (output.Chatty) Summary.Print(results, Path.GetFullPath(options.OutDir));
         output.Finish(results);

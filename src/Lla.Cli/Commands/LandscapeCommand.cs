@@ -68,12 +68,7 @@ internal static class LandscapeCommand
                 results = LandscapeRun.Execute(options, progress.Report, processes.Group, say: output.Say);
             if (!processes.IsRoot) return 0;
             RunRenderer.Render(options.OutDir, results, scale);
-            var counts = results.Landscapes.Select(l => l.Alphas.Count * l.Betas.Count).Distinct();
-            if (asked.AllModes) output.Say($"--all-modes: random axes, then {asked.AxesDrawn.Name()} axes: {string.Join("; ", planes.Select(pl => pl.Label))}");
-            output.Say($"{planes.Count} landscape{(planes.Count == 1 ? "" : "s")} of {string.Join(", ", counts)} points each; loss at the centre {results.Loss:G6}" + (results.Perplexity is double perplexity ? $" (perplexity {perplexity:G6})" : ""));
-            foreach (var l in results.Landscapes.Where(l => l.PointsResumed > 0))
-                output.Say($"{l.Label}: {l.PointsResumed} of {l.Alphas.Count * l.Betas.Count} points kept from the interrupted run");
-            output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}; open {HtmlReport.FileName} there in a browser for the report");
+            foreach (var line in LandscapeSummary.Lines(results, asked, planes, Path.GetFullPath(options.OutDir))) output.Say(line);
             output.Finish(results);
             return 0;
         }));

@@ -13,8 +13,6 @@ namespace Lla.Cli.Commands;
 /// </summary>
 internal static class StudyCommand
 {
-    public static readonly string[] Presets = { "quick", "paper", "zoo" };
-
     public static Command Create(Processes processes)
     {
         var command = new Command("study", "Train models, test them on shifted data and check whether the Hessian criteria track accuracy");
@@ -33,9 +31,7 @@ internal static class StudyCommand
             var output = shared.Output(p, processes);
             processes.RequireSingle("study");
             string? configPath = p.GetValue(config), presetName = p.GetValue(preset);
-            if ((configPath is null) == (presetName is null)) throw new LlaException("give either --config FILE or --preset quick|paper|zoo");
-            if (presetName is not null && !Presets.Contains(presetName)) throw new LlaException($"unknown preset '{presetName}' (known: {string.Join(", ", Presets)})");
-            var study = StudyConfig.Load(configPath ?? Path.Combine(AppContext.BaseDirectory, "presets", presetName + ".json"));
+            var study = StudyPresets.Load(configPath, presetName);
             string folder = p.GetValue(outFolder) ?? $"study-{study.Name}";
             var setting = shared.RunSettings(p);
 
@@ -44,9 +40,7 @@ internal static class StudyCommand
             using (var display = output.Progress())
                 results = StudyRun.Execute(new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force) }, display.Report, output.Say);
             var files = StudyReport.Write(folder, study, results);
-            output.Say("");
-            foreach (var finding in results.Findings.Append(results.Leaderboard?.Verdict ?? "")) output.Say(finding);
-            output.Say($"wrote {string.Join(", ", new[] { StudyResults.FileName, StudyTable.FileName, StudyTable.LeaderboardFile, LeaderboardResults.ModelsFile, "table.json" }.Concat(files))} and {StudyRun.MeasurementsFile} to {folder} ({clock.Elapsed.TotalSeconds:F0} s)");
+            foreach (var line in StudySummary.Lines(results, files, folder, clock.Elapsed)) output.Say(line);
             output.Finish(results);
             return 0;
         }));

@@ -1,3 +1,4 @@
+using Lla.Measures;
 using Lla.Reports;
 using Lla.Runs;
 
@@ -23,5 +24,13 @@ public class MeasureTableTests
         Assert.Equal(new[] { "sam_sharpness", "flatness", "0.012346 ± 0.0012", "lower", "1.23" }, rows[0]);
         Assert.Equal(new[] { "margin", "flatness", "12.346", "higher", "0.01" }, rows[1]);
         Assert.Equal(new[] { "pacbayes_bound", "flatness", "n/a: needs --init", "lower", "0.00" }, rows[2]);
+    }
+
+    [Fact]
+    public void A_run_of_some_families_names_those_it_skipped()
+    {
+        var computed = MeasureFamilies.All.Where(f => f.Name != "norms" && f.Name != "flatness").ToArray();
+        Assert.Equal("Measures skipped here: norms, flatness (the curvature family is the analysis below; `lla measure` computes every family)",
+            MeasureTable.SkippedNote(computed));
     }
 }
