@@ -37,8 +37,8 @@ internal static class MeasureCommand
             var options = new MeasureRunOptions
             {
                 Source = source, Selection = hessian.Selection(p), OneDnn = shared.RunSettings(p),
-                Families = p.GetValue(only) is string list ? list.Split(',', StringSplitOptions.TrimEntries).Select(MeasureFamilies.Parse).ToArray() : MeasureFamilies.All,
-                PredictedLabels = SharedOptions.Choose("--labels", p.GetValue(labels)!, ("true", false), ("predicted", true)),
+                Families = MeasureFamilies.ParseList(p.GetValue(only)),
+                PredictedLabels = SettingNames.Parse<MeasureLabels>(p.GetValue(labels)!, "labels") == MeasureLabels.Predicted,
                 Init = p.GetValue(init), Validation = p.GetValue(validation),
                 Analysis = new Curvature.HessianAnalysisOptions
                 {

@@ -2,7 +2,6 @@ using Lla.Guard;
 using System.CommandLine;
 using Lla.Cli.Display;
 using Lla.Models;
-using Lla.Curvature;
 using Lla.Data;
 using Lla.Native;
 using Lla.Objectives;
@@ -68,12 +67,4 @@ internal sealed class SharedOptions
 
     /// <summary>--color-scale of the commands that draw landscapes.</summary>
     public static Option<string> ColorScaleOption() => new("--color-scale") { Description = "landscape heat maps: log (default: the basin stays visible) | linear", DefaultValueFactory = _ => "log" };
-
-
-    /// <summary>The value named, or one line listing the names (e.g. "--onednn must be auto, on or off (got 'x')").</summary>
-    public static T Choose<T>(string option, string value, params (string Name, T Value)[] choices)
-    {
-        foreach (var (name, choice) in choices) if (name == value) return choice;
-        string names = string.Join(", ", choices[..^1].Select(c => c.Name)) + " or " + choices[^1].Name;
-        throw new LlaException($"{option} must be {names} (got '{value}')");
-    }}
+}

@@ -1,6 +1,5 @@
 using Lla.Objectives;
 using System.CommandLine;
-using Lla.Models;
 using Lla.Reports;
 using Lla.Runs;
 using Lla.Training;
