@@ -37,7 +37,7 @@ internal static class ConnectCommand
             var output = shared.Output(p, processes);
             var options = new ConnectRunOptions
             {
-                Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? HessianOptions.DefaultOut("connect"), Force = p.GetValue(force),
+                Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? RunFolder.Default("connect"), Force = p.GetValue(force),
                 Method = SettingNames.Parse<PathMethod>(p.GetValue(method)!, "method"), Align = SettingNames.Parse<PathAlignment>(p.GetValue(align)!, "align"),
                 Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
                 BatchNorm = SettingNames.Parse<PathBatchNorm>(p.GetValue(bn)!, "bn"), PlaneSteps = p.GetValue(planeSteps), Resume = p.GetValue(resume),

@@ -71,7 +71,7 @@ internal sealed class HessianOptions
             Selection = Selection(p),
             OneDnn = shared.RunSettings(p),
             Analysis = Analysis(p, source.Seed, trace, esd),
-            OutDir = p.GetValue(Out) ?? DefaultOut(command.Name), Force = p.GetValue(force),
+            OutDir = p.GetValue(Out) ?? Lla.Runs.RunFolder.Default(command.Name), Force = p.GetValue(force),
             Params = p.GetValue(Params),
             Operator = SettingNames.Parse<CurvatureOperator>(p.GetValue(Operator)!, "operator"),
             MicroBatch = p.GetValue(MicroBatch), PerLayer = p.GetValue(PerLayer), BlockSpectra = p.GetValue(BlockSpectra), Diagonal = p.GetValue(Diagonal), DiagonalHvps = p.GetValue(DiagonalHvps), SplitCurvature = p.GetValue(SplitCurvature),
@@ -81,6 +81,4 @@ internal sealed class HessianOptions
     /// <summary>The data selection given on the command line.</summary>
     public DataSelection Selection(ParseResult p) =>
         DataSelection.Parse(p.GetValue(Split)!, p.GetValue(BatchSize), p.GetValue(Batches)!, p.GetValue(Shuffle), p.GetValue(Bn)!);
-
-    public static string DefaultOut(string command) => Path.Combine("runs", $"{command}-{DateTime.Now:yyyyMMdd-HHmmss}");
 }

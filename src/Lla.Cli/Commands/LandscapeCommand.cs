@@ -61,7 +61,7 @@ internal static class LandscapeCommand
                 HessianRun = p.GetValue(hessianRun),
                 Checkpoints = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)), DirectionFile = p.GetValue(directions), OptimizerState = p.GetValue(optimizerState),
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"), Resume = p.GetValue(resume), Force = p.GetValue(force),
+                OutDir = p.GetValue(hessian.Out) ?? RunFolder.Default("landscape"), Resume = p.GetValue(resume), Force = p.GetValue(force),
             };
             RunResults results;
             using (var progress = output.Progress())

@@ -46,7 +46,7 @@ internal static class MeasureCommand
                     KhPower = p.GetValue(hessian.KhPower), CtThreshold = p.GetValue(hessian.CtThreshold), Seed = source.Seed,
                 },
                 Sharpness = new SharpnessOptions { SamRho = p.GetValue(samRho), LinfRho = p.GetValue(linfRho), L2Rho = p.GetValue(l2Rho), SampleCount = p.GetValue(samples), BatchSize = p.GetValue(batch) },
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("measure"), Force = p.GetValue(force),
+                OutDir = p.GetValue(hessian.Out) ?? RunFolder.Default("measure"), Force = p.GetValue(force),
             };
             RunResults results;
             using (var progress = output.Progress())
