@@ -42,9 +42,7 @@ internal static class ConnectCommand
                 Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
                 BatchNorm = SettingNames.Parse<PathBatchNorm>(p.GetValue(bn)!, "bn"), PlaneSteps = p.GetValue(planeSteps), Resume = p.GetValue(resume),
             };
-            RunResults results;
-            using (var progress = output.Progress())
-                results = ConnectRun.Execute(options, progress.Report, say: output.Say);
+            var results = output.WithProgress(report => ConnectRun.Execute(options, report, say: output.Say));
             RunRenderer.Render(options.OutDir, results);
             foreach (var line in ConnectSummary.Lines(results, Path.GetFullPath(options.OutDir))) output.Say(line);
             output.Finish(results);

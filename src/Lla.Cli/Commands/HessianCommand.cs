@@ -30,9 +30,7 @@ internal static class HessianCommand
     /// <summary>Runs the job with progress on the console, renders the folder, prints the summary (shared with `analyze`).</summary>
     public static int Execute(HessianRunOptions options, OutputMode output, Processes processes, ColorScale scale = ColorScale.Log)
     {
-        RunResults results;
-        using (var progress = output.Progress())
-            results = HessianRun.Execute(options, progress.Report, processes.Group, output.Say);
+        var results = output.WithProgress(report => HessianRun.Execute(options, report, processes.Group, output.Say));
         if (!processes.IsRoot) return 0;
         RunRenderer.Render(options.OutDir, results, scale);
         if (output.Chatty && results.Measures is { } measures)

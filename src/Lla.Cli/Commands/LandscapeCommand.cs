@@ -63,9 +63,7 @@ internal static class LandscapeCommand
                 Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)), DirectionFile = p.GetValue(directions), OptimizerState = p.GetValue(optimizerState),
                 OutDir = p.GetValue(hessian.Out) ?? RunFolder.Default("landscape"), Resume = p.GetValue(resume), Force = p.GetValue(force),
             };
-            RunResults results;
-            using (var progress = output.Progress())
-                results = LandscapeRun.Execute(options, progress.Report, processes.Group, say: output.Say);
+            var results = output.WithProgress(report => LandscapeRun.Execute(options, report, processes.Group, say: output.Say));
             if (!processes.IsRoot) return 0;
             RunRenderer.Render(options.OutDir, results, scale);
             foreach (var line in LandscapeSummary.Lines(results, asked, planes, Path.GetFullPath(options.OutDir))) output.Say(line);

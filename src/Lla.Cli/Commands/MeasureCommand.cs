@@ -48,9 +48,7 @@ internal static class MeasureCommand
                 Sharpness = new SharpnessOptions { SamRho = p.GetValue(samRho), LinfRho = p.GetValue(linfRho), L2Rho = p.GetValue(l2Rho), SampleCount = p.GetValue(samples), BatchSize = p.GetValue(batch) },
                 OutDir = p.GetValue(hessian.Out) ?? RunFolder.Default("measure"), Force = p.GetValue(force),
             };
-            RunResults results;
-            using (var progress = output.Progress())
-                results = MeasureRun.Execute(options, progress.Report, processes.Group, output.Say);
+            var results = output.WithProgress(report => MeasureRun.Execute(options, report, processes.Group, output.Say));
             if (!processes.IsRoot) return 0;
             RunRenderer.Render(options.OutDir, results);
             if (output.Chatty) ConsoleTable.Write(MeasureTable.Columns, MeasureTable.Rows(results.Measures!));

@@ -35,9 +35,8 @@ internal static class StudyCommand
             var setting = shared.RunSettings(p);
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            StudyResults results;
-            using (var display = output.Progress())
-                results = StudyRun.Execute(new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force) }, display.Report, output.Say);
+            var results = output.WithProgress(report => StudyRun.Execute(
+                new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force) }, report, output.Say));
             var files = StudyReport.Write(folder, study, results);
             foreach (var line in StudySummary.Lines(results, files, folder, clock.Elapsed)) output.Say(line);
             output.Finish(results);
