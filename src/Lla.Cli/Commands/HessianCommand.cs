@@ -2,7 +2,6 @@ using Lla.Analysis;
 using System.CommandLine;
 using Lla.Cli.Display;
 using Lla.Reports;
-using Lla.Runs;
 
 namespace Lla.Cli.Commands;
 

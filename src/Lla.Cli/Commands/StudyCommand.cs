@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Lla.Native;
 using Lla.Reports;
 using Lla.Studies;
 

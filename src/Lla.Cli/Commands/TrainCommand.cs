@@ -1,7 +1,6 @@
 using Lla.Objectives;
 using System.CommandLine;
 using Lla.Reports;
-using Lla.Runs;
 using Lla.Training;
 
 namespace Lla.Cli.Commands;
