@@ -29,12 +29,8 @@ public static class Program
         RuntimeSetup.SetPassiveOpenMpWait();
         // Large activations stay on the heap instead of being page-faulted in on every pass.
         RuntimeSetup.KeepFreedMemory();
-        // Numbers print and parse the same on every machine (a decimal comma would break CSV and the recorded commands).
-        System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
-        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
-        // Messages are English whatever the locale (System.CommandLine would otherwise translate its own).
-        System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
-        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+        // Numbers print and parse the same on every machine, and messages are English whatever the locale.
+        ProcessCulture.UseInvariant();
         RuntimeSetup.DisableNnpack();
         Lla.Vision.VisionModels.Register();
         Lla.Onnx.OnnxModels.Register();

@@ -30,6 +30,17 @@ public sealed class Processes : IDisposable
         if (_mpi is not null && Distributed) _mpi.Abort(code);
     }
 
+    /// <summary>
+    /// After a user error on this rank, written as one line: in an MPI job, gives the launcher (which forwards output
+    /// asynchronously) the line before the abort, then ends every rank, since the others may be waiting for this one.
+    /// </summary>
+    public void AbortAfterError(int code)
+    {
+        if (!Distributed) return;
+        Thread.Sleep(500);
+        Abort(code);
+    }
+
     /// <summary>Commands that train run as one process.</summary>
     public void RequireSingle(string command)
     {

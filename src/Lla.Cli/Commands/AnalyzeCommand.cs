@@ -1,7 +1,6 @@
 using Lla.Analysis;
 using System.CommandLine;
 using Lla.Reports;
-using Lla.Runs;
 
 namespace Lla.Cli.Commands;
 

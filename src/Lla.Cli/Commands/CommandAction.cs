@@ -25,12 +25,7 @@ internal static class CommandAction
             string message = e is LlaException lla ? lla.Render(setting => "--" + setting) : Lla.Runs.StorageFailure.Describe(e)!;
             Console.Error.WriteLine(processes.Distributed ? $"error (rank {processes.Group.Rank}): {message}" : $"error: {message}");
             Console.Error.Flush();
-            if (processes.Distributed)
-            {
-                // The launcher forwards output asynchronously: give it the line before the abort ends every rank.
-                Thread.Sleep(500);
-                processes.Abort(UserError); // the other ranks may be waiting for this one
-            }
+            processes.AbortAfterError(UserError);
             return UserError;
         }
     }

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Lla.Cli.Display;
 using Lla.Reports;
-using Spectre.Console;
 
 namespace Lla.Cli.Commands;
 
@@ -20,12 +20,7 @@ internal static class CompareCommand
             if (Console.IsOutputRedirected)
                 Console.Write(RunComparison.PlainTable(summaries)); // a pipe or a file: full width, nothing wrapped
             else
-            {
-                var table = new Table().Border(TableBorder.Rounded);
-                foreach (var c in RunComparison.DisplayColumns) table.AddColumn(Markup.Escape(c));
-                foreach (var s in summaries) table.AddRow(RunComparison.DisplayCells(s).Select(Markup.Escape).ToArray());
-                AnsiConsole.Write(table);
-            }
+                ConsoleTable.Write(RunComparison.DisplayColumns, summaries.Select(RunComparison.DisplayCells));
             string folder = p.GetValue(outOption)!;
             var files = RunComparison.Write(folder, summaries);
             Console.WriteLine($"wrote {string.Join(", ", files.Select(f => Path.Combine(folder, f)))}");

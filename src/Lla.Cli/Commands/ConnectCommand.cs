@@ -37,19 +37,14 @@ internal static class ConnectCommand
             var output = shared.Output(p, processes);
             var options = new ConnectRunOptions
             {
-                Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? HessianOptions.DefaultOut("connect"), Force = p.GetValue(force),
+                Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? RunFolder.Default("connect"), Force = p.GetValue(force),
                 Method = SettingNames.Parse<PathMethod>(p.GetValue(method)!, "method"), Align = SettingNames.Parse<PathAlignment>(p.GetValue(align)!, "align"),
                 Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
                 BatchNorm = SettingNames.Parse<PathBatchNorm>(p.GetValue(bn)!, "bn"), PlaneSteps = p.GetValue(planeSteps), Resume = p.GetValue(resume),
             };
-            RunResults results;
-            using (var progress = output.Progress())
-                results = ConnectRun.Execute(options, progress.Report, say: output.Say);
+            var results = output.WithProgress(report => ConnectRun.Execute(options, report, say: output.Say));
             RunRenderer.Render(options.OutDir, results);
-            foreach (var path in results.Paths!)
-                output.Say($"{ConnectPlot.Label(path)}: train barrier {path.TrainBarrier:G4}, test barrier {path.TestBarrier:G4}, highest train loss {path.TrainLoss.Max():G4}");
-            if (results.Connect?.Verdict is { } verdict) output.Say(verdict.Sentence);
-            output.Say($"Results: {Path.GetFullPath(options.OutDir)}; open {HtmlReport.FileName} there for the report");
+            foreach (var line in ConnectSummary.Lines(results, Path.GetFullPath(options.OutDir))) output.Say(line);
             output.Finish(results);
             return 0;
         }));

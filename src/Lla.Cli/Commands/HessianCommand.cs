@@ -2,7 +2,6 @@ using Lla.Analysis;
 using System.CommandLine;
 using Lla.Cli.Display;
 using Lla.Reports;
-using Lla.Runs;
 
 namespace Lla.Cli.Commands;
 
@@ -30,16 +29,13 @@ internal static class HessianCommand
     /// <summary>Runs the job with progress on the console, renders the folder, prints the summary (shared with `analyze`).</summary>
     public static int Execute(HessianRunOptions options, OutputMode output, Processes processes, ColorScale scale = ColorScale.Log)
     {
-        RunResults results;
-        using (var progress = output.Progress())
-            results = HessianRun.Execute(options, progress.Report, processes.Group, output.Say);
+        var results = output.WithProgress(report => HessianRun.Execute(options, report, processes.Group, output.Say));
         if (!processes.IsRoot) return 0;
         RunRenderer.Render(options.OutDir, results, scale);
         if (output.Chatty && results.Measures is { } measures)
         {
-            MeasureCommand.Print(measures);
-            var skipped = Measures.MeasureFamilies.All.Except(options.Measures).Select(f => f.Name);
-            output.Say($"Measures skipped here: {string.Join(", ", skipped)} (the curvature family is the analysis below; `lla measure` computes every family)");
+            ConsoleTable.Write(MeasureTable.Columns, MeasureTable.Rows(measures));
+            output.Say(MeasureTable.SkippedNote(options.Measures));
         }
         if (output.Chatty) Summary.Print(results, Path.GetFullPath(options.OutDir));
         output.Finish(results);

@@ -55,28 +55,10 @@ internal sealed class HessianOptions
         foreach (var o in list) command.Options.Add(o);
     }
 
-    public HessianAnalysisOptions Analysis(ParseResult p, long seed, bool trace, bool esd) => new()
-    {
-        TopK = p.GetValue(TopK),
-        Which = p.GetValue(Which) switch
-        {
-            "largest" => EigenTarget.LargestMagnitude,
-            "smallest" => EigenTarget.Smallest,
-            var w => throw new LlaException($"{{which}} must be largest or smallest (got '{w}')"),
-        },
-        EigenMethod = SettingNames.Parse<EigenMethod>(p.GetValue(EigenMethod)!, "eigen-method"),
-        EigenTolerance = p.GetValue(EigenTol),
-        EigenMaxSteps = p.GetValue(EigenMaxSteps),
-        Trace = trace,
-        TraceMethod = SettingNames.Parse<TraceMethod>(p.GetValue(TraceMethod)!, "trace-method"),
-        TraceApplications = p.GetValue(TraceHvps),
-        Esd = esd,
-        Runs = p.GetValue(Runs),
-        LanczosSteps = p.GetValue(LanczosSteps),
-        KhPower = p.GetValue(KhPower),
-        CtThreshold = p.GetValue(CtThreshold),
-        Seed = seed,
-    };
+    /// <summary>The analysis given on the command line, mapped by <see cref="HessianAnalysisAsked"/>.</summary>
+    public HessianAnalysisOptions Analysis(ParseResult p, long seed, bool trace, bool esd) => new HessianAnalysisAsked(
+        p.GetValue(TopK), p.GetValue(Which)!, p.GetValue(EigenMethod)!, p.GetValue(EigenTol), p.GetValue(EigenMaxSteps), p.GetValue(TraceMethod)!,
+        p.GetValue(TraceHvps), p.GetValue(Runs), p.GetValue(LanczosSteps), p.GetValue(KhPower), p.GetValue(CtThreshold)).Options(seed, trace, esd);
 
     /// <summary>The Hessian run the command line asks for (`hessian`, and `analyze` before its profile).</summary>
     public HessianRunOptions RunOptions(ParseResult p, SharedOptions shared, Option<bool> force, Command command, bool trace, bool esd)
@@ -89,7 +71,7 @@ internal sealed class HessianOptions
             Selection = Selection(p),
             OneDnn = shared.RunSettings(p),
             Analysis = Analysis(p, source.Seed, trace, esd),
-            OutDir = p.GetValue(Out) ?? DefaultOut(command.Name), Force = p.GetValue(force),
+            OutDir = p.GetValue(Out) ?? Lla.Runs.RunFolder.Default(command.Name), Force = p.GetValue(force),
             Params = p.GetValue(Params),
             Operator = SettingNames.Parse<CurvatureOperator>(p.GetValue(Operator)!, "operator"),
             MicroBatch = p.GetValue(MicroBatch), PerLayer = p.GetValue(PerLayer), BlockSpectra = p.GetValue(BlockSpectra), Diagonal = p.GetValue(Diagonal), DiagonalHvps = p.GetValue(DiagonalHvps), SplitCurvature = p.GetValue(SplitCurvature),
@@ -97,12 +79,6 @@ internal sealed class HessianOptions
     }
 
     /// <summary>The data selection given on the command line.</summary>
-    public DataSelection Selection(ParseResult p) => new(
-        SettingNames.Parse<Lla.Data.Split>(p.GetValue(Split)!, "split"),
-        p.GetValue(BatchSize),
-        SharedOptions.ParseBatches(p.GetValue(Batches)!),
-        p.GetValue(Shuffle),
-        SettingNames.Parse<BatchNormMode>(p.GetValue(Bn)!, "bn"));
-
-    public static string DefaultOut(string command) => Path.Combine("runs", $"{command}-{DateTime.Now:yyyyMMdd-HHmmss}");
+    public DataSelection Selection(ParseResult p) =>
+        DataSelection.Parse(p.GetValue(Split)!, p.GetValue(BatchSize), p.GetValue(Batches)!, p.GetValue(Shuffle), p.GetValue(Bn)!);
 }

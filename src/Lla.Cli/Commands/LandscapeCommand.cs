@@ -61,19 +61,12 @@ internal static class LandscapeCommand
                 HessianRun = p.GetValue(hessianRun),
                 Checkpoints = (p.GetValue(checkpoints) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Trajectory = CheckpointFiles.Expand(p.GetValue(trajectoryOption)), DirectionFile = p.GetValue(directions), OptimizerState = p.GetValue(optimizerState),
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("landscape"), Resume = p.GetValue(resume), Force = p.GetValue(force),
+                OutDir = p.GetValue(hessian.Out) ?? RunFolder.Default("landscape"), Resume = p.GetValue(resume), Force = p.GetValue(force),
             };
-            RunResults results;
-            using (var progress = output.Progress())
-                results = LandscapeRun.Execute(options, progress.Report, processes.Group, say: output.Say);
+            var results = output.WithProgress(report => LandscapeRun.Execute(options, report, processes.Group, say: output.Say));
             if (!processes.IsRoot) return 0;
             RunRenderer.Render(options.OutDir, results, scale);
-            var counts = results.Landscapes.Select(l => l.Alphas.Count * l.Betas.Count).Distinct();
-            if (asked.AllModes) output.Say($"--all-modes: random axes, then {asked.AxesDrawn.Name()} axes: {string.Join("; ", planes.Select(pl => pl.Label))}");
-            output.Say($"{planes.Count} landscape{(planes.Count == 1 ? "" : "s")} of {string.Join(", ", counts)} points each; loss at the centre {results.Loss:G6}" + (results.Perplexity is double perplexity ? $" (perplexity {perplexity:G6})" : ""));
-            foreach (var l in results.Landscapes.Where(l => l.PointsResumed > 0))
-                output.Say($"{l.Label}: {l.PointsResumed} of {l.Alphas.Count * l.Betas.Count} points kept from the interrupted run");
-            output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}; open {HtmlReport.FileName} there in a browser for the report");
+            foreach (var line in LandscapeSummary.Lines(results, asked, planes, Path.GetFullPath(options.OutDir))) output.Say(line);
             output.Finish(results);
             return 0;
         }));

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Lla.Cli.Display;
 using Lla.Measures;
 using Lla.Reports;
 using Lla.Runs;
-using Spectre.Console;
 
 namespace Lla.Cli.Commands;
 
@@ -37,8 +37,8 @@ internal static class MeasureCommand
             var options = new MeasureRunOptions
             {
                 Source = source, Selection = hessian.Selection(p), OneDnn = shared.RunSettings(p),
-                Families = p.GetValue(only) is string list ? list.Split(',', StringSplitOptions.TrimEntries).Select(MeasureFamilies.Parse).ToArray() : MeasureFamilies.All,
-                PredictedLabels = SharedOptions.Choose("--labels", p.GetValue(labels)!, ("true", false), ("predicted", true)),
+                Families = MeasureFamilies.ParseList(p.GetValue(only)),
+                PredictedLabels = SettingNames.Parse<MeasureLabels>(p.GetValue(labels)!, "labels") == MeasureLabels.Predicted,
                 Init = p.GetValue(init), Validation = p.GetValue(validation),
                 Analysis = new Curvature.HessianAnalysisOptions
                 {
@@ -46,29 +46,16 @@ internal static class MeasureCommand
                     KhPower = p.GetValue(hessian.KhPower), CtThreshold = p.GetValue(hessian.CtThreshold), Seed = source.Seed,
                 },
                 Sharpness = new SharpnessOptions { SamRho = p.GetValue(samRho), LinfRho = p.GetValue(linfRho), L2Rho = p.GetValue(l2Rho), SampleCount = p.GetValue(samples), BatchSize = p.GetValue(batch) },
-                OutDir = p.GetValue(hessian.Out) ?? HessianOptions.DefaultOut("measure"), Force = p.GetValue(force),
+                OutDir = p.GetValue(hessian.Out) ?? RunFolder.Default("measure"), Force = p.GetValue(force),
             };
-            RunResults results;
-            using (var progress = output.Progress())
-                results = MeasureRun.Execute(options, progress.Report, processes.Group, output.Say);
+            var results = output.WithProgress(report => MeasureRun.Execute(options, report, processes.Group, output.Say));
             if (!processes.IsRoot) return 0;
             RunRenderer.Render(options.OutDir, results);
-            if (output.Chatty) Print(results.Measures!);
+            if (output.Chatty) ConsoleTable.Write(MeasureTable.Columns, MeasureTable.Rows(results.Measures!));
             output.Say($"Results: {Path.Combine(Path.GetFullPath(options.OutDir), ResultsSerializer.ResultsFile)}; open {Path.Combine(Path.GetFullPath(options.OutDir), HtmlReport.FileName)} for the report");
             output.Finish(results);
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>The measures as a table: name, family, value ± spread (or why there is none), direction, seconds.</summary>
-    public static void Print(IReadOnlyList<MeasureRecord> measures)
-    {
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var c in new[] { "measure", "family", "value", "better", "seconds" }) table.AddColumn(c);
-        foreach (var m in measures)
-            table.AddRow(m.Name, m.Family, Markup.Escape(m.Value is double v ? $"{v:G5}{(m.Spread is double s ? $" ± {s:G2}" : "")}" : $"n/a: {m.Reason}"),
-                m.Direction > 0 ? "lower" : "higher", $"{m.Seconds:F2}");
-        AnsiConsole.Write(table);
     }
 }

@@ -2,7 +2,6 @@ using Lla.Guard;
 using System.CommandLine;
 using Lla.Cli.Display;
 using Lla.Models;
-using Lla.Curvature;
 using Lla.Data;
 using Lla.Native;
 using Lla.Objectives;
@@ -46,18 +45,10 @@ internal sealed class SharedOptions
     public ModelSource Source(ParseResult p, string? weights = null)
     {
         RegisterImageFolders(p);
-        string? tokenizer = p.GetValue(Tokenizer);
-        int? context = p.GetValue(Context);
-        var text = Lla.Data.Text.TextSettings.Parse(tokenizer ?? "gpt2", context ?? Lla.Data.Text.TextSettings.DefaultContext);
-        var source = ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
-            with { NumClasses = p.GetValue(NumClasses) };
-        // The embedded text default (gpt-bytes without --data) reads its corpus as it was trained: bytes, context 64 unless given.
-        if (source.Text is not null) text = EmbeddedDefault.TextFor(tokenizer, context);
+        var asked = new DataSettingsAsked(p.GetValue(Tokenizer), p.GetValue(Context), new ImageDecoding(p.GetValue(ImageSize), p.GetValue(ImageMean)!, p.GetValue(ImageStd)!, p.GetValue(SkipUnreadable)));
+        var (source, text) = asked.Resolve(() => ModelSource.Resolve(p.GetValue(Model), p.GetValue(Weights) ?? weights, p.GetValue(Data), p.GetValue(DType)!, p.GetValue(Seed), p.GetValue(Loss)!, p.GetValue(DeviceOption)!)
+            with { NumClasses = p.GetValue(NumClasses) });
         Lla.Data.Text.TextDataset.Register(text);
-        if (source.Data.Contains("folder:", StringComparison.Ordinal))
-            source = source with { Images = new Lla.Data.ImageDecoding(p.GetValue(ImageSize), p.GetValue(ImageMean)!, p.GetValue(ImageStd)!, p.GetValue(SkipUnreadable)) };
-        if (source.Data.Contains("text:", StringComparison.Ordinal) || source.Data.Contains("tokens:", StringComparison.Ordinal))
-            source = source with { Text = text };
         return source.WithGraphInputs(p.GetValue(OnnxInput) ?? Array.Empty<string>());
     }
 
@@ -76,21 +67,4 @@ internal sealed class SharedOptions
 
     /// <summary>--color-scale of the commands that draw landscapes.</summary>
     public static Option<string> ColorScaleOption() => new("--color-scale") { Description = "landscape heat maps: log (default: the basin stays visible) | linear", DefaultValueFactory = _ => "log" };
-
-
-    /// <summary>The value named, or one line listing the names (e.g. "--onednn must be auto, on or off (got 'x')").</summary>
-    public static T Choose<T>(string option, string value, params (string Name, T Value)[] choices)
-    {
-        foreach (var (name, choice) in choices) if (name == value) return choice;
-        string names = string.Join(", ", choices[..^1].Select(c => c.Name)) + " or " + choices[^1].Name;
-        throw new LlaException($"{option} must be {names} (got '{value}')");
-    }
-
-    /// <summary>--batches: a positive count, or "all".</summary>
-    public static int? ParseBatches(string value)
-    {
-        if (value == "all") return null;
-        if (int.TryParse(value, out int n) && n >= 1) return n;
-        throw new LlaException($"--batches must be a positive number or 'all' (got '{value}')");
-    }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Lla.Cli.Display;
-using Lla.Native;
 using Lla.Reports;
 using Lla.Studies;
 
@@ -13,8 +11,6 @@ namespace Lla.Cli.Commands;
 /// </summary>
 internal static class StudyCommand
 {
-    public static readonly string[] Presets = { "quick", "paper", "zoo" };
-
     public static Command Create(Processes processes)
     {
         var command = new Command("study", "Train models, test them on shifted data and check whether the Hessian criteria track accuracy");
@@ -33,20 +29,15 @@ internal static class StudyCommand
             var output = shared.Output(p, processes);
             processes.RequireSingle("study");
             string? configPath = p.GetValue(config), presetName = p.GetValue(preset);
-            if ((configPath is null) == (presetName is null)) throw new LlaException("give either --config FILE or --preset quick|paper|zoo");
-            if (presetName is not null && !Presets.Contains(presetName)) throw new LlaException($"unknown preset '{presetName}' (known: {string.Join(", ", Presets)})");
-            var study = StudyConfig.Load(configPath ?? Path.Combine(AppContext.BaseDirectory, "presets", presetName + ".json"));
+            var study = StudyPresets.Load(configPath, presetName);
             string folder = p.GetValue(outFolder) ?? $"study-{study.Name}";
             var setting = shared.RunSettings(p);
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            StudyResults results;
-            using (var display = output.Progress())
-                results = StudyRun.Execute(new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force) }, display.Report, output.Say);
+            var results = output.WithProgress(report => StudyRun.Execute(
+                new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force) }, report, output.Say));
             var files = StudyReport.Write(folder, study, results);
-            output.Say("");
-            foreach (var finding in results.Findings.Append(results.Leaderboard?.Verdict ?? "")) output.Say(finding);
-            output.Say($"wrote {string.Join(", ", new[] { StudyResults.FileName, StudyTable.FileName, StudyTable.LeaderboardFile, LeaderboardResults.ModelsFile, "table.json" }.Concat(files))} and {StudyRun.MeasurementsFile} to {folder} ({clock.Elapsed.TotalSeconds:F0} s)");
+            foreach (var line in StudySummary.Lines(results, files, folder, clock.Elapsed)) output.Say(line);
             output.Finish(results);
             return 0;
         }));

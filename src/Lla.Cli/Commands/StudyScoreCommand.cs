@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Lla.Cli.Display;
+using Lla.Reports;
 using Lla.Studies.Scoring;
-using Spectre.Console;
 
 namespace Lla.Cli.Commands;
 
@@ -34,14 +35,8 @@ internal static class StudyScoreCommand
                 Table = p.GetValue(table)!, Axes = List(p.GetValue(axes)), Measures = p.GetValue(measures) is string m ? List(m) : null, Negate = List(p.GetValue(negate)),
                 TestSize = p.GetValue(testSize), Resamples = p.GetValue(resamples), Seed = p.GetValue(seed), OutDir = p.GetValue(outFolder)!, Force = p.GetValue(force),
             }, say: line => Console.Error.WriteLine(line)); // a long run's estimate and progress: stderr, so the table alone goes to stdout
-            var board = new Table().Border(TableBorder.Rounded);
-            foreach (var c in new[] { "measure", "τ (95% interval)", "Ψ (95% interval)", "sign-error mean / p90 / max", "models" }) board.AddColumn(c);
-            static string N(double v) => double.IsFinite(v) ? v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
-            foreach (var s in results.Scores)
-                board.AddRow(Markup.Escape(s.Name), $"{N(s.Tau)} ({N(s.TauLow)} to {N(s.TauHigh)})", $"{N(s.Psi)} ({N(s.PsiLow)} to {N(s.PsiHigh)})",
-                    $"{N(s.SignErrorMean)} / {N(s.SignErrorP90)} / {N(s.SignErrorMax)} ({s.EnvironmentsKept} env.)", s.Models.ToString());
-            AnsiConsole.Write(board);
-            Console.WriteLine($"{results.Models} models, sorted by {results.SortedBy}; wrote {Path.Combine(p.GetValue(outFolder)!, ScoreRun.FileName)}");
+            ConsoleTable.Write(ScoreBoard.Columns, ScoreBoard.Rows(results));
+            Console.WriteLine(ScoreBoard.Footer(results, p.GetValue(outFolder)!));
             return 0;
         }));
         return command;

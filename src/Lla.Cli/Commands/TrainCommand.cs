@@ -1,8 +1,6 @@
 using Lla.Objectives;
 using System.CommandLine;
-using Lla.Models;
 using Lla.Reports;
-using Lla.Runs;
 using Lla.Training;
 
 namespace Lla.Cli.Commands;
@@ -55,9 +53,7 @@ internal static class TrainCommand
                 Save = p.GetValue(save)!, SaveEvery = p.GetValue(saveEvery), AnalyzeEvery = p.GetValue(analyzeEvery), Resume = p.GetValue(resume),
                 ValidationSplit = p.GetValue(validationSplit), TensorBoard = p.GetValue(tensorBoard), OneDnn = shared.RunSettings(p),
             };
-            TrainResults results;
-            using (var progress = output.Progress())
-                results = TrainRun.Execute(options, output.Say, progress.Report);
+            var results = output.WithProgress(report => TrainRun.Execute(options, output.Say, report));
             foreach (var folder in results.Analyses) RunRenderer.Render(folder);
             if (results.TensorBoard is { } board) TensorBoardFigures.Add(board, results.Analyses);
             output.Finish(results);

@@ -1,3 +1,4 @@
+using Lla.Curvature;
 using Lla.Runs;
 
 namespace Lla.Cli.Display;
@@ -19,5 +20,10 @@ internal sealed class OutputMode(bool quiet, bool json, bool isRoot)
         if (json && isRoot) Console.WriteLine(ResultsSerializer.ToJson(results));
     }
 
-    public ProgressDisplay Progress() => ProgressDisplay.Start(Chatty);
+    /// <summary>Runs a library job with its progress on the console (<see cref="ProgressDisplay"/>), closed when the job ends.</summary>
+    public T WithProgress<T>(Func<Action<AnalysisProgress>, T> job)
+    {
+        using var progress = ProgressDisplay.Start(Chatty);
+        return job(progress.Report);
+    }
 }

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using Lla.Curvature;
+using Lla.Runs;
 using Spectre.Console;
 
 namespace Lla.Cli.Display;
 
 /// <summary>
 /// Shows analysis progress: a live Spectre.Console progress bar with ETA when the console is
-/// interactive, plain timestamped lines (at most every two seconds per stage, plus each stage's
+/// interactive, plain timestamped lines (<see cref="ProgressLines"/>: at most every two seconds per stage, plus each stage's
 /// end) when output is redirected, since CI logs must show progress too. Progress goes to stderr
 /// so that stdout stays clean for results.
 /// </summary>
@@ -14,8 +15,7 @@ internal sealed class ProgressDisplay : IDisposable
 {
     private readonly bool _interactive, _silent;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private string? _stage;
-    private TimeSpan _stageStart, _lastLine;
+    private readonly ProgressLines _lines = new();
     private readonly Thread? _thread;
     private readonly object _gate = new();
     private readonly Dictionary<string, ProgressTask> _tasks = new();
@@ -72,20 +72,7 @@ internal sealed class ProgressDisplay : IDisposable
 
     private void ReportPlain(AnalysisProgress p)
     {
-        var now = _clock.Elapsed;
-        if (p.Stage != _stage)
-        {
-            (_stage, _stageStart, _lastLine) = (p.Stage, now, now);
-            Console.Error.WriteLine($"[{Lla.Runs.Durations.Clock(now.TotalSeconds)}] {p.Stage}: started");
-            return;
-        }
-        bool last = p.Total is long t && p.Done >= t;
-        if (!last && now - _lastLine < TimeSpan.FromSeconds(2)) return;
-        _lastLine = now;
-        string eta = p.Total is long all && p.Done > 0
-            ? $" of {all}, about {Lla.Runs.Durations.Clock((now - _stageStart).TotalSeconds / p.Done * (all - p.Done))} left"
-            : "";
-        Console.Error.WriteLine($"[{Lla.Runs.Durations.Clock(now.TotalSeconds)}] {p.Stage}: {p.Done} {p.Unit}{eta}");
+        if (_lines.Next(p, _clock.Elapsed) is { } line) Console.Error.WriteLine(line);
     }
 
     public void Dispose()

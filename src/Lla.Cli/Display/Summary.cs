@@ -9,9 +9,7 @@ internal static class Summary
 {
     public static void Print(RunResults r, string folder)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("quantity").AddColumn("value");
-        foreach (var (quantity, value) in HessianSummary.Rows(r)) table.AddRow(Markup.Escape(quantity), Markup.Escape(value));
-        AnsiConsole.Write(table);
+        ConsoleTable.Write(new[] { "quantity", "value" }, HessianSummary.Rows(r).Select(row => new[] { row.Quantity, row.Value }));
         foreach (var sentence in HessianSummary.Conclusions(r)) AnsiConsole.WriteLine(sentence);
         AnsiConsole.WriteLine($"Results: {Path.Combine(folder, ResultsSerializer.ResultsFile)}");
         AnsiConsole.WriteLine($"Open {Path.Combine(folder, HtmlReport.FileName)} in a browser for the report.");

@@ -31,6 +31,10 @@ public static class MeasureFamilies
     public static MeasureFamily Parse(string name) =>
         Find(name) ?? throw new LlaException($"{{only}}: unknown family '{name}' (known: {string.Join(", ", All.Select(f => f.Name))})");
 
+    /// <summary>The families a comma-separated list names (`--only`), each as <see cref="Parse"/> reads it; null: every family.</summary>
+    public static IReadOnlyList<MeasureFamily> ParseList(string? names) =>
+        names is null ? All : names.Split(',', StringSplitOptions.TrimEntries).Select(Parse).ToArray();
+
     /// <summary>The family and declaration of the measure <paramref name="name"/>, or null when no family declares it.</summary>
     public static (MeasureFamily Family, MeasureInfo Measure)? OfMeasure(string name)
     {

@@ -14,6 +14,12 @@ public sealed class RunFolder
     /// <summary>The plan of a resumable run (a landscape's grid), written before its first point.</summary>
     public const string PlanFile = "plan.json";
 
+    /// <summary>Where a run goes when not told: runs/COMMAND-TIMESTAMP, the local time to the second.</summary>
+    public static string Default(string command) => Default(command, DateTime.Now);
+
+    /// <summary>The folder <see cref="Default(string)"/> names for a run started at <paramref name="now"/>.</summary>
+    public static string Default(string command, DateTime now) => System.IO.Path.Combine("runs", FormattableString.Invariant($"{command}-{now:yyyyMMdd-HHmmss}"));
+
     public RunFolder(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
