@@ -9,7 +9,7 @@ namespace Lla.Analysis;
 /// docs/language-models.md "Micro-batches and memory"): the runtime, the parameters, the vectors of one product, the
 /// activations of one micro-batch, then the largest of the stages that follow one another — the trace's sketch, the SLQ
 /// basis, and last the top-k stage (its Lanczos basis, as many rows as fit, <see cref="LanczosBasis"/>, beside the k
-/// eigenvectors it finds) — and, before and after the work, the numeric guard's float64 twin. The bases' rows take the
+/// eigenvectors it finds) — and, before and after the work, the numeric guard (<see cref="GuardBytesFor"/>). The bases' rows take the
 /// bytes of <see cref="BasisDType"/> (`--lanczos-basis-dtype`); in a smaller dtype than the analysis's each basis also
 /// holds two unrounded vectors. Pure: sizes in, bytes out.
 /// </summary>
@@ -51,7 +51,7 @@ public sealed record HessianMemoryPlan(
     {
         string basis = LanczosBasis.Name(BasisDType);
         return $"runtime {Fmt(RuntimeBytes)}, parameters {Fmt(ModelBytes)}, product vectors {Fmt(ProductBytes)}, activations of a micro-batch of {MicroBatch} {Fmt(ActivationBytes)}, "
-            + $"the numeric guard's float64 twin {Fmt(GuardBytes)} (before and after), then the largest of: the trace's vectors {Fmt(TraceBytes)}, "
+            + $"the numeric guard (its float64 twin, directions and products) {Fmt(GuardBytes)} (before and after), then the largest of: the trace's vectors {Fmt(TraceBytes)}, "
             + $"the SLQ basis in {basis} {Fmt(SlqBytes)}, the smallest top-k Lanczos basis in {basis} with the {TopK} eigenvector(s) found {Fmt(MinimumEigenBytes)}";
     }
 
@@ -78,13 +78,27 @@ public sealed record HessianMemoryPlan(
         double trace = !analysis.Trace ? 0 : analysis.TraceMethod == TraceMethod.Hutchinson ? vector : 2.0 * analysis.TraceApplications / 3 * vector;
         // SLQ runs before the eigenpairs (HessianAnalysis.Run): its basis is alone.
         double slq = analysis.Esd ? (Math.Min(analysis.LanczosSteps, dimension) + 1) * row + unrounded : 0;
-        // The numeric guard (before and after the work, no basis alive): the float32 model beside its float64 twin, whose
-        // products on the guard's window hold twice a float32 product's vectors and activations.
-        double guard = Runtime + model + config.ParameterCount * 8.0 + ProductVectors * dimension * 8.0
-            + GptMemory.ActivationBytes(config, Runs.AnalysisSession.GptGuardWindows, positions, 8);
+        double guard = dtype == ScalarType.Float64 ? 0 : GuardBytesFor(config, positions);
         return new HessianMemoryPlan(Runtime, model, ProductVectors * vector, GptMemory.ActivationBytes(config, microBatch, positions, s),
             microBatch, eigen, trace, slq, budgetBytes, guard)
         { BasisDType = storage, TopK = analysis.TopK };
+    }
+
+    /// <summary>
+    /// The numeric guard of a float32 GPT (<see cref="Guard.NumericGuard.Check"/>, before and after the work, no basis alive;
+    /// a float64 model is not checked), counted from what it holds over the whole model's P parameters: throughout, the
+    /// model, its float64 twin, a float32 copy of the weights and 3 float64 directions (40P bytes); then the larger of the
+    /// third float64 reference product (2 references kept 16P, its gradient, product and copy 24P, float64 activations of
+    /// its window) and a float32 evaluation after the first three (3 references and 3 previous evaluations 48P, the
+    /// direction in float32 4P, its gradient, product and their float64 copies 24P, float32 activations).
+    /// </summary>
+    public static double GuardBytesFor(GptConfig config, long positions)
+    {
+        double p = config.ParameterCount;
+        int windows = Runs.AnalysisSession.GptGuardWindows;
+        double references = 16 * p + 24 * p + GptMemory.ActivationBytes(config, windows, positions, 8);
+        double repeats = 48 * p + 4 * p + 24 * p + GptMemory.ActivationBytes(config, windows, positions, 4);
+        return Runtime + 40 * p + Math.Max(references, repeats);
     }
 
     /// <summary>
