@@ -34,6 +34,7 @@ internal sealed class HessianOptions
     public readonly Option<bool> Diagonal = new("--diagonal") { Description = "also estimate the diagonal by Hutchinson (diagonal.bin, per-entry standard errors)" };
     public readonly Option<int> DiagonalHvps = new("--diagonal-hvps") { Description = "the diagonal's probes (products)", DefaultValueFactory = _ => 100 };
     public readonly Option<string?> Out;
+    public readonly Option<string?> LanczosBasisDType = new("--lanczos-basis-dtype") { Description = "float32 | float16 | bfloat16 (| float64): the dtype the Lanczos bases (top-k and SLQ) are stored in, the reorthogonalization computed in the analysis dtype; default: the analysis dtype (a GPT run whose bases would not fit memory stores them in float16 and says so; float16 rows are scaled by about √D)" };
     public readonly Option<int?> MicroBatch = new("--micro-batch") { Description = "the most samples (windows, images) per forward pass: each batch's loss, gradient and products are summed over micro-batches, weighted to equal the whole batch's (a GPT run without it chooses the largest that its memory plan allows; refused below --batch-size with --bn train on a model with BatchNorm)" };
 
     public HessianOptions(int batchSize, string batches, int runs, int lanczosSteps, string outDescription)
@@ -47,7 +48,7 @@ internal sealed class HessianOptions
 
     public void AddTo(Command command, bool switches)
     {
-        var list = new List<Option> { Operator, Split, BatchSize, MicroBatch, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol, EigenMaxSteps };
+        var list = new List<Option> { Operator, Split, BatchSize, MicroBatch, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol, EigenMaxSteps, LanczosBasisDType };
         if (switches) { list.Add(Trace); list.Add(Esd); }
         list.Add(TraceMethod);
         list.Add(TraceHvps);
@@ -58,7 +59,8 @@ internal sealed class HessianOptions
     /// <summary>The analysis given on the command line, mapped by <see cref="HessianAnalysisAsked"/>.</summary>
     public HessianAnalysisOptions Analysis(ParseResult p, long seed, bool trace, bool esd) => new HessianAnalysisAsked(
         p.GetValue(TopK), p.GetValue(Which)!, p.GetValue(EigenMethod)!, p.GetValue(EigenTol), p.GetValue(EigenMaxSteps), p.GetValue(TraceMethod)!,
-        p.GetValue(TraceHvps), p.GetValue(Runs), p.GetValue(LanczosSteps), p.GetValue(KhPower), p.GetValue(CtThreshold)).Options(seed, trace, esd);
+        p.GetValue(TraceHvps), p.GetValue(Runs), p.GetValue(LanczosSteps), p.GetValue(KhPower), p.GetValue(CtThreshold)).Options(seed, trace, esd)
+        with { LanczosBasisDType = HessianAnalysisOptions.ParseBasisDType(p.GetValue(LanczosBasisDType)) };
 
     /// <summary>The Hessian run the command line asks for (`hessian`, and `analyze` before its profile).</summary>
     public HessianRunOptions RunOptions(ParseResult p, SharedOptions shared, Option<bool> force, Command command, bool trace, bool esd)

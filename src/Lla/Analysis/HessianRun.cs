@@ -31,10 +31,16 @@ public static class HessianRun
         using var session = AnalysisSession.Open(o.Source, o.Selection);
         var parameters = ParameterSet.Of(session.Model, ParameterFilter.FromGlobs(o.Params));
         // Memory is planned before any work: a GPT's activations per micro-batch, the parameters, the bases.
-        var plan = PlanMemory(o, session, parameters);
+        var plan = PlanMemory(o, session, parameters, o.PlanBudgetBytes);
         int? microBatch = plan?.MicroBatch ?? o.MicroBatch;
         session.Objective.SplitInto(microBatch);
-        if (plan is not null) o = o with { Analysis = o.Analysis with { MemoryBudgetBytes = plan.EigenBasisBudgetBytes } };
+        if (plan is not null)
+        {
+            // A basis dtype the plan chose is the run's (recorded in options.lanczos_basis_dtype) and said in one line.
+            o = o with { Analysis = o.Analysis with { MemoryBudgetBytes = plan.EigenBasisBudgetBytes, LanczosBasisDType = plan.BasisChosen ? plan.BasisDType : o.Analysis.LanczosBasisDType } };
+            if (plan.BasisChosen && say is not null && group.IsRoot)
+                say($"The Lanczos bases are stored in {LanczosBasis.Name(plan.BasisDType)} (in {LanczosBasis.Name(parameters.DType)} the run would need more than the {Native.MemoryBudget.Format(plan.BudgetBytes)} allowed; docs/language-models.md, \"Micro-batches and memory\")");
+        }
         HessianAnalysis.CheckFits(o.Analysis, parameters.Dimension, parameters.DType);
         if (o.SplitCurvature) OutputLosses.Identify(session.Objective, "{split-curvature} (its GGN)");
         if (o.PerLayer) PerLayerAnalysis.CheckFits(o.Analysis, parameters);
@@ -175,8 +181,9 @@ public static class HessianRun
     }
 
     /// <summary>
-    /// A GPT's memory plan (<see cref="HessianMemoryPlan"/>) within <see cref="Native.MemoryBudget.RunLimitBytes"/>: the
-    /// micro-batch given, or the largest that fits; refused in one line when even that does not fit. Null for other models,
+    /// A GPT's memory plan (<see cref="HessianMemoryPlan.Make"/>) within <see cref="Native.MemoryBudget.RunLimitBytes"/>: the
+    /// micro-batch given, or the largest that fits, and the bases in a smaller dtype when the analysis dtype's would not fit
+    /// and no `--lanczos-basis-dtype` was given; refused in one line when even that does not fit. Null for other models,
     /// whose activations are not estimated (their bases keep half of this machine's memory each).
     /// </summary>
     public static HessianMemoryPlan? PlanMemory(HessianRunOptions o, AnalysisSession session, ParameterSet parameters, double? budgetBytes = null)
@@ -185,11 +192,9 @@ public static class HessianRun
         double budget = budgetBytes ?? Native.MemoryBudget.RunLimitBytes;
         int batch = (int)session.Batches.Max(b => b.Count);
         long positions = session.Batches.Max(b => b.Inputs.shape[1]);
-        var plan = o.MicroBatch is int m
-            ? HessianMemoryPlan.For(gpt.Config, parameters.Dimension, parameters.DType, o.Analysis, Math.Min(m, batch), positions, budget)
-            : HessianMemoryPlan.Choose(gpt.Config, parameters.Dimension, parameters.DType, o.Analysis, batch, positions, budget);
+        var plan = HessianMemoryPlan.Make(gpt.Config, parameters.Dimension, parameters.DType, o.Analysis, o.MicroBatch, batch, positions, budget);
         if (!plan.Fits)
-            throw new LlaException($"the run would need about {Native.MemoryBudget.Format(plan.LeastPeakBytes)} ({plan.Describe()}), more than the {Native.MemoryBudget.Format(budget)} ({(budgetBytes is null ? Native.MemoryBudget.RunLimitWords : "the budget given")}) allowed: lower {{micro-batch}}, {{batch-size}}, {{context}}, {{lanczos-steps}} or {{eigen-max-steps}}");
+            throw new LlaException($"the run would need about {Native.MemoryBudget.Format(plan.LeastPeakBytes)} ({plan.Describe()}), more than the {Native.MemoryBudget.Format(budget)} ({(budgetBytes is null ? Native.MemoryBudget.RunLimitWords : "the budget given")}) allowed: lower {{micro-batch}}, {{batch-size}}, {{context}}, {{lanczos-steps}} or {{eigen-max-steps}}, or store the bases in a smaller {{lanczos-basis-dtype}}");
         return plan;
     }
 

@@ -35,6 +35,8 @@ public sealed record HessianRunOptions
     /// GPT, where the run chooses the largest micro-batch its memory plan allows (<see cref="HessianMemoryPlan"/>).
     /// </summary>
     public int? MicroBatch { get; init; }
+    /// <summary>The budget of a GPT's memory plan, forced (tests); null: <see cref="Native.MemoryBudget.RunLimitBytes"/>.</summary>
+    internal double? PlanBudgetBytes { get; init; }
     /// <summary>Comma-separated globs of parameter names: analyse that block of the Hessian (null: all trainable parameters).</summary>
     public string? Params { get; init; }
     /// <summary>Grid intervals of the overview planes (random, Hessian and, with Adam state, Adam axes); 0: none.</summary>
@@ -58,7 +60,8 @@ public sealed record HessianRunOptions
             {
                 Operator = Operator, TopK = Analysis.TopK, Which = Analysis.Which, EigenMethod = Analysis.EigenMethod, EigenTolerance = Analysis.EigenTolerance,
                 EigenMaxSteps = Analysis.EigenMaxSteps, Trace = Analysis.Trace, TraceMethod = Analysis.TraceMethod, TraceApplications = Analysis.TraceApplications,
-                Esd = Analysis.Esd, Runs = Analysis.Runs, LanczosSteps = Analysis.LanczosSteps, KhPower = Analysis.KhPower, CtThreshold = Analysis.CtThreshold,
+                Esd = Analysis.Esd, Runs = Analysis.Runs, LanczosSteps = Analysis.LanczosSteps,
+                LanczosBasisDType = Analysis.LanczosBasisDType == Source.DType ? null : Analysis.LanczosBasisDType, KhPower = Analysis.KhPower, CtThreshold = Analysis.CtThreshold,
                 Params = Params, LandscapeSteps = LandscapeSteps, SplitCurvature = SplitCurvature, PerLayer = PerLayer, BlockSpectra = BlockSpectra, Diagonal = Diagonal,
                 DiagonalHvps = DiagonalHvps, OneDnn = OneDnn, MicroBatch = MicroBatch,
             };

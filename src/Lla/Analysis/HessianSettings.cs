@@ -21,6 +21,8 @@ public record HessianSettings : DataSettings
     public bool Esd { get; init; }
     public int Runs { get; init; }
     public int LanczosSteps { get; init; }
+    /// <summary>The dtype the Lanczos bases are stored in (`--lanczos-basis-dtype`, or the memory plan's choice); null: the analysis dtype.</summary>
+    [JsonPropertyName("lanczos_basis_dtype")] public TorchSharp.torch.ScalarType? LanczosBasisDType { get; init; }
     public double KhPower { get; init; }
     public double CtThreshold { get; init; }
     /// <summary>The analysed block's parameter-name globs; null: every trainable parameter.</summary>

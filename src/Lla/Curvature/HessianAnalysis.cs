@@ -24,8 +24,17 @@ public sealed record HessianAnalysisOptions
     public double KhPower { get; init; } = Criteria.DefaultKhPower;
     public double CtThreshold { get; init; } = Criteria.DefaultCtThreshold;
     public long Seed { get; init; } = 42;
-    /// <summary>What the top-k Lanczos basis and the SLQ basis may each take (a run's memory plan); null: half of this machine's memory.</summary>
+    /// <summary>
+    /// What the top-k stage (its Lanczos basis, the unrounded vectors a smaller basis dtype adds, and the eigenvectors found)
+    /// and the SLQ stage (its basis and those unrounded vectors) may each take (a run's memory plan); null: half of this
+    /// machine's memory for each basis.
+    /// </summary>
     public double? MemoryBudgetBytes { get; init; }
+    /// <summary>The dtype both Lanczos bases (top-k and SLQ) are stored in (`--lanczos-basis-dtype`); null: the analysis dtype.</summary>
+    public TorchSharp.torch.ScalarType? LanczosBasisDType { get; init; }
+
+    /// <summary>`--lanczos-basis-dtype`'s value: null (the analysis dtype), float64, float32, float16 or bfloat16.</summary>
+    public static TorchSharp.torch.ScalarType? ParseBasisDType(string? name) => LanczosBasis.ParseStorage(name);
 
     /// <summary>Checks every option before any work starts; throws <see cref="LlaException"/> naming the bad one.</summary>
     public void Validate()
@@ -56,9 +65,11 @@ public sealed record HessianAnalysisResult(
 public sealed record AnalysisProgress(string Stage, long Done, long? Total, string Unit = "HVPs");
 
 /// <summary>
-/// Runs the Hessian quantities a user asked for on one operator: top eigenpairs, trace, spectral
-/// density and the criteria. Each random part takes its own seed derived from the main one
-/// (eigen: seed, trace: seed + 1, SLQ: seed + 2) so switching one part off leaves the others unchanged.
+/// Runs the Hessian quantities a user asked for on one operator: trace, spectral density and the criteria, then the
+/// top eigenpairs. Each random part takes its own seed derived from the main one (eigen: seed, trace: seed + 1, SLQ:
+/// seed + 2) so switching one part off leaves the others unchanged, and their order changes no result. The eigenpairs
+/// come last so that the k eigenvectors found are never held beside the trace's or the SLQ basis's vectors
+/// (docs/language-models.md, "Micro-batches and memory").
 /// </summary>
 public static class HessianAnalysis
 {
@@ -70,30 +81,14 @@ public static class HessianAnalysis
         var timings = new Dictionary<string, double>();
         var seeds = new Dictionary<string, long>();
         var observed = new ProgressOperator(op, progress);
-
-        EigenResult? eigen = null;
-        if (options.TopK > 0)
-        {
-            seeds["eigen"] = options.Seed;
-            observed.Begin("eigenpairs", null);
-            var clock = Stopwatch.StartNew();
-            eigen = options.EigenMethod == EigenMethod.Power
-                ? PowerIteration.TopEigenpairs(observed, new PowerIterationOptions
-                {
-                    K = options.TopK, MaxIterations = options.PowerMaxIterations, Tolerance = options.PowerTolerance, Seed = options.Seed,
-                })
-                : Lanczos.TopEigenpairs(observed, new LanczosOptions
-                {
-                    K = options.TopK, Which = options.Which, MaxSteps = options.EigenMaxSteps, Tolerance = options.EigenTolerance, Seed = options.Seed,
-                    BasisBudgetBytes = options.MemoryBudgetBytes,
-                });
-            timings["eigen"] = clock.Elapsed.TotalSeconds;
-        }
+        // The seeds in the order results.json has always listed them (eigen, trace, SLQ), whatever the stages' order.
+        if (options.TopK > 0) seeds["eigen"] = options.Seed;
+        if (options.Trace) seeds["trace"] = options.Seed + 1;
+        if (options.Esd) seeds["esd"] = options.Seed + 2;
 
         TraceResult? trace = null;
         if (options.Trace)
         {
-            seeds["trace"] = options.Seed + 1;
             observed.Begin("trace", options.TraceMethod == TraceMethod.Hutchinson ? options.TraceMaxIterations : options.TraceApplications);
             var clock = Stopwatch.StartNew();
             trace = options.TraceMethod == TraceMethod.HutchPlusPlus
@@ -111,12 +106,29 @@ public static class HessianAnalysis
         CriteriaResult? criteria = null;
         if (options.Esd)
         {
-            seeds["esd"] = options.Seed + 2;
             observed.Begin("spectral density", (long)options.Runs * Math.Min(options.LanczosSteps, op.Dimension));
             var clock = Stopwatch.StartNew();
-            esd = SpectralDensity.Estimate(observed, new SlqOptions { Runs = options.Runs, Steps = options.LanczosSteps, Seed = options.Seed + 2 });
+            esd = SpectralDensity.Estimate(observed, new SlqOptions { Runs = options.Runs, Steps = options.LanczosSteps, Seed = options.Seed + 2, BasisDType = options.LanczosBasisDType });
             criteria = Criteria.FromSpectrum(esd.Runs, options.KhPower, options.CtThreshold);
             timings["esd"] = clock.Elapsed.TotalSeconds;
+        }
+
+        EigenResult? eigen = null;
+        if (options.TopK > 0)
+        {
+            observed.Begin("eigenpairs", null);
+            var clock = Stopwatch.StartNew();
+            eigen = options.EigenMethod == EigenMethod.Power
+                ? PowerIteration.TopEigenpairs(observed, new PowerIterationOptions
+                {
+                    K = options.TopK, MaxIterations = options.PowerMaxIterations, Tolerance = options.PowerTolerance, Seed = options.Seed,
+                })
+                : Lanczos.TopEigenpairs(observed, new LanczosOptions
+                {
+                    K = options.TopK, Which = options.Which, MaxSteps = options.EigenMaxSteps, Tolerance = options.EigenTolerance, Seed = options.Seed,
+                    BasisDType = options.LanczosBasisDType, BasisBudgetBytes = EigenBasisBudget(options, op.Dimension, op.DType),
+                });
+            timings["eigen"] = clock.Elapsed.TotalSeconds;
         }
         return new HessianAnalysisResult(eigen, trace, esd, criteria, op.ApplyCount - start, timings, seeds);
     }
@@ -127,29 +139,47 @@ public static class HessianAnalysis
     /// </summary>
     public static double PlannedProducts(HessianAnalysisOptions o, long dimension, TorchSharp.torch.ScalarType dtype)
     {
-        double eigen = o.TopK == 0 ? 0 : o.EigenMethod == EigenMethod.Power ? (double)o.TopK * o.PowerMaxIterations : LanczosBasis.PlannedSteps(o.TopK, o.EigenMaxSteps, dimension, dtype);
+        double eigen = o.TopK == 0 ? 0 : o.EigenMethod == EigenMethod.Power ? (double)o.TopK * o.PowerMaxIterations
+            : LanczosBasis.PlannedSteps(o.TopK, o.EigenMaxSteps, dimension, LanczosBasis.Storage(o.LanczosBasisDType, dtype));
         double trace = !o.Trace ? 0 : o.TraceMethod == TraceMethod.Hutchinson ? o.TraceMaxIterations : o.TraceApplications;
         double esd = o.Esd ? (double)o.Runs * Math.Min(o.LanczosSteps, dimension) : 0;
         return eigen + trace + esd;
     }
 
     /// <summary>
-    /// What can be known before any product: the top-k fits the dimension, the SLQ basis and the
-    /// smallest top-k Lanczos basis (held in memory for full reorthogonalization) fit the machine.
+    /// What the top-k Lanczos basis's rows may take under a memory plan: <see cref="HessianAnalysisOptions.MemoryBudgetBytes"/>
+    /// less what the stage holds besides them (the eigenvectors found, as float32 arrays, and a smaller dtype's
+    /// unrounded vectors); null without a plan (then the basis alone may take half of this machine's memory).
+    /// </summary>
+    public static double? EigenBasisBudget(HessianAnalysisOptions o, long dimension, TorchSharp.torch.ScalarType dtype)
+    {
+        if (o.MemoryBudgetBytes is not double budget) return null;
+        var storage = LanczosBasis.Storage(o.LanczosBasisDType, dtype);
+        return budget - o.TopK * 4.0 * dimension - LanczosBasis.UnroundedVectors(storage, dtype) * dimension * LanczosBasis.BytesPerValue(dtype);
+    }
+
+    /// <summary>
+    /// What can be known before any product: the top-k fits the dimension, the basis dtype is one the analysis can use,
+    /// the SLQ basis and the smallest top-k Lanczos basis (held in memory for full reorthogonalization) fit the machine.
     /// </summary>
     public static void CheckFits(HessianAnalysisOptions options, long dimension, TorchSharp.torch.ScalarType dtype)
     {
         options.Validate();
         if (options.TopK > dimension) throw new LlaException($"{{top-k}} {options.TopK} exceeds the number of parameters ({dimension})");
-        double bytes = dtype == TorchSharp.torch.ScalarType.Float64 ? 8 : 4;
+        var storage = LanczosBasis.Storage(options.LanczosBasisDType, dtype);
         if (options.Esd)
-            Native.MemoryBudget.Require(Math.Min(options.LanczosSteps, dimension) * (double)dimension * bytes,
+        {
+            long rows = Math.Min(options.LanczosSteps, dimension) + 1; // the basis and the next vector
+            double bytes = rows * (double)dimension * LanczosBasis.BytesPerValue(storage)
+                + LanczosBasis.UnroundedVectors(storage, dtype) * (double)dimension * LanczosBasis.BytesPerValue(dtype);
+            Native.MemoryBudget.Require(bytes,
                 $"the SLQ basis of {{lanczos-steps}} {options.LanczosSteps} vectors of {dimension:N0} parameters",
                 options.MemoryBudgetBytes ?? Native.MemoryBudget.LimitBytes, options.MemoryBudgetBytes is null ? Native.MemoryBudget.LimitWords : "the run's memory plan");
+        }
         // Power iteration keeps only the k vectors it finds; Lanczos keeps a basis of what fits, and
         // is refused only when not even its smallest basis (k + 3 vectors) does.
         if (options.TopK > 0 && options.EigenMethod == EigenMethod.Lanczos)
-            LanczosBasis.Size(options.TopK, options.EigenMaxSteps, dimension, dtype, options.MemoryBudgetBytes);
+            LanczosBasis.Size(options.TopK, options.EigenMaxSteps, dimension, storage, EigenBasisBudget(options, dimension, dtype));
     }
 
     /// <summary>Passes applications through and reports each one as progress of the current stage.</summary>

@@ -104,6 +104,37 @@ public class GptCommandTests
     }
 
     [Fact]
+    public void A_float16_lanczos_basis_is_recorded_and_gives_float32s_eigenvalues_and_density()
+    {
+        string cwd = Paths.NewTempFolder();
+        string text = Text(cwd);
+        var plain = InProcessLla.Run(cwd, Args(text, "plain"));
+        Assert.True(plain.ExitCode == 0, plain.Stderr + plain.Stdout);
+        var half = InProcessLla.Run(cwd, Args(text, "half", "--lanczos-basis-dtype", "float16"));
+        Assert.True(half.ExitCode == 0, half.Stderr + half.Stdout);
+        var a = Results(cwd, "plain");
+        var b = Results(cwd, "half");
+        // null: the analysis dtype (what every earlier run did).
+        Assert.Null(a["options"]!["lanczos_basis_dtype"]);
+        Assert.Equal("float16", (string)b["options"]!["lanczos_basis_dtype"]!);
+        var ea = a["hessian"]!["top_eigenvalues"]!.AsArray().Select(x => (double)x!).ToArray();
+        var eb = b["hessian"]!["top_eigenvalues"]!.AsArray().Select(x => (double)x!).ToArray();
+        for (int k = 0; k < ea.Length; k++) Assert.True(Math.Abs(ea[k] - eb[k]) <= 1e-5 * Math.Abs(ea[k]), $"{ea[k]} vs {eb[k]}");
+        // SLQ's trace comes from the unrounded start vector: float32's; the nodes within 2e-5 of the largest
+        // (docs/eigenpairs.md, "The basis's dtype").
+        var sa = a["hessian"]!["esd"]!;
+        var sb = b["hessian"]!["esd"]!;
+        Assert.True(Math.Abs((double)sa["trace_estimate"]! - (double)sb["trace_estimate"]!) <= 1e-9 * Math.Abs((double)sa["trace_estimate"]!));
+        var na = sa["runs"]![0]!["nodes"]!.AsArray().Select(x => (double)x!).ToArray();
+        var nb = sb["runs"]![0]!["nodes"]!.AsArray().Select(x => (double)x!).ToArray();
+        double top = na.Max(Math.Abs);
+        Assert.All(na.Zip(nb), p => Assert.True(Math.Abs(p.First - p.Second) <= 2e-5 * top, $"node {p.First} vs {p.Second}"));
+        // float32 analyses cannot store float64 rows.
+        Refusal.AssertOneLine(InProcessLla.Run(cwd, Args(text, "wide", "--lanczos-basis-dtype", "float64")), "--lanczos-basis-dtype float64 is wider than the analysis's float32");
+        Refusal.AssertOneLine(InProcessLla.Run(cwd, Args(text, "odd", "--lanczos-basis-dtype", "int8")), "--lanczos-basis-dtype must be float32, float16, bfloat16 or float64");
+    }
+
+    [Fact]
     public void Split_validation_on_image_data_is_one_line_and_leaves_no_folder()
     {
         string cwd = Paths.NewTempFolder();

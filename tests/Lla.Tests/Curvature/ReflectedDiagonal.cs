@@ -13,15 +13,17 @@ internal sealed class ReflectedDiagonal : ILinearOperator, IDisposable
     private readonly Tensor _u;
     private long _count;
 
-    public ReflectedDiagonal(double[] spectrum, long seed)
+    /// <param name="dtype">The operator's dtype: products are computed in float64 and rounded to it.</param>
+    public ReflectedDiagonal(double[] spectrum, long seed, ScalarType dtype = ScalarType.Float64)
     {
+        DType = dtype;
         _lambda = tensor(spectrum, dtype: ScalarType.Float64).DetachFromDisposeScope();
         var u = randn(spectrum.Length, dtype: ScalarType.Float64, generator: new Generator((ulong)seed));
         _u = u.div_(u.norm()).DetachFromDisposeScope();
     }
 
     public long Dimension => _lambda.shape[0];
-    public ScalarType DType => ScalarType.Float64;
+    public ScalarType DType { get; }
     public Device Device => _lambda.device;
     public long ApplyCount => _count;
 
@@ -29,9 +31,10 @@ internal sealed class ReflectedDiagonal : ILinearOperator, IDisposable
     {
         _count++;
         using var scope = NewDisposeScope();
-        var pv = v - 2 * _u.dot(v) * _u;
+        var x = v.to(ScalarType.Float64);
+        var pv = x - 2 * _u.dot(x) * _u;
         var dpv = _lambda * pv;
-        return (dpv - 2 * _u.dot(dpv) * _u).MoveToOuterDisposeScope();
+        return (dpv - 2 * _u.dot(dpv) * _u).to(DType).MoveToOuterDisposeScope();
     }
 
     /// <summary>The unit eigenvector of eigenvalue index <paramref name="i"/>: P e_i.</summary>

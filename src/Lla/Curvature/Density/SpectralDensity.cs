@@ -8,6 +8,8 @@ public sealed record SlqOptions
     public int Runs { get; init; } = 1;
     public int Steps { get; init; } = 100;
     public long Seed { get; init; } = 42;
+    /// <summary>The dtype the basis rows are stored in (<see cref="LanczosRows"/>); null: the operator's.</summary>
+    public ScalarType? BasisDType { get; init; }
 }
 
 /// <summary>One SLQ run: Gauss quadrature nodes (eigenvalues of T) and weights (squared first components, summing to 1).</summary>
@@ -71,6 +73,7 @@ public static class SpectralDensity
     {
         if (options.Runs < 1) throw new LlaException($"{{runs}} must be at least 1 (got {options.Runs})");
         if (options.Steps < 1) throw new LlaException($"{{lanczos-steps}} must be at least 1 (got {options.Steps})");
+        var storage = LanczosBasis.Storage(options.BasisDType, op.DType);
         long before = op.ApplyCount;
         var generator = new Generator((ulong)options.Seed);
         var runs = new List<SlqRun>();
@@ -79,7 +82,7 @@ public static class SpectralDensity
         for (int r = 0; r < options.Runs; r++)
         {
             using var start = RandomVectors.Rademacher(op.Dimension, op.DType, generator, op.Device);
-            using var process = new LanczosProcess(op, options.Steps, start, generator);
+            using var process = new LanczosProcess(op, options.Steps, start, generator, storage);
             while (process.Steps < options.Steps)
             {
                 bool more = process.Step(continueOnBreakdown: false);

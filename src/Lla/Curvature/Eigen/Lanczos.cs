@@ -22,6 +22,8 @@ public sealed record LanczosOptions
     /// <summary>A pair is reported converged when its measured relative residual is at most this.</summary>
     public double ConvergedResidual { get; init; } = 1e-3;
     public long Seed { get; init; } = 42;
+    /// <summary>The dtype the basis rows are stored in (<see cref="LanczosRows"/>); null: the operator's.</summary>
+    public ScalarType? BasisDType { get; init; }
     /// <summary>The basis size, forced (tests); null: chosen from the memory budget by <see cref="LanczosBasis.Size"/>.</summary>
     internal int? Basis { get; init; }
     /// <summary>The bytes the basis may take (tests); null: <see cref="Native.MemoryBudget.LimitBytes"/>.</summary>
@@ -66,13 +68,14 @@ public static class Lanczos
         if (options.K < 1) throw new LlaException($"{{top-k}} must be at least 1 (got {options.K})");
         if (options.K > op.Dimension) throw new LlaException($"{{top-k}} {options.K} exceeds the number of parameters ({op.Dimension})");
         if (options.MaxSteps < options.K) throw new LlaException($"the Lanczos step limit ({options.MaxSteps}) must be at least k ({options.K})");
+        var storage = LanczosBasis.Storage(options.BasisDType, op.DType);
         int basis = options.Basis is int forced
             ? LanczosBasis.Forced(forced, options.K, options.MaxSteps, op.Dimension)
-            : LanczosBasis.Size(options.K, options.MaxSteps, op.Dimension, op.DType, options.BasisBudgetBytes);
+            : LanczosBasis.Size(options.K, options.MaxSteps, op.Dimension, storage, options.BasisBudgetBytes);
         long before = op.ApplyCount;
         var generator = new Generator((ulong)options.Seed);
         using var start = RandomVectors.Gaussian(op.Dimension, op.DType, generator, op.Device);
-        using var process = new LanczosProcess(op, basis, start, generator);
+        using var process = new LanczosProcess(op, basis, start, generator, storage);
 
         int[] chosen = Array.Empty<int>();
         (double[] Values, double[,] Vectors) ritz = (Array.Empty<double>(), new double[0, 0]);
