@@ -128,6 +128,12 @@ public class HessianMemoryPlanTests(ITestOutputHelper output)
         File.WriteAllText(path, string.Concat(Enumerable.Range(0, 300).Select(i => "abcdefgh"[(i * 5 + i / 3) % 8])));
         var text = Lla.Data.Text.TextSettings.Parse("bytes", 8);
         Lla.Data.Text.TextDataset.Register(text);
+        try { Float16Run(cwd, path, text); }
+        finally { Lla.Data.Text.TextDataset.Register(Lla.Data.Text.TextSettings.Default); } // the registration is process-wide: other tests read it
+    }
+
+    private static void Float16Run(string cwd, string path, Lla.Data.Text.TextSettings text)
+    {
         const string model = "gpt:layers=1,heads=2,width=16,context=8,vocab=256";
         var analysis = new HessianAnalysisOptions { TopK = 2, Trace = false, Esd = true, Runs = 1, LanczosSteps = 8, EigenTolerance = 1e-2 };
         var config = GptConfig.Parse(model);
