@@ -150,8 +150,14 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         }
         if (GraphInputs.Count > 0) throw new LlaException($"{{onnx-input}} binds inputs of an ONNX graph, and {Model} is a zoo model: give {{model}} onnx:FILE or leave out {{onnx-input}}");
         var spec = new ModelSpec(Model, data.SampleShape, Classes(data));
-        torch.manual_seed(Seed);
-        var model = ModelZoo.Create(spec);
+        nn.Module<Tensor, Tensor> model;
+        // The zoo's initializers draw from libtorch's process-wide generator: seeding it and building must not interleave
+        // with another build on another thread (a study or a test beside this one), or the seeded initialization changes.
+        lock (GlobalGenerator)
+        {
+            torch.manual_seed(Seed);
+            model = ModelZoo.Create(spec);
+        }
         if (Weights is not null) RequireLabelsFitWeights(model, data);
         // Turned to the chosen dtype before the weights are copied in: a float64 file keeps its precision under
         // --dtype float64, and a conversion (float64 weights into a float32 analysis) is counted and noted.
@@ -160,6 +166,9 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         if (Device.type != DeviceType.CPU) model.to(Device);
         return model;
     }
+
+    /// <summary>Held while libtorch's process-wide generator is seeded and drawn from for a model's initialization.</summary>
+    public static readonly object GlobalGenerator = new();
 
     /// <summary>The model file loaded, with its graph inputs bound when there are bindings.</summary>
     private nn.Module<Tensor, Tensor> Load(ModelFiles.Format format, string path)
