@@ -66,18 +66,18 @@ internal static class GptSpeed
             }
             var times = new Dictionary<string, List<double>> { ["lla"] = new() };
             foreach (var b in servers) times[b.Name] = new();
-            Seconds(op, v); // warm-up (PyTorch's servers did theirs before answering)
+            Timing.HvpSeconds(op, v); // warm-up (PyTorch's servers did theirs before answering)
             for (int r = 0; r < repeats; r++)
             {
-                times["lla"].Add(Seconds(op, v));
+                times["lla"].Add(Timing.HvpSeconds(op, v));
                 foreach (var b in servers) times[b.Name].Add(b.Hvp());
                 Console.WriteLine($"  round {r + 1}: " + string.Join(", ", times.Select(kv => $"{kv.Key} {kv.Value[^1] * 1e3:F0} ms")));
             }
-            double lla = Median(times["lla"]);
+            double lla = Timing.Median(times["lla"]);
             Console.WriteLine($"\n| HVP, {config.ParameterCount / 1e6:F1}M-parameter GPT, {batch}×{config.Context} tokens | median of {repeats} | min | max | lla / this |");
             Console.WriteLine("|---|---|---|---|---|");
             foreach (var (name, t) in times)
-                Console.WriteLine($"| {name} | {Median(t) * 1e3:F0} ms | {t.Min() * 1e3:F0} ms | {t.Max() * 1e3:F0} ms | {(name == "lla" ? "" : $"**{lla / Median(t):F2}×**")} |");
+                Console.WriteLine($"| {name} | {Timing.Median(t) * 1e3:F0} ms | {t.Min() * 1e3:F0} ms | {t.Max() * 1e3:F0} ms | {(name == "lla" ? "" : $"**{lla / Timing.Median(t):F2}×**")} |");
         }
         finally
         {
@@ -85,20 +85,6 @@ internal static class GptSpeed
         }
         if (profile) Profile(objective, parameters, v, repeats);
         foreach (var (_, t) in pieces) t.Dispose();
-    }
-
-    private static double Seconds(HessianOperator op, Tensor v)
-    {
-        using var scope = NewDisposeScope();
-        var clock = Stopwatch.StartNew();
-        op.Apply(v);
-        return clock.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> times)
-    {
-        var s = times.OrderBy(x => x).ToList();
-        return s[s.Count / 2];
     }
 
     /// <summary>The stages of one HVP timed one by one (medians), as HvpProfile does for the image workloads.</summary>
@@ -123,9 +109,9 @@ internal static class GptSpeed
             autograd.grad(new[] { gv }, inputs);
             Mark("second backward");
         }
-        double total = stages.Values.Sum(Median);
+        double total = stages.Values.Sum(t => Timing.Median(t));
         Console.WriteLine($"\nwhere lla's HVP time goes (medians of {repeats}): " +
-            string.Join(", ", stages.Select(kv => $"{kv.Key} {Median(kv.Value) * 1e3:F0} ms ({Median(kv.Value) / total:P0})")));
+            string.Join(", ", stages.Select(kv => $"{kv.Key} {Timing.Median(kv.Value) * 1e3:F0} ms ({Timing.Median(kv.Value) / total:P0})")));
     }
 
     private sealed class Servers(List<Baseline> servers) : IDisposable

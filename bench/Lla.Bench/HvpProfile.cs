@@ -34,14 +34,8 @@ internal static class HvpProfile
             w.Parameters.FlattenLike(hv.ToArray());
             Mark("flatten");
         }
-        double total = stages.Values.Sum(Median);
+        double total = stages.Values.Sum(t => Timing.Median(t));
         Console.WriteLine($"where an HVP's time goes ({w.Name}, batch {w.Batch.Count}, medians of {repeats}): " +
-            string.Join(", ", stages.Select(kv => $"{kv.Key} {Median(kv.Value) * 1e3:F1} ms ({Median(kv.Value) / total:P0})")));
-    }
-
-    private static double Median(List<double> x)
-    {
-        var s = x.OrderBy(a => a).ToList();
-        return s[s.Count / 2];
+            string.Join(", ", stages.Select(kv => $"{kv.Key} {Timing.Median(kv.Value) * 1e3:F1} ms ({Timing.Median(kv.Value) / total:P0})")));
     }
 }

@@ -81,24 +81,10 @@ internal static class OnnxSpeed
         var imported = new List<double>();
         for (int i = 0; i < repeats; i++)
         {
-            native_.Add(Seconds(a, va));
-            imported.Add(Seconds(b, vb));
+            native_.Add(Timing.HvpSeconds(a, va));
+            imported.Add(Timing.HvpSeconds(b, vb));
         }
-        double tn = Median(native_), to = Median(imported);
+        double tn = Timing.Median(native_), to = Timing.Median(imported);
         Console.WriteLine($"| {network} | {batch.Count} | {tn * 1e3:F1} ms | {to * 1e3:F1} ms | **{to / tn:F2}×** | {difference:E1} |");
-    }
-
-    private static double Seconds(HessianOperator op, Tensor v)
-    {
-        using var scope = NewDisposeScope();
-        var clock = Stopwatch.StartNew();
-        op.Apply(v);
-        return clock.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> times)
-    {
-        times.Sort();
-        return times[times.Count / 2];
     }
 }

@@ -19,6 +19,16 @@ internal static class Timing
         return times[times.Count / 2];
     }
 
+    /// <summary>The median of timings already taken (the upper middle one for an even count); the list is left as it is.</summary>
+    public static double Median(IReadOnlyCollection<double> times) => times.Order().ElementAt(times.Count / 2);
+
+    /// <summary>One Hessian-vector product timed, its tensors freed.</summary>
+    public static double HvpSeconds(Lla.Curvature.HessianOperator op, TorchSharp.torch.Tensor v)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return Seconds(() => op.Apply(v));
+    }
+
     public static double Seconds(Action action)
     {
         var clock = Stopwatch.StartNew();
