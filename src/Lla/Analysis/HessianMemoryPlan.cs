@@ -87,18 +87,19 @@ public sealed record HessianMemoryPlan(
     /// <summary>
     /// The numeric guard of a float32 GPT (<see cref="Guard.NumericGuard.Check"/>, before and after the work, no basis alive;
     /// a float64 model is not checked), counted from what it holds over the whole model's P parameters: throughout, the
-    /// model, its float64 twin, a float32 copy of the weights and 3 float64 directions (40P bytes); then the larger of the
-    /// third float64 reference product (2 references kept 16P, its gradient, product and copy 24P, float64 activations of
-    /// its window) and a float32 evaluation after the first three (3 references and 3 previous evaluations 48P, the
-    /// direction in float32 4P, its gradient, product and their float64 copies 24P, float32 activations).
+    /// model, its float64 twin and a float32 copy of the weights (16P bytes); then, one vector at a time, the larger of its
+    /// float64 reference product (the float64 direction, the twin's gradient with its graph and the product, 24P, with float64
+    /// activations of its window) and a float32 evaluation (the float64 reference, the float32 direction and the previous
+    /// evaluation 16P, the gradient and the product 8P, float32 activations, and the per-tensor temporaries of re-rounding
+    /// the weights and comparing, 17 and 16 bytes per entry of the largest tensor, the token embedding).
     /// </summary>
     public static double GuardBytesFor(GptConfig config, long positions)
     {
-        double p = config.ParameterCount;
+        double p = config.ParameterCount, largest = (double)config.Vocabulary * config.Width;
         int windows = Runs.AnalysisSession.GptGuardWindows;
-        double references = 16 * p + 24 * p + GptMemory.ActivationBytes(config, windows, positions, 8);
-        double repeats = 48 * p + 4 * p + 24 * p + GptMemory.ActivationBytes(config, windows, positions, 4);
-        return Runtime + 40 * p + Math.Max(references, repeats);
+        double reference = 24 * p + GptMemory.ActivationBytes(config, windows, positions, 8);
+        double repeat = 24 * p + GptMemory.ActivationBytes(config, windows, positions, 4) + 17 * largest;
+        return Runtime + 16 * p + Math.Max(reference, repeat);
     }
 
     /// <summary>

@@ -61,10 +61,6 @@ public static class NumericGuard
         var disagreements = new List<double>[names.Count + 2];
         for (int e = 0; e < errors.Length; e++) { errors[e] = new(); disagreements[e] = new(); }
 
-        var directions = new Tensor[vectors];
-        var references = new Evaluation[vectors];
-        var denominators = new double[vectors][];
-        var previous = new Evaluation?[vectors];
         // The float32 model is checked in the twin's modes (the caller makes the twin in the work's modes): a model
         // left in eval mode by a training's last evaluation must not be compared with a train-mode twin.
         var modules32 = model32.modules().Prepend(model32).ToArray();
@@ -73,44 +69,15 @@ public static class NumericGuard
         var modes = modules32.Select(m => m.training).ToArray();
         var weights = parameters32.Parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
         var buffers = model32.buffers().Select(b => (Buffer: b, Saved: b.clone().DetachFromDisposeScope())).ToArray();
+        using var inputs64 = batch.Inputs.to(ScalarType.Float64);
+        var batch64 = new Batch(inputs64, batch.Targets);
         try
         {
             for (int m = 0; m < modules32.Length; m++) modules32[m].train(modules64[m].training);
-            using var inputs64 = batch.Inputs.to(ScalarType.Float64);
-            var batch64 = new Batch(inputs64, batch.Targets);
+            // One vector at a time (its direction, its float64 reference and the last float32 evaluation alive), so the
+            // guard holds a few parameter-sized vectors whatever the repeats (HessianMemoryPlan.GuardBytesFor).
             for (int j = 0; j < vectors; j++)
-            {
-                using (var scope = NewDisposeScope())
-                {
-                    // Drawn on the CPU (the generator's device), used on the model's.
-                    var v = randn(parameters64.Dimension, dtype: ScalarType.Float64, generator: generator);
-                    directions[j] = v.div_(v.norm()).to(parameters64.Device).MoveToOuterDisposeScope().DetachFromDisposeScope();
-                }
-                references[j] = Evaluate(model64, parameters64, loss, batch64, probe, directions[j]);
-                denominators[j] = Denominators(references[j]);
-            }
-            for (int r = 0; r < repeats; r++)
-            {
-                int j = r % vectors;
-                Evaluation current;
-                using (var scope = NewDisposeScope())
-                {
-                    // The first pass over the vectors takes the batch as it is; every later one another seeded order.
-                    bool other = r >= vectors;
-                    var order = other ? randperm(batch.Count, generator: generator).to(batch.Inputs.device) : null;
-                    var ordered = order is null ? batch : new Batch(batch.Inputs.index_select(0, order), batch.Targets.index_select(0, order));
-                    RoundWeights(parameters32, weights, other ? generator : null);
-                    using var v32 = directions[j].to(ScalarType.Float32);
-                    current = Evaluate(model32, parameters32, loss, ordered, probe, v32);
-                }
-                Compare(current, references[j], denominators[j], errors);
-                if (previous[j] is { } before)
-                {
-                    Compare(current, before, denominators[j], disagreements);
-                    before.Dispose();
-                }
-                previous[j] = current;
-            }
+                CheckAlong(j, repeats / vectors + (j < repeats % vectors ? 1 : 0));
         }
         finally
         {
@@ -119,9 +86,52 @@ public static class NumericGuard
             for (int m = 0; m < modules32.Length; m++) modules32[m].train(modes[m]);
             foreach (var t in weights) t.Dispose();
             foreach (var (_, saved) in buffers) saved.Dispose();
-            foreach (var t in directions) t?.Dispose();
-            foreach (var e in references) e?.Dispose();
-            foreach (var e in previous) e?.Dispose();
+        }
+
+        void CheckAlong(int j, int count)
+        {
+            Tensor direction32;
+            Evaluation reference;
+            using (var scope = NewDisposeScope())
+            {
+                // Drawn on the CPU (the generator's device), used on the model's; the float64 direction lives for its reference only.
+                var v = randn(parameters64.Dimension, dtype: ScalarType.Float64, generator: generator);
+                var direction = v.div_(v.norm()).to(parameters64.Device);
+                reference = Evaluate(model64, parameters64, loss, batch64, probe, direction);
+                direction32 = direction.to(ScalarType.Float32).DetachFromDisposeScope();
+            }
+            Evaluation? previous = null;
+            try
+            {
+                var denominators = Denominators(reference);
+                for (int r = 0; r < count; r++)
+                {
+                    Evaluation current;
+                    using (var scope = NewDisposeScope())
+                    {
+                        // The first evaluation along a vector takes the batch and weights as they are; every later one another
+                        // seeded order of the batch and another rounding of the weights.
+                        bool other = r > 0;
+                        var order = other ? randperm(batch.Count, generator: generator).to(batch.Inputs.device) : null;
+                        var ordered = order is null ? batch : new Batch(batch.Inputs.index_select(0, order), batch.Targets.index_select(0, order));
+                        RoundWeights(parameters32, weights, other ? generator : null);
+                        current = Evaluate(model32, parameters32, loss, ordered, probe, direction32);
+                    }
+                    Compare(current, reference, denominators, errors);
+                    if (previous is not null)
+                    {
+                        Compare(current, previous, denominators, disagreements);
+                        previous.Dispose();
+                    }
+                    previous = current;
+                }
+            }
+            finally
+            {
+                direction32.Dispose();
+                reference.Dispose();
+                previous?.Dispose();
+            }
         }
         var entries = new List<GuardEntry> { new("loss", errors[0], disagreements[0]) };
         for (int i = 0; i < names.Count; i++) entries.Add(new($"{probe.ProductName} in {names[i]}", errors[i + 1], disagreements[i + 1]));
@@ -136,10 +146,11 @@ public static class NumericGuard
     /// </summary>
     private static void RoundWeights(ParameterSet parameters, Tensor[] original, Generator? generator)
     {
-        using var scope = NewDisposeScope();
         using var _ = no_grad();
         for (int i = 0; i < original.Length; i++)
         {
+            // A scope per tensor: the draws and neighbours of all tensors at once would be 17 bytes per parameter.
+            using var scope = NewDisposeScope();
             if (generator is null) { parameters.Parameters[i].copy_(original[i]); continue; }
             var up = rand(original[i].shape, dtype: ScalarType.Float64, generator: generator).lt(0.5).to(original[i].device);
             var toward = where(up, tensor(double.PositiveInfinity, dtype: original[i].dtype, device: original[i].device), tensor(double.NegativeInfinity, dtype: original[i].dtype, device: original[i].device));
@@ -147,7 +158,7 @@ public static class NumericGuard
         }
     }
 
-    /// <summary>One evaluation: the loss and the per-parameter parts of the product (or gradient), in float64, owned here.</summary>
+    /// <summary>One evaluation: the loss and the per-parameter parts of the product (or gradient), in the model's dtype, owned here.</summary>
     private sealed record Evaluation(double Loss, Tensor[] Parts) : IDisposable
     {
         public void Dispose() { foreach (var p in Parts) p.Dispose(); }
@@ -169,13 +180,13 @@ public static class NumericGuard
 
     private static void Compare(Evaluation a, Evaluation b, double[] denominators, List<double>[] into)
     {
-        using var scope = NewDisposeScope();
         into[0].Add(Relative(Math.Abs(a.Loss - b.Loss), denominators[0]));
         double squares = 0;
         for (int i = 0; i < a.Parts.Length; i++)
         {
-            var difference = a.Parts[i].sub(b.Parts[i]);
-            double norm = difference.norm().ToDouble();
+            // In float64 (a float32 evaluation is stored as computed), one tensor at a time.
+            using var scope = NewDisposeScope();
+            double norm = a.Parts[i].to(ScalarType.Float64).sub(b.Parts[i]).norm().ToDouble();
             squares += norm * norm;
             into[i + 1].Add(Relative(norm, denominators[i + 1]));
         }
@@ -217,7 +228,8 @@ public static class NumericGuard
                 using (no_grad()) value = loss(model.forward(batch.Inputs), batch.Targets).ToDouble();
             }
         }
-        var owned = parts.Select(p => p.detach().to(ScalarType.Float64).clone().DetachFromDisposeScope()).ToArray();
+        // Kept as computed (float32 for the float32 model: exact, and half the memory of float64), no copy.
+        var owned = parts.Select(p => p.detach().DetachFromDisposeScope()).ToArray();
         return new Evaluation(value, owned);
     }
 

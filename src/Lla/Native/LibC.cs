@@ -11,6 +11,9 @@ internal static partial class LibC
     [LibraryImport("libc", EntryPoint = "mallopt")]
     internal static partial int MallOpt(int parameter, int value);
 
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    internal static partial int MallocTrim(nuint pad);
+
     internal const int M_TRIM_THRESHOLD = -1;
     internal const int M_MMAP_THRESHOLD = -3;
 }

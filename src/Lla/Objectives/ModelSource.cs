@@ -158,6 +158,9 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
             torch.manual_seed(Seed);
             model = ModelZoo.Create(spec);
         }
+        // A GPT's stages (numeric guard, SLQ basis, top-k basis, vocabulary-wide logits) hold gigabytes each: freed
+        // memory goes back to the system instead of staying beside the next stage's.
+        if (model is Models.Gpt.GptModel) Native.RuntimeSetup.ReturnFreedMemory();
         if (Weights is not null) RequireLabelsFitWeights(model, data);
         // Turned to the chosen dtype before the weights are copied in: a float64 file keeps its precision under
         // --dtype float64, and a conversion (float64 weights into a float32 analysis) is counted and noted.
