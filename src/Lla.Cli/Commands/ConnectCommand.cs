@@ -19,6 +19,7 @@ internal static class ConnectCommand
         var epochs = new Option<int>("--epochs") { Description = "epochs of the bend's training", DefaultValueFactory = _ => 10 };
         var lr = new Option<double>("--lr") { Description = "the bend's SGD learning rate (momentum 0.9)", DefaultValueFactory = _ => 0.01 };
         var batchSize = new Option<int>("--batch-size") { Description = "batch size of the bend's training and of every evaluation", DefaultValueFactory = _ => 128 };
+        var microBatch = HessianOptions.MicroBatchOption();
         var bn = new Option<string>("--bn") { Description = "BatchNorm at each t: recompute (running statistics from one pass over the training split) | train | eval", DefaultValueFactory = _ => "recompute" };
         var planeSteps = new Option<int>("--plane-steps")
         {
@@ -29,9 +30,8 @@ internal static class ConnectCommand
         var resume = new Option<bool>("--resume") { Description = "finish the interrupted run in --out (same options): the curve's training from its last epoch, the plane from its last point" };
         var outDir = new Option<string?>("--out") { Description = "run folder (default: runs/connect-TIMESTAMP)" };
         shared.AddTo(command);
-        foreach (var o in new Option[] { to, method, align, points, epochs, lr, batchSize, bn, planeSteps, resume, outDir }) command.Options.Add(o);
         var force = RunFolderOptions.Force();
-        command.Options.Add(force);
+        foreach (var o in new Option[] { to, method, align, points, epochs, lr, batchSize, microBatch, bn, planeSteps, resume, outDir, force }) command.Options.Add(o);
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var output = shared.Output(p, processes);
@@ -39,7 +39,7 @@ internal static class ConnectCommand
             {
                 Source = shared.Source(p), OneDnn = shared.RunSettings(p), To = p.GetValue(to)!, OutDir = p.GetValue(outDir) ?? RunFolder.Default("connect"), Force = p.GetValue(force),
                 Method = SettingNames.Parse<PathMethod>(p.GetValue(method)!, "method"), Align = SettingNames.Parse<PathAlignment>(p.GetValue(align)!, "align"),
-                Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize),
+                Points = p.GetValue(points), Epochs = p.GetValue(epochs), LearningRate = p.GetValue(lr), BatchSize = p.GetValue(batchSize), MicroBatch = p.GetValue(microBatch),
                 BatchNorm = SettingNames.Parse<PathBatchNorm>(p.GetValue(bn)!, "bn"), PlaneSteps = p.GetValue(planeSteps), Resume = p.GetValue(resume),
             };
             var results = output.WithProgress(report => ConnectRun.Execute(options, report, say: output.Say));

@@ -35,7 +35,8 @@ internal sealed class HessianOptions
     public readonly Option<int> DiagonalHvps = new("--diagonal-hvps") { Description = "the diagonal's probes (products)", DefaultValueFactory = _ => 100 };
     public readonly Option<string?> Out;
     public readonly Option<string?> LanczosBasisDType = new("--lanczos-basis-dtype") { Description = "float32 | float16 | bfloat16 (| float64): the dtype the Lanczos bases (top-k and SLQ) are stored in, the reorthogonalization computed in the analysis dtype; default: the analysis dtype (a GPT run whose bases would not fit memory stores them in float16 and says so; float16 rows are scaled by about √D)" };
-    public readonly Option<int?> MicroBatch = new("--micro-batch") { Description = "the most samples (windows, images) per forward pass: each batch's loss, gradient and products are summed over micro-batches, weighted to equal the whole batch's (a GPT run without it chooses the largest that its memory plan allows; refused below --batch-size with --bn train on a model with BatchNorm)" };
+    public readonly Option<int?> MicroBatch = MicroBatchOption();
+    public static Option<int?> MicroBatchOption() => new("--micro-batch") { Description = "the most samples (windows, images) per forward pass: each batch's loss, accuracy, gradient and products are summed over micro-batches, weighted to equal the whole batch's (default: a GPT's from its size, at most 1 GiB of activations, or in `hessian` the largest its memory plan allows; whole batches for other models; refused below the batch size with --bn train on a model with BatchNorm)" };
 
     public HessianOptions(int batchSize, string batches, int runs, int lanczosSteps, string outDescription)
     {
@@ -82,5 +83,5 @@ internal sealed class HessianOptions
 
     /// <summary>The data selection given on the command line.</summary>
     public DataSelection Selection(ParseResult p) =>
-        DataSelection.Parse(p.GetValue(Split)!, p.GetValue(BatchSize), p.GetValue(Batches)!, p.GetValue(Shuffle), p.GetValue(Bn)!);
+        DataSelection.Parse(p.GetValue(Split)!, p.GetValue(BatchSize), p.GetValue(Batches)!, p.GetValue(Shuffle), p.GetValue(Bn)!, p.GetValue(MicroBatch));
 }

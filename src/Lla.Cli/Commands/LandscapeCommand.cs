@@ -35,10 +35,9 @@ internal static class LandscapeCommand
         var hessian = new HessianOptions(batchSize: 2048, batches: "1", runs: 1, lanczosSteps: 100, "run folder (default: runs/landscape-TIMESTAMP)");
         shared.AddTo(command);
         var force = RunFolderOptions.Force();
-        command.Options.Add(force);
-        foreach (var opt in new Option[] { axes, norm, order, mode, distance, steps, ignoreBiasBn, freeze, freezeNames, lossCap, numPlots, allModes,
+        foreach (var opt in new Option[] { force, axes, norm, order, mode, distance, steps, ignoreBiasBn, freeze, freezeNames, lossCap, numPlots, allModes,
                      eigenPair, hessianRun, checkpoints, trajectoryOption, directions, optimizerState, resume, colorScale,
-                     hessian.Operator, hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Bn, hessian.Out })
+                     hessian.Operator, hessian.Split, hessian.BatchSize, hessian.MicroBatch, hessian.Batches, hessian.Shuffle, hessian.Bn, hessian.Out })
             command.Options.Add(opt);
 
         command.SetAction(p => CommandAction.Run(processes, p, () =>

@@ -26,9 +26,8 @@ internal static class MeasureCommand
         var batch = new Option<int>("--sharpness-batch") { Description = "m: m-sharpness batch (must divide n)", DefaultValueFactory = _ => 128 };
         shared.AddTo(command);
         var force = RunFolderOptions.Force();
-        command.Options.Add(force);
-        foreach (var o in new Option[] { only, labels, init, validation, samRho, linfRho, l2Rho, samples, batch,
-                     hessian.Split, hessian.BatchSize, hessian.Batches, hessian.Shuffle, hessian.Runs, hessian.LanczosSteps, hessian.KhPower, hessian.CtThreshold, hessian.Bn, hessian.Out })
+        foreach (var o in new Option[] { force, only, labels, init, validation, samRho, linfRho, l2Rho, samples, batch,
+                     hessian.Split, hessian.BatchSize, hessian.MicroBatch, hessian.Batches, hessian.Shuffle, hessian.Runs, hessian.LanczosSteps, hessian.KhPower, hessian.CtThreshold, hessian.Bn, hessian.Out })
             command.Options.Add(o);
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {

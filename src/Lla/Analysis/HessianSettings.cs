@@ -35,8 +35,6 @@ public record HessianSettings : DataSettings
     public bool Diagonal { get; init; }
     public int DiagonalHvps { get; init; }
     [JsonPropertyName("onednn")] public OneDnnSetting OneDnn { get; init; }
-    /// <summary>The most samples per forward pass (`--micro-batch`); a GPT run without the flag records the one its memory plan chose; null: whole batches.</summary>
-    public int? MicroBatch { get; init; }
 }
 
 /// <summary>The settings of `lla analyze` (and of a training's epoch analyses): a Hessian run's, its profile, and the measures it adds.</summary>

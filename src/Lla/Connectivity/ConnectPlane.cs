@@ -37,7 +37,7 @@ public static class ConnectPlane
         var options = new LandscapeRunOptions
         {
             Source = o.Source,
-            Selection = new DataSelection(Data.Split.Train, Samples, 1, false, bn),
+            Selection = new DataSelection(Data.Split.Train, Samples, 1, false, bn) { MicroBatch = o.MicroBatch },
             Planes = new[] { new PlaneSpec(AxesKind.Checkpoints, NormKind.None, 2, UpdateRule.Add, o.Source.Seed) },
             OutDir = dir,
             Steps = o.PlaneSteps,

@@ -40,7 +40,7 @@ public static class ConnectRun
         var asked = o.Settings;
 
         var clock = Stopwatch.StartNew();
-        var selection = new DataSelection(Split.Train, o.BatchSize, null, false, BatchNormMode.Eval);
+        var selection = new DataSelection(Split.Train, o.BatchSize, null, false, BatchNormMode.Eval) { MicroBatch = o.MicroBatch };
         using var session = AnalysisSession.Open(o.Source, selection);
         var modelA = session.Model;
         var modelB = LoadB(o, session.Data);
@@ -51,7 +51,7 @@ public static class ConnectRun
         var resume = o.Resume ? BendProgress.Load(o.OutDir, asked, ends.A) : null;
         timings["load"] = clock.Elapsed.TotalSeconds;
 
-        var pathOptions = new PathOptions { Points = o.Points, BatchNorm = o.BatchNorm };
+        var pathOptions = new PathOptions { Points = o.Points, BatchNorm = o.BatchNorm, MicroBatch = o.MicroBatch };
         Action<int, int> Report(string stage, string unit = "points") => (done, all) =>
         {
             progress?.Invoke(new AnalysisProgress(stage, done, all, unit));

@@ -37,6 +37,8 @@ public sealed record ConnectRunOptions
     public double LearningRate { get; init; } = 0.01;
     /// <summary>Batch size of the bend's training and of every evaluation (and of the BatchNorm recomputation pass).</summary>
     public int BatchSize { get; init; } = 128;
+    /// <summary>The most samples per forward pass of every evaluation (paths, plane); null: <see cref="EvaluationMicroBatch"/>'s default. The bend trains on whole batches.</summary>
+    public int? MicroBatch { get; init; }
     public PathBatchNorm BatchNorm { get; init; } = PathBatchNorm.Recompute;
     /// <summary>Intervals per axis of the plane through A, B and the bend (<see cref="ConnectPlane"/>; a multiple of 10 puts them on grid points); 0: no plane. Curves only.</summary>
     public int PlaneSteps { get; init; } = 20;
@@ -50,7 +52,7 @@ public sealed record ConnectRunOptions
     /// <summary>The settings that decide the results: results.json's <c>options</c>, compared on resume.</summary>
     public ConnectSettings Settings => ModelSettings.Of(new ConnectSettings(), Source) with
     {
-        To = To, Method = Method, Align = Align, Points = Points, Epochs = Epochs, LearningRate = LearningRate, BatchSize = BatchSize,
+        To = To, Method = Method, Align = Align, Points = Points, Epochs = Epochs, LearningRate = LearningRate, BatchSize = BatchSize, MicroBatch = MicroBatch,
         BatchNorm = BatchNorm, PlaneSteps = PlaneSteps, OneDnn = OneDnn,
     };
 
@@ -63,6 +65,7 @@ public sealed record ConnectRunOptions
         if (Points < 2) throw new LlaException($"{{points}} must be at least 2 (got {Points})");
         if (Points > 100_000) throw new LlaException($"{{points}} {Points} is too many: at most 100000");
         if (BatchSize < 1) throw new LlaException($"{{batch-size}} must be at least 1 (got {BatchSize})");
+        if (MicroBatch is < 1) throw new LlaException($"{{micro-batch}} must be at least 1 (got {MicroBatch})");
         if (Method != PathMethod.Linear)
         {
             if (Epochs < 1) throw new LlaException($"{{epochs}} must be at least 1 (got {Epochs})");

@@ -16,6 +16,8 @@ public sealed record ConnectSettings : ModelSettings
     public int Epochs { get; init; }
     [JsonPropertyName("lr")] public double LearningRate { get; init; }
     public int BatchSize { get; init; }
+    /// <summary>The most samples per forward pass of the evaluations (`--micro-batch`); null: a GPT's default, whole batches otherwise.</summary>
+    public int? MicroBatch { get; init; }
     [JsonPropertyName("bn")] public PathBatchNorm BatchNorm { get; init; }
     public int PlaneSteps { get; init; }
     [JsonPropertyName("onednn")] public OneDnnSetting OneDnn { get; init; }

@@ -37,6 +37,8 @@ public sealed record PathOptions
     /// <summary>Number of equally spaced points t_i = i/(Points − 1) from 0 to 1 (at least 2).</summary>
     public int Points { get; init; } = 61;
     public PathBatchNorm BatchNorm { get; init; } = PathBatchNorm.Recompute;
+    /// <summary>The most samples per forward pass (<see cref="Objective.SplitInto"/>); null: <see cref="EvaluationMicroBatch"/>'s default (a GPT's, else whole batches).</summary>
+    public int? MicroBatch { get; init; }
 
     public double[] Grid()
     {

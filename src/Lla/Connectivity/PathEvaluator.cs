@@ -27,6 +27,10 @@ public static class PathEvaluator
         using var saved = ModelState.Of(workspace);
         using (new AnalysisMode(workspace, BatchNormMode.Eval))
         {
+            // Every evaluation in micro-batches, checked in the mode the points are evaluated in (batch statistics refuse a split).
+            if (options.BatchNorm == PathBatchNorm.Train) AnalysisMode.Set(workspace, BatchNormMode.Train);
+            EvaluationMicroBatch.Apply(train, options.MicroBatch);
+            if (test is not null) EvaluationMicroBatch.Apply(test, options.MicroBatch);
             try
             {
                 for (int i = 0; i < n; i++)

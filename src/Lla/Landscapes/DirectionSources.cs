@@ -28,7 +28,7 @@ internal sealed class DirectionSources(LandscapeRunOptions o, AnalysisSession se
             AxesKind.Random => Directions.Random(parameters.Layout, parameters.DType, spec.Seed),
             AxesKind.RandomUniform => Directions.Random(parameters.Layout, parameters.DType, spec.Seed, uniform: true),
             AxesKind.Adam => Directions.Adam(o.OptimizerState ?? o.Source.Weights
-                ?? throw new LlaException("{axes} adam needs a checkpoint written by a training with {optimizer} adam ({weights} or {optimizer-state})"),
+                ?? throw new LlaException("{axes} adam needs a checkpoint written by a training with {optimizer} adam or adamw ({weights} or {optimizer-state})"),
                 parameters.Layout, parameters.DType),
             AxesKind.Hessian => HessianAxes(),
             AxesKind.Checkpoints => Directions.Towards(theta, o.Checkpoints.Select(LoadOther).ToList()),

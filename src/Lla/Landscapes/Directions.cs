@@ -42,9 +42,9 @@ public static class Directions
         try
         {
             var m = Gather(entries, layout, WeightsLoader.OptimizerPrefix + "exp_avg.", checkpoint, dtype,
-                "Adam axes need the optimizer state that a training with {optimizer} adam saves beside the weights");
+                "Adam axes need the optimizer state that a training with {optimizer} adam or adamw saves beside the weights");
             var v = Gather(entries, layout, WeightsLoader.OptimizerPrefix + "exp_avg_sq.", checkpoint, dtype,
-                "Adam axes need the optimizer state that a training with {optimizer} adam saves beside the weights");
+                "Adam axes need the optimizer state that a training with {optimizer} adam or adamw saves beside the weights");
             var facts = new Dictionary<string, double>();
             if (entries.TryGetValue(WeightsLoader.OptimizerPrefix + "step", out var step)) facts["adam_step"] = step.ToDouble();
             return new DirectionPair(m, v, "adam", facts);

@@ -160,10 +160,10 @@ public static class CurvatureMeasures
         try
         {
             using (new AnalysisMode(session.Model, BatchNormMode.Eval))
-            using (no_grad())
-                foreach (var b in session.Batches)
-                    relabelled.Add(new Batch(b.Inputs, session.Model.forward(b.Inputs).argmax(1).DetachFromDisposeScope()));
-            var op = new HessianOperator(new Objective(session.Model, loss, relabelled), parameters, group);
+                relabelled.AddRange(PredictedLabels.Relabel(session.Model, session.Batches, session.Objective.MicroBatch));
+            var objective = new Objective(session.Model, loss, relabelled);
+            objective.SplitInto(session.Objective.MicroBatch);
+            var op = new HessianOperator(objective, parameters, group);
             var slq = SpectralDensity.Estimate(op, new SlqOptions { Runs = analysis.Runs, Steps = (int)Math.Min(analysis.LanczosSteps, op.Dimension), Seed = analysis.Seed + 2 },
                 (step, all) => progress?.Invoke(new AnalysisProgress("predicted-label spectrum", step, all)));
             return (Criteria.FromSpectrum(slq.Runs, analysis.KhPower, analysis.CtThreshold), op.ApplyCount);

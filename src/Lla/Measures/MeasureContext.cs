@@ -41,13 +41,15 @@ public sealed record MeasureContext
     /// <summary>The processes the work is shared over.</summary>
     public IProcessGroup? Group { get; init; }
     public Action<AnalysisProgress>? Progress { get; init; }
+    /// <summary>The most samples per forward pass (the session's micro-batch); null: <see cref="EvaluationMicroBatch"/>'s default.</summary>
+    public int? MicroBatch { get; init; }
 
     /// <summary>The context of an analysis session: its model, loss, batches and seed (the rest at its defaults; set them with <c>with</c>).</summary>
     public static MeasureContext Of(AnalysisSession session) => new()
     {
-        Model = session.Model, Loss = session.Source.LossFunction, Batches = session.Batches, Seed = session.Source.Seed, Session = session,
+        Model = session.Model, Loss = session.Source.LossFunction, Batches = session.Batches, Seed = session.Source.Seed, Session = session, MicroBatch = session.Objective.MicroBatch,
     };
 
-    /// <summary>The loss of the model on <see cref="Batches"/>.</summary>
-    public Objective Objective() => new(Model, Loss, Batches);
+    /// <summary>The loss of the model on <see cref="Batches"/>, in micro-batches (<see cref="MicroBatch"/>, or <see cref="EvaluationMicroBatch"/>'s default).</summary>
+    public Objective Objective() => EvaluationMicroBatch.Apply(new(Model, Loss, Batches), MicroBatch);
 }

@@ -202,7 +202,6 @@ public static class MeasureRun
     private static List<Batch> Relabel(AnalysisSession session)
     {
         using var mode = new AnalysisMode(session.Model, BatchNormMode.Eval);
-        using var _ = no_grad();
-        return session.Batches.Select(b => new Batch(b.Inputs, session.Model.forward(b.Inputs).argmax(1).DetachFromDisposeScope())).ToList();
+        return PredictedLabels.Relabel(session.Model, session.Batches, session.Objective.MicroBatch);
     }
 }

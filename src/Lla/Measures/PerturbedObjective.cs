@@ -33,14 +33,13 @@ internal sealed class PerturbedObjective : IDisposable
         Parameters.Assign(delta is null ? Theta : Theta + delta);
     }
 
-    /// <summary>L_B(θ + δ), without autograd.</summary>
+    /// <summary>L_B(θ + δ), without autograd, in the objective's micro-batches.</summary>
     public double Loss(Batch batch, Tensor? delta)
     {
         Set(delta);
         using var _ = no_grad();
-        using var scope = NewDisposeScope();
         ForwardPasses++;
-        return Finite(_objective.BatchLoss(batch).ToDouble());
+        return Finite(_objective.On(new[] { batch }).BatchLossInParts(0));
     }
 
     /// <summary>L_B(θ + δ) and its gradient with respect to the parameters (flat).</summary>
@@ -50,13 +49,20 @@ internal sealed class PerturbedObjective : IDisposable
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         var inputs = Parameters.Parameters.Cast<Tensor>().ToArray();
-        var loss = _objective.BatchLoss(batch);
-        if (!loss.requires_grad) throw new LlaException("the loss does not depend on the trainable parameters (no gradient)");
-        var grads = autograd.grad(new[] { loss }, inputs, allow_unused: true);
+        // The batch's gradient, summed over its micro-batches (each part's graph freed before the next).
+        Tensor? flat = null;
+        double loss = _objective.On(new[] { batch }).BatchLossInParts(0, (part, share) =>
+        {
+            if (!part.requires_grad) throw new LlaException("the loss does not depend on the trainable parameters (no gradient)");
+            var grads = autograd.grad(new[] { part }, inputs, allow_unused: true);
+            var g = Parameters.FlattenLike(grads.Select((g, j) => g is null || g.IsInvalid || g.Handle == IntPtr.Zero ? zeros_like(inputs[j]) : g).ToArray()).detach() * share;
+            var sum = (flat is null ? g : flat + g).MoveToOuterDisposeScope();
+            flat?.Dispose();
+            flat = sum;
+        });
         ForwardPasses++;
         BackwardPasses++;
-        var flat = Parameters.FlattenLike(grads.Select((g, j) => g is null || g.IsInvalid || g.Handle == IntPtr.Zero ? zeros_like(inputs[j]) : g).ToArray());
-        return (Finite(loss.ToDouble()), flat.detach().MoveToOuterDisposeScope());
+        return (Finite(loss), (flat ?? zeros_like(Theta)).MoveToOuterDisposeScope());
     }
 
     private static double Finite(double loss) => double.IsFinite(loss) ? loss

@@ -37,6 +37,13 @@ public sealed class Objective
     public Objective(nn.Module model, Func<nn.Module, Batch, Tensor> loss, IReadOnlyList<Batch> batches)
         : this(model, batches, b => loss(model, b)) { }
 
+    private Objective(nn.Module module, IReadOnlyList<Batch> batches, Func<Batch, Tensor> batchLoss, Func<Tensor, Tensor>? forward, LossFunction? loss)
+        : this(module, batches, batchLoss)
+    {
+        _forward = forward;
+        _loss = loss;
+    }
+
     private Objective(nn.Module module, IReadOnlyList<Batch> batches, Func<Batch, Tensor> batchLoss)
     {
         if (batches.Count == 0) throw new LlaException("no data: the objective needs at least one batch");
@@ -44,6 +51,34 @@ public sealed class Objective
         Batches = batches;
         SampleCount = batches.Sum(b => b.Count);
         _batchLoss = batchLoss;
+    }
+
+    /// <summary>The same loss of the same module on other <paramref name="batches"/>, split into the same micro-batch (<see cref="SplitInto"/>).</summary>
+    public Objective On(IReadOnlyList<Batch> batches)
+    {
+        var other = new Objective(Module, batches, _batchLoss, _forward, _loss);
+        other.SplitInto(MicroBatch);
+        return other;
+    }
+
+    /// <summary>
+    /// The loss of batch <paramref name="i"/> as the weighted sum of its parts' (<see cref="PartWeight"/> over the batch's
+    /// <see cref="Weight"/>), each part's graph built (autograd as currently enabled) and handed to <paramref name="part"/>
+    /// (e.g. to take its gradient before the next part is computed); returns the batch's loss value.
+    /// </summary>
+    public double BatchLossInParts(int i, Action<Tensor, double>? part = null)
+    {
+        double total = 0;
+        for (int j = 0; j < PartCount(i); j++)
+        {
+            double share = PartCount(i) == 1 ? 1.0 : PartWeight(i, j) / Weight(i);
+            if (share == 0) continue;
+            using var scope = NewDisposeScope();
+            var loss = _batchLoss(Part(i, j));
+            part?.Invoke(loss, share);
+            total += share * loss.ToDouble();
+        }
+        return total;
     }
 
     /// <summary>The model's forward pass (outputs from inputs) when the objective was built from a <see cref="LossFunction"/>; null for a custom objective.</summary>

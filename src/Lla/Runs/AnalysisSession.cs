@@ -32,7 +32,27 @@ public sealed class AnalysisSession : IDisposable
         Objective = new Objective(model, source.LossFunction, batches);
     }
 
+    /// <summary>
+    /// Opens the model and the selected data. The objective is split into the selection's micro-batch, or, without one,
+    /// a GPT's default (<see cref="EvaluationMicroBatch"/>), so that every evaluation and product on it holds the
+    /// activations of one micro-batch; a job may split it again (a Hessian run, from its memory plan).
+    /// </summary>
     public static AnalysisSession Open(ModelSource source, DataSelection selection)
+    {
+        var session = OpenWhole(source, selection);
+        try
+        {
+            EvaluationMicroBatch.Apply(session.Objective, selection.MicroBatch);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static AnalysisSession OpenWhole(ModelSource source, DataSelection selection)
     {
         // NNPACK is never used where oneDNN is off on these CPUs, but libtorch warns on every convolution unless it is off too.
         Native.RuntimeSetup.DisableNnpack();

@@ -203,6 +203,7 @@ public static class Trainer
         return batches;
     }
 
+    /// <summary>Loss and accuracy on evaluation batches of 1,024 samples, each in micro-batches (a GPT's default, <see cref="EvaluationMicroBatch"/>): 1,024 windows of a large vocabulary's logits at once would need tens of GB.</summary>
     private static LossAndAccuracy Evaluate(nn.Module<Tensor, Tensor> model, LossFunction loss, List<Batch> batches) =>
-        batches.Count > 0 ? new Objective(model, loss, batches).Evaluate() : new LossAndAccuracy(double.NaN, double.NaN);
+        batches.Count > 0 ? EvaluationMicroBatch.Apply(new Objective(model, loss, batches), null).Evaluate() : new LossAndAccuracy(double.NaN, double.NaN);
 }
