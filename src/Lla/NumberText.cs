@@ -28,6 +28,11 @@ public static class NumberText
         string t = text.Trim();
         if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
         {
+            // NaN and ±∞ are no setting of any option; 1e400 reads as ∞.
+            if (!double.IsFinite(value))
+                return double.IsNaN(value) || t.Any(char.IsLetter) && !t.Any(char.IsDigit) || t.Contains('∞')
+                    ? $"{option} must be a finite number (got {t})"
+                    : $"{option} must be a finite number (got {t}, beyond the largest double, 1.8e308)";
             // 5e-400 reads as 0: the user did not write 0.
             if (value == 0 && t.Split('e', 'E')[0].Any(c => c is >= '1' and <= '9'))
                 return $"{option} {t} is too small for a double (it would be read as 0)";

@@ -5,7 +5,7 @@ namespace Lla.Cli.Commands;
 /// <summary>
 /// Runs a command body and turns a user mistake into one line on stderr (settings named as flags)
 /// and exit code 2; so does a disk that fills or refuses writes during the run (one line naming the
-/// file, not a stack trace). Before the body: every number given must be finite.
+/// file, not a stack trace). Numbers are checked finite as they are parsed (NumericOptions).
 /// </summary>
 internal static class CommandAction
 {
@@ -17,7 +17,6 @@ internal static class CommandAction
     {
         try
         {
-            RequireFiniteNumbers(p);
             return body();
         }
         catch (Exception e) when (e is LlaException || Lla.Runs.StorageFailure.Describe(e) is not null)
@@ -41,21 +40,5 @@ internal static class CommandAction
         string command = string.Join(" ", names.Prepend("lla"));
         Console.Error.WriteLine($"error: {error.Message} (see `{command} --help`)");
         return UserError;
-    }
-
-    /// <summary>NaN and ±∞ are no setting of any option.</summary>
-    private static void RequireFiniteNumbers(ParseResult p)
-    {
-        foreach (var option in p.CommandResult.Command.Options)
-        {
-            double? value = option switch
-            {
-                Option<double> d => p.GetValue(d),
-                Option<double?> d => p.GetValue(d),
-                _ => null,
-            };
-            if (value is double v && !double.IsFinite(v))
-                throw new LlaException($"{option.Name} must be a finite number (got {v})");
-        }
     }
 }

@@ -49,11 +49,8 @@ internal sealed class HessianOptions
 
     public void AddTo(Command command, bool switches)
     {
-        var list = new List<Option> { Operator, Split, BatchSize, MicroBatch, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol, EigenMaxSteps, LanczosBasisDType };
-        if (switches) { list.Add(Trace); list.Add(Esd); }
-        list.Add(TraceMethod);
-        list.Add(TraceHvps);
-        list.AddRange(new Option[] { Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, SplitCurvature, PerLayer, BlockSpectra, Diagonal, DiagonalHvps, Out });
+        Option[] list = [Operator, Split, BatchSize, MicroBatch, Batches, Shuffle, TopK, Which, EigenMethod, EigenTol, EigenMaxSteps, LanczosBasisDType,
+            .. switches ? new Option[] { Trace, Esd } : [], TraceMethod, TraceHvps, Runs, LanczosSteps, KhPower, CtThreshold, Bn, Params, SplitCurvature, PerLayer, BlockSpectra, Diagonal, DiagonalHvps, Out];
         foreach (var o in list) command.Options.Add(o);
     }
 

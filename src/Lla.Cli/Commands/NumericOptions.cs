@@ -8,8 +8,7 @@ namespace Lla.Cli.Commands;
 /// no thousands separators, whatever the machine's locale. System.CommandLine's own parsing accepts
 /// thousands separators ("0,001" became 1) and names .NET types in its errors; this parser replaces
 /// it and refuses anything else with one line: "0,001" asks for a decimal point, "1e9" for a whole
-/// number, 99999999999 names the largest value. NaN and ±Infinity parse here and are refused by
-/// <see cref="CommandAction"/>'s finiteness check, which names the option.
+/// number, 99999999999 names the largest value, NaN, ±Infinity and 1e400 are not finite numbers.
 /// </summary>
 internal static class NumericOptions
 {
@@ -32,7 +31,6 @@ internal static class NumericOptions
             case Option<double?> o: o.CustomParser = r => Real(r, o.Name); break;
         }
     }
-
 
     private static long? Whole(ArgumentResult r, string option, long min, long max)
     {

@@ -75,9 +75,67 @@ public static class NumericGuard
         {
             for (int m = 0; m < modules32.Length; m++) modules32[m].train(modules64[m].training);
             // One vector at a time (its direction, its float64 reference and the last float32 evaluation alive), so the
-            // guard holds a few parameter-sized vectors whatever the repeats (HessianMemoryPlan.GuardBytesFor).
-            for (int j = 0; j < vectors; j++)
-                CheckAlong(j, repeats / vectors + (j < repeats % vectors ? 1 : 0));
+            // guard holds a few parameter-sized vectors whatever the repeats (HessianMemoryPlan.GuardBytesFor). The random
+            // draws are those of the order the repeats take, cycling through the vectors (directions first, then each
+            // repeat's batch order and weight rounding): the generator's state before each is recorded by drawing them
+            // once, so every direction, order and rounding, and so every verdict, is what cycling would give.
+            var (directionStates, repeatStates) = DrawStates(generator, parameters32, parameters64.Dimension, batch.Count, vectors, repeats);
+            try
+            {
+                for (int j = 0; j < vectors; j++) CheckAlong(j);
+            }
+            finally
+            {
+                foreach (var t in directionStates.Concat(repeatStates)) t.Dispose();
+            }
+
+            void CheckAlong(int j)
+            {
+                Tensor direction32;
+                Evaluation reference;
+                using (var scope = NewDisposeScope())
+                {
+                    // Drawn on the CPU (the generator's device), used on the model's; the float64 direction lives for its reference only.
+                    generator.set_state(directionStates[j]);
+                    var v = randn(parameters64.Dimension, dtype: ScalarType.Float64, generator: generator);
+                    var direction = v.div_(v.norm()).to(parameters64.Device);
+                    reference = Evaluate(model64, parameters64, loss, batch64, probe, direction);
+                    direction32 = direction.to(ScalarType.Float32).DetachFromDisposeScope();
+                }
+                Evaluation? previous = null;
+                try
+                {
+                    var denominators = Denominators(reference);
+                    for (int r = j; r < repeats; r += vectors)
+                    {
+                        Evaluation current;
+                        using (var scope = NewDisposeScope())
+                        {
+                            // The first evaluation along a vector takes the batch and weights as they are; every later one
+                            // another seeded order of the batch and another rounding of the weights.
+                            bool other = r >= vectors;
+                            generator.set_state(repeatStates[r]);
+                            var order = other ? randperm(batch.Count, generator: generator).to(batch.Inputs.device) : null;
+                            var ordered = order is null ? batch : new Batch(batch.Inputs.index_select(0, order), batch.Targets.index_select(0, order));
+                            RoundWeights(parameters32, weights, other ? generator : null);
+                            current = Evaluate(model32, parameters32, loss, ordered, probe, direction32);
+                        }
+                        Compare(current, reference, denominators, errors);
+                        if (previous is not null)
+                        {
+                            Compare(current, previous, denominators, disagreements);
+                            previous.Dispose();
+                        }
+                        previous = current;
+                    }
+                }
+                finally
+                {
+                    direction32.Dispose();
+                    reference.Dispose();
+                    previous?.Dispose();
+                }
+            }
         }
         finally
         {
@@ -88,57 +146,45 @@ public static class NumericGuard
             foreach (var (_, saved) in buffers) saved.Dispose();
         }
 
-        void CheckAlong(int j, int count)
-        {
-            Tensor direction32;
-            Evaluation reference;
-            using (var scope = NewDisposeScope())
-            {
-                // Drawn on the CPU (the generator's device), used on the model's; the float64 direction lives for its reference only.
-                var v = randn(parameters64.Dimension, dtype: ScalarType.Float64, generator: generator);
-                var direction = v.div_(v.norm()).to(parameters64.Device);
-                reference = Evaluate(model64, parameters64, loss, batch64, probe, direction);
-                direction32 = direction.to(ScalarType.Float32).DetachFromDisposeScope();
-            }
-            Evaluation? previous = null;
-            try
-            {
-                var denominators = Denominators(reference);
-                for (int r = 0; r < count; r++)
-                {
-                    Evaluation current;
-                    using (var scope = NewDisposeScope())
-                    {
-                        // The first evaluation along a vector takes the batch and weights as they are; every later one another
-                        // seeded order of the batch and another rounding of the weights.
-                        bool other = r > 0;
-                        var order = other ? randperm(batch.Count, generator: generator).to(batch.Inputs.device) : null;
-                        var ordered = order is null ? batch : new Batch(batch.Inputs.index_select(0, order), batch.Targets.index_select(0, order));
-                        RoundWeights(parameters32, weights, other ? generator : null);
-                        current = Evaluate(model32, parameters32, loss, ordered, probe, direction32);
-                    }
-                    Compare(current, reference, denominators, errors);
-                    if (previous is not null)
-                    {
-                        Compare(current, previous, denominators, disagreements);
-                        previous.Dispose();
-                    }
-                    previous = current;
-                }
-            }
-            finally
-            {
-                direction32.Dispose();
-                reference.Dispose();
-                previous?.Dispose();
-            }
-        }
+
         var entries = new List<GuardEntry> { new("loss", errors[0], disagreements[0]) };
         for (int i = 0; i < names.Count; i++) entries.Add(new($"{probe.ProductName} in {names[i]}", errors[i + 1], disagreements[i + 1]));
         entries.Add(new($"{probe.ProductName} as a whole", errors[^1], disagreements[^1], Whole: true));
         var verdict = RoundingFloor.Decide(entries, parameters32.Dimension);
         return new GuardReport(verdict.Passed, repeats, TorchContext.OneDnn, probe.Describe(), verdict) { Entries = entries };
     }
+
+    /// <summary>
+    /// The generator's state before each vector's direction and before each repeat's draws (its batch order and weight
+    /// rounding, none in the first pass), in the order the repeats cycle through the vectors; the draws are made and dropped.
+    /// </summary>
+    private static (Tensor[] Directions, Tensor[] Repeats) DrawStates(Generator generator, ParameterSet parameters, long dimension, long samples, int vectors, int repeats)
+    {
+        var directions = new Tensor[vectors];
+        var states = new Tensor[repeats];
+        for (int j = 0; j < vectors; j++)
+        {
+            directions[j] = generator.get_state().DetachFromDisposeScope();
+            using var scope = NewDisposeScope();
+            randn(dimension, dtype: ScalarType.Float64, generator: generator);
+        }
+        for (int r = 0; r < repeats; r++)
+        {
+            states[r] = generator.get_state().DetachFromDisposeScope();
+            if (r < vectors) continue;
+            using (NewDisposeScope()) randperm(samples, generator: generator);
+            foreach (var p in parameters.Parameters)
+            {
+                using var scope = NewDisposeScope();
+                RoundingDraw(p, generator);
+            }
+        }
+        return (directions, states);
+    }
+
+    /// <summary>Which way each weight of <paramref name="weight"/> is rounded: true up, false down (the one draw a rounding makes).</summary>
+    private static Tensor RoundingDraw(Tensor weight, Generator generator) =>
+        rand(weight.shape, dtype: ScalarType.Float64, generator: generator).lt(0.5).to(weight.device);
 
     /// <summary>
     /// Sets the weights to <paramref name="original"/>, or with a generator to each one's float32 neighbour
@@ -152,7 +198,7 @@ public static class NumericGuard
             // A scope per tensor: the draws and neighbours of all tensors at once would be 17 bytes per parameter.
             using var scope = NewDisposeScope();
             if (generator is null) { parameters.Parameters[i].copy_(original[i]); continue; }
-            var up = rand(original[i].shape, dtype: ScalarType.Float64, generator: generator).lt(0.5).to(original[i].device);
+            var up = RoundingDraw(original[i], generator);
             var toward = where(up, tensor(double.PositiveInfinity, dtype: original[i].dtype, device: original[i].device), tensor(double.NegativeInfinity, dtype: original[i].dtype, device: original[i].device));
             parameters.Parameters[i].copy_(original[i].nextafter(toward));
         }

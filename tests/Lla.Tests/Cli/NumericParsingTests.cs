@@ -83,6 +83,8 @@ public class NumericParsingTests
     [InlineData("--lr 5e-400 is too small for a double (it would be read as 0)", "train", "--lr", "5e-400", "--save", "m.bin")]
     [InlineData("--test-size must be a whole number (got '1e300')", "study", "score", "table.csv", "--axes", "lr", "--test-size", "1e300")]
     [InlineData("--batch-size 99999999999 is too large (at most 2147483647)", "hessian", "--batch-size", "99999999999", "--out", "run")]
+    [InlineData("--lr must be a finite number (got NaN)", "train", "--lr", "NaN", "--save", "m.bin")]
+    [InlineData("--lr must be a finite number (got 1e400, beyond the largest double, 1.8e308)", "train", "--lr", "1e400", "--save", "m.bin")]
     public void A_badly_written_number_is_one_line_naming_the_option_and_no_type_name(string expected, params string[] args)
     {
         string cwd = Paths.NewTempFolder();
