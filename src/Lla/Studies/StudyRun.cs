@@ -102,7 +102,6 @@ public sealed class StudyRun
         if (done.Count > 0) say($"resuming: {done.Count} measurements already in {Path.Combine(folder, MeasurementsFile)}");
         using var test = DataSpec.Load(_data, Split.Test);
         using var validationData = DataSpec.Load(TrainSpec, Split.Test);
-        var validation = validationData.Batches(1024, null, false, 0);
         var datasets = new List<(string Name, Dataset Data)> { (StudyOutcome.TrainDataset, train), (StudyOutcome.TestDataset, test) };
         foreach (var shift in config.Shifts) datasets.Add((shift.Name, shift.Apply(test)));
         int total = config.Models.Count * datasets.Count, finished = done.Count;
@@ -126,6 +125,8 @@ public sealed class StudyRun
                 if (done.Count(kv => kv.Value.Model == spec.Name) < datasets.Count) say($"{spec.Name}: numeric guard: {decision.Reason}");
                 var guarded = decision.Scope();
                 using var init = InitialParameters(source, weights, train);
+                // A GPT's validation windows in micro-batches: ATC's and DoC's forward passes take one batch at a time.
+                var validation = validationData.Batches(microBatches[spec.Name] ?? 1024, null, false, 0);
                 var inputs = new StudyMeasureInputs(init, validation);
                 try
                 {
@@ -176,6 +177,7 @@ public sealed class StudyRun
                 finally
                 {
                     guarded.Dispose();
+                    foreach (var b in validation) b.Dispose();
                 }
                 model.Dispose();
             }
@@ -183,7 +185,6 @@ public sealed class StudyRun
         finally
         {
             foreach (var (name, data) in datasets.Skip(2)) data.Dispose();
-            foreach (var b in validation) b.Dispose();
         }
 
         var measurements = config.Models.SelectMany(m => datasets.Select(d => done[StudyMeasurement.KeyOf(m.Name, d.Name)])).ToList();
@@ -199,7 +200,7 @@ public sealed class StudyRun
             Context = config.Text?.Context,
             AccuracyMeans = config.Models.Any(m => m.IsLanguageModel) ? "next-token accuracy: the share of predicted positions whose most likely token is the next one" : "accuracy: the share of samples whose most likely class is their label",
             MicroBatch = microBatches.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.Value),
-            MeasuresNotAvailable = measurements.SelectMany(m => m.MeasureReasons).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.First().Value),
+            MeasuresNotAvailable = measurements.SelectMany(m => m.MeasureReasons ?? new Dictionary<string, string>()).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.First().Value),
             Threads = TorchSharp.torch.get_num_threads(),
             NumericGuard = guards,
             Training = training,
