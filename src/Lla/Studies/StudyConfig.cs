@@ -49,6 +49,21 @@ public sealed record StudyModel(
         SlqRuns = Analysis.SlqRuns ?? study.SlqRuns, LanczosSteps = Analysis.LanczosSteps ?? study.LanczosSteps,
     };
 
+    /// <summary>A GPT (<c>gpt:…</c> or a GPT preset): it reads text, its loss is next-token cross-entropy.</summary>
+    public bool IsLanguageModel => Lla.Models.Gpt.GptConfig.Names(Architecture);
+
+    /// <summary>What the study's training of this model is asked to do: `lla train`'s options from the config's keys.</summary>
+    public TrainOptions Training() => new()
+    {
+        Epochs = Epochs, BatchSize = BatchSize, Optimizer = SettingNames.Parse<OptimizerKind>(Optimizer, "optimizer"), LearningRate = LearningRate,
+        Momentum = Momentum, Seed = Seed, Gradient = Gradient, Augment = Augment ? new Augmentation() : null,
+        WeightDecay = WeightDecay, LabelNoise = LabelNoise,
+        Schedule = Schedule, WarmupSteps = WarmupSteps, MinLearningRate = MinLearningRate, ClipGradNorm = ClipGradNorm,
+    };
+
+    /// <summary>A setting of `lla train` (its flag's name, e.g. min-lr) as a study config spells it (min_lr).</summary>
+    public static string KeyOf(string setting) => setting.Replace('-', '_');
+
     /// <summary>A random-initialization reference: analysed, but not part of the correlations.</summary>
     public bool IsReference => Epochs == 0 && Weights is null;
 
@@ -66,12 +81,6 @@ public sealed record StudyModel(
 /// <summary>Per-model changes of the measurement settings (null: the study's).</summary>
 public sealed record AnalysisOverride(int? BatchSize, int? Batches, int? SlqRuns, int? LanczosSteps);
 
-/// <summary>A shifted copy of the test split: shift:KIND:SEVERITY:DATA.</summary>
-public sealed record StudyShift(string Kind, int Severity)
-{
-    public string Name => $"{Kind}:{Severity}";
-}
-
 /// <summary>How each model × dataset pair is measured and how the correlations are estimated.</summary>
 public sealed record StudyAnalysis(
     int BatchSize, int Batches, int SlqRuns, int LanczosSteps, double KhPower, double CtThreshold, int BootstrapResamples, long Seed);
@@ -85,6 +94,12 @@ public sealed record StudyAnalysis(
 public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyModel> Models, IReadOnlyList<StudyShift> Shifts, StudyAnalysis Analysis,
     IReadOnlyList<string>? Measures = null, IReadOnlyList<string>? Axes = null)
 {
+    /// <summary>How text data is tokenized and cut (<c>tokenizer</c>, <c>context</c>); null for image data.</summary>
+    public Lla.Data.Text.TextSettings? Text { get; init; }
+
+    /// <summary>Whether the data is text (text: or tokens:, also inside holdout: and shift: wrappers), read by language models.</summary>
+    public static bool IsText(string? data) => data is not null && (data.Contains("text:", StringComparison.Ordinal) || data.Contains("tokens:", StringComparison.Ordinal));
+
     public IReadOnlyList<string> Measured => Measures ?? StudyMeasures.Default;
     public IReadOnlyList<string> AxesOrNone => Axes ?? Array.Empty<string>();
 
@@ -115,6 +130,17 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         if (name.Length == 0 || name is "." or ".." || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             throw new LlaException($"{origin}: study name '{name}' may hold only letters, digits, '-', '_' and '.' (it names the study folder, study-NAME)");
         string? data = reader.String("data", null);
+        string? tokenizer = reader.String("tokenizer", null);
+        long? context = reader.Has("context") ? reader.Long("context", 0) : null;
+        Lla.Data.Text.TextSettings? text = null;
+        if (IsText(data))
+        {
+            if (context is < 1 or > int.MaxValue) throw new LlaException($"{origin}: 'context' must be at least 1 token (got {context})");
+            try { text = Lla.Data.Text.TextSettings.Parse(tokenizer ?? "gpt2", (int)(context ?? Lla.Data.Text.TextSettings.DefaultContext)); }
+            catch (LlaException e) { throw new LlaException($"{origin}: {e.Render(n => n)}"); }
+        }
+        else if (tokenizer is not null || context is not null)
+            throw new LlaException($"{origin}: 'tokenizer' and 'context' say how text data is read, and 'data' {data ?? "(the embedded Fashion-MNIST subset)"} is image data: drop them, or give 'data' text:PATH");
         var shifts = reader.Array("shifts").Select((s, i) => ParseShift(s, $"{origin}: shifts[{i}]")).ToList();
         var a = new Reader(reader.Object("analysis"), $"{origin}: analysis");
         var analysis = new StudyAnalysis(
@@ -132,9 +158,27 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         var axes = reader.Strings("axes");
         reader.RejectUnknown();
         if (models.Count == 0) throw new LlaException($"{origin}: 'models' lists no model");
+        CheckDataFits(data, models, shifts, origin);
         if (measures is not null) StudyMeasures.Check(measures, origin);
         if (axes is not null) CheckAxes(axes, models, origin);
-        return new StudyConfig(name, data, models, shifts, analysis, measures, axes);
+        return new StudyConfig(name, data, models, shifts, analysis, measures, axes) { Text = text };
+    }
+
+    /// <summary>Language models read text and image models images; text shifts shift text and image shifts images.</summary>
+    private static void CheckDataFits(string? data, IReadOnlyList<StudyModel> models, IReadOnlyList<StudyShift> shifts, string origin)
+    {
+        bool text = IsText(data);
+        string described = data ?? "the embedded Fashion-MNIST subset";
+        foreach (var (m, i) in models.Select((m, i) => (m, i)))
+        {
+            if (m.IsLanguageModel && !text) throw new LlaException($"{origin}: models[{i}] {m.Architecture} is a language model, and 'data' {described} is image data: give 'data' text:PATH (with 'tokenizer' and 'context')");
+            if (!m.IsLanguageModel && text && Lla.Models.ModelZoo.Knows(m.Architecture)) throw new LlaException($"{origin}: models[{i}] {m.Architecture} is an image model, and 'data' {described} is text: use a GPT ('gpt-nano', 'gpt:layers=L,heads=H,width=W,context=T,vocab=V')");
+        }
+        foreach (var (s, i) in shifts.Select((s, i) => (s, i)))
+        {
+            if (s.OfText && !text) throw new LlaException($"{origin}: shifts[{i}] '{s.Name}' shifts text, and 'data' {described} is image data: use an image shift ({string.Join(", ", Lla.Data.Shifts.Kinds)}, as KIND:SEVERITY)");
+            if (!s.OfText && text) throw new LlaException($"{origin}: shifts[{i}] '{s.Name}' shifts images, and 'data' {data} is text: use token-noise:FRACTION or another corpus text:PATH");
+        }
     }
 
     /// <summary>Every axis must be a model field and take at least two values over the trained models.</summary>
@@ -153,13 +197,8 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
 
     private static StudyShift ParseShift(JsonNode? node, string where)
     {
-        string text = node is JsonValue v && v.TryGetValue(out string? s) ? s : throw new LlaException($"{where} must be a string KIND:SEVERITY, e.g. \"noise:3\"");
-        var parts = text.Split(':');
-        if (parts.Length != 2 || !int.TryParse(parts[1], out int severity))
-            throw new LlaException($"{where} '{text}' must look like KIND:SEVERITY, e.g. \"noise:3\"");
-        if (!Lla.Data.Shifts.Kinds.Contains(parts[0])) throw new LlaException($"{where}: unknown shift '{parts[0]}' (known: {string.Join(", ", Lla.Data.Shifts.Kinds)})");
-        if (severity is < 1 or > 5) throw new LlaException($"{where}: shift severity must be 1 to 5 (got {severity})");
-        return new StudyShift(parts[0], severity);
+        string text = node is JsonValue v && v.TryGetValue(out string? s) ? s : throw new LlaException($"{where} must be a string: KIND:SEVERITY (e.g. \"noise:3\"), token-noise:FRACTION or text:PATH");
+        return StudyShift.Parse(text, where);
     }
 
     private static StudyModel ParseModel(JsonNode? node, string where)
@@ -206,6 +245,18 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         if (weights is not null && (weightDecay > 0 || labelNoise > 0)) throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'weight_decay' and 'label_noise'");
         if (weights is not null && model.Epochs != 0) throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'epochs'");
         r.RejectUnknown();
+        if (model.IsLanguageModel)
+        {
+            try { Lla.Models.Gpt.GptConfig.Parse(architecture); }
+            catch (LlaException e) { throw new LlaException($"{where}: {e.Render(n => n)}"); }
+            if (model.Augment || labelNoise > 0) throw new LlaException($"{where}: 'augment' and 'label_noise' change images and class labels, and {architecture} is a language model: drop them");
+        }
+        // The same checks as `lla train`'s, before any model of the study is trained (the warm-up against the run's length once the data's size is known).
+        if (!model.IsReference && weights is null)
+        {
+            try { Trainer.ValidateSettings(model.Training()); }
+            catch (LlaException e) { throw new LlaException($"{where}: {e.Render(StudyModel.KeyOf)}"); }
+        }
         return model;
     }
 
@@ -254,7 +305,19 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
     /// <summary>config.json's text.</summary>
     public string ToIndentedJson() => ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
 
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
+    {
+        var json = Json();
+        // Text data only, so that an image study's config.json stays what it was.
+        if (Text is not null)
+        {
+            json["tokenizer"] = Lla.Data.Text.TextTokenizer.NameOf(Text.Tokenizer);
+            json["context"] = Text.Context;
+        }
+        return json;
+    }
+
+    private JsonObject Json() => new()
     {
         ["name"] = Name,
         ["data"] = Data,
@@ -322,6 +385,9 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
             if (node is null) return fallback;
             return node is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) ? d : throw new LlaException($"{where}: '{key}' must be a number");
         }
+
+        /// <summary>Whether the key is given (it counts as seen).</summary>
+        public bool Has(string key) => Get(key) is not null;
 
         public long Long(string key, long fallback)
         {

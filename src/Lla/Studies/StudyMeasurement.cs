@@ -42,6 +42,9 @@ public sealed record StudyMeasurement(
     public IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<double?>>> Measures { get; init; } = new Dictionary<string, IReadOnlyList<IReadOnlyList<double?>>>();
     /// <summary>Seconds spent on each measure (shared work counted in each measure that needed it).</summary>
     public IReadOnlyDictionary<string, double> MeasureSeconds { get; init; } = new Dictionary<string, double>();
+    /// <summary>Why a measure asked has no value here (it does not apply to the model, e.g. the margin of a language model's outputs); empty when all apply (and then not written).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? MeasureReasons { get; init; }
     /// <summary>On the training split of a model trained with label noise: the accuracy on the labels it was trained with (null otherwise).</summary>
     public double? TrainedLabelAccuracy { get; init; }
 
@@ -69,6 +72,7 @@ public sealed record StudyMeasurement(
     {
         Measures = new SortedDictionary<string, IReadOnlyList<IReadOnlyList<double?>>>(Measures.ToDictionary(), StringComparer.Ordinal),
         MeasureSeconds = new SortedDictionary<string, double>(MeasureSeconds.ToDictionary(), StringComparer.Ordinal),
+        MeasureReasons = MeasureReasons is { Count: > 0 } reasons ? new SortedDictionary<string, string>(reasons.ToDictionary(), StringComparer.Ordinal) : null,
     });
 
     /// <summary>A measurement written by <see cref="ToJsonLine"/> (or by the hand-written code of schemas 1 and 2: the same keys).</summary>

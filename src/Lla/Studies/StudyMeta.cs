@@ -12,6 +12,15 @@ public sealed record StudyMeta
     public string? Validation { get; init; }
     public IReadOnlyList<StudyDatasetRecord> Datasets { get; init; } = Array.Empty<StudyDatasetRecord>();
     public string? BatchNormModeForHessian { get; init; }
+    /// <summary>Text data: the tokenizer and the tokens per window it was read with (the config's <c>tokenizer</c> and <c>context</c>); null for image data.</summary>
+    public string? Tokenizer { get; init; }
+    public int? Context { get; init; }
+    /// <summary>What the study's accuracy is: class accuracy, or a language model's next-token accuracy.</summary>
+    public string? AccuracyMeans { get; init; }
+    /// <summary>Per GPT, the windows one forward pass or product held at once (<see cref="StudyMicroBatch"/>); image models compute whole batches.</summary>
+    public IReadOnlyDictionary<string, int> MicroBatch { get; init; } = new Dictionary<string, int>();
+    /// <summary>Measures asked but not available for some model, each with why (e.g. the margin of a language model's next-token outputs).</summary>
+    public IReadOnlyDictionary<string, string> MeasuresNotAvailable { get; init; } = new Dictionary<string, string>();
     public int Threads { get; init; }
     /// <summary>Each model's numeric-guard decision, in one sentence.</summary>
     public IReadOnlyDictionary<string, string> NumericGuard { get; init; } = new Dictionary<string, string>();

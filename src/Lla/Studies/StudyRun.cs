@@ -87,21 +87,26 @@ public sealed class StudyRun
             if (!ModelZoo.Knows(spec.Architecture)) throw new LlaException($"model {spec.Name}: unknown architecture '{spec.Architecture}' (known: {string.Join(", ", ModelZoo.Names)})");
             if (spec.Weights is not null && !File.Exists(spec.Weights)) throw new LlaException($"model {spec.Name}: weights file not found: {spec.Weights}");
         }
+        foreach (var shift in config.Shifts)
+            if (shift.Corpus is { } corpus && !File.Exists(corpus[(corpus.IndexOf(':') + 1)..]) && !Directory.Exists(corpus[(corpus.IndexOf(':') + 1)..]))
+                throw new LlaException($"shift {shift.Name}: no such file or folder");
+        // Text data reads with the config's tokenizer and context, as --tokenizer and --context make every other command read it.
+        if (config.Text is not null) Lla.Data.Text.TextDataset.Register(config.Text);
+
+        // Trained models learn from the training split less its last 10%, the validation set ATC and DoC calibrate on; "train" is what they learnt from.
+        using var train = DataSpec.Load(TrainSpec, Split.Train);
+        CheckTrainingFits(train.Count);
         Directory.CreateDirectory(Path.Combine(folder, "models"));
         CheckConfig();
         var done = ReadMeasurements(folder);
         if (done.Count > 0) say($"resuming: {done.Count} measurements already in {Path.Combine(folder, MeasurementsFile)}");
-
-        // Trained models learn from the training split less its last 10%, the validation set ATC and DoC calibrate on; "train" is what they learnt from.
-        using var train = DataSpec.Load(TrainSpec, Split.Train);
         using var test = DataSpec.Load(_data, Split.Test);
         using var validationData = DataSpec.Load(TrainSpec, Split.Test);
-        var validation = validationData.Batches(1024, null, false, 0);
         var datasets = new List<(string Name, Dataset Data)> { (StudyOutcome.TrainDataset, train), (StudyOutcome.TestDataset, test) };
-        foreach (var shift in config.Shifts) datasets.Add((shift.Name, Shifts.Apply(test, shift.Kind, shift.Severity)));
-        var loss = LossFunctions.ByName("cross-entropy");
+        foreach (var shift in config.Shifts) datasets.Add((shift.Name, shift.Apply(test)));
         int total = config.Models.Count * datasets.Count, finished = done.Count;
         var guards = new Dictionary<string, string>();
+        var microBatches = new Dictionary<string, int?>();
         var training = new Dictionary<string, TrainResults>();
         var described = datasets.Select(d => new StudyDatasetRecord(d.Name, d.Data.Description, d.Data.Count)).ToArray();
         try
@@ -109,8 +114,10 @@ public sealed class StudyRun
             foreach (var spec in config.Models)
             {
                 string weights = EnsureModel(spec, training);
-                var source = new ModelSource(spec.Architecture, weights, _data, ScalarType.Float32, spec.Seed);
+                var source = StudySource.For(config, spec, weights);
+                var loss = source.LossFunction;
                 var model = source.Build(train);
+                microBatches[spec.Name] = StudyMicroBatch.For(model);
                 using var guardBatch = train.Batches(NumericGuard.BatchSize, 1, false, 0)[0];
                 var twin = source.Float64Twin(model, train, BatchNormMode.Train);
                 var decision = OneDnnPolicy.Decide(oneDnn, model, twin, loss, guardBatch, GuardProbe.Analysis());
@@ -118,6 +125,8 @@ public sealed class StudyRun
                 if (done.Count(kv => kv.Value.Model == spec.Name) < datasets.Count) say($"{spec.Name}: numeric guard: {decision.Reason}");
                 var guarded = decision.Scope();
                 using var init = InitialParameters(source, weights, train);
+                // A GPT's validation windows in micro-batches: ATC's and DoC's forward passes take one batch at a time.
+                var validation = validationData.Batches(microBatches[spec.Name] ?? 1024, null, false, 0);
                 var inputs = new StudyMeasureInputs(init, validation);
                 try
                 {
@@ -152,14 +161,14 @@ public sealed class StudyRun
                         {
                             if (done.ContainsKey(StudyMeasurement.KeyOf(spec.Name, name))) continue;
                             cancel.ThrowIfCancellationRequested();
-                            var measurement = Measure(spec.Name, model, name, data, loss, spec.AnalysisFor(config.Analysis), config.Measured, inputs, progress);
+                            var measurement = Measure(spec.Name, model, name, data, loss, spec.AnalysisFor(config.Analysis), config.Measured, inputs, progress, microBatches[spec.Name]);
                             if (name == StudyOutcome.TrainDataset && spec.LabelNoise > 0 && !spec.IsReference)
-                                measurement = measurement with { TrainedLabelAccuracy = AccuracyOnTrainedLabels(model, train, loss, spec) };
+                                measurement = measurement with { TrainedLabelAccuracy = AccuracyOnTrainedLabels(model, train, loss, spec, microBatches[spec.Name]) };
                             done[measurement.Key] = measurement;
                             File.AppendAllText(Path.Combine(folder, MeasurementsFile), measurement.ToJsonLine() + "\n");
                             keys.Add(measurement.Key);
                             finished++;
-                            say($"[{finished}/{total}] {spec.Name} on {name}: accuracy {measurement.Accuracy:P2}, re {StudyOutcome.F(measurement.Re.Mean)}, "
+                            say($"[{finished}/{total}] {spec.Name} on {name}: {(spec.IsLanguageModel ? "next-token accuracy" : "accuracy")} {measurement.Accuracy:P2}, loss {measurement.Loss:F4}, re {StudyOutcome.F(measurement.Re.Mean)}, "
                                 + $"Kh {StudyOutcome.F(measurement.Kh.Mean)}, Ct {StudyOutcome.F(measurement.Ct.Mean)} ({measurement.HesdType}), {measurement.Seconds:F1} s");
                         }
                         return keys;
@@ -168,6 +177,7 @@ public sealed class StudyRun
                 finally
                 {
                     guarded.Dispose();
+                    foreach (var b in validation) b.Dispose();
                 }
                 model.Dispose();
             }
@@ -175,7 +185,6 @@ public sealed class StudyRun
         finally
         {
             foreach (var (name, data) in datasets.Skip(2)) data.Dispose();
-            foreach (var b in validation) b.Dispose();
         }
 
         var measurements = config.Models.SelectMany(m => datasets.Select(d => done[StudyMeasurement.KeyOf(m.Name, d.Name)])).ToList();
@@ -187,6 +196,11 @@ public sealed class StudyRun
             Validation = $"{TrainSpec} (test split: the last {StudyConfig.ValidationSplit:P0} of {_data}'s training split, held out from training; ATC and DoC calibrate on it, never on the test split)",
             Datasets = described,
             BatchNormModeForHessian = "train (batch statistics), as the seed library; accuracy in eval mode",
+            Tokenizer = config.Text is null ? null : Lla.Data.Text.TextTokenizer.NameOf(config.Text.Tokenizer),
+            Context = config.Text?.Context,
+            AccuracyMeans = config.Models.Any(m => m.IsLanguageModel) ? "next-token accuracy: the share of predicted positions whose most likely token is the next one" : "accuracy: the share of samples whose most likely class is their label",
+            MicroBatch = microBatches.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.Value),
+            MeasuresNotAvailable = measurements.SelectMany(m => m.MeasureReasons ?? new Dictionary<string, string>()).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.First().Value),
             Threads = TorchSharp.torch.get_num_threads(),
             NumericGuard = guards,
             Training = training,
@@ -262,7 +276,7 @@ public sealed class StudyRun
         bool failedBefore = File.Exists(record) && ResultsSerializer.Read<TrainResults>(record, ResultsMigration.UpgradeOther).FailedCheck is not null;
         if (!File.Exists(path) || !File.Exists(record) || failedBefore)
         {
-            var source = new ModelSource(spec.Architecture, null, _data, ScalarType.Float32, spec.Seed);
+            var source = StudySource.For(config, spec, null);
             if (spec.IsReference)
             {
                 using var train = source.LoadData(Split.Train);
@@ -272,13 +286,7 @@ public sealed class StudyRun
             }
             else
             {
-                var options = new TrainOptions
-                {
-                    Epochs = spec.Epochs, BatchSize = spec.BatchSize, Optimizer = SettingNames.Parse<OptimizerKind>(spec.Optimizer, "optimizer"), LearningRate = spec.LearningRate,
-                    Momentum = spec.Momentum, Seed = spec.Seed, Gradient = spec.Gradient, Augment = spec.Augment ? new Augmentation() : null,
-                    WeightDecay = spec.WeightDecay, LabelNoise = spec.LabelNoise,
-                    Schedule = spec.Schedule, WarmupSteps = spec.WarmupSteps, MinLearningRate = spec.MinLearningRate, ClipGradNorm = spec.ClipGradNorm,
-                };
+                var options = spec.Training();
                 TrainResults Train(OneDnnSetting setting) => TrainRun.Execute(new TrainRunOptions
                 {
                     Source = source, Training = options, Save = path, OneDnn = setting, Resume = TrainingProgress.Exists(path),
@@ -302,13 +310,10 @@ public sealed class StudyRun
 
     /// <summary>Accuracy and loss on the whole dataset (eval mode), then SLQ criteria on each analysed batch (BatchNorm in train mode).</summary>
     private static StudyMeasurement Measure(string modelName, nn.Module<Tensor, Tensor> model, string datasetName, Dataset data, LossFunction loss, StudyAnalysis a,
-        IReadOnlyList<string> measures, StudyMeasureInputs inputs, Action<AnalysisProgress> progress)
+        IReadOnlyList<string> measures, StudyMeasureInputs inputs, Action<AnalysisProgress> progress, int? microBatch)
     {
         var clock = Stopwatch.StartNew();
-        var evalBatches = data.Batches(1024, null, false, 0);
-        LossAndAccuracy evaluation;
-        using (new AnalysisMode(model, BatchNormMode.Eval)) evaluation = new Objective(model, loss, evalBatches).Evaluate(allowNonFinite: true);
-        foreach (var b in evalBatches) b.Dispose();
+        var evaluation = Evaluate(model, loss, data, microBatch);
 
         var spectrumClock = Stopwatch.StartNew();
         var batches = data.Batches(a.BatchSize, a.Batches, shuffle: true, seed: a.Seed);
@@ -326,7 +331,9 @@ public sealed class StudyRun
             for (int b = 0; b < batches.Count; b++)
             {
                 using var scope = NewDisposeScope();
-                var op = new HessianOperator(new Objective(model, loss, new[] { batches[b] }), parameters);
+                var objective = new Objective(model, loss, new[] { batches[b] });
+                objective.SplitInto(microBatch);
+                var op = new HessianOperator(objective, parameters);
                 long before = hvps;
                 var esd = SpectralDensity.Estimate(op, new SlqOptions { Runs = a.SlqRuns, Steps = steps, Seed = a.Seed * 1000 + b },
                     (step, _) => progress(new AnalysisProgress(stage, before + step, all)));
@@ -336,12 +343,12 @@ public sealed class StudyRun
                 traces.Add(esd.Runs.Select(r => (double?)(esd.Dimension * r.Nodes.Zip(r.Weights, (l, w) => l * w).Sum())).ToList());
             }
             spectrumSeconds = spectrumClock.Elapsed.TotalSeconds;
-            var (values, seconds) = StudyMeasuring.Compute(model, loss, batches, a, measures, inputs, progress, stage);
+            var (values, seconds, reasons) = StudyMeasuring.Compute(model, loss, batches, a, measures, inputs, progress, stage, microBatch);
             if (measures.Contains("trace")) values["trace"] = traces;
             foreach (string m in measures.Where(StudyMeasures.FromSpectrum.Contains)) seconds[m] = spectrumSeconds;
             return new StudyMeasurement(modelName, datasetName, evaluation.Accuracy, evaluation.Loss, perBatch, a.CtThreshold, hvps, clock.Elapsed.TotalSeconds)
             {
-                Measures = values, MeasureSeconds = seconds,
+                Measures = values, MeasureSeconds = seconds, MeasureReasons = reasons,
             };
         }
         finally
@@ -351,18 +358,40 @@ public sealed class StudyRun
     }
 
     /// <summary>Accuracy (eval mode) on the noisy labels the model was trained with: the same <see cref="LabelNoise"/> of the same split and seed as its training.</summary>
-    private static double AccuracyOnTrainedLabels(nn.Module<Tensor, Tensor> model, Dataset train, LossFunction loss, StudyModel spec)
+    private static double AccuracyOnTrainedLabels(nn.Module<Tensor, Tensor> model, Dataset train, LossFunction loss, StudyModel spec, int? microBatch)
     {
         using var noisy = LabelNoise.Apply(train, spec.LabelNoise, spec.Seed);
-        var batches = noisy.Batches(1024, null, false, 0);
+        return Evaluate(model, loss, noisy, microBatch).Accuracy;
+    }
+
+    /// <summary>Loss and accuracy (for a GPT next-token accuracy) over the whole dataset in eval mode, in batches of 1,024 computed in micro-batches of <paramref name="microBatch"/> (<see cref="StudyMicroBatch"/>).</summary>
+    private static LossAndAccuracy Evaluate(nn.Module<Tensor, Tensor> model, LossFunction loss, Dataset data, int? microBatch)
+    {
+        var batches = data.Batches(1024, null, false, 0);
         try
         {
             using var mode = new AnalysisMode(model, BatchNormMode.Eval);
-            return new Objective(model, loss, batches).Evaluate(allowNonFinite: true).Accuracy;
+            var objective = new Objective(model, loss, batches);
+            objective.SplitInto(microBatch);
+            return objective.Evaluate(allowNonFinite: true);
         }
         finally
         {
             foreach (var b in batches) b.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before any model is trained, a warm-up that is not shorter than a model's run on the study's
+    /// training set (what `lla train` refuses once it knows the data's size); the other training settings are
+    /// checked when the config is read.
+    /// </summary>
+    private void CheckTrainingFits(long samples)
+    {
+        foreach (var spec in config.Models.Where(m => !m.IsReference && m.Weights is null))
+        {
+            try { Trainer.Schedule(spec.Training(), samples); }
+            catch (LlaException e) { throw new LlaException($"model {spec.Name}: {e.Render(StudyModel.KeyOf)}"); }
         }
     }
 

@@ -105,7 +105,7 @@ public class MeasureFamilyRegistryTests
             var g = new Generator(7);
             var batches = Enumerable.Range(0, 2).Select(_ => new Batch(randn(new long[] { 8, 4 }, generator: g), randint(0, 3, new long[] { 8 }, generator: g))).ToArray();
             var analysis = new StudyAnalysis(8, 2, 1, 5, 0.5, -0.6, 100, 9);
-            var (values, _) = StudyMeasuring.Compute(model, LossFunctions.CrossEntropy, batches, analysis, new[] { "test_parameter_count", "margin" },
+            var (values, _, _) = StudyMeasuring.Compute(model, LossFunctions.CrossEntropy, batches, analysis, new[] { "test_parameter_count", "margin" },
                 new StudyMeasureInputs(null, null), _ => { }, "test");
             Assert.Equal(new double?[] { 4 * 8 + 8 + 8 * 3 + 3, 4 * 8 + 8 + 8 * 3 + 3 }, values["test_parameter_count"].Select(v => v.Single()));
             Assert.Equal(2, values["margin"].Count);

@@ -53,7 +53,7 @@ public class StudyConfigTests
     [Fact]
     public void A_language_model_recipe_with_adamw_warm_up_cosine_and_clipping_reads_back()
     {
-        var c = Parse("""{ "models": [ { "name": "g", "model": "gpt-nano", "optimizer": "adamw", "lr": 0.003, "weight_decay": 0.1, "schedule": "cosine", "warmup_steps": 20, "min_lr": 0.0003, "clip_grad_norm": 1 } ] }""");
+        var c = Parse("""{ "data": "text:story.txt", "models": [ { "name": "g", "model": "gpt-nano", "optimizer": "adamw", "lr": 0.003, "weight_decay": 0.1, "schedule": "cosine", "warmup_steps": 20, "min_lr": 0.0003, "clip_grad_norm": 1 } ] }""");
         var m = c.Models.Single();
         Assert.Equal(("adamw", Lla.Training.ScheduleKind.Cosine, 20, 0.0003, 1.0), (m.Optimizer, m.Schedule, m.WarmupSteps, m.MinLearningRate, m.ClipGradNorm));
         Assert.Equal("adamw lr 0.003, 3 epochs, batch 64, weight decay 0.1, 20 warm-up steps, cosine to 0.0003, clipped to norm 1", m.Recipe);

@@ -33,7 +33,7 @@ public class StudySharpnessTests
         var batches = Enumerable.Range(0, 2).Select(_ => new Batch(randn(new long[] { 12, 4 }, dtype: ScalarType.Float64, generator: g), randint(0, 3, new long[] { 12 }, generator: g))).ToArray();
         var analysis = new StudyAnalysis(12, 2, 1, 5, 0.5, -0.6, 100, 9);
         string[] asked = { "sharpness_sam", "sharpness_adaptive_l2", "sharpness_average", "batch_accuracy" };
-        var (values, seconds) = StudyMeasuring.Compute(model, LossFunctions.CrossEntropy, batches, analysis, asked, new StudyMeasureInputs(null, null), _ => { }, "test");
+        var (values, seconds, _) = StudyMeasuring.Compute(model, LossFunctions.CrossEntropy, batches, analysis, asked, new StudyMeasureInputs(null, null), _ => { }, "test");
 
         for (int b = 0; b < batches.Length; b++)
         {
