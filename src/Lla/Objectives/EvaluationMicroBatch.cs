@@ -27,6 +27,10 @@ public static class EvaluationMicroBatch
         return ForGpt(gpt.Config, largest, positions, bytes);
     }
 
+    /// <summary>The GPT rule over whole windows of the model's context, before any batch is known (a study's parts); null for other models.</summary>
+    public static int? ForModel(nn.Module model) =>
+        model is GptModel gpt ? ForGpt(gpt.Config, int.MaxValue, gpt.Config.Context, gpt.parameters().Select(p => p.element_size()).FirstOrDefault(4)) : null;
+
     /// <summary>The GPT rule: the largest m ≤ <paramref name="largestBatch"/> (at least 1) whose activations fit <see cref="GptBudgetBytes"/>.</summary>
     public static int ForGpt(GptConfig config, long largestBatch, long positions, double bytesPerValue)
     {

@@ -117,8 +117,8 @@ public sealed class StudyRun
                 var source = StudySource.For(config, spec, weights);
                 var loss = source.LossFunction;
                 var model = source.Build(train);
-                microBatches[spec.Name] = StudyMicroBatch.For(model);
-                using var guardBatch = train.Batches(NumericGuard.BatchSize, 1, false, 0)[0];
+                microBatches[spec.Name] = EvaluationMicroBatch.ForModel(model);
+                using var guardBatch = train.Batches(model is Models.Gpt.GptModel ? Runs.AnalysisSession.GptGuardWindows : NumericGuard.BatchSize, 1, false, 0)[0];
                 var twin = source.Float64Twin(model, train, BatchNormMode.Train);
                 var decision = OneDnnPolicy.Decide(oneDnn, model, twin, loss, guardBatch, GuardProbe.Analysis());
                 guards[spec.Name] = decision.Reason;

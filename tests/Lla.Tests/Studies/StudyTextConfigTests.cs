@@ -56,14 +56,15 @@ public class StudyTextConfigTests
     }
 
     [Fact]
-    public void A_gpt2_sized_model_is_evaluated_a_few_windows_at_a_time_and_a_tiny_one_in_large_parts()
+    public void A_gpt2_sized_model_is_evaluated_a_window_at_a_time_and_a_tiny_one_whole()
     {
-        // GPT-2 small over 1,024 tokens: one window's product holds hundreds of MB of activations; the parts are as many windows as the budget holds.
-        double perWindow = GptMemory.ActivationBytes(GptConfig.Gpt2Small, 1, 1024, 4);
-        Assert.Equal(1, StudyMicroBatch.Windows(GptConfig.Gpt2Small, perWindow * 1.5));
-        Assert.Equal(4, StudyMicroBatch.Windows(GptConfig.Gpt2Small, perWindow * 4));
-        Assert.Equal(1, StudyMicroBatch.Windows(GptConfig.Gpt2Small, 1));
-        Assert.Equal(StudyMicroBatch.Largest, StudyMicroBatch.Windows(GptConfig.Parse("gpt:layers=1,heads=2,width=16,context=8,vocab=256"), 1e12));
+        // The rule of every command's evaluation (EvaluationMicroBatch): activations within 1 GiB. GPT-2 small over 1,024
+        // tokens takes GBs per window: one at a time; a tiny GPT fits any batch.
+        using var small = new GptModel(GptConfig.Parse("gpt:layers=1,heads=2,width=16,context=8,vocab=256"));
+        Assert.True(EvaluationMicroBatch.ForModel(small) >= 1024, $"{EvaluationMicroBatch.ForModel(small)}");
+        Assert.Equal(1, EvaluationMicroBatch.ForGpt(GptConfig.Gpt2Small, int.MaxValue, 1024, 4));
+        double perWindow = GptMemory.ActivationBytes(GptConfig.Gpt2Small, 1, 128, 4);
+        Assert.Equal((int)Math.Floor(EvaluationMicroBatch.GptBudgetBytes / perWindow), EvaluationMicroBatch.ForGpt(GptConfig.Gpt2Small, int.MaxValue, 128, 4));
     }
 
     [Theory]
