@@ -74,6 +74,9 @@ public static class NumericGuard
         try
         {
             for (int m = 0; m < modules32.Length; m++) modules32[m].train(modules64[m].training);
+            // Dropout draws a new mask on every pass: the check compares deterministic functions, so it is off in both
+            // models during it (the modes are restored after; a training's own steps keep it).
+            foreach (var module in modules32.Concat(modules64).Where(IsDropout)) module.eval();
             // One vector at a time (its direction, its float64 reference and the last float32 evaluation alive), so the
             // guard holds a few parameter-sized vectors whatever the repeats (HessianMemoryPlan.GuardBytesFor). The random
             // draws are those of the order the repeats take, cycling through the vectors (directions first, then each
@@ -153,6 +156,10 @@ public static class NumericGuard
         var verdict = RoundingFloor.Decide(entries, parameters32.Dimension);
         return new GuardReport(verdict.Passed, repeats, TorchContext.OneDnn, probe.Describe(), verdict) { Entries = entries };
     }
+
+    private static bool IsDropout(nn.Module module) =>
+        module is TorchSharp.Modules.Dropout or TorchSharp.Modules.Dropout1d or TorchSharp.Modules.Dropout2d or TorchSharp.Modules.Dropout3d
+            or TorchSharp.Modules.AlphaDropout or TorchSharp.Modules.FeatureAlphaDropout;
 
     /// <summary>
     /// The generator's state before each vector's direction and before each repeat's draws (its batch order and weight

@@ -110,7 +110,9 @@ public class NumericGuardTests
         var before = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         using var twin = model.Float64Twin();
         AnalysisMode.Set(twin, BatchNormMode.Train);
-        var report = NumericGuard.Check(model, twin, LossFunctions.CrossEntropy, batch, GuardProbe.Training);
+        // oneDNN off: this test is about modes, and oneDNN's real, intermittent fault once failed it (279× in conv1.weight).
+        GuardReport report;
+        using (TorchContext.OneDnnScope(false)) report = NumericGuard.Check(model, twin, LossFunctions.CrossEntropy, batch, GuardProbe.Training);
         Assert.True(report.Passed, report.Finding);
         Assert.All(model.modules(), m => Assert.False(m.training));
         Assert.False(model.training);

@@ -12,6 +12,9 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Linear c_attn;
     private readonly TorchSharp.Modules.Linear c_proj;
+    // nanoGPT's names; registered only with dropout (no parameters: state dicts are the same either way).
+    private readonly TorchSharp.Modules.Dropout? attn_dropout;
+    private readonly TorchSharp.Modules.Dropout? resid_dropout;
     private readonly int _heads;
     private readonly int _width;
 
@@ -23,6 +26,13 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
         c_proj = Linear(config.Width, config.Width, hasBias: config.Bias);
         register_module("c_attn", c_attn);
         register_module("c_proj", c_proj);
+        if (config.Dropout > 0)
+        {
+            attn_dropout = Dropout(config.Dropout);
+            resid_dropout = Dropout(config.Dropout);
+            register_module("attn_dropout", attn_dropout);
+            register_module("resid_dropout", resid_dropout);
+        }
     }
 
     /// <summary>The query, key and value projection.</summary>
@@ -43,7 +53,9 @@ public sealed class CausalSelfAttention : Module<Tensor, Tensor>
         var scores = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.Sqrt(headWidth));
         var future = ones(t, t, dtype: ScalarType.Bool, device: x.device).triu(1);
         var weights = scores.masked_fill(future, double.NegativeInfinity).softmax(-1);
+        if (attn_dropout is not null) weights = attn_dropout.forward(weights);
         var y = weights.matmul(v).transpose(1, 2).contiguous().view(n, t, _width);
-        return c_proj.forward(y).MoveToOuterDisposeScope();
+        var output = c_proj.forward(y);
+        return (resid_dropout is null ? output : resid_dropout.forward(output)).MoveToOuterDisposeScope();
     }
 }

@@ -6,10 +6,12 @@ namespace Lla.Models.Gpt;
 public enum GeluKind { Exact, Tanh }
 
 /// <summary>
-/// The size of a GPT with nanoGPT's architecture, from a model name: <c>gpt:layers=L,heads=H,width=W,context=T[,vocab=V][,gelu=exact|tanh][,bias=true|false]</c>
-/// or a preset (<c>gpt-nano</c>, <c>gpt-bytes</c>, <c>gpt2-small</c>). Dropout is 0 and LayerNorm's ε is 1e-5.
+/// The size of a GPT with nanoGPT's architecture, from a model name: <c>gpt:layers=L,heads=H,width=W,context=T[,vocab=V][,gelu=exact|tanh][,bias=true|false][,dropout=P]</c>
+/// or a preset (<c>gpt-nano</c>, <c>gpt-bytes</c>, <c>gpt2-small</c>). Dropout is 0 unless given (nanoGPT's four places: after the
+/// embeddings, on the attention weights, after each block's two output projections; in training only: analyses run in eval
+/// mode, and the numeric guard switches dropout off); LayerNorm's ε is 1e-5.
 /// </summary>
-public sealed record GptConfig(int Layers, int Heads, int Width, int Context, int Vocabulary = GptConfig.Gpt2Vocabulary, GeluKind Gelu = GeluKind.Exact, bool Bias = true)
+public sealed record GptConfig(int Layers, int Heads, int Width, int Context, int Vocabulary = GptConfig.Gpt2Vocabulary, GeluKind Gelu = GeluKind.Exact, bool Bias = true, double Dropout = 0)
 {
     public const string Prefix = "gpt:";
     public const int Gpt2Vocabulary = 50257;
@@ -34,7 +36,7 @@ public sealed record GptConfig(int Layers, int Heads, int Width, int Context, in
         ["gpt2-small"] = Gpt2Small,
     };
 
-    private static readonly string[] Keys = { "layers", "heads", "width", "context", "vocab", "gelu", "bias" };
+    private static readonly string[] Keys = { "layers", "heads", "width", "context", "vocab", "gelu", "bias", "dropout" };
     private static readonly string[] Required = { "layers", "heads", "width", "context" };
 
     /// <summary>Whether <paramref name="model"/> names a GPT (the gpt: form, well formed or not, or a preset).</summary>
@@ -55,12 +57,13 @@ public sealed record GptConfig(int Layers, int Heads, int Width, int Context, in
             if (!values.TryAdd(key, value)) throw new LlaException($"{{model}} {model}: key '{key}' is given twice");
         }
         foreach (var key in Required)
-            if (!values.ContainsKey(key)) throw new LlaException($"{{model}} {model}: key '{key}' is missing (gpt:layers=L,heads=H,width=W,context=T[,vocab=V][,gelu=exact|tanh][,bias=true|false])");
+            if (!values.ContainsKey(key)) throw new LlaException($"{{model}} {model}: key '{key}' is missing (gpt:layers=L,heads=H,width=W,context=T[,vocab=V][,gelu=exact|tanh][,bias=true|false][,dropout=P])");
         var config = new GptConfig(
             Positive(model, values, "layers"), Positive(model, values, "heads"), Positive(model, values, "width"), Positive(model, values, "context"),
             values.ContainsKey("vocab") ? Positive(model, values, "vocab") : Gpt2Vocabulary,
             values.TryGetValue("gelu", out var gelu) ? ParseGelu(model, gelu) : GeluKind.Exact,
-            !values.TryGetValue("bias", out var bias) || ParseBias(model, bias));
+            !values.TryGetValue("bias", out var bias) || ParseBias(model, bias),
+            values.TryGetValue("dropout", out var dropout) ? ParseDropout(model, dropout) : 0);
         if (config.Width % config.Heads != 0)
             throw new LlaException($"{{model}} {model}: key 'width' ({config.Width}) must be a multiple of key 'heads' ({config.Heads})");
         return config;
@@ -97,6 +100,11 @@ public sealed record GptConfig(int Layers, int Heads, int Width, int Context, in
         "tanh" => GeluKind.Tanh,
         _ => throw new LlaException($"{{model}} {model}: key 'gelu' must be exact or tanh (got '{value}')"),
     };
+
+    private static double ParseDropout(string model, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) && p >= 0 && p < 1
+            ? p
+            : throw new LlaException($"{{model}} {model}: key 'dropout' must be a probability from 0 up to, not including, 1 (got '{value}')");
 
     private static bool ParseBias(string model, string value) => value switch
     {

@@ -8,6 +8,7 @@ public sealed class GptMlp : Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Linear c_fc;
     private readonly TorchSharp.Modules.Linear c_proj;
+    private readonly TorchSharp.Modules.Dropout? dropout; // with dropout only (nanoGPT's name)
     private readonly GeluKind _gelu;
 
     public GptMlp(GptConfig config) : base(nameof(GptMlp))
@@ -17,6 +18,11 @@ public sealed class GptMlp : Module<Tensor, Tensor>
         c_proj = Linear(4L * config.Width, config.Width, hasBias: config.Bias);
         register_module("c_fc", c_fc);
         register_module("c_proj", c_proj);
+        if (config.Dropout > 0)
+        {
+            dropout = Dropout(config.Dropout);
+            register_module("dropout", dropout);
+        }
     }
 
     /// <summary>The expansion to 4·width.</summary>
@@ -30,7 +36,8 @@ public sealed class GptMlp : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = c_fc.forward(x);
         h = Gelu(h, _gelu);
-        return c_proj.forward(h).MoveToOuterDisposeScope();
+        var output = c_proj.forward(h);
+        return (dropout is null ? output : dropout.forward(output)).MoveToOuterDisposeScope();
     }
 
     /// <summary>GELU: exact, x·Φ(x); tanh, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) written out (both have a double backward).</summary>

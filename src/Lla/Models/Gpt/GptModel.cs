@@ -6,7 +6,7 @@ namespace Lla.Models.Gpt;
 /// <summary>
 /// A GPT with nanoGPT's architecture: token ids [N, T] → next-token logits [N, T, V]. The language-model
 /// head is the token embedding (tied, one parameter: transformer.wte.weight; nanoGPT's lm_head.weight is
-/// that same tensor and is not a second entry here). Dropout is 0. Ids may come as a floating tensor
+/// that same tensor and is not a second entry here). Dropout as its config says (0 by default). Ids may come as a floating tensor
 /// holding whole numbers (the commands convert batches to the analysis dtype): they are turned back into integers.
 /// </summary>
 public sealed class GptModel : Module<Tensor, Tensor>

@@ -14,6 +14,7 @@ public sealed class GptTransformer : Module<Tensor, Tensor>
     private readonly TorchSharp.Modules.Embedding wpe;
     private readonly TorchSharp.Modules.ModuleList<GptBlock> h;
     private readonly GptLayerNorm ln_f;
+    private readonly TorchSharp.Modules.Dropout? drop; // with dropout only (nanoGPT's name)
 
     public GptTransformer(GptConfig config) : base(nameof(GptTransformer))
     {
@@ -25,6 +26,11 @@ public sealed class GptTransformer : Module<Tensor, Tensor>
         register_module("wpe", wpe);
         register_module("h", h);
         register_module("ln_f", ln_f);
+        if (config.Dropout > 0)
+        {
+            drop = Dropout(config.Dropout);
+            register_module("drop", drop);
+        }
     }
 
     /// <summary>The token embedding, whose weight is also the language-model head.</summary>
@@ -39,6 +45,7 @@ public sealed class GptTransformer : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var positions = arange(ids.shape[1], dtype: ScalarType.Int64, device: ids.device);
         var x = wte.forward(ids).add(wpe.forward(positions));
+        if (drop is not null) x = drop.forward(x);
         foreach (var block in h) x = block.forward(x);
         return ln_f.forward(x).MoveToOuterDisposeScope();
     }

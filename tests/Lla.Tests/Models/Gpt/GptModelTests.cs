@@ -93,6 +93,8 @@ public class GptModelTests
     [InlineData("gpt:layers=2,heads=2,width=8,context=4,bias=yes", "key 'bias' must be true or false (got 'yes')")]
     [InlineData("gpt:layers=2,layers=3,heads=2,width=8,context=4", "key 'layers' is given twice")]
     [InlineData("gpt:layers", "'layers' is not key=value")]
+    [InlineData("gpt:layers=2,heads=2,width=8,context=4,dropout=1", "key 'dropout' must be a probability from 0 up to, not including, 1 (got '1')")]
+    [InlineData("gpt:layers=2,heads=2,width=8,context=4,dropout=NaN", "key 'dropout' must be a probability")]
     public void A_malformed_spec_is_one_line_naming_the_bad_key(string spec, string expected)
     {
         Assert.True(ModelZoo.Knows(spec)); // known as a GPT, refused with the reason rather than "unknown model"
@@ -101,6 +103,40 @@ public class GptModelTests
         Assert.DoesNotContain('\n', e.Message);
         var resolved = Assert.Throws<LlaException>(() => ModelSource.Resolve(spec, "none", "npy:x.npy", "float64", 0));
         Assert.Contains(expected, resolved.Message);
+    }
+
+    [Fact]
+    public void Dropout_acts_in_training_only_adds_no_parameters_and_the_guard_checks_with_it_off()
+    {
+        var config = GptConfig.Parse("gpt:layers=2,heads=2,width=16,context=8,vocab=50,dropout=0.3");
+        Assert.Equal(0.3, config.Dropout);
+        Assert.Equal(config with { Dropout = 0 }, GptConfig.Parse("gpt:layers=2,heads=2,width=16,context=8,vocab=50"));
+        using var scope = NewDisposeScope();
+        torch.manual_seed(3);
+        using var model = new GptModel(config);
+        using var plain = new GptModel(config with { Dropout = 0 });
+        // The same parameters by name: nanoGPT's state dicts load either way.
+        Assert.Equal(plain.state_dict().Keys, model.state_dict().Keys);
+        using (no_grad()) foreach (var (name, t) in plain.state_dict()) t.copy_(model.state_dict()[name]);
+        var ids = randint(0, 50, new long[] { 3, 8 }, dtype: ScalarType.Int64, generator: new Generator(5));
+        using (no_grad())
+        {
+            model.eval();
+            Assert.Equal(0.0, model.forward(ids).sub(plain.forward(ids)).abs().max().ToDouble());
+            model.train();
+            var first = model.forward(ids);
+            var second = model.forward(ids);
+            Assert.True(first.sub(second).abs().max().ToDouble() > 1e-3, "two training passes draw two masks");
+        }
+        // The training guard compares float32 with float64 in train mode: with dropout on it would compare two masks.
+        var targets = randint(0, 50, new long[] { 3, 8 }, dtype: ScalarType.Int64, generator: new Generator(6));
+        using var twin = new GptModel(config);
+        twin.to(ScalarType.Float64);
+        using (no_grad()) foreach (var (name, t) in twin.state_dict()) t.copy_(model.state_dict()[name]);
+        twin.train();
+        var report = Lla.Guard.NumericGuard.Check(model, twin, LossFunctions.NextTokenCrossEntropy, new Lla.Data.Batch(ids, targets), Lla.Guard.GuardProbe.Training);
+        Assert.True(report.Passed, report.Finding);
+        Assert.True(model.training && model.modules().All(m => m.training), "the guard restores the modes");
     }
 
     [Fact]
