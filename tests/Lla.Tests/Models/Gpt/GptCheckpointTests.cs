@@ -45,6 +45,7 @@ public class GptCheckpointTests
     [InlineData("nanogpt.pth", "tanh")]
     [InlineData("hf_gpt2.pth", "exact")]
     [InlineData("hf_gpt2.pth", "tanh")]
+    [InlineData("hf_gpt2.safetensors", "tanh")]
     public void Logits_loss_and_accuracy_equal_pytorchs(string file, string gelu)
     {
         var reference = JsonNode.Parse(File.ReadAllText(Fixture("reference.json")))![gelu]!;
@@ -76,10 +77,13 @@ public class GptCheckpointTests
     {
         using var scope = NewDisposeScope();
         var nano = Load("nanogpt.pth", "exact", ScalarType.Float32).state_dict();
-        var hf = Load("hf_gpt2.pth", "exact", ScalarType.Float32).state_dict();
-        Assert.Equal(nano.Keys.OrderBy(k => k), hf.Keys.OrderBy(k => k));
-        Assert.DoesNotContain(nano.Keys, k => k.EndsWith(".attn.bias") || k == "lm_head.weight");
-        foreach (var (name, t) in nano) Assert.True(t.eq(hf[name]).all().item<bool>(), name);
+        foreach (var file in new[] { "hf_gpt2.pth", "hf_gpt2.safetensors" })
+        {
+            var hf = Load(file, "exact", ScalarType.Float32).state_dict();
+            Assert.Equal(nano.Keys.OrderBy(k => k), hf.Keys.OrderBy(k => k));
+            Assert.DoesNotContain(nano.Keys, k => k.EndsWith(".attn.bias") || k == "lm_head.weight");
+            foreach (var (name, t) in nano) Assert.True(t.eq(hf[name]).all().item<bool>(), $"{file}: {name}");
+        }
     }
 
     [Fact]
