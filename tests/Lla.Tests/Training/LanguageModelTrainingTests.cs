@@ -104,8 +104,11 @@ public class LanguageModelTrainingTests
         Assert.True(losses[2] < losses[1] && losses[1] < losses[0], "train losses " + string.Join(", ", losses));
         Assert.True(losses[2] < 0.8 * Math.Log(256), "train losses " + string.Join(", ", losses)); // well below a uniform guess over the bytes
         // Each epoch records the perplexity of its losses, exp(loss), as a language model's training reports it.
+        // Text has a test part: both losses have their perplexities, and the held-out loss falls too.
         foreach (var e in epochs)
-            Assert.Equal(Math.Exp(e!["train_loss"]!.GetValue<double>()), e["train_perplexity"]!.GetValue<double>(), 10);
+            foreach (var split in new[] { "train", "test" })
+                Assert.Equal(Math.Exp(e![split + "_loss"]!.GetValue<double>()), e[split + "_perplexity"]!.GetValue<double>(), 10);
+        Assert.True(epochs[2]!["test_loss"]!.GetValue<double>() < epochs[0]!["test_loss"]!.GetValue<double>());
 
         var hessian = InProcessLla.Run(cwd, new[] { "hessian" }.Concat(data).Concat(new[] { "--weights", "m.bin", "--top-k", "1", "--batch-size", "32",
             "--eigen-max-steps", "20", "--out", "h" }).ToArray());
