@@ -33,8 +33,16 @@ public static class RoundingFloor
     /// </summary>
     public const double MaximumFloor = 1e-3;
 
-    /// <summary>The floor's lower bound c·ε₃₂·√n for a quantity summed from n terms (n: the model's parameter count).</summary>
-    public static double LowerBound(long n) => LowerBoundConstant * Float32Epsilon * Math.Sqrt(Math.Max(1, n));
+    /// <summary>
+    /// The parameter count beyond which the lower bound stops growing: 2²⁴ (16.8M; every model measured before GPT-2 is
+    /// below it, so their bounds are unchanged). Uncapped, the bound of GPT-2 small's 124M parameters was 1.33e-3, and an
+    /// error under 27% passed 200× it, where its float32 errors measured 9.6e-7 (docs/numeric-guard.md); capped it is
+    /// 4.9e-4, and a 10% error is 205× it.
+    /// </summary>
+    public const long LowerBoundCap = 1L << 24;
+
+    /// <summary>The floor's lower bound c·ε₃₂·√n for a quantity summed from n terms (n: the model's parameter count, at most <see cref="LowerBoundCap"/>).</summary>
+    public static double LowerBound(long n) => LowerBoundConstant * Float32Epsilon * Math.Sqrt(Math.Clamp(n, 1, LowerBoundCap));
 
     /// <summary>The median of the disagreements; a non-finite one counts as larger than every finite one.</summary>
     public static double Median(IReadOnlyList<double> disagreements)

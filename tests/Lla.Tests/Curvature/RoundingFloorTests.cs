@@ -27,6 +27,19 @@ public class RoundingFloorTests
     }
 
     [Fact]
+    public void The_lower_bound_stops_growing_at_2_to_the_24_parameters_so_a_10_percent_error_fails_on_gpt2_small()
+    {
+        Assert.Equal(RoundingFloor.LowerBound(1L << 24), RoundingFloor.LowerBound(124_439_808));
+        Assert.Equal(1.1920928955078125e-7 * 4096, RoundingFloor.LowerBound(1L << 24), 15);
+        Assert.True(RoundingFloor.LowerBound(11_689_512) < RoundingFloor.LowerBound(1L << 24)); // ResNet-18: unchanged, under the cap
+        // gpt2-small's float32 errors were 9.6e-7 (the scale run); a product 10% off in one evaluation of 30 fails.
+        var errors = Enumerable.Repeat(9.6e-7, 29).Append(0.1).ToArray();
+        var verdict = RoundingFloor.Decide(new[] { new GuardEntry("transformer.wte.weight", errors, Enumerable.Repeat(5e-7, 27).ToArray()) }, 124_439_808);
+        Assert.False(verdict.Passed);
+        Assert.InRange(verdict.WorstRatio, 200, 210);
+    }
+
+    [Fact]
     public void An_error_beyond_the_factor_times_the_floor_fails_and_names_the_worst_entry()
     {
         var entries = new[]
