@@ -23,12 +23,14 @@ internal static class GptSpeed
 {
     public const string DefaultSpec = "gpt:layers=6,heads=6,width=384,context=128,vocab=65";
 
-    public static void Run(string root, string spec, int batch, int threads, int repeats, bool profile, string[] baselines, string openBlas, bool keepFreedMemory)
+    public static void Run(string root, string spec, int batch, int threads, int repeats, bool profile, string[] baselines, string openBlas, bool keepFreedMemory, bool returnFreedMemory)
     {
         var config = GptConfig.Parse(spec);
-        // As `lla` runs a GPT (ModelSource.Build): freed memory returned to the system, unless asked to keep the heap's.
-        bool returned = !keepFreedMemory && Lla.Native.RuntimeSetup.ReturnFreedMemory();
-        Console.WriteLine($"allocator: freed memory {(returned ? "returned (as lla runs a GPT)" : "kept")}");
+        // As `lla` runs this GPT (ModelSource.Build): freed memory returned to the system from 2^25 parameters, else kept;
+        // --keep-freed-memory keeps it whatever the size, --return-freed-memory returns it.
+        bool returned = !keepFreedMemory && (returnFreedMemory || config.ParameterCount >= ModelSource.ReturnFreedMemoryParameters)
+            && Lla.Native.RuntimeSetup.ReturnFreedMemory();
+        Console.WriteLine($"allocator: freed memory {(returned ? "returned" : "kept")}");
         manual_seed(27);
         using var model = new GptModel(config);
         model.eval();

@@ -8,7 +8,7 @@ using TorchSharp;
 // A Stopwatch harness (not a timed test), every number of one report measured in this one run:
 //   dotnet run -c Release --project bench/Lla.Bench -- [--threads N] [--repeats R] [--workloads lenet,resnet20]
 //       [--no-baseline] [--memory] [--scale] [--profile] [--operators [--operators-only]]
-//   dotnet run -c Release --project bench/Lla.Bench -- --gpt [--gpt-spec gpt:…] [--batch 8] [--profile] [--gpt-baselines shipped,tuned,openblas --openblas DIR] [--keep-freed-memory]   (one HVP: GPT vs PyTorch 1.13)
+//   dotnet run -c Release --project bench/Lla.Bench -- --gpt [--gpt-spec gpt:…] [--batch 8] [--profile] [--gpt-baselines shipped,tuned,openblas --openblas DIR] [--keep-freed-memory | --return-freed-memory]   (one HVP: GPT vs PyTorch 1.13)
 //   dotnet run -c Release --project bench/Lla.Bench -- --onnx [--onnx-resnet18 FILE]   (one HVP: imported ONNX vs native)
 //   dotnet run -c Release --project bench/Lla.Bench -- --guard MODEL:WEIGHTS[:eval],... [--batch B]   (the numeric guard's error model)
 // Items per workload: (1) a bare forward pass, (2) one HVP, (3) a 20×20 filter-normalized landscape,
@@ -28,7 +28,7 @@ Console.WriteLine($"lla bench: {threads} thread(s), repeats {repeats}, malloc tu
 if (args.Contains("--gpt"))
 {
     GptSpeed.Run(root, ArgText("--gpt-spec", GptSpeed.DefaultSpec), Arg("--batch", 8), threads, repeats, args.Contains("--profile"),
-        ArgText("--gpt-baselines", "shipped,tuned").Split(',', StringSplitOptions.RemoveEmptyEntries), ArgText("--openblas", ""), args.Contains("--keep-freed-memory"));
+        ArgText("--gpt-baselines", "shipped,tuned").Split(',', StringSplitOptions.RemoveEmptyEntries), ArgText("--openblas", ""), args.Contains("--keep-freed-memory"), args.Contains("--return-freed-memory"));
     return;
 }
 

@@ -15,10 +15,8 @@ public static class RuntimeSetup
         if (!OperatingSystem.IsLinux()) return false;
         try
         {
-            // Meant to keep activations of big batches (tens to hundreds of MB) on the heap; glibc refuses thresholds above
-            // 32 MiB, so this call fails (the function returns false) and the trim setting alone acts: it also fixes the mmap
-            // threshold where it stands (128 KiB unless freed mappings raised it), and the heap never shrinks. The benchmarks
-            // (bench/README.md) were measured under that actual behaviour.
+            // No block is mapped on its own, however large (activations of big batches stay on the heap), and the heap never
+            // shrinks: what a process once held stays resident (a GPT returns it instead: ReturnFreedMemory).
             bool mmap = LibC.MallOpt(LibC.M_MMAP_THRESHOLD, int.MaxValue) == 1;
             bool trim = LibC.MallOpt(LibC.M_TRIM_THRESHOLD, int.MaxValue) == 1;
             return mmap && trim;

@@ -158,9 +158,9 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
             torch.manual_seed(Seed);
             model = ModelZoo.Create(spec);
         }
-        // A GPT's stages (numeric guard, SLQ basis, top-k basis, vocabulary-wide logits) hold gigabytes each: freed
+        // A large GPT's stages (numeric guard, SLQ basis, top-k basis, vocabulary-wide logits) hold gigabytes each: freed
         // memory goes back to the system instead of staying beside the next stage's.
-        if (model is Models.Gpt.GptModel) Native.RuntimeSetup.ReturnFreedMemory();
+        if (model is Models.Gpt.GptModel { Config.ParameterCount: >= ReturnFreedMemoryParameters }) Native.RuntimeSetup.ReturnFreedMemory();
         if (Weights is not null) RequireLabelsFitWeights(model, data);
         // Turned to the chosen dtype before the weights are copied in: a float64 file keeps its precision under
         // --dtype float64, and a conversion (float64 weights into a float32 analysis) is counted and noted.
@@ -169,6 +169,13 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         if (Device.type != DeviceType.CPU) model.to(Device);
         return model;
     }
+
+    /// <summary>
+    /// A GPT of this many parameters (2²⁵, 33.5M) or more returns freed memory to the system (docs/language-models.md):
+    /// gpt2-small's scale run then peaked at 18.3 GB, where kept memory had ended it at 24.9 GB; below it the kept heap is
+    /// faster (one HVP of the bench's 10.7M GPT: 2.88 s kept, 3.60 s returned) and the peaks are a few GB.
+    /// </summary>
+    public const long ReturnFreedMemoryParameters = 1L << 25;
 
     /// <summary>Held while libtorch's process-wide generator is seeded and drawn from for a model's initialization.</summary>
     public static readonly object GlobalGenerator = new();
