@@ -96,7 +96,7 @@ public sealed record HessianMemoryPlan(
     public static double GuardBytesFor(GptConfig config, long positions)
     {
         double p = config.ParameterCount, largest = (double)config.Vocabulary * config.Width;
-        int windows = Runs.AnalysisSession.GptGuardWindows;
+        int windows = Guard.NumericGuard.GptWindows;
         double reference = 24 * p + GptMemory.ActivationBytes(config, windows, positions, 8);
         double repeat = 24 * p + GptMemory.ActivationBytes(config, windows, positions, 4) + 17 * largest;
         return Runtime + 16 * p + Math.Max(reference, repeat);

@@ -44,6 +44,12 @@ public static class NumericGuard
     /// it, before and after the work (its share of `lla analyze`: docs/numeric-guard.md).
     /// </summary>
     public const int BatchSize = 64;
+
+    /// <summary>Windows in a GPT's guard batch: one (its float32 and float64 products on a whole batch of vocabulary-wide logits would cost as much as the work).</summary>
+    public const int GptWindows = 1;
+
+    /// <summary>Samples of the work's first batch the guard takes for <paramref name="model"/>: <see cref="GptWindows"/> for a GPT, else <see cref="BatchSize"/>.</summary>
+    public static int BatchSizeFor(nn.Module model) => model is Models.Gpt.GptModel ? GptWindows : BatchSize;
     private const long Seed = 7919;
 
     public static GuardReport Check(nn.Module<Tensor, Tensor> model32, nn.Module<Tensor, Tensor> model64, LossFunction loss,
@@ -67,6 +73,7 @@ public static class NumericGuard
         var modules64 = model64.modules().Prepend(model64).ToArray();
         if (modules32.Length != modules64.Length) throw new ArgumentException("the float64 twin's modules differ from the model's");
         var modes = modules32.Select(m => m.training).ToArray();
+        var twinModes = modules64.Select(m => m.training).ToArray();
         var weights = parameters32.Parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
         var buffers = model32.buffers().Select(b => (Buffer: b, Saved: b.clone().DetachFromDisposeScope())).ToArray();
         using var inputs64 = batch.Inputs.to(ScalarType.Float64);
@@ -144,11 +151,10 @@ public static class NumericGuard
         {
             RoundWeights(parameters32, weights, null);
             using (no_grad()) foreach (var (buffer, saved) in buffers) buffer.copy_(saved);
-            for (int m = 0; m < modules32.Length; m++) modules32[m].train(modes[m]);
+            for (int m = 0; m < modules32.Length; m++) { modules32[m].train(modes[m]); modules64[m].train(twinModes[m]); }
             foreach (var t in weights) t.Dispose();
             foreach (var (_, saved) in buffers) saved.Dispose();
         }
-
 
         var entries = new List<GuardEntry> { new("loss", errors[0], disagreements[0]) };
         for (int i = 0; i < names.Count; i++) entries.Add(new($"{probe.ProductName} in {names[i]}", errors[i + 1], disagreements[i + 1]));
@@ -220,13 +226,15 @@ public static class NumericGuard
     /// <summary>Relative errors are taken against max(‖part‖, 1e-3·‖whole‖): a part whose true value is (nearly) zero is not divided by it.</summary>
     private static double[] Denominators(Evaluation reference)
     {
-        using var scope = NewDisposeScope();
-        double whole = Math.Sqrt(reference.Parts.Sum(p => p.pow(2).sum().ToDouble()));
+        // Norms one tensor at a time: a scope over all would hold every part's squares at once.
+        double Norm(Tensor part) { using var scope = NewDisposeScope(); return part.norm().ToDouble(); }
+        var norms = reference.Parts.Select(Norm).ToArray();
+        double whole = Math.Sqrt(norms.Sum(n => n * n));
         var result = new double[reference.Parts.Length + 2];
         // A loss near zero (a memorised training set) is not divided by: float32's absolute error there is ~ε per sample.
         result[0] = Math.Max(Math.Abs(reference.Loss), 1e-3);
         for (int i = 0; i < reference.Parts.Length; i++)
-            result[i + 1] = Math.Max(Math.Max(reference.Parts[i].norm().ToDouble(), 1e-3 * whole), 1e-30);
+            result[i + 1] = Math.Max(Math.Max(norms[i], 1e-3 * whole), 1e-30);
         result[^1] = Math.Max(whole, 1e-30);
         return result;
     }

@@ -150,6 +150,8 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         }
         if (GraphInputs.Count > 0) throw new LlaException($"{{onnx-input}} binds inputs of an ONNX graph, and {Model} is a zoo model: give {{model}} onnx:FILE or leave out {{onnx-input}}");
         var spec = new ModelSpec(Model, data.SampleShape, Classes(data));
+        if (!is_floating_point(data.Inputs) && !Models.Gpt.GptConfig.Names(Model))
+            throw new LlaException($"{{model}} {Model} reads images or feature vectors, and {Data} holds token ids: token data needs a GPT ({{model}} gpt-nano, gpt-bytes, gpt2-small or gpt:…)");
         nn.Module<Tensor, Tensor> model;
         // The zoo's initializers draw from libtorch's process-wide generator: seeding it and building must not interleave
         // with another build on another thread (a study or a test beside this one), or the seeded initialization changes.
@@ -264,7 +266,8 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
         }
         else
         {
-            twin = ModelZoo.Create(new ModelSpec(Model, data.SampleShape, Classes(data)));
+            // Its initialization draws from libtorch's process-wide generator too (then overwritten): under the same lock as builds.
+            lock (GlobalGenerator) twin = ModelZoo.Create(new ModelSpec(Model, data.SampleShape, Classes(data)));
             twin.load_state_dict(model.state_dict());
             twin.to(ScalarType.Float64);
             if (Device.type != DeviceType.CPU) twin.to(Device);

@@ -80,12 +80,10 @@ public sealed class AnalysisSession : IDisposable
     public Batch GuardSample()
     {
         var first = Batches[0];
-        long n = Math.Min(Model is Models.Gpt.GptModel ? GptGuardWindows : NumericGuard.BatchSize, first.Count);
+        long n = Math.Min(NumericGuard.BatchSizeFor(Model), first.Count);
         return new Batch(first.Inputs.narrow(0, 0, n), first.Targets.narrow(0, 0, n));
     }
 
-    /// <summary>Windows in a GPT's guard batch.</summary>
-    public const int GptGuardWindows = 1;
 
     public Func<nn.Module<Tensor, Tensor>> Float64Twin() => Source.Float64Twin(Model, Data, BatchNorm);
 

@@ -118,7 +118,7 @@ public sealed class StudyRun
                 var loss = source.LossFunction;
                 var model = source.Build(train);
                 microBatches[spec.Name] = EvaluationMicroBatch.ForModel(model);
-                using var guardBatch = train.Batches(model is Models.Gpt.GptModel ? Runs.AnalysisSession.GptGuardWindows : NumericGuard.BatchSize, 1, false, 0)[0];
+                using var guardBatch = train.Batches(NumericGuard.BatchSizeFor(model), 1, false, 0)[0];
                 var twin = source.Float64Twin(model, train, BatchNormMode.Train);
                 var decision = OneDnnPolicy.Decide(oneDnn, model, twin, loss, guardBatch, GuardProbe.Analysis());
                 guards[spec.Name] = decision.Reason;

@@ -140,7 +140,8 @@ public static class TrainRun
             Checkpoint.Save(o.Save + ".init", model, null);
         }
         if (source.Device.type != TorchSharp.DeviceType.CPU) throw new LlaException("training runs on the CPU here ({device} cpu)");
-        using var first = train.Batches(NumericGuard.BatchSize, 1, false, 0)[0];
+        // A GPT's guard takes one window, as an analysis's: 64 windows of vocabulary-wide float64 logits would not fit.
+        using var first = train.Batches(NumericGuard.BatchSizeFor(model), 1, false, 0)[0];
         var decision = OneDnnPolicy.Decide(o.OneDnn, model, source.Float64Twin(model, train, BatchNormMode.Train), source.LossFunction, first, GuardProbe.Training);
         say($"numeric guard: {decision.Reason}");
         var refusedAnalyses = new List<string>();

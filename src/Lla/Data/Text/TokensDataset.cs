@@ -51,6 +51,10 @@ public static class TokensDataset
         long t = windows.shape[1] - 1;
         var inputs = windows.narrow(1, 0, t).contiguous().MoveToOuterDisposeScope();
         var targets = windows.narrow(1, 1, t).contiguous().MoveToOuterDisposeScope();
-        return new Dataset(inputs, targets, $"tokens:{path} ({form})");
+        // The vocabulary the ids need: inputs count too (a window's first id is never a target), so an id beyond a model's
+        // vocabulary is refused in one line before any work, not by an index error inside the embedding.
+        long largest = windows.max().ToInt64();
+        if (largest >= int.MaxValue) throw new LlaException($"{{data}} tokens:{path}: token id {largest} is beyond any vocabulary");
+        return new Dataset(inputs, targets, $"tokens:{path} ({form})", (int)Math.Max(largest + 1, 2));
     }
 }

@@ -71,6 +71,21 @@ public class TextRefusalTests
     }
 
     [Fact]
+    public void An_input_id_beyond_the_vocabulary_and_a_non_gpt_model_on_token_data()
+    {
+        string dir = TextFiles.Folder();
+        // Id 99 only ever appears as a window's first token, an input, never a target.
+        string windows = TextFiles.Npy(Path.Combine(dir, "windows.npy"), new long[] { 2, 5 }, new long[] { 99, 1, 2, 3, 4, 0, 1, 2, 3, 4 });
+        using (var data = TokensDataset.Load(windows, Split.Train, TextSettings.DefaultContext)) Assert.Equal(100, data.NumClasses);
+        var source = Lla.Objectives.ModelSource.Resolve("gpt:layers=1,heads=1,width=4,context=4,vocab=10", "none", "tokens:" + windows, "float32", 0, "next-token");
+        using (var data = TokensDataset.Load(windows, Split.Train, TextSettings.DefaultContext))
+            Assert.Equal("the data holds token ids up to 99, beyond gpt:layers=1,heads=1,width=4,context=4,vocab=10's vocabulary of 10", Refused(() => source.Build(data)));
+        var mlp = Lla.Objectives.ModelSource.Resolve("mlp", "none", "tokens:" + windows, "float32", 0, "next-token");
+        using (var data = TokensDataset.Load(windows, Split.Train, TextSettings.DefaultContext))
+            Assert.StartsWith("--model mlp reads images or feature vectors, and tokens:", Refused(() => mlp.Build(data)));
+    }
+
+    [Fact]
     public void Token_noise_with_a_bad_fraction_or_on_images()
     {
         Assert.Contains("fraction must be above 0 and at most 1", Refused(() => DataSpec.Load("shift:token-noise:1.5:text:x.txt", Split.Train)));
