@@ -16,7 +16,7 @@ public class GptCommandTests
     private const string Model = "gpt:layers=1,heads=2,width=16,context=8,vocab=256";
 
     /// <summary>A text of 2,400 bytes: with --tokenizer bytes and --context 8, 269 train windows, 14 validation, 14 test.</summary>
-    private static string Text(string dir)
+    internal static string Text(string dir)
     {
         string path = Path.Combine(dir, "story.txt");
         var words = new[] { "the", "cat", "sat", "on", "a", "mat", "and", "then", "ran", "off", "far", "away" };

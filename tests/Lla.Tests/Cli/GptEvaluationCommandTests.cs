@@ -19,16 +19,8 @@ public class GptEvaluationCommandTests
         "--model", "gpt:layers=1,heads=2,width=16,context=8,vocab=256", "--tokenizer", "bytes", "--context", "8", "--threads", "1", "--onednn", "off", "--quiet",
     };
 
-    /// <summary>A text of 2,400 bytes: 269 train windows of 8 tokens, 14 validation, 14 test.</summary>
-    private static string Text(string dir)
-    {
-        string path = Path.Combine(dir, "story.txt");
-        var words = new[] { "the", "cat", "sat", "on", "a", "mat", "and", "then", "ran", "off", "far", "away" };
-        var text = new System.Text.StringBuilder();
-        for (int i = 0; text.Length < 2400; i++) text.Append(words[(i * 7 + i / 5) % words.Length]).Append(i % 9 == 8 ? ". " : " ");
-        File.WriteAllText(path, text.ToString()[..2400]);
-        return path;
-    }
+    /// <summary>GptCommandTests' text of 2,400 bytes: 269 train windows of 8 tokens, 14 validation, 14 test.</summary>
+    private static string Text(string dir) => GptCommandTests.Text(dir);
 
     private static void Lla(string cwd, string text, params string[] args)
     {
