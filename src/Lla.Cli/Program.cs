@@ -10,15 +10,9 @@ public static class Program
     public static RootCommand BuildRoot(Processes processes)
     {
         var root = new RootCommand("lla: loss landscapes, Hessian spectra and generalization criteria for neural networks");
-        root.Subcommands.Add(AnalyzeCommand.Create(processes));
-        root.Subcommands.Add(HessianCommand.Create(processes));
-        root.Subcommands.Add(LandscapeCommand.Create(processes));
-        root.Subcommands.Add(TrainCommand.Create(processes));
-        root.Subcommands.Add(ReportCommand.Create(processes));
-        root.Subcommands.Add(CompareCommand.Create(processes));
-        root.Subcommands.Add(StudyCommand.Create(processes));
-        root.Subcommands.Add(MeasureCommand.Create(processes));
-        root.Subcommands.Add(ConnectCommand.Create(processes));
+        Func<Processes, Command>[] commands = [AnalyzeCommand.Create, HessianCommand.Create, LandscapeCommand.Create, TrainCommand.Create,
+            ReportCommand.Create, CompareCommand.Create, StudyCommand.Create, MeasureCommand.Create, ConnectCommand.Create];
+        foreach (var create in commands) root.Subcommands.Add(create(processes));
         NumericOptions.MakeStrict(root);
         return root;
     }

@@ -38,7 +38,7 @@ public static class TokenNoise
             throw new LlaException($"token-noise shifts token data (windows of token ids); {data.Description} has samples of shape [{string.Join(",", data.SampleShape)}]");
         long vocabulary = data.NumClasses;
         long seed = SeedOf(fraction);
-        var generator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)seed);
         using var scope = NewDisposeScope();
         long n = data.Count, t = data.Inputs.shape[1];
         var windows = cat(new[] { data.Inputs, data.Labels.narrow(1, t - 1, 1) }, 1).reshape(-1);
