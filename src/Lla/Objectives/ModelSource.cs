@@ -174,7 +174,7 @@ public sealed record ModelSource(string Model, string? Weights, string Data, Sca
 
     /// <summary>
     /// A GPT of this many parameters (2²⁵, 33.5M) or more returns freed memory to the system (docs/language-models.md):
-    /// gpt2-small's scale run then peaked at 18.3 GB, where kept memory had ended it at 24.9 GB; below it the kept heap is
+    /// gpt2-small's scale run then peaked at 18.1 GB, where kept memory had ended it at 24.9 GB; below it the kept heap is
     /// faster (one HVP of the bench's 10.7M GPT: 2.88 s kept, 3.60 s returned) and the peaks are a few GB.
     /// </summary>
     public const long ReturnFreedMemoryParameters = 1L << 25;
