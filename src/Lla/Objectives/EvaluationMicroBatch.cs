@@ -23,13 +23,15 @@ public static class EvaluationMicroBatch
         if (given is not null || model is not GptModel gpt || batches.Count == 0) return given;
         long positions = batches.Max(b => b.Inputs.dim() > 1 ? b.Inputs.shape[1] : 1);
         long largest = batches.Max(b => b.Count);
-        double bytes = gpt.parameters().Select(p => p.element_size()).FirstOrDefault(4);
-        return ForGpt(gpt.Config, largest, positions, bytes);
+        return ForGpt(gpt.Config, largest, positions, BytesPerValue(gpt));
     }
 
     /// <summary>The GPT rule over whole windows of the model's context, before any batch is known (a study's parts); null for other models.</summary>
     public static int? ForModel(nn.Module model) =>
-        model is GptModel gpt ? ForGpt(gpt.Config, int.MaxValue, gpt.Config.Context, gpt.parameters().Select(p => p.element_size()).FirstOrDefault(4)) : null;
+        model is GptModel gpt ? ForGpt(gpt.Config, int.MaxValue, gpt.Config.Context, BytesPerValue(gpt)) : null;
+
+    /// <summary>Bytes of one of the model's values (4 in float32, 8 in float64).</summary>
+    private static double BytesPerValue(GptModel gpt) => gpt.parameters().Select(p => p.element_size()).FirstOrDefault(4);
 
     /// <summary>The GPT rule: the largest m ≤ <paramref name="largestBatch"/> (at least 1) whose activations fit <see cref="GptBudgetBytes"/>.</summary>
     public static int ForGpt(GptConfig config, long largestBatch, long positions, double bytesPerValue)
