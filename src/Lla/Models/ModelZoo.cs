@@ -33,7 +33,7 @@ public static class ModelZoo
 
     public static IReadOnlyCollection<string> Names
     {
-        get { lock (Factories) return Factories.Keys.Concat(Gpt.GptConfig.Presets.Keys).Append("gpt:layers=L,heads=H,width=W,context=T").ToArray(); }
+        get { lock (Factories) return Factories.Keys.Concat(ConvNets.ConvNetConfig.Forms).Concat(Gpt.GptConfig.Presets.Keys).Append("gpt:layers=L,heads=H,width=W,context=T").ToArray(); }
     }
 
     /// <summary>Adds an architecture; <paramref name="outputWidth"/> is its output layer's input width (for sizing it before it is built).</summary>
@@ -46,16 +46,21 @@ public static class ModelZoo
         }
     }
 
-    /// <summary>Whether <paramref name="name"/> is a registered architecture or a GPT (gpt-nano, gpt-bytes, gpt2-small, or gpt:… — a malformed one is known and refused by <see cref="Create"/> naming the bad key).</summary>
+    /// <summary>Whether <paramref name="name"/> is a registered architecture, a VGG-like or NiN-like network (vgg:…, nin:…) or a GPT (gpt-nano, gpt-bytes, gpt2-small, or gpt:… — a malformed one is known and refused by <see cref="Create"/> naming the bad key).</summary>
     public static bool Knows(string name)
     {
-        if (Gpt.GptConfig.Names(name)) return true;
+        if (Gpt.GptConfig.Names(name) || ConvNets.ConvNetConfig.Names(name)) return true;
         lock (Factories) return Factories.ContainsKey(name);
     }
 
     public static nn.Module<Tensor, Tensor> Create(ModelSpec spec)
     {
         if (Gpt.GptConfig.Names(spec.Name)) return Gpt.GptModels.Create(spec);
+        if (ConvNets.ConvNetConfig.Names(spec.Name))
+        {
+            RequireOutputLayerFits(spec);
+            return ConvNets.ConvNetModels.Create(spec);
+        }
         Func<ModelSpec, nn.Module<Tensor, Tensor>>? factory;
         lock (Factories) Factories.TryGetValue(spec.Name, out factory);
         if (factory is null) throw new LlaException($"unknown model '{spec.Name}' (known: {string.Join(", ", Names)})");
@@ -71,6 +76,7 @@ public static class ModelZoo
     {
         Func<ModelSpec, long>? width;
         lock (Factories) OutputWidths.TryGetValue(spec.Name, out width);
+        if (ConvNets.ConvNetConfig.Names(spec.Name)) width = ConvNets.ConvNetModels.OutputWidth;
         long features = width?.Invoke(spec) ?? 1;
         double bytes = 2.0 * spec.NumClasses * (features + 1) * sizeof(float);
         Native.MemoryBudget.Require(bytes, $"{spec.Name}'s output layer for {spec.NumClasses} classes ({{num-classes}}, or the labels: {features + 1} × {spec.NumClasses} weights, with their gradient)");
