@@ -25,6 +25,8 @@ public sealed record TrainRunOptions
     public int AnalyzeEvery { get; init; }
     /// <summary>Hold out this last share of the training split (0: none) as a validation set, recorded as <c>holdout:F:DATA</c> (what ATC and DoC calibrate on).</summary>
     public double ValidationSplit { get; init; }
+    /// <summary>Train on the first this-many samples of the training split (after the validation share is held out); null: all (a study's <c>train_samples</c>).</summary>
+    public int? TrainSamples { get; init; }
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
     /// <summary>Continue the interrupted training of <see cref="Save"/> (see <see cref="TrainingProgress"/>).</summary>
     public bool Resume { get; init; }
@@ -41,6 +43,7 @@ public sealed record TrainRunOptions
         WeightDecay = Training.WeightDecay, Beta1 = Training.Beta1, Beta2 = Training.Beta2, Schedule = Training.Schedule, WarmupSteps = Training.WarmupSteps,
         MinLearningRate = Training.MinLearningRate, ClipGradNorm = Training.ClipGradNorm, BatchSize = Training.BatchSize, ValidationSplit = ValidationSplit, SaveEvery = SaveEvery,
         AnalyzeEvery = AnalyzeEvery, OneDnn = OneDnn, Gradient = Training.Gradient.ToString(), Augment = Training.Augment is not null, LabelNoise = Training.LabelNoise,
+        StopAccuracy = Training.StopAccuracy, TrainSamples = TrainSamples ?? 0,
     };
 
     /// <summary>The largest learning rate accepted: beyond it a step only diverges (and Adam's step scale no longer fits float32).</summary>
@@ -126,7 +129,9 @@ public static class TrainRun
         string? validation = o.ValidationSplit > 0 ? DataSpec.Holdout(o.ValidationSplit, source.Data) : null;
         var clock = Stopwatch.StartNew();
         // With a validation split the model trains on the rest of the training split; the test split stays the data's own.
-        using var train = validation is null ? source.LoadData(Split.Train) : (source with { Data = validation }).LoadData(Split.Train);
+        string trainSpec = validation ?? source.Data;
+        if (o.TrainSamples is int samples) trainSpec = DataSpec.First(samples, trainSpec);
+        using var train = (source with { Data = trainSpec }).LoadData(Split.Train);
         using var noisy = o.Training.LabelNoise > 0 ? LabelNoise.Apply(train, o.Training.LabelNoise, o.Training.Seed) : null;
         using var test = DataSpec.HasTestSplit(source.Data) ? source.LoadData(Split.Test) : null;
         using var held = validation is null ? null : (source with { Data = validation }).LoadData(Split.Test);
@@ -212,6 +217,8 @@ public static class TrainRun
 
         Checkpoint.Save(o.Save, model, result.Optimizer);
         var last = result.Epochs[^1];
+        if (result.Epochs.Count < o.Training.Epochs)
+            say($"stopped after epoch {last.Epoch} of {o.Training.Epochs}: accuracy on the training samples {last.FitAccuracy:P2} reached the stopping rule's {o.Training.StopAccuracy:P1}");
         var record = new TrainResults
         {
             Model = source.Model,
@@ -246,6 +253,7 @@ public static class TrainRun
         string Loss(double loss) => perplexity ? $"{loss:F4} (perplexity {Math.Exp(loss):F2})" : $"{loss:F4}";
         var parts = new List<string> { $"train loss {Loss(e.TrainLoss)}" };
         if (!double.IsNaN(e.TrainAccuracy)) parts.Add($"train accuracy {e.TrainAccuracy:P2}");
+        if (!double.IsNaN(e.FitAccuracy)) parts.Add($"eval-mode train accuracy {e.FitAccuracy:P2}");
         if (!double.IsNaN(e.TestLoss)) parts.Add($"test loss {Loss(e.TestLoss)}");
         if (!double.IsNaN(e.TestAccuracy)) parts.Add($"test accuracy {e.TestAccuracy:P2}");
         if (!double.IsNaN(e.ValidationLoss)) parts.Add($"validation loss {Loss(e.ValidationLoss)}");

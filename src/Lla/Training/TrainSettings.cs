@@ -31,4 +31,8 @@ public sealed record TrainSettings : ModelSettings
     [RecipeOnly] public bool Augment { get; init; }
     /// <summary>A study recipe's share of training labels replaced by random classes.</summary>
     [RecipeOnly] public double LabelNoise { get; init; }
+    /// <summary>A study recipe's stopping rule: the training accuracy that ends the training before its last epoch (0: none).</summary>
+    [RecipeOnly] public double StopAccuracy { get; init; }
+    /// <summary>A study's training-set size: the first this-many samples of the training split (0: all).</summary>
+    [RecipeOnly] public int TrainSamples { get; init; }
 }

@@ -39,11 +39,23 @@ public sealed record TrainOptions
     public Augmentation? Augment { get; init; }
     /// <summary>The share of training labels replaced by seeded random classes (<see cref="LabelNoise"/>, seed <see cref="Seed"/>); 0: none.</summary>
     public double LabelNoise { get; init; }
+    /// <summary>
+    /// The stopping rule (PGDL's "trained to convergence"): training ends after the first epoch whose accuracy on the
+    /// training samples, in eval mode (<see cref="EpochReport.FitAccuracy"/>), reaches this share; <see cref="Epochs"/> is then a cap. 0: every epoch is run.
+    /// </summary>
+    public double StopAccuracy { get; init; }
+
+    /// <summary>Whether the stopping rule ends the training after <paramref name="reports"/>'s last epoch.</summary>
+    public bool Converged(IReadOnlyList<EpochReport> reports) => StopAccuracy > 0 && reports.Count > 0 && reports[^1].FitAccuracy >= StopAccuracy;
 }
 
-/// <summary>One finished epoch; the validation values are NaN without a validation set.</summary>
+/// <summary>
+/// One finished epoch; the validation values are NaN without a validation set. <see cref="FitAccuracy"/>: the accuracy in
+/// eval mode on the training samples as trained on (their labels, no augmentation) after the epoch, measured for the
+/// stopping rule only (NaN without one); <see cref="TrainAccuracy"/> is counted during the epoch, with dropout and moving weights.
+/// </summary>
 public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double Seconds,
-    double ValidationLoss = double.NaN, double ValidationAccuracy = double.NaN);
+    double ValidationLoss = double.NaN, double ValidationAccuracy = double.NaN, double FitAccuracy = double.NaN);
 
 /// <summary>The training diverged: the loss or the weights stopped being finite numbers (a learning rate too large).</summary>
 public sealed class TrainingDivergedException : LlaException
@@ -99,6 +111,8 @@ public static class Trainer
             throw new LlaException($"{{min-lr}} must be at least 0 and at most {{lr}} {options.LearningRate:G} (got {options.MinLearningRate:G})");
         if (options.MinLearningRate != 0 && options.Schedule != ScheduleKind.Cosine)
             throw new LlaException($"{{min-lr}} is where {{schedule}} cosine decays to: add {{schedule}} cosine, or leave {{min-lr}} out");
+        if (!(options.StopAccuracy >= 0 && options.StopAccuracy <= 1))
+            throw new LlaException($"the stopping rule's training accuracy must be a share in [0, 1], 0 for none (got {options.StopAccuracy})");
         if (!(options.ClipGradNorm >= 0) || !double.IsFinite(options.ClipGradNorm))
             throw new LlaException($"{{clip-grad-norm}} must be a positive number, or 0 for no clipping (got {options.ClipGradNorm})");
         options.Gradient.Validate();
@@ -134,7 +148,8 @@ public static class Trainer
         var validationBatches = EvaluationBatches(validation, dtype);
         try
         {
-            for (int epoch = reports.Count + 1; epoch <= options.Epochs; epoch++)
+            // A resumed run whose last kept epoch met the stopping rule has nothing left to train.
+            for (int epoch = reports.Count + 1; epoch <= options.Epochs && !options.Converged(reports); epoch++)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 using var gradientGenerator = new Generator((ulong)(options.Seed * 1000 + 17 + 7_919 * epoch));
@@ -181,8 +196,16 @@ public static class Trainer
                 model.eval();
                 var evaluation = Evaluate(model, loss, testBatches);
                 var validated = Evaluate(model, loss, validationBatches);
+                // The stopping rule reads the training samples in eval mode (dropout off, no augmentation): one more forward pass.
+                double fit = double.NaN;
+                if (options.StopAccuracy > 0)
+                {
+                    var fitBatches = EvaluationBatches(train, dtype);
+                    try { fit = Evaluate(model, loss, fitBatches).Accuracy; }
+                    finally { foreach (var batch in fitBatches) batch.Dispose(); }
+                }
                 var report = new EpochReport(epoch, lossSum / seen, train.IsClassification ? correct / seen : double.NaN, evaluation.Loss, evaluation.Accuracy,
-                    clock.Elapsed.TotalSeconds, validated.Loss, validated.Accuracy);
+                    clock.Elapsed.TotalSeconds, validated.Loss, validated.Accuracy, fit);
                 reports.Add(report);
                 onEpoch?.Invoke(report, optimizer);
             }

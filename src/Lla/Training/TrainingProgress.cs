@@ -36,7 +36,7 @@ public sealed record TrainingProgress(JobSettings Asked, IReadOnlyList<EpochReco
             .ToDictionary(e => e.Key[WeightsLoader.OptimizerPrefix.Length..], e => e.Value);
         foreach (var e in entries) if (!e.Key.StartsWith(WeightsLoader.OptimizerPrefix, StringComparison.Ordinal)) e.Value.Dispose();
         var epochs = progress.Epochs.Select(e => new EpochReport(e.Epoch, e.TrainLoss ?? double.NaN, e.TrainAccuracy ?? double.NaN,
-            e.TestLoss ?? double.NaN, e.TestAccuracy ?? double.NaN, e.Seconds ?? double.NaN, e.ValidationLoss ?? double.NaN, e.ValidationAccuracy ?? double.NaN)).ToArray();
+            e.TestLoss ?? double.NaN, e.TestAccuracy ?? double.NaN, e.Seconds ?? double.NaN, e.ValidationLoss ?? double.NaN, e.ValidationAccuracy ?? double.NaN, e.FitAccuracy ?? double.NaN)).ToArray();
         return (state, epochs);
     }
 
@@ -47,5 +47,6 @@ public sealed record TrainingProgress(JobSettings Asked, IReadOnlyList<EpochReco
     }
 
     public static EpochRecord Record(EpochReport e) => new(e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestLoss, e.TestAccuracy, e.Seconds,
-        double.IsNaN(e.ValidationLoss) ? null : e.ValidationLoss, double.IsNaN(e.ValidationAccuracy) ? null : e.ValidationAccuracy);
+        double.IsNaN(e.ValidationLoss) ? null : e.ValidationLoss, double.IsNaN(e.ValidationAccuracy) ? null : e.ValidationAccuracy,
+        double.IsNaN(e.FitAccuracy) ? null : e.FitAccuracy);
 }
