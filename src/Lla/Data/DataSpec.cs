@@ -5,7 +5,8 @@ namespace Lla.Data;
 /// <summary>
 /// Parses a --data value and loads the chosen split: idx:DIR, cifar10:DIR, npy:INPUTS.npy,LABELS.npy,
 /// text:PATH and tokens:FILE.npy (token data, with the default tokenizer and context until an
-/// application registers its own: <see cref="TextDataset.Register"/>), and kinds an application registers (Lla.Vision adds folder:DIR).
+/// application registers its own: <see cref="TextDataset.Register"/>), and kinds an application registers (Lla.Vision adds folder:DIR);
+/// wrappers: holdout:F:SPEC, first:N:SPEC (a smaller training split), shift:KIND:SEVERITY:SPEC.
 /// </summary>
 public static class DataSpec
 {
@@ -48,6 +49,15 @@ public static class DataSpec
                 ? whole.Slice(0, whole.Count - held, $"{whole.Description}, first {whole.Count - held} (the last {held} held out)")
                 : whole.Slice(whole.Count - held, held, $"{whole.Description}, last {held} held out for validation");
         }
+        if (spec.StartsWith(FirstPrefix, StringComparison.Ordinal))
+        {
+            // first:N:SPEC — the first N samples of SPEC's training split; its other splits as they are.
+            var (count, inner) = ParseFirst(spec);
+            if (split != Split.Train) return Load(inner, split);
+            using var whole = Load(inner, Split.Train);
+            if (count > whole.Count) throw new LlaException($"{{data}} '{spec}': the training split has {whole.Count} samples, fewer than the {count} asked for");
+            return whole.Slice(0, count, $"{whole.Description}, first {count}");
+        }
         if (spec.StartsWith(TokenNoise.Prefix, StringComparison.Ordinal))
         {
             var (fraction, text) = TokenNoise.Parse(spec);
@@ -75,6 +85,18 @@ public static class DataSpec
     }
 
     public const string HoldoutPrefix = "holdout:";
+    public const string FirstPrefix = "first:";
+
+    /// <summary>first:N:SPEC: SPEC with its training split cut to its first N samples (its test and validation splits whole).</summary>
+    public static string First(long count, string spec) => $"{FirstPrefix}{count.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{spec}";
+
+    private static (long Count, string Inner) ParseFirst(string spec)
+    {
+        var parts = spec.Split(':', 3);
+        if (parts.Length < 3 || !long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long n) || n < 1)
+            throw new LlaException($"{{data}} '{spec}' must look like first:COUNT:DATA with a whole COUNT of at least 1, e.g. first:2000:idx:DIR");
+        return (n, parts[2]);
+    }
 
     /// <summary>holdout:F:SPEC for a fraction F in (0, 1): SPEC's training split with its last share F held out as the test split.</summary>
     public static string Holdout(double fraction, string spec) =>
@@ -95,6 +117,11 @@ public static class DataSpec
     /// </summary>
     public static string MapPaths(string spec, Func<string, string> map)
     {
+        if (spec.StartsWith(FirstPrefix, StringComparison.Ordinal))
+        {
+            var (count, inner) = ParseFirst(spec);
+            return First(count, MapPaths(inner, map));
+        }
         if (spec.StartsWith(HoldoutPrefix, StringComparison.Ordinal))
         {
             var (fraction, inner) = ParseHoldout(spec);
@@ -145,6 +172,7 @@ public static class DataSpec
     public static bool HasValidationSplit(string spec)
     {
         if (spec.StartsWith(HoldoutPrefix, StringComparison.Ordinal)) { ParseHoldout(spec); return false; }
+        if (spec.StartsWith(FirstPrefix, StringComparison.Ordinal)) return HasValidationSplit(ParseFirst(spec).Inner);
         if (spec.StartsWith(TokenNoise.Prefix, StringComparison.Ordinal)) return HasValidationSplit(TokenNoise.Parse(spec).Inner);
         if (spec.StartsWith("shift:", StringComparison.Ordinal)) return HasValidationSplit(ParseShift(spec).Inner);
         var (kind, path) = Parse(spec);
@@ -155,6 +183,7 @@ public static class DataSpec
     public static bool HasTestSplit(string spec)
     {
         if (spec.StartsWith(HoldoutPrefix, StringComparison.Ordinal)) { ParseHoldout(spec); return true; }
+        if (spec.StartsWith(FirstPrefix, StringComparison.Ordinal)) return HasTestSplit(ParseFirst(spec).Inner);
         if (spec.StartsWith(TokenNoise.Prefix, StringComparison.Ordinal)) return HasTestSplit(TokenNoise.Parse(spec).Inner);
         if (spec.StartsWith("shift:", StringComparison.Ordinal)) return HasTestSplit(ParseShift(spec).Inner);
         var (kind, path) = Parse(spec);
