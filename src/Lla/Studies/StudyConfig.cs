@@ -22,9 +22,14 @@ public sealed record StudyModel(
     public double MinLearningRate { get; init; }
     /// <summary>Gradients clipped to this global norm before each step, 0 for none (<c>clip_grad_norm</c>).</summary>
     public double ClipGradNorm { get; init; }
+    /// <summary>The stopping rule: training ends after the first epoch whose training accuracy reaches this share, <see cref="Epochs"/> being the cap; 0 for none (<c>stop_accuracy</c>).</summary>
+    public double StopAccuracy { get; init; }
 
     /// <summary>The model's fields a config's <c>axes</c> may name, with their values as text (what a models table holds).</summary>
-    public static readonly string[] AxisFields = { "model", "optimizer", "lr", "momentum", "epochs", "batch_size", "augment", "gradient", "seed", "weight_decay", "label_noise" };
+    public static readonly string[] AxisFields = { "model", "optimizer", "lr", "momentum", "epochs", "batch_size", "augment", "gradient", "seed", "weight_decay", "label_noise", "family", "depth", "width", "dropout" };
+
+    // family: the architecture's name before its ':' (vgg, nin, gpt; lenet); depth, width and dropout read from a KIND:key=value name
+    // (vgg:depth=D,width=W,dropout=P): "-" for a model without the key (a LeNet has no depth), dropout "0".
 
     public string AxisValue(string axis) => axis switch
     {
@@ -39,6 +44,9 @@ public sealed record StudyModel(
         "seed" => Seed.ToString(CultureInfo.InvariantCulture),
         "weight_decay" => WeightDecay.ToString("R", CultureInfo.InvariantCulture),
         "label_noise" => LabelNoise.ToString("R", CultureInfo.InvariantCulture),
+        "family" => Architecture.Contains(':') ? Architecture[..Architecture.IndexOf(':')] : Architecture,
+        "dropout" => Lla.Models.ConvNets.ConvNetConfig.KeyValue(Architecture, axis) ?? "0",
+        "depth" or "width" => Lla.Models.ConvNets.ConvNetConfig.KeyValue(Architecture, axis) ?? "-",
         _ => throw new LlaException($"unknown axis '{axis}' (known: {string.Join(", ", AxisFields)})"),
     };
 
@@ -57,7 +65,7 @@ public sealed record StudyModel(
     {
         Epochs = Epochs, BatchSize = BatchSize, Optimizer = SettingNames.Parse<OptimizerKind>(Optimizer, "optimizer"), LearningRate = LearningRate,
         Momentum = Momentum, Seed = Seed, Gradient = Gradient, Augment = Augment ? new Augmentation() : null,
-        WeightDecay = WeightDecay, LabelNoise = LabelNoise,
+        WeightDecay = WeightDecay, LabelNoise = LabelNoise, StopAccuracy = StopAccuracy,
         Schedule = Schedule, WarmupSteps = WarmupSteps, MinLearningRate = MinLearningRate, ClipGradNorm = ClipGradNorm,
     };
 
@@ -75,7 +83,8 @@ public sealed record StudyModel(
           + (LabelNoise > 0 ? $", {LabelNoise.ToString("P0", CultureInfo.InvariantCulture)} label noise" : "")
           + (WarmupSteps > 0 ? $", {WarmupSteps} warm-up steps" : "")
           + (Schedule == ScheduleKind.Cosine ? $", cosine to {MinLearningRate.ToString("G4", CultureInfo.InvariantCulture)}" : "")
-          + (ClipGradNorm > 0 ? $", clipped to norm {ClipGradNorm.ToString("G4", CultureInfo.InvariantCulture)}" : "");
+          + (ClipGradNorm > 0 ? $", clipped to norm {ClipGradNorm.ToString("G4", CultureInfo.InvariantCulture)}" : "")
+          + (StopAccuracy > 0 ? $", stopped at {StopAccuracy.ToString("P1", CultureInfo.InvariantCulture)} training accuracy" : "");
 }
 
 /// <summary>Per-model changes of the measurement settings (null: the study's).</summary>
@@ -94,6 +103,9 @@ public sealed record StudyAnalysis(
 public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyModel> Models, IReadOnlyList<StudyShift> Shifts, StudyAnalysis Analysis,
     IReadOnlyList<string>? Measures = null, IReadOnlyList<string>? Axes = null)
 {
+    /// <summary>The trained models learn from the first this-many samples of the training split (after the validation share is held out); null: all of them (<c>train_samples</c>).</summary>
+    public int? TrainSamples { get; init; }
+
     /// <summary>How text data is tokenized and cut (<c>tokenizer</c>, <c>context</c>); null for image data.</summary>
     public Lla.Data.Text.TextSettings? Text { get; init; }
 
@@ -156,12 +168,13 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         if (duplicateShift is not null) throw new LlaException($"{origin}: shift '{duplicateShift.Key}' is listed twice");
         var measures = reader.Strings("measures");
         var axes = reader.Strings("axes");
+        int? trainSamples = reader.Has("train_samples") ? reader.Int("train_samples", 0, 1) : null;
         reader.RejectUnknown();
         if (models.Count == 0) throw new LlaException($"{origin}: 'models' lists no model");
         CheckDataFits(data, models, shifts, origin);
         if (measures is not null) StudyMeasures.Check(measures, origin);
         if (axes is not null) CheckAxes(axes, models, origin);
-        return new StudyConfig(name, data, models, shifts, analysis, measures, axes) { Text = text };
+        return new StudyConfig(name, data, models, shifts, analysis, measures, axes) { Text = text, TrainSamples = trainSamples };
     }
 
     /// <summary>Language models read text and image models images; text shifts shift text and image shifts images.</summary>
@@ -236,8 +249,15 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         model = model with
         {
             Schedule = SettingNames.Parse<ScheduleKind>(scheduleText, "schedule"), WarmupSteps = r.Int("warmup_steps", 0, 0),
-            MinLearningRate = r.Double("min_lr", 0), ClipGradNorm = r.Double("clip_grad_norm", 0),
+            MinLearningRate = r.Double("min_lr", 0), ClipGradNorm = r.Double("clip_grad_norm", 0), StopAccuracy = r.Double("stop_accuracy", 0),
         };
+        if (!(model.StopAccuracy >= 0 && model.StopAccuracy <= 1)) throw new LlaException($"{where}: stop_accuracy must be a share in [0, 1], 0 for none (got {model.StopAccuracy})");
+        if (weights is not null && model.StopAccuracy > 0) throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'stop_accuracy'");
+        if (Lla.Models.ConvNets.ConvNetConfig.Names(architecture))
+        {
+            try { Lla.Models.ConvNets.ConvNetConfig.Parse(architecture); }
+            catch (LlaException e) { throw new LlaException($"{where}: {e.Render(n => n)}"); }
+        }
         if (!(model.MinLearningRate >= 0 && model.MinLearningRate <= lr)) throw new LlaException($"{where}: min_lr must be in [0, lr] (got {model.MinLearningRate})");
         if (!(model.ClipGradNorm >= 0)) throw new LlaException($"{where}: clip_grad_norm must not be negative (got {model.ClipGradNorm})");
         if (weights is not null && (model.WarmupSteps > 0 || model.Schedule != ScheduleKind.Constant || model.ClipGradNorm > 0))
@@ -308,6 +328,7 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
     public JsonObject ToJson()
     {
         var json = Json();
+        if (TrainSamples is int n) json["train_samples"] = n;
         // Text data only, so that an image study's config.json stays what it was.
         if (Text is not null)
         {
@@ -357,6 +378,7 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
             if (m.WarmupSteps > 0) node["warmup_steps"] = m.WarmupSteps;
             if (m.MinLearningRate > 0) node["min_lr"] = m.MinLearningRate;
             if (m.ClipGradNorm > 0) node["clip_grad_norm"] = m.ClipGradNorm;
+            if (m.StopAccuracy > 0) node["stop_accuracy"] = m.StopAccuracy;
             return (JsonNode)node;
         }).ToArray()),
     };

@@ -290,7 +290,7 @@ public sealed class StudyRun
                 TrainResults Train(OneDnnSetting setting) => TrainRun.Execute(new TrainRunOptions
                 {
                     Source = source, Training = options, Save = path, OneDnn = setting, Resume = TrainingProgress.Exists(path),
-                    ValidationSplit = StudyConfig.ValidationSplit, TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name),
+                    ValidationSplit = StudyConfig.ValidationSplit, TrainSamples = config.TrainSamples, TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name),
                 }, line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
                 var trainedNow = Train(failedBefore && oneDnn == OneDnnSetting.Auto ? OneDnnSetting.Off : oneDnn);
                 if (trainedNow.FailedCheck is { } failed && oneDnn == OneDnnSetting.Auto && trainedNow.NumericGuard is { OnednnForBackward: true })
@@ -404,5 +404,7 @@ public sealed class StudyRun
     }
 
     /// <summary>The data spec of what trained models learn from: the training split less its last <see cref="StudyConfig.ValidationSplit"/>.</summary>
-    private string TrainSpec => DataSpec.Holdout(StudyConfig.ValidationSplit, _data);
+    private string TrainSpec => config.TrainSamples is int n
+        ? DataSpec.First(n, DataSpec.Holdout(StudyConfig.ValidationSplit, _data))
+        : DataSpec.Holdout(StudyConfig.ValidationSplit, _data);
 }

@@ -6,9 +6,9 @@ namespace Lla.Tests.Studies;
 public class StudyPresetsTests
 {
     [Theory]
-    [InlineData("give either --config FILE or --preset quick|paper|zoo", null, null)]
-    [InlineData("give either --config FILE or --preset quick|paper|zoo", "study.json", "quick")]
-    [InlineData("unknown preset 'huge' (known: quick, paper, zoo)", null, "huge")]
+    [InlineData("give either --config FILE or --preset quick|paper|zoo|pgdl", null, null)]
+    [InlineData("give either --config FILE or --preset quick|paper|zoo|pgdl", "study.json", "quick")]
+    [InlineData("unknown preset 'huge' (known: quick, paper, zoo, pgdl)", null, "huge")]
     public void Neither_both_or_an_unknown_preset_is_refused(string expected, string? config, string? preset) =>
         Assert.Equal(expected, Assert.Throws<LlaException>(() => StudyPresets.Load(config, preset)).Render(s => "--" + s));
 
