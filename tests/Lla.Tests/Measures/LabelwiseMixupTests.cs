@@ -111,12 +111,13 @@ public class LabelwiseMixupTests
 
         // The study: per analysed batch, seeded per batch as every family is (seed·1000 + 700 + batch).
         var analysis = new StudyAnalysis(40, 2, 1, 5, 0.5, -0.6, 100, 9);
-        string[] asked = { "davies_bouldin", "mixup_accuracy", "db_mixup" };
+        string[] asked = { "davies_bouldin", "mixup_accuracy", "db_mixup", "nuclear_norm", "mano" };
         var (study, _, _) = StudyMeasuring.Compute(model, LossFunctions.CrossEntropy, batches, analysis, asked, new StudyMeasureInputs(null, null), _ => { }, "test");
         for (int b = 0; b < 2; b++)
         {
             var one = new[] { batches[b] };
-            var expected = Representations.Compute(model, one, new RepresentationOptions { Seed = 9 * 1000 + 700 + b });
+            var expected = Representations.Compute(model, one, new RepresentationOptions { Seed = 9 * 1000 + 700 + b })
+                .Concat(NuclearNorm.Compute(model, one)).Concat(MaNo.Compute(model, one)).ToArray();
             foreach (string name in asked) Assert.Equal(Get(expected, name), study[name][b].Single()!.Value, 12);
         }
     }
