@@ -39,9 +39,6 @@ public sealed class DaviesBouldin : IDisposable
         return db.Index();
     }
 
-    /// <summary>The number of classes with at least one point so far.</summary>
-    public int ClassesPresent => (int)_counts.gt(0).sum().ToInt64();
-
     /// <summary>First pass: adds a chunk of points [n, D] with labels [n] to the class sums.</summary>
     public void AddToCentroids(Tensor points, Tensor labels)
     {
@@ -67,11 +64,11 @@ public sealed class DaviesBouldin : IDisposable
     {
         if (_centroids is null) throw new InvalidOperationException("add the spreads (second pass) before asking for the index");
         using var scope = NewDisposeScope();
-        var counts = _counts.data<double>().ToArray();
+        var counts = _counts.cpu().data<double>().ToArray();
         var present = Enumerable.Range(0, _classes).Where(k => counts[k] > 0).ToArray();
         int n = present.Length;
         if (n < 2) return double.NaN;
-        var spreadSums = _spreads.data<double>().ToArray();
+        var spreadSums = _spreads.cpu().data<double>().ToArray();
         var s = present.Select(k => spreadSums[k] / counts[k]).ToArray();
         var centroids = _centroids.index_select(0, tensor(present.Select(k => (long)k).ToArray(), device: _centroids.device));
         // M row by row (exact differences, no Gram-matrix shortcut), n·D memory at a time.

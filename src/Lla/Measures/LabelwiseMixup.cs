@@ -62,7 +62,8 @@ public static class LabelwiseMixup
         Representations.CheckLabels(batches, "label-wise Mixup");
         if (batches.Any(b => !b.Inputs.is_floating_point()))
             throw new LlaException("label-wise Mixup mixes inputs: it needs real-valued inputs, not token ids");
-        var labels = batches.Select(b => b.Targets.cpu().data<long>().ToArray()).ToArray();
+        long[][] labels;
+        using (NewDisposeScope()) labels = batches.Select(b => b.Targets.cpu().data<long>().ToArray()).ToArray();
         long part = Math.Max(1, microBatch ?? batches.Max(b => b.Count));
         using var generator = new Generator((ulong)seed);
         using var mode = new EvalModeScope(model);

@@ -88,7 +88,8 @@ public static class Representations
     public static (double Index, string Layer, long ForwardPasses) DaviesBouldinOf(nn.Module<Tensor, Tensor> model, IReadOnlyList<Batch> batches, RepresentationOptions options, int? microBatch = null)
     {
         CheckLabels(batches, "the Davies–Bouldin index");
-        int classes = (int)batches.Max(b => b.Targets.max().ToInt64()) + 1;
+        int classes;
+        using (NewDisposeScope()) classes = (int)batches.Max(b => b.Targets.max().ToInt64()) + 1;
         using var mode = new EvalModeScope(model);
         using var _ = no_grad();
         using var layer = new LayerRepresentation(model, options.Layer, options.Pool, batches[0].Inputs);
@@ -121,8 +122,13 @@ public static class Representations
     internal static void CheckLabels(IReadOnlyList<Batch> batches, string what)
     {
         if (batches.Count == 0) throw new LlaException($"no data for {what}: at least one batch is needed");
+        using var scope = NewDisposeScope();
         foreach (var b in batches)
+        {
             if (b.Targets.dtype != ScalarType.Int64 || b.Targets.dim() != 1 || b.Targets.shape[0] != b.Count)
                 throw new LlaException($"{what}: the labels must be class indices [batch] (int64), not {b.Targets.dtype} [{string.Join(", ", b.Targets.shape)}]");
+            if (b.Count > 0 && b.Targets.min().ToInt64() < 0)
+                throw new LlaException($"{what}: the labels must be class indices ≥ 0 (found {b.Targets.min().ToInt64()})");
+        }
     }
 }

@@ -154,6 +154,9 @@ public class DaviesBouldinTests
         var tokens = new[] { new Batch(Points(Three), zeros(new long[] { 7, 3 }, dtype: ScalarType.Int64)) };
         var labels = Assert.Throws<LlaException>(() => Representations.Compute(model, tokens));
         Assert.Contains("class indices [batch] (int64)", labels.Message);
-        Assert.DoesNotContain('\n', e.Message + labels.Message);
+        var negative = new[] { new Batch(Points(Three), tensor(new long[] { 0, 0, 1, 1, -100, 2, 2 })) };
+        var ignored = Assert.Throws<LlaException>(() => Representations.Compute(model, negative));
+        Assert.Contains("class indices ≥ 0 (found -100)", ignored.Message);
+        Assert.DoesNotContain('\n', e.Message + labels.Message + ignored.Message);
     }
 }
