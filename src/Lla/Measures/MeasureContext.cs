@@ -36,6 +36,8 @@ public sealed record MeasureContext
     public HessianAnalysisOptions Analysis { get; init; } = new() { TopK = 1, Runs = 1, LanczosSteps = 80 };
     /// <summary>The sharpness family's settings (its seed is <see cref="Seed"/>).</summary>
     public SharpnessOptions Sharpness { get; init; } = new();
+    /// <summary>The representation family's settings (its layer; its Mixup seed is <see cref="Seed"/>).</summary>
+    public RepresentationOptions Representation { get; init; } = new();
     /// <summary>The analysis session of `lla measure` and `lla analyze` (the curvature family runs on it); null in a study.</summary>
     public AnalysisSession? Session { get; init; }
     /// <summary>The processes the work is shared over.</summary>

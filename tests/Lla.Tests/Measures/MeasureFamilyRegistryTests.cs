@@ -38,11 +38,12 @@ public class MeasureFamilyRegistryTests
     [Fact]
     public void The_built_in_families_are_found_by_reflection_with_their_documented_names_and_measures()
     {
-        Assert.Equal(new[] { "curvature", "baseline", "margin", "norms", "flatness", "sharpness", "spectra", "confidence" }, MeasureFamilies.All.Select(f => f.Name));
-        Assert.Equal(new[] { "baseline", "margin", "norms", "spectra", "confidence" }, MeasureFamilies.Cheap.Select(f => f.Name));
+        Assert.Equal(new[] { "curvature", "baseline", "margin", "norms", "flatness", "sharpness", "spectra", "confidence", "representation", "nuclear", "mano" }, MeasureFamilies.All.Select(f => f.Name));
+        Assert.Equal(new[] { "baseline", "margin", "norms", "spectra", "confidence", "representation", "nuclear", "mano" }, MeasureFamilies.Cheap.Select(f => f.Name));
         Assert.Equal(new[] { "margin" }, MarginFamily.Instance.Measures.Select(m => m.Name));
         Assert.Equal(new[] { "confidence_mean", "entropy_mean", "atc_accuracy", "doc_accuracy" }, ConfidenceFamily.Instance.Measures.Select(m => m.Name));
-        Assert.Equal(37, MeasureFamilies.All.Sum(f => f.Measures.Count));
+        Assert.Equal(new[] { "davies_bouldin", "mixup_accuracy", "db_mixup" }, RepresentationFamily.Instance.Measures.Select(m => m.Name));
+        Assert.Equal(42, MeasureFamilies.All.Sum(f => f.Measures.Count));
         Assert.All(MeasureFamilies.All.SelectMany(f => f.Measures), m => Assert.False(string.IsNullOrEmpty(m.Meaning), m.Name));
         // Families are equal by name, and written by name.
         Assert.Equal(MeasureFamilies.Named("sharpness"), SharpnessFamily.Instance);
@@ -52,7 +53,7 @@ public class MeasureFamilyRegistryTests
         Assert.Equal("[\"curvature\",\"spectra\"]", node["only"]!.ToJsonString());
         Assert.Equal("true", node["labels"]!.GetValue<string>());
         Assert.Equal(settings.Families, ResultsSerializer.FromNode<MeasureSettings>(node).Families);
-        Assert.Equal("{only}: unknown family 'fake' (known: curvature, baseline, margin, norms, flatness, sharpness, spectra, confidence)",
+        Assert.Equal("{only}: unknown family 'fake' (known: curvature, baseline, margin, norms, flatness, sharpness, spectra, confidence, representation, nuclear, mano)",
             Assert.Throws<LlaException>(() => MeasureFamilies.Parse("fake")).Template);
     }
 

@@ -37,6 +37,9 @@ public class ZooMeasuresTests
         values.AddRange(Confidence.Compute(model, batches, new ConfidenceOptions { Validation = batches }));
         values.AddRange(Sharpness.Compute(model, batches, new SharpnessOptions { SampleCount = 8, BatchSize = 4, Steps = 3, AverageDraws = 2 }));
         values.AddRange(Flatness.Compute(model, batches, new FlatnessOptions { PacBayes = new PacBayesOptions { Draws = 2, Halvings = 3 } }));
+        values.AddRange(Representations.Compute(model, batches));
+        values.AddRange(NuclearNorm.Compute(model, batches));
+        values.AddRange(MaNo.Compute(model, batches));
 
         var after = State(model);
         Assert.True(before.Zip(after).All(p => p.First.eq(p.Second).all().ToBoolean()), "parameters and buffers must be restored exactly");
