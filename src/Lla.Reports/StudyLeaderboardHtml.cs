@@ -19,14 +19,14 @@ public static class StudyLeaderboardHtml
          .Append(board.Axes.Count > 0 ? $" (axes: {E(string.Join(", ", board.Axes))}; test-set size {board.TestSize}; the same scores from <code>{E(board.ScoreCommand)}</code>)" : "")
          .Append($". Sorted by {E(board.SortedBy)}. Cost: seconds per model and dataset, shared work counted in each measure that needed it.</p>");
         h.Append("<table><tr><th>measure</th><th>family</th><th>needs labels</th><th>cost (s)</th><th>ρ MP models</th><th>τ MP models</th>")
-         .Append("<th>ρ all models</th><th>τ all models</th><th>τ across models</th><th>Ψ</th><th>sign-error mean [95% CI]</th><th>p90 / max</th><th>environments kept</th></tr>");
+         .Append("<th>ρ all models</th><th>τ all models</th><th>τ across models</th><th>Ψ</th><th>CMI</th><th>sign-error mean [95% CI]</th><th>p90 / max</th><th>environments kept</th></tr>");
         foreach (var e in board.Entries)
         {
             var s = e.AcrossModels;
             h.Append($"<tr><td>{E(e.Measure)}</td><td>{E(e.Family)}</td><td>{(e.NeedsLabels ? "yes" : "no")}</td><td>{F(e.SecondsPerModel)}</td>")
              .Append($"<td>{Ci(e.MpModels?.Spearman)}</td><td>{Ci(e.MpModels?.Kendall)}</td><td>{Ci(e.AllModels?.Spearman)}</td><td>{Ci(e.AllModels?.Kendall)}</td>")
-             .Append(s is null ? string.Concat(Enumerable.Repeat("<td>not testable</td>", 5))
-                : $"<td>{F(s.Tau)} [{F(s.TauLow)}, {F(s.TauHigh)}]</td><td>{F(s.Psi)} [{F(s.PsiLow)}, {F(s.PsiHigh)}]</td>"
+             .Append(s is null ? string.Concat(Enumerable.Repeat("<td>not testable</td>", 6))
+                : $"<td>{F(s.Tau)} [{F(s.TauLow)}, {F(s.TauHigh)}]</td><td>{F(s.Psi)} [{F(s.PsiLow)}, {F(s.PsiHigh)}]</td><td{(s.CmiReason is { } why ? $" title=\"{E(why)}\"" : "")}>{F(s.Cmi)}</td>"
                   + $"<td>{F(s.SignErrorMean)} [{F(s.SignErrorMeanLow)}, {F(s.SignErrorMeanHigh)}]</td><td>{F(s.SignErrorP90)} / {F(s.SignErrorMax)}</td><td>{s.EnvironmentsKept} of {s.Environments}</td>")
              .Append("</tr>");
         }

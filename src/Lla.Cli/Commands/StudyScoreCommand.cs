@@ -10,7 +10,7 @@ internal static class StudyScoreCommand
 {
     public static Command Create(Processes processes)
     {
-        var command = new Command("score", "Rank measures on a model-zoo table: Kendall τ with the generalization gap, granulated Ψ, worst-case sign-error");
+        var command = new Command("score", "Rank measures on a model-zoo table: Kendall τ with the generalization gap, granulated Ψ, CMI, worst-case sign-error");
         var table = new Argument<string>("TABLE") { Description = "CSV: model, the axis columns, train_accuracy, test_accuracy (fractions), [test_size], measure columns" };
         var axes = new Option<string>("--axes") { Description = "the hyperparameter columns, comma-separated", Required = true };
         var measures = new Option<string?>("--measures") { Description = "measure columns to score (default: every other numeric column)" };

@@ -166,7 +166,8 @@ public sealed record StudyLeaderboard(IReadOnlyList<LeaderboardEntry> Entries, s
                 // METHOD.md: with one model per cell an environment holds one pair, so max and p90 are 0 or 1: lead with the mean.
                 string signError = s.EnvironmentsKept == 0 ? $"no environment kept a pair whose gaps differ by more than the test set can resolve (of {s.Environments})"
                     : $"mean sign-error {F(s.SignErrorMean.Value)} [{F(s.SignErrorMean.Low)}, {F(s.SignErrorMean.High)}] over the {s.EnvironmentsKept} of {s.Environments} environments that kept a pair";
-                parts.Add($"Across models: {Label(c)} τ = {F(s.Tau.Value)} [{F(s.Tau.Low)}, {F(s.Tau.High)}], Ψ = {F(s.Psi.Value)}, {signError}"
+                string cmi = s.Cmi.Value is double v ? $"CMI = {F(v)}" : "CMI n/a";
+                parts.Add($"Across models: {Label(c)} τ = {F(s.Tau.Value)} [{F(s.Tau.Low)}, {F(s.Tau.High)}], Ψ = {F(s.Psi.Value)}, {cmi}, {signError}"
                     + (versus.Length > 0 ? $" (against {versus})." : "."));
             }
         }

@@ -89,7 +89,7 @@ public sealed record LeaderboardResults(string SortedBy, string AcrossDatasets, 
     public static LeaderboardResults From(StudyConfig config, StudyLeaderboard board) => new(
         StudyLeaderboard.SortOrder,
         "per measure, Spearman ρ and Kendall τ_b of direction·Δmeasure against the accuracy drop −Δaccuracy (Δ relative to the training split) over the test split and every shift; 95% intervals from a bootstrap resampling models; positive = the measure rises as accuracy falls; data-free measures n/a",
-        board.AcrossModelsNote ?? "per measure on the training split, Kendall τ_b with the gap (train accuracy on the labels trained with − test accuracy), granulated Ψ over the axes, worst-case coupled-pair sign-error (the code of `lla study score`)",
+        board.AcrossModelsNote ?? "per measure on the training split, Kendall τ_b with the gap (train accuracy on the labels trained with − test accuracy), granulated Ψ over the axes, the PGDL competition's CMI over pairs of axes, worst-case coupled-pair sign-error (the code of `lla study score`)",
         config.AxesOrNone, board.TestSize, ModelsFile, Lla.Studies.ModelsTable.ScoreCommand(config, board.TestSize), board.Verdict,
         board.Entries.Select(e => new LeaderboardRecord(e.Measure, e.Family.Name, e.Direction, e.NeedsLabels, e.DataFree, e.SecondsPerModel,
             e.MpModels is { } mp ? AcrossDatasetRecord.From(mp) : null, e.AllModels is { } all ? AcrossDatasetRecord.From(all) : null,

@@ -17,7 +17,7 @@ public static class StudyTable
         "measure", "family", "direction", "needs_labels", "data_free", "seconds_per_model_and_dataset",
         "rho_mp", "rho_mp_low", "rho_mp_high", "tau_mp", "tau_mp_low", "tau_mp_high", "mp_models",
         "rho_all", "rho_all_low", "rho_all_high", "tau_all", "tau_all_low", "tau_all_high", "all_models",
-        "across_models_tau", "across_models_tau_low", "across_models_tau_high", "psi", "psi_low", "psi_high",
+        "across_models_tau", "across_models_tau_low", "across_models_tau_high", "psi", "psi_low", "psi_high", "cmi",
         "sign_error_mean", "sign_error_p90", "sign_error_max", "environments_kept",
     };
 
@@ -33,7 +33,7 @@ public static class StudyTable
             var s = e.AcrossModels;
             var cells = new[] { e.Measure, e.Family, e.Direction.ToString(CultureInfo.InvariantCulture), e.NeedsLabels ? "yes" : "no", e.DataFree ? "yes" : "no", N(e.SecondsPerModel) }
                 .Concat(Across(e.MpModels)).Concat(Across(e.AllModels))
-                .Concat(s is null ? Enumerable.Repeat("", 10) : new[] { N(s.Tau), N(s.TauLow), N(s.TauHigh), N(s.Psi), N(s.PsiLow), N(s.PsiHigh),
+                .Concat(s is null ? Enumerable.Repeat("", 11) : new[] { N(s.Tau), N(s.TauLow), N(s.TauHigh), N(s.Psi), N(s.PsiLow), N(s.PsiHigh), N(s.Cmi),
                     N(s.SignErrorMean), N(s.SignErrorP90), N(s.SignErrorMax), s.EnvironmentsKept.ToString(CultureInfo.InvariantCulture) });
             csv.AppendLine(string.Join(",", cells.Select(Quote)));
         }

@@ -16,6 +16,8 @@ namespace Lla.Studies.Scoring;
 /// leaves it open: one pair per environment in a 2-level factorial, where it is that pair's
 /// error); reported: the mean (with a bootstrap interval over environments), the 90th percentile
 /// (linear interpolation between order statistics) and the max over the environments that kept a pair.</item>
+/// <item>CMI: the PGDL competition's conditional mutual information over ordered pairs of axes
+/// (<see cref="ConditionalMutualInformation"/>); no interval.</item>
 /// </list>
 /// </summary>
 public static class AcrossModelScoring
@@ -84,6 +86,7 @@ public static class AcrossModelScoring
             SignErrorMax = sorted.Count > 0 ? sorted[^1] : double.NaN,
             Environments = environmentCount,
             EnvironmentsKept = environments.Count,
+            Cmi = ConditionalMutualInformation.Score(zoo, axes, measure),
         };
     }
 

@@ -5,9 +5,9 @@ public sealed record Interval(double Value, double Low, double High);
 
 /// <summary>
 /// How well one measure ranks a zoo's generalization gaps (METHOD.md "Scoring a measure"):
-/// Kendall τ_b over all models, granulated Ψ over the hyperparameter axes, and the worst-case
-/// coupled-pair sign-error over environments. Every score is oriented: a good measure has τ and
-/// Ψ near 1 and sign-errors near 0.
+/// Kendall τ_b over all models, granulated Ψ over the hyperparameter axes, the worst-case
+/// coupled-pair sign-error over environments, and the PGDL competition's CMI over pairs of axes.
+/// Every score is oriented: a good measure has τ, Ψ and CMI near 1 and sign-errors near 0.
 /// </summary>
 public sealed record MeasureScore
 {
@@ -29,4 +29,6 @@ public sealed record MeasureScore
     public int Environments { get; init; }
     /// <summary>Environments with at least one pair of weight ≥ 0.5 (the only ones scored).</summary>
     public int EnvironmentsKept { get; init; }
+    /// <summary>The conditional mutual information score (<see cref="ConditionalMutualInformation"/>): the value in [0, 1] or null with its reason.</summary>
+    public required CmiScore Cmi { get; init; }
 }

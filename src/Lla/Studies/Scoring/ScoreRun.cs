@@ -49,17 +49,28 @@ public sealed record ScoreRunOptions
     }
 }
 
-/// <summary>One measure's scores as score.json holds them (NaN written as null).</summary>
+/// <summary>
+/// One measure's scores as score.json holds them (NaN written as null). <c>cmi</c> is null with <c>cmi_reason</c> when no pair of axes
+/// could be scored (also in files written before CMI was added, which lack both).
+/// </summary>
 public sealed record ScoreRecord(
     string Name, int Models, int ModelsWithoutValue,
     double Tau, double TauLow, double TauHigh,
     double Psi, double PsiLow, double PsiHigh, IReadOnlyDictionary<string, double> PsiPerAxis, int PsiGroupsSkipped,
     double SignErrorMean, double SignErrorMeanLow, double SignErrorMeanHigh, double SignErrorP90, double SignErrorMax,
-    int Environments, int EnvironmentsKept)
+    int Environments, int EnvironmentsKept,
+    double Cmi = double.NaN, string? CmiReason = null, int CmiPairsSkipped = 0, IReadOnlyList<CmiPairRecord>? CmiPerPair = null)
 {
     public static ScoreRecord From(MeasureScore s) => new(
         s.Name, s.Models, s.ModelsWithoutValue, s.Tau.Value, s.Tau.Low, s.Tau.High, s.Psi.Value, s.Psi.Low, s.Psi.High, s.PsiPerAxis, s.PsiGroupsSkipped,
-        s.SignErrorMean.Value, s.SignErrorMean.Low, s.SignErrorMean.High, s.SignErrorP90, s.SignErrorMax, s.Environments, s.EnvironmentsKept);
+        s.SignErrorMean.Value, s.SignErrorMean.Low, s.SignErrorMean.High, s.SignErrorP90, s.SignErrorMax, s.Environments, s.EnvironmentsKept,
+        s.Cmi.Value ?? double.NaN, s.Cmi.Reason, s.Cmi.PairsSkipped, s.Cmi.Pairs.Select(CmiPairRecord.From).ToArray());
+}
+
+/// <summary>One ordered pair of axes of the CMI score: its score (null: skipped, mean H(V_g) = 0), the means over its slices and how many were empty.</summary>
+public sealed record CmiPairRecord(string Axis1, string Axis2, double Score, double MeanInformation, double MeanGapEntropy, long Slices, long EmptySlices)
+{
+    public static CmiPairRecord From(CmiPairScore p) => new(p.Axis1, p.Axis2, p.Score, p.MeanInformation, p.MeanGapEntropy, p.Slices, p.EmptySlices);
 }
 
 /// <summary>score.json: the scores of every measure, sorted by <see cref="SortedBy"/>.</summary>

@@ -8,7 +8,7 @@ public class AcrossModelScoringTests
     private static readonly string[] Axes5 = { "a", "b", "c", "d", "e" };
 
     /// <summary>A 2^k factorial zoo; gap and measure are functions of the model's levels.</summary>
-    private static List<ZooModel> Factorial(string[] axes, Func<int[], double> gap, Func<int[], double> measure) =>
+    internal static List<ZooModel> Factorial(string[] axes, Func<int[], double> gap, Func<int[], double> measure) =>
         Enumerable.Range(0, 1 << axes.Length).Select(code =>
         {
             int[] level = axes.Select((_, i) => (code >> i) & 1).ToArray();
@@ -17,7 +17,7 @@ public class AcrossModelScoringTests
                 TrainAccuracy: 0.2 + g, TestAccuracy: 0.2, new Dictionary<string, double> { ["m"] = measure(level) });
         }).ToList();
 
-    private static double DistinctGap(int[] l) => l.Select((x, i) => x * 0.4 / (1 << i)).Sum(); // every model a different gap, steps ≥ 0.025
+    internal static double DistinctGap(int[] l) => l.Select((x, i) => x * 0.4 / (1 << i)).Sum(); // every model a different gap, steps ≥ 0.025
 
     [Fact]
     public void Kendall_tau_b_counts_ties_as_neither_concordant_nor_discordant()

@@ -37,8 +37,13 @@ public class ScoreRunTests
         Assert.Equal("noise", results.Scores[2].Name);
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "out", ScoreRun.FileName)))!;
         var first = json["scores"]![0]!;
-        foreach (var key in new[] { "name", "tau", "psi", "sign_error_max", "sign_error_p90", "sign_error_mean", "tau_low", "tau_high" })
+        foreach (var key in new[] { "name", "tau", "psi", "sign_error_max", "sign_error_p90", "sign_error_mean", "tau_low", "tau_high", "cmi", "cmi_reason", "cmi_pairs_skipped", "cmi_per_pair" })
             Assert.True(first.AsObject().ContainsKey(key), key);
+        // CMI (0–1, not ×100) is scored on the negated column too: "flat" negated is the gap, as "sharp" is.
+        Assert.All(results.Scores.Take(2), s => Assert.Equal(1, s.Cmi, 12));
+        Assert.Equal(1, first["cmi"]!.GetValue<double>(), 12);
+        Assert.Equal(6, first["cmi_per_pair"]!.AsArray().Count);
+        Assert.Equal(new[] { "axis1", "axis2", "score", "mean_information", "mean_gap_entropy", "slices", "empty_slices" }, first["cmi_per_pair"]![0]!.AsObject().Select(kv => kv.Key));
         Assert.Equal(10000, json["test_size"]!.GetValue<int>());
     }
 
@@ -48,7 +53,9 @@ public class ScoreRunTests
         string dir = Paths.NewTempFolder(), table = Table(dir);
         var all = ScoreRun.Execute(new ScoreRunOptions { Table = table, Axes = new[] { "lr", "wd", "aug" }, OutDir = Path.Combine(dir, "a"), Resamples = 100 });
         var one = ScoreRun.Execute(new ScoreRunOptions { Table = table, Axes = new[] { "lr", "wd", "aug" }, Measures = new[] { "noise" }, OutDir = Path.Combine(dir, "b"), Resamples = 100 });
-        Assert.Equal(all.Scores.Single(s => s.Name == "noise") with { PsiPerAxis = one.Scores[0].PsiPerAxis }, one.Scores[0]);
+        var alone = all.Scores.Single(s => s.Name == "noise");
+        Assert.Equal(alone with { PsiPerAxis = one.Scores[0].PsiPerAxis, CmiPerPair = one.Scores[0].CmiPerPair }, one.Scores[0]);
+        Assert.Equal(alone.CmiPerPair!, one.Scores[0].CmiPerPair!);
     }
 
     public static IEnumerable<object[]> BadTables() => new[]
