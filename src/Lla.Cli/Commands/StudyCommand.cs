@@ -27,15 +27,16 @@ internal static class StudyCommand
         command.SetAction(p => CommandAction.Run(processes, p, () =>
         {
             var output = shared.Output(p, processes);
-            processes.RequireSingle("study");
             string? configPath = p.GetValue(config), presetName = p.GetValue(preset);
             var study = StudyPresets.Load(configPath, presetName);
             string folder = p.GetValue(outFolder) ?? $"study-{study.Name}";
             var setting = shared.RunSettings(p);
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var results = output.WithProgress(report => StudyRun.Execute(
-                new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force) }, report, output.Say));
+            var options = new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force) };
+            // Under MPI every rank trains its share of the models; rank 0 then measures them all and writes the results.
+            if (!processes.IsRoot) { StudyRun.TrainShare(options, processes.Group, say: output.Say); return 0; }
+            var results = output.WithProgress(report => StudyRun.Execute(options, report, output.Say, group: processes.Group));
             var files = StudyReport.Write(folder, study, results);
             foreach (var line in StudySummary.Lines(results, files, folder, clock.Elapsed)) output.Say(line);
             output.Finish(results);

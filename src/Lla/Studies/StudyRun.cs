@@ -55,11 +55,19 @@ public sealed class StudyRun
     }
 
     /// <summary>Runs (or resumes) the study; <paramref name="say"/> gets one line per finished epoch and measurement.</summary>
-    public static StudyResults Execute(StudyRunOptions o, Action<AnalysisProgress>? progress = null, Action<string>? say = null, CancellationToken cancel = default)
+    /// <param name="group">
+    /// The ranks of an MPI job (null: one process): this is rank 0's part. Every rank trains its share of the models
+    /// (<see cref="TrainShare"/>, which the other ranks call), then rank 0 measures them all.
+    /// </param>
+    public static StudyResults Execute(StudyRunOptions o, Action<AnalysisProgress>? progress = null, Action<string>? say = null, CancellationToken cancel = default,
+        Parallel.IProcessGroup? group = null)
     {
+        group ??= Parallel.SingleProcess.Instance;
+        if (!group.IsRoot) throw new InvalidOperationException("ranks other than 0 call TrainShare");
         if (File.Exists(o.Folder)) throw new LlaException($"{{out}} {o.Folder} is a file, not a folder");
         if (o.TensorBoard is not null) Training.TrainingEvents.CheckFolder(o.TensorBoard);
-        using var runLock = RunLock.ForJob(o.Folder, Parallel.SingleProcess.Instance, say, claim: new RunClaim("study", null, Force: o.Force));
+        using var runLock = RunLock.ForJob(o.Folder, group, say, claim: new RunClaim("study", null, Force: o.Force));
+        if (group.Size > 1) TrainShare(o, group, progress, say, cancel);
         var (outcome, meta, testSize) = new StudyRun(o, progress, say, cancel).Run();
         var leaderboard = StudyLeaderboard.Score(o.Config, outcome, testSize);
         meta = meta with
@@ -79,9 +87,38 @@ public sealed class StudyRun
         return results;
     }
 
-    private (StudyOutcome Outcome, StudyMeta Meta, int TestSize) Run()
+    /// <summary>
+    /// One rank's share of an MPI study's training: models i with i mod size = rank, into the study folder (rank 0 holds
+    /// its lock and has checked its config first). Every rank returns when every model is trained; rank 0 then measures
+    /// them all (<see cref="Execute"/>), the others are done. A model already trained (a resumed study) is not trained again.
+    /// </summary>
+    public static void TrainShare(StudyRunOptions o, Parallel.IProcessGroup group, Action<AnalysisProgress>? progress = null, Action<string>? say = null, CancellationToken cancel = default)
     {
-        var clock = Stopwatch.StartNew();
+        // Rank 0 holds the folder (its lock, and whatever --force replaces) before any rank writes into it.
+        group.Sum(new double[1]);
+        var run = new StudyRun(o, progress, say, cancel);
+        run.CheckModelsAndShifts();
+        if (o.Config.Text is not null) Lla.Data.Text.TextDataset.Register(o.Config.Text);
+        using (var train = DataSpec.Load(run.TrainSpec, Split.Train)) run.CheckTrainingFits(train.Count);
+        if (group.IsRoot)
+        {
+            Directory.CreateDirectory(Path.Combine(run.folder, "models"));
+            run.CheckConfig();
+        }
+        // A folder holding another study is refused by rank 0 before any rank trains.
+        group.Sum(new double[1]);
+        var training = new Dictionary<string, TrainResults>();
+        for (int i = group.Rank; i < o.Config.Models.Count; i += group.Size)
+        {
+            cancel.ThrowIfCancellationRequested();
+            run.EnsureModel(o.Config.Models[i], training);
+        }
+        // Every model is trained before rank 0 measures.
+        group.Sum(new double[1]);
+    }
+
+    private void CheckModelsAndShifts()
+    {
         foreach (var spec in config.Models)
         {
             if (!ModelZoo.Knows(spec.Architecture)) throw new LlaException($"model {spec.Name}: unknown architecture '{spec.Architecture}' (known: {string.Join(", ", ModelZoo.Names)})");
@@ -90,6 +127,12 @@ public sealed class StudyRun
         foreach (var shift in config.Shifts)
             if (shift.Corpus is { } corpus && !File.Exists(corpus[(corpus.IndexOf(':') + 1)..]) && !Directory.Exists(corpus[(corpus.IndexOf(':') + 1)..]))
                 throw new LlaException($"shift {shift.Name}: no such file or folder");
+    }
+
+    private (StudyOutcome Outcome, StudyMeta Meta, int TestSize) Run()
+    {
+        var clock = Stopwatch.StartNew();
+        CheckModelsAndShifts();
         // Text data reads with the config's tokenizer and context, as --tokenizer and --context make every other command read it.
         if (config.Text is not null) Lla.Data.Text.TextDataset.Register(config.Text);
 
