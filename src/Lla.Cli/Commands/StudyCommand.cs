@@ -33,7 +33,8 @@ internal static class StudyCommand
             var setting = shared.RunSettings(p);
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var options = new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force) };
+            var options = new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force),
+                MeasuringThreads = processes.Distributed && p.GetValue(shared.Threads) is null ? Environment.ProcessorCount : null };
             // Under MPI every rank trains its share of the models; rank 0 then measures them all and writes the results.
             if (!processes.IsRoot) { StudyRun.TrainShare(options, processes.Group, say: output.Say); return 0; }
             var results = output.WithProgress(report => StudyRun.Execute(options, report, output.Say, group: processes.Group));

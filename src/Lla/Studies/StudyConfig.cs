@@ -28,8 +28,8 @@ public sealed record StudyModel(
     /// <summary>The model's fields a config's <c>axes</c> may name, with their values as text (what a models table holds).</summary>
     public static readonly string[] AxisFields = { "model", "optimizer", "lr", "momentum", "epochs", "batch_size", "augment", "gradient", "seed", "weight_decay", "label_noise", "family", "depth", "width", "dropout" };
 
-    // family: the architecture's name before its ':' (vgg, nin, gpt; lenet); depth, width and dropout read from a KIND:key=value name
-    // (vgg:depth=D,width=W,dropout=P): "-" for a model without the key (a LeNet has no depth), dropout "0".
+    // family: the architecture's name before its ':' (vgg, nin; every GPT is gpt; lenet); depth, width and dropout read from a parsed
+    // vgg:/nin: name (a GPT's width and dropout too): "-" for a model without them (a LeNet has no depth), dropout "0".
 
     public string AxisValue(string axis) => axis switch
     {
@@ -44,11 +44,16 @@ public sealed record StudyModel(
         "seed" => Seed.ToString(CultureInfo.InvariantCulture),
         "weight_decay" => WeightDecay.ToString("R", CultureInfo.InvariantCulture),
         "label_noise" => LabelNoise.ToString("R", CultureInfo.InvariantCulture),
-        "family" => Architecture.Contains(':') ? Architecture[..Architecture.IndexOf(':')] : Architecture,
-        "dropout" => Lla.Models.ConvNets.ConvNetConfig.KeyValue(Architecture, axis) ?? "0",
-        "depth" or "width" => Lla.Models.ConvNets.ConvNetConfig.KeyValue(Architecture, axis) ?? "-",
+        "family" => Lla.Models.Gpt.GptConfig.Names(Architecture) ? "gpt" : Architecture.Contains(':') ? Architecture[..Architecture.IndexOf(':')] : Architecture,
+        "depth" => ConvNet?.Depth.ToString(CultureInfo.InvariantCulture) ?? "-",
+        "width" => (ConvNet?.Width ?? Gpt?.Width)?.ToString(CultureInfo.InvariantCulture) ?? "-",
+        "dropout" => (ConvNet?.Dropout ?? Gpt?.Dropout ?? 0).ToString("R", CultureInfo.InvariantCulture),
         _ => throw new LlaException($"unknown axis '{axis}' (known: {string.Join(", ", AxisFields)})"),
     };
+
+    /// <summary>The VGG-like or NiN-like network the architecture names (null for another); axes read it parsed, so depth=02 and depth=2 are one value.</summary>
+    private Lla.Models.ConvNets.ConvNetConfig? ConvNet => Lla.Models.ConvNets.ConvNetConfig.Names(Architecture) ? Lla.Models.ConvNets.ConvNetConfig.Parse(Architecture) : null;
+    private Lla.Models.Gpt.GptConfig? Gpt => IsLanguageModel ? Lla.Models.Gpt.GptConfig.Parse(Architecture) : null;
 
     /// <summary>The study's analysis settings with this model's overrides (a large model may use smaller batches or fewer steps).</summary>
     public StudyAnalysis AnalysisFor(StudyAnalysis study) => Analysis is null ? study : study with
@@ -77,14 +82,14 @@ public sealed record StudyModel(
 
     public string Recipe => IsReference ? "random init"
         : Weights is not null ? $"loaded from {Weights}"
-        : $"{Optimizer} lr {LearningRate.ToString("G4", CultureInfo.InvariantCulture)}, {Epochs} epochs, batch {BatchSize}"
+        : $"{Optimizer} lr {LearningRate.ToString("G4", CultureInfo.InvariantCulture)}, " + (StopAccuracy > 0 ? "" : $"{Epochs} epochs, ") + $"batch {BatchSize}"
           + (Augment ? ", augmented" : "") + (Gradient.Kind == "none" ? "" : $", gradients {Gradient}")
           + (WeightDecay > 0 ? $", weight decay {WeightDecay.ToString("G4", CultureInfo.InvariantCulture)}" : "")
           + (LabelNoise > 0 ? $", {LabelNoise.ToString("P0", CultureInfo.InvariantCulture)} label noise" : "")
           + (WarmupSteps > 0 ? $", {WarmupSteps} warm-up steps" : "")
           + (Schedule == ScheduleKind.Cosine ? $", cosine to {MinLearningRate.ToString("G4", CultureInfo.InvariantCulture)}" : "")
           + (ClipGradNorm > 0 ? $", clipped to norm {ClipGradNorm.ToString("G4", CultureInfo.InvariantCulture)}" : "")
-          + (StopAccuracy > 0 ? $", stopped at {StopAccuracy.ToString("P1", CultureInfo.InvariantCulture)} training accuracy" : "");
+          + (StopAccuracy > 0 ? $", until {StopAccuracy.ToString("P1", CultureInfo.InvariantCulture)} eval-mode training accuracy (at most {Epochs} epochs)" : "");
 }
 
 /// <summary>Per-model changes of the measurement settings (null: the study's).</summary>

@@ -26,6 +26,8 @@ public sealed record StudyMeta
     public IReadOnlyDictionary<string, string> NumericGuard { get; init; } = new Dictionary<string, string>();
     /// <summary>Each model's training record (NAME.bin.json), with the study's recipe for it.</summary>
     public IReadOnlyDictionary<string, TrainResults> Training { get; init; } = new Dictionary<string, TrainResults>();
+    /// <summary>How many models with a stopping rule reached it (null: no model has one).</summary>
+    public StudyConvergence? Convergence { get; init; }
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
     public double SecondsThisSession { get; init; }
     public double SecondsMeasuringTotal { get; init; }

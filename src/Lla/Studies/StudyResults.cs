@@ -31,7 +31,7 @@ public sealed record StudyResults
         Study = config.Name,
         Config = config.ToJson(),
         Meta = meta,
-        Findings = outcome.Findings,
+        Findings = meta.Convergence is { } convergence ? outcome.Findings.Append(convergence.Line(config)).ToArray() : outcome.Findings,
         HesdTypes = outcome.Types.Select(t => new StudyTypeRecord(t.Model, t.Recipe, t.Reference, t.Manipulated, t.HesdType, t.Ct, t.CtStd, t.TrainAccuracy, t.TestAccuracy)).ToArray(),
         Correlations = outcome.Correlations.Select(c => new StudyCorrelationRecord(c.Criterion, c.Group, c.Verdict, Estimate(c.Spearman), Estimate(c.Pearson))).ToArray(),
         WithinModel = outcome.WithinModel.Select(w => new StudyWithinModelRecord(w.Model, w.Criterion, w.Spearman, w.Pearson, w.Points)).ToArray(),

@@ -23,6 +23,8 @@ public sealed record StudyRunOptions(StudyConfig Config, string Folder, OneDnnSe
     public string? TensorBoard { get; init; }
     /// <summary>Replace whatever run the folder holds (`--force`): an earlier study is measured anew, not resumed.</summary>
     public bool Force { get; init; }
+    /// <summary>Under MPI, rank 0's thread count once every rank has trained its share and the others have ended (they shared the cores while training); null: unchanged.</summary>
+    public int? MeasuringThreads { get; init; }
 }
 
 /// <summary>
@@ -67,7 +69,11 @@ public sealed class StudyRun
         if (File.Exists(o.Folder)) throw new LlaException($"{{out}} {o.Folder} is a file, not a folder");
         if (o.TensorBoard is not null) Training.TrainingEvents.CheckFolder(o.TensorBoard);
         using var runLock = RunLock.ForJob(o.Folder, group, say, claim: new RunClaim("study", null, Force: o.Force));
-        if (group.Size > 1) TrainShare(o, group, progress, say, cancel);
+        if (group.Size > 1)
+        {
+            TrainShare(o, group, progress, say, cancel);
+            if (o.MeasuringThreads is int threads) RuntimeSetup.SetThreads(threads);
+        }
         var (outcome, meta, testSize) = new StudyRun(o, progress, say, cancel).Run();
         var leaderboard = StudyLeaderboard.Score(o.Config, outcome, testSize);
         meta = meta with
@@ -119,6 +125,12 @@ public sealed class StudyRun
 
     private void CheckModelsAndShifts()
     {
+        if (config.TrainSamples is int n)
+        {
+            using var all = DataSpec.Load(DataSpec.Holdout(StudyConfig.ValidationSplit, _data), Split.Train);
+            if (n > all.Count)
+                throw new LlaException($"train_samples {n} is more than the {all.Count} training samples of {_data} (its training split less the last {StudyConfig.ValidationSplit:P0}, held out for validation)");
+        }
         foreach (var spec in config.Models)
         {
             if (!ModelZoo.Knows(spec.Architecture)) throw new LlaException($"model {spec.Name}: unknown architecture '{spec.Architecture}' (known: {string.Join(", ", ModelZoo.Names)})");
@@ -247,6 +259,7 @@ public sealed class StudyRun
             Threads = TorchSharp.torch.get_num_threads(),
             NumericGuard = guards,
             Training = training,
+            Convergence = StudyConvergence.Of(config, training),
             Versions = Versions.All(),
             SecondsThisSession = clock.Elapsed.TotalSeconds,
             SecondsMeasuringTotal = measurements.Sum(m => m.Seconds),

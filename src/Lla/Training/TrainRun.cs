@@ -137,6 +137,8 @@ public static class TrainRun
         using var held = validation is null ? null : (source with { Data = validation }).LoadData(Split.Test);
         // A warm-up as long as the run is refused once the data's size is known, before anything is written.
         Trainer.Schedule(o.Training, train.Count);
+        if (o.Training.StopAccuracy > 0 && !train.IsClassification)
+            throw new LlaException($"the stopping rule (a study's stop_accuracy) reads an accuracy, and {source.Data}'s targets are not classes: drop stop_accuracy");
         var model = source.Build(train);
         // θ₀ beside the checkpoint, for dist_init and the PAC-Bayes bounds (lla measure finds it there).
         if (!o.Resume)

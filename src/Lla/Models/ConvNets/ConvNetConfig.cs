@@ -34,18 +34,6 @@ public sealed record ConvNetConfig(ConvNetKind Kind, int Depth, int Width, doubl
     private static ConvNetKind? KindOf(string model) =>
         Enum.GetValues<ConvNetKind>().Cast<ConvNetKind?>().FirstOrDefault(k => model.StartsWith(PrefixOf(k!.Value), StringComparison.Ordinal));
 
-    /// <summary>The value of one key in a KIND:key=value,… model name (vgg:, nin:, gpt:; null when the name has no such key); the name is not checked.</summary>
-    public static string? KeyValue(string model, string key)
-    {
-        if (model.IndexOf(':') < 0) return null;
-        foreach (var part in model[(model.IndexOf(':') + 1)..].Split(','))
-        {
-            int eq = part.IndexOf('=');
-            if (eq > 0 && part[..eq].Trim() == key) return part[(eq + 1)..].Trim();
-        }
-        return null;
-    }
-
     /// <summary>The network <paramref name="model"/> names; a malformed name is one line naming the bad key.</summary>
     public static ConvNetConfig Parse(string model)
     {
