@@ -34,7 +34,7 @@ internal static class StudyCommand
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var options = new StudyRunOptions(study, folder, setting) { Preset = presetName, ConfigFile = configPath, TensorBoard = p.GetValue(tensorBoard), Force = p.GetValue(force),
-                MeasuringThreads = processes.Distributed && p.GetValue(shared.Threads) is null ? Environment.ProcessorCount : null };
+                MeasuringThreads = processes.Distributed && p.GetValue(shared.Threads) is null && Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null ? Environment.ProcessorCount : null };
             // Under MPI every rank trains its share of the models; rank 0 then measures them all and writes the results.
             if (!processes.IsRoot) { StudyRun.TrainShare(options, processes.Group, say: output.Say); return 0; }
             var results = output.WithProgress(report => StudyRun.Execute(options, report, output.Say, group: processes.Group));
