@@ -42,7 +42,7 @@ models.append(model("resnet20-lr0.001-b128", "resnet20", 0.001, 128, analysis={"
 
 header = """{
   // A PGDL-style zoo (Jiang et al. 2020, task 8: VGG-like nets on Fashion-MNIST; made by data/make_pgdl_preset.py):
-  // 32 VGG-like nets (2^5 over depth, width, dropout, weight decay, lr), 8 NiN-like nets with BatchNorm (2^3 over
+  // 32 VGG-like nets (2^5 over depth, width, dropout, weight decay, lr), 8 NiN-like nets (BatchNorm after each 3×3 convolution; 2^3 over
   // depth, width, batch size), one LeNet and one ResNet-20, each trained with Adam until its eval-mode accuracy on its
   // training images reaches 99% (the stopping rule; at most 60 epochs). Trained on the first 2,000 images of the
   // embedded subset's training split (after its last 10% is held out for ATC/DoC), measured on them, on the 2,000 test

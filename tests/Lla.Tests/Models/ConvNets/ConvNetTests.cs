@@ -55,8 +55,8 @@ public class ConvNetTests
     {
         TestTorch.Init();
         using var model = ModelZoo.Create(new ModelSpec("nin:depth=3,width=2,dropout=0.5", new long[] { 3, 28, 28 }, 5));
-        // Blocks of 2, 4, 8 channels: a 3×3 and two 1×1 convolutions each, each with a BatchNorm (scale and shift); the head 8 → 5 (1×1).
-        long Block(int input, int c) => (input * c * 9 + c) + 2 * (c * c + c) + 3 * 2 * c;
+        // Blocks of 2, 4, 8 channels: a 3×3 convolution with a BatchNorm (scale and shift) and two 1×1 convolutions each; the head 8 → 5 (1×1).
+        long Block(int input, int c) => (input * c * 9 + c) + 2 * c + 2 * (c * c + c);
         long expected = Block(3, 2) + Block(2, 4) + Block(4, 8) + (8 * 5 + 5);
         Assert.Equal(expected, model.parameters().Sum(p => p.numel()));
         using var x = randn(2, 3, 28, 28);
