@@ -216,7 +216,7 @@ public class CommandLineErrorTests
     public void Unknown_model()
     {
         string line = AssertUserError(Paths.NewTempFolder(), "analyze", "--model", "transformer9000");
-        Assert.Contains("unknown model 'transformer9000' (known: lenet, mlp, resnet20, resnet18, resnet34, resnet50, gpt-nano, gpt-bytes, gpt2-small, gpt:layers=L,heads=H,width=W,context=T)", line);
+        Assert.Contains("unknown model 'transformer9000' (known: lenet, mlp, resnet20, resnet18, resnet34, resnet50, vgg:depth=D,width=W[,dropout=P], nin:depth=D,width=W[,dropout=P], gpt-nano, gpt-bytes, gpt2-small, gpt:layers=L,heads=H,width=W,context=T)", line);
     }
 
     [Fact]

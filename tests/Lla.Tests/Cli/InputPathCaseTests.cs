@@ -87,7 +87,7 @@ public class InputPathCaseTests
         Add("--image-mean takes three numbers R,G,B, comma-separated (got 4", "hessian", "--image-mean", "0,0,0,0");
         Add("--image-mean takes three numbers R,G,B with a decimal point (got 'abc'", "hessian", "--image-mean", "abc,0,0");
         // The unknown model message lists model files too.
-        Add("unknown model 'nosuch' (known: lenet, mlp, resnet20, resnet18, resnet34, resnet50, gpt-nano, gpt-bytes, gpt2-small, gpt:layers=L,heads=H,width=W,context=T), nor a model file (torchscript:FILE or onnx:FILE)", "hessian", "--model", "nosuch");
+        Add("unknown model 'nosuch' (known: lenet, mlp, resnet20, resnet18, resnet34, resnet50, vgg:depth=D,width=W[,dropout=P], nin:depth=D,width=W[,dropout=P], gpt-nano, gpt-bytes, gpt2-small, gpt:layers=L,heads=H,width=W,context=T), nor a model file (torchscript:FILE or onnx:FILE)", "hessian", "--model", "nosuch");
         // A study name is a word, not a path.
         Add("study name '../../escaped' may hold only letters, digits", "study", "--config", W("escaped.json"));
         return cases;

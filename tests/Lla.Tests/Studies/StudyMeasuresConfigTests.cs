@@ -48,7 +48,7 @@ public class StudyMeasuresConfigTests
     [InlineData(""", "measures": ["re", "re"] }""", "measure 're' is listed twice")]
     [InlineData(""", "measures": [] }""", "'measures' names no measure")]
     [InlineData(""", "axes": ["seed"] }""", "axis 'seed' does not vary across the trained models (all 1): drop it from 'axes'")]
-    [InlineData(""", "axes": ["depth"] }""", "unknown axis 'depth' in 'axes'")]
+    [InlineData(""", "axes": ["height"] }""", "unknown axis 'height' in 'axes'")]
     [InlineData(""", "axes": "lr" }""", "'axes' must be a list of names")]
     public void A_config_with_an_unknown_measure_or_an_axis_that_does_not_vary_is_refused_in_one_line(string tail, string message)
     {
