@@ -146,6 +146,8 @@ public static class Trainer
         // Without a test split (npy data has none) the epochs report no test loss or accuracy.
         var testBatches = EvaluationBatches(test, dtype);
         var validationBatches = EvaluationBatches(validation, dtype);
+        // The stopping rule reads the training samples in eval mode (dropout off, no augmentation): batched once, read every epoch.
+        var fitBatches = options.StopAccuracy > 0 ? EvaluationBatches(train, dtype) : new List<Batch>();
         try
         {
             // A resumed run whose last kept epoch met the stopping rule has nothing left to train.
@@ -196,14 +198,7 @@ public static class Trainer
                 model.eval();
                 var evaluation = Evaluate(model, loss, testBatches);
                 var validated = Evaluate(model, loss, validationBatches);
-                // The stopping rule reads the training samples in eval mode (dropout off, no augmentation): one more forward pass.
-                double fit = double.NaN;
-                if (options.StopAccuracy > 0)
-                {
-                    var fitBatches = EvaluationBatches(train, dtype);
-                    try { fit = Evaluate(model, loss, fitBatches).Accuracy; }
-                    finally { foreach (var batch in fitBatches) batch.Dispose(); }
-                }
+                double fit = options.StopAccuracy > 0 ? Evaluate(model, loss, fitBatches).Accuracy : double.NaN;
                 var report = new EpochReport(epoch, lossSum / seen, train.IsClassification ? correct / seen : double.NaN, evaluation.Loss, evaluation.Accuracy,
                     clock.Elapsed.TotalSeconds, validated.Loss, validated.Accuracy, fit);
                 reports.Add(report);
@@ -212,7 +207,7 @@ public static class Trainer
         }
         finally
         {
-            foreach (var batch in testBatches.Concat(validationBatches)) batch.Dispose();
+            foreach (var batch in testBatches.Concat(validationBatches).Concat(fitBatches)) batch.Dispose();
         }
         return new TrainResult(reports, optimizer);
     }
