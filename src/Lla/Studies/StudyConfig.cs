@@ -24,9 +24,12 @@ public sealed record StudyModel(
     public double ClipGradNorm { get; init; }
     /// <summary>The stopping rule: training ends after the first epoch whose training accuracy reaches this share, <see cref="Epochs"/> being the cap; 0 for none (<c>stop_accuracy</c>).</summary>
     public double StopAccuracy { get; init; }
+    /// <summary>The model learns from the first this-many samples of the training split (after the validation share is held out); the study's
+    /// <c>train_samples</c> when the model has none, null for all of them (<c>train_samples</c>, also an axis).</summary>
+    public int? TrainSamples { get; init; }
 
     /// <summary>The model's fields a config's <c>axes</c> may name, with their values as text (what a models table holds).</summary>
-    public static readonly string[] AxisFields = { "model", "optimizer", "lr", "momentum", "epochs", "batch_size", "augment", "gradient", "seed", "weight_decay", "label_noise", "family", "depth", "width", "dropout" };
+    public static readonly string[] AxisFields = { "model", "optimizer", "lr", "momentum", "epochs", "batch_size", "augment", "gradient", "seed", "weight_decay", "label_noise", "family", "depth", "width", "dropout", "train_samples" };
 
     // family: the architecture's name before its ':' (vgg, nin; every GPT is gpt; lenet); depth, width and dropout read from a parsed
     // vgg:/nin: name (a GPT's width and dropout too): "-" for a model without them (a LeNet has no depth), dropout "0".
@@ -48,6 +51,7 @@ public sealed record StudyModel(
         "depth" => ConvNet?.Depth.ToString(CultureInfo.InvariantCulture) ?? "-",
         "width" => (ConvNet?.Width ?? Gpt?.Width)?.ToString(CultureInfo.InvariantCulture) ?? "-",
         "dropout" => (ConvNet?.Dropout ?? Gpt?.Dropout ?? 0).ToString("R", CultureInfo.InvariantCulture),
+        "train_samples" => TrainSamples?.ToString(CultureInfo.InvariantCulture) ?? "all",
         _ => throw new LlaException($"unknown axis '{axis}' (known: {string.Join(", ", AxisFields)})"),
     };
 
@@ -89,6 +93,7 @@ public sealed record StudyModel(
           + (WarmupSteps > 0 ? $", {WarmupSteps} warm-up steps" : "")
           + (Schedule == ScheduleKind.Cosine ? $", cosine to {MinLearningRate.ToString("G4", CultureInfo.InvariantCulture)}" : "")
           + (ClipGradNorm > 0 ? $", clipped to norm {ClipGradNorm.ToString("G4", CultureInfo.InvariantCulture)}" : "")
+          + (TrainSamples is int samples ? $", on {samples} training samples" : "")
           + (StopAccuracy > 0 ? $", until {StopAccuracy.ToString("P1", CultureInfo.InvariantCulture)} eval-mode training accuracy (at most {Epochs} epochs)" : "");
 }
 
@@ -175,6 +180,8 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         var axes = reader.Strings("axes");
         int? trainSamples = reader.Has("train_samples") ? reader.Int("train_samples", 0, 1) : null;
         reader.RejectUnknown();
+        // A model without its own train_samples learns from the study's.
+        models = models.Select(m => m.TrainSamples is null && trainSamples is not null && !m.IsReference && m.Weights is null ? m with { TrainSamples = trainSamples } : m).ToList();
         if (models.Count == 0) throw new LlaException($"{origin}: 'models' lists no model");
         CheckDataFits(data, models, shifts, origin);
         if (measures is not null) StudyMeasures.Check(measures, origin);
@@ -258,6 +265,12 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         };
         if (!(model.StopAccuracy >= 0 && model.StopAccuracy <= 1)) throw new LlaException($"{where}: stop_accuracy must be a share in [0, 1], 0 for none (got {model.StopAccuracy})");
         if (weights is not null && model.StopAccuracy > 0) throw new LlaException($"{where}: a model with 'weights' is loaded, not trained: drop 'stop_accuracy'");
+        if (r.Has("train_samples"))
+        {
+            if (weights is not null || model.IsReference) throw new LlaException($"{where}: 'train_samples' sets what a model is trained on, and this one is {(weights is null ? "not trained (epochs 0)" : "loaded from 'weights'")}: drop it");
+            if (model.IsLanguageModel) throw new LlaException($"{where}: 'train_samples' counts images, and {architecture} is a language model: drop it");
+            model = model with { TrainSamples = r.Int("train_samples", 0, 1) };
+        }
         if (Lla.Models.ConvNets.ConvNetConfig.Names(architecture))
         {
             try { Lla.Models.ConvNets.ConvNetConfig.Parse(architecture); }
@@ -384,6 +397,8 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
             if (m.MinLearningRate > 0) node["min_lr"] = m.MinLearningRate;
             if (m.ClipGradNorm > 0) node["clip_grad_norm"] = m.ClipGradNorm;
             if (m.StopAccuracy > 0) node["stop_accuracy"] = m.StopAccuracy;
+            // The study's train_samples is written once, at the top: a model's own only when it differs.
+            if (m.TrainSamples is int samples && samples != TrainSamples) node["train_samples"] = samples;
             return (JsonNode)node;
         }).ToArray()),
     };

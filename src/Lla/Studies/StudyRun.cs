@@ -125,11 +125,14 @@ public sealed class StudyRun
 
     private void CheckModelsAndShifts()
     {
-        if (config.TrainSamples is int n)
+        if (config.Models.Max(m => m.TrainSamples) is int most)
         {
             using var all = DataSpec.Load(DataSpec.Holdout(StudyConfig.ValidationSplit, _data), Split.Train);
-            if (n > all.Count)
-                throw new LlaException($"train_samples {n} is more than the {all.Count} training samples of {_data} (its training split less the last {StudyConfig.ValidationSplit:P0}, held out for validation)");
+            if (most > all.Count)
+            {
+                var model = config.Models.First(m => m.TrainSamples == most);
+                throw new LlaException($"{(model.TrainSamples == config.TrainSamples ? "" : $"model {model.Name}: ")}train_samples {most} is more than the {all.Count} training samples of {_data} (its training split less the last {StudyConfig.ValidationSplit:P0}, held out for validation)");
+            }
         }
         foreach (var spec in config.Models)
         {
@@ -149,15 +152,15 @@ public sealed class StudyRun
         if (config.Text is not null) Lla.Data.Text.TextDataset.Register(config.Text);
 
         // Trained models learn from the training split less its last 10%, the validation set ATC and DoC calibrate on; "train" is what they learnt from.
-        using var train = DataSpec.Load(TrainSpec, Split.Train);
-        CheckTrainingFits(train.Count);
+        using var studyTrain = DataSpec.Load(TrainSpec, Split.Train);
+        CheckTrainingFits(studyTrain.Count);
         Directory.CreateDirectory(Path.Combine(folder, "models"));
         CheckConfig();
         var done = ReadMeasurements(folder);
         if (done.Count > 0) say($"resuming: {done.Count} measurements already in {Path.Combine(folder, MeasurementsFile)}");
         using var test = DataSpec.Load(_data, Split.Test);
         using var validationData = DataSpec.Load(TrainSpec, Split.Test);
-        var datasets = new List<(string Name, Dataset Data)> { (StudyOutcome.TrainDataset, train), (StudyOutcome.TestDataset, test) };
+        var datasets = new List<(string Name, Dataset Data)> { (StudyOutcome.TrainDataset, studyTrain), (StudyOutcome.TestDataset, test) };
         foreach (var shift in config.Shifts) datasets.Add((shift.Name, shift.Apply(test)));
         int total = config.Models.Count * datasets.Count, finished = done.Count;
         var guards = new Dictionary<string, string>();
@@ -171,6 +174,9 @@ public sealed class StudyRun
                 string weights = EnsureModel(spec, training);
                 var source = StudySource.For(config, spec, weights);
                 var loss = source.LossFunction;
+                // A model with its own train_samples is measured on what it learnt from.
+                using var ownTrain = spec.TrainSamples is int own && own != config.TrainSamples ? DataSpec.Load(TrainSpecOf(own), Split.Train) : null;
+                var train = ownTrain ?? studyTrain;
                 var model = source.Build(train);
                 microBatches[spec.Name] = EvaluationMicroBatch.ForModel(model);
                 using var guardBatch = train.Batches(NumericGuard.BatchSizeFor(model), 1, false, 0)[0];
@@ -212,8 +218,9 @@ public sealed class StudyRun
                     List<string> MeasureRemaining()
                     {
                         var keys = new List<string>();
-                        foreach (var (name, data) in datasets)
+                        foreach (var (name, shared) in datasets)
                         {
+                            var data = name == StudyOutcome.TrainDataset ? train : shared;
                             if (done.ContainsKey(StudyMeasurement.KeyOf(spec.Name, name))) continue;
                             cancel.ThrowIfCancellationRequested();
                             var measurement = Measure(spec.Name, model, name, data, loss, spec.AnalysisFor(config.Analysis), config.Measured, inputs, progress, microBatches[spec.Name]);
@@ -346,7 +353,7 @@ public sealed class StudyRun
                 TrainResults Train(OneDnnSetting setting) => TrainRun.Execute(new TrainRunOptions
                 {
                     Source = source, Training = options, Save = path, OneDnn = setting, Resume = TrainingProgress.Exists(path),
-                    ValidationSplit = StudyConfig.ValidationSplit, TrainSamples = config.TrainSamples, TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name),
+                    ValidationSplit = StudyConfig.ValidationSplit, TrainSamples = spec.TrainSamples, EvaluateLastEpochOnly = spec.StopAccuracy > 0, TensorBoard = tensorBoard is null ? null : Path.Combine(tensorBoard, spec.Name),
                 }, line => say($"{spec.Name}: {line}"), p => progress(p with { Stage = $"training {spec.Name}" }));
                 var trainedNow = Train(failedBefore && oneDnn == OneDnnSetting.Auto ? OneDnnSetting.Off : oneDnn);
                 if (trainedNow.FailedCheck is { } failed && oneDnn == OneDnnSetting.Auto && trainedNow.NumericGuard is { OnednnForBackward: true })
@@ -446,7 +453,8 @@ public sealed class StudyRun
     {
         foreach (var spec in config.Models.Where(m => !m.IsReference && m.Weights is null))
         {
-            try { Trainer.Schedule(spec.Training(), samples); }
+            // A model with its own train_samples (checked against the split already) trains on exactly that many.
+            try { Trainer.Schedule(spec.Training(), spec.TrainSamples is int own && own != config.TrainSamples ? own : samples); }
             catch (LlaException e) { throw new LlaException($"model {spec.Name}: {e.Render(StudyModel.KeyOf)}"); }
         }
     }
@@ -460,7 +468,10 @@ public sealed class StudyRun
     }
 
     /// <summary>The data spec of what trained models learn from: the training split less its last <see cref="StudyConfig.ValidationSplit"/>.</summary>
-    private string TrainSpec => config.TrainSamples is int n
+    private string TrainSpec => TrainSpecOf(config.TrainSamples);
+
+    /// <summary>The first <paramref name="samples"/> of the training split less its held-out share (all of it for null).</summary>
+    private string TrainSpecOf(int? samples) => samples is int n
         ? DataSpec.First(n, DataSpec.Holdout(StudyConfig.ValidationSplit, _data))
         : DataSpec.Holdout(StudyConfig.ValidationSplit, _data);
 }

@@ -27,6 +27,9 @@ public sealed record TrainRunOptions
     public double ValidationSplit { get; init; }
     /// <summary>Train on the first this-many samples of the training split (after the validation share is held out); null: all (a study's <c>train_samples</c>).</summary>
     public int? TrainSamples { get; init; }
+    /// <summary>Evaluate the test and validation sets after the last epoch only (a study's models with a stopping rule: the study measures them
+    /// afterwards, and with a few thousand training samples the per-epoch evaluation of a 10,000-image test set would cost most of the training).</summary>
+    public bool EvaluateLastEpochOnly { get; init; }
     public OneDnnSetting OneDnn { get; init; } = OneDnnSetting.Auto;
     /// <summary>Continue the interrupted training of <see cref="Save"/> (see <see cref="TrainingProgress"/>).</summary>
     public bool Resume { get; init; }
@@ -170,7 +173,7 @@ public static class TrainRun
         using var board = o.TensorBoard is null ? null : new EventFileWriter(o.TensorBoard);
         using (decision.Scope())
         {
-            result = Trainer.Train(model, noisy ?? train, test, o.Training, source.LossFunction, resume: resume, validation: held,
+            result = Trainer.Train(model, noisy ?? train, test, o.Training, source.LossFunction, resume: resume, validation: held, evaluateLastEpochOnly: o.EvaluateLastEpochOnly,
                 onStep: (epoch, step, count, _) => progress?.Invoke(Steps((epoch - 1L) * count + step, (long)o.Training.Epochs * count)),
                 onEpoch: (e, state) =>
                 {

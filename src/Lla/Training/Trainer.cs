@@ -125,7 +125,8 @@ public static class Trainer
     /// </param>
     public static TrainResult Train(nn.Module<Tensor, Tensor> model, Dataset train, Dataset? test, TrainOptions options,
         LossFunction loss, Action<int, int, int, double>? onStep = null, Action<EpochReport, IOptimizer>? onEpoch = null,
-        (IReadOnlyDictionary<string, Tensor> OptimizerState, IReadOnlyList<EpochReport> Epochs)? resume = null, Dataset? validation = null)
+        (IReadOnlyDictionary<string, Tensor> OptimizerState, IReadOnlyList<EpochReport> Epochs)? resume = null, Dataset? validation = null,
+        bool evaluateLastEpochOnly = false)
     {
         ValidateSettings(options);
         var schedule = Schedule(options, train.Count);
@@ -196,9 +197,13 @@ public static class Trainer
                 if (!finite)
                     throw new TrainingDivergedException(epoch, batches.Count, "the weights became infinite or NaN", options);
                 model.eval();
-                var evaluation = Evaluate(model, loss, testBatches);
-                var validated = Evaluate(model, loss, validationBatches);
                 double fit = options.StopAccuracy > 0 ? Evaluate(model, loss, fitBatches).Accuracy : double.NaN;
+                // The test and validation sets after every epoch, or (evaluateLastEpochOnly) after the last one only: the cap's or the
+                // first to meet the stopping rule (NaN before it).
+                bool evaluate = !evaluateLastEpochOnly || epoch == options.Epochs || (options.StopAccuracy > 0 && fit >= options.StopAccuracy);
+                var none = new List<Batch>();
+                var evaluation = Evaluate(model, loss, evaluate ? testBatches : none);
+                var validated = Evaluate(model, loss, evaluate ? validationBatches : none);
                 var report = new EpochReport(epoch, lossSum / seen, train.IsClassification ? correct / seen : double.NaN, evaluation.Loss, evaluation.Accuracy,
                     clock.Elapsed.TotalSeconds, validated.Loss, validated.Accuracy, fit);
                 reports.Add(report);

@@ -63,6 +63,25 @@ public class StoppingRuleTests
     }
 
     [Fact]
+    public void Evaluating_the_last_epoch_only_leaves_the_weights_and_the_last_record_as_they_were()
+    {
+        TestTorch.Init();
+        string dir = Paths.NewTempFolder(), every = Path.Combine(dir, "every.bin"), last = Path.Combine(dir, "last.bin");
+        var everyEpoch = TrainRun.Execute(Options(every, 0.6) with { ValidationSplit = 0.1 }, _ => { });
+        var lastOnly = TrainRun.Execute(Options(last, 0.6) with { ValidationSplit = 0.1, EvaluateLastEpochOnly = true }, _ => { });
+        Assert.Equal(everyEpoch.Epochs.Count, lastOnly.Epochs.Count);
+        Assert.InRange(lastOnly.Epochs.Count, 2, 29);
+        Assert.All(lastOnly.Epochs.SkipLast(1), e => Assert.True(double.IsNaN(e.TestAccuracy ?? double.NaN) && double.IsNaN(e.ValidationAccuracy ?? double.NaN), $"epoch {e.Epoch} was evaluated"));
+        Assert.Equal(everyEpoch.Epochs[^1] with { Seconds = 0 }, lastOnly.Epochs[^1] with { Seconds = 0 });
+        Assert.InRange(lastOnly.Epochs[^1].TestAccuracy ?? double.NaN, 0.3, 1);
+        Assert.InRange(lastOnly.Epochs[^1].ValidationAccuracy ?? double.NaN, 0.3, 1);
+        var a = TensorFile.Read(every);
+        var b = TensorFile.Read(last);
+        foreach (var (name, tensor) in a.Where(kv => !kv.Key.StartsWith("optimizer", StringComparison.Ordinal)))
+            Assert.True(tensor.equal(b[name]).all().item<bool>(), $"{name} differs");
+    }
+
+    [Fact]
     public void A_share_outside_zero_to_one_is_refused()
     {
         var e = Assert.Throws<LlaException>(() => Trainer.ValidateSettings(new TrainOptions { StopAccuracy = 1.5 }));
