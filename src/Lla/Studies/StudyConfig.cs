@@ -24,8 +24,9 @@ public sealed record StudyModel(
     public double ClipGradNorm { get; init; }
     /// <summary>The stopping rule: training ends after the first epoch whose training accuracy reaches this share, <see cref="Epochs"/> being the cap; 0 for none (<c>stop_accuracy</c>).</summary>
     public double StopAccuracy { get; init; }
-    /// <summary>The model learns from the first this-many samples of the training split (after the validation share is held out); the study's
-    /// <c>train_samples</c> when the model has none, null for all of them (<c>train_samples</c>, also an axis).</summary>
+    /// <summary>The model learns from the first this-many samples (windows, for text) of the training split (after the validation share is
+    /// held out); the study's <c>train_samples</c> when the model has none, null for all of them (<c>train_samples</c>, also an axis: "-" for a
+    /// model that is not trained).</summary>
     public int? TrainSamples { get; init; }
 
     /// <summary>The model's fields a config's <c>axes</c> may name, with their values as text (what a models table holds).</summary>
@@ -51,7 +52,7 @@ public sealed record StudyModel(
         "depth" => ConvNet?.Depth.ToString(CultureInfo.InvariantCulture) ?? "-",
         "width" => (ConvNet?.Width ?? Gpt?.Width)?.ToString(CultureInfo.InvariantCulture) ?? "-",
         "dropout" => (ConvNet?.Dropout ?? Gpt?.Dropout ?? 0).ToString("R", CultureInfo.InvariantCulture),
-        "train_samples" => TrainSamples?.ToString(CultureInfo.InvariantCulture) ?? "all",
+        "train_samples" => IsReference || Weights is not null ? "-" : TrainSamples?.ToString(CultureInfo.InvariantCulture) ?? "all",
         _ => throw new LlaException($"unknown axis '{axis}' (known: {string.Join(", ", AxisFields)})"),
     };
 
@@ -268,7 +269,6 @@ public sealed record StudyConfig(string Name, string? Data, IReadOnlyList<StudyM
         if (r.Has("train_samples"))
         {
             if (weights is not null || model.IsReference) throw new LlaException($"{where}: 'train_samples' sets what a model is trained on, and this one is {(weights is null ? "not trained (epochs 0)" : "loaded from 'weights'")}: drop it");
-            if (model.IsLanguageModel) throw new LlaException($"{where}: 'train_samples' counts images, and {architecture} is a language model: drop it");
             model = model with { TrainSamples = r.Int("train_samples", 0, 1) };
         }
         if (Lla.Models.ConvNets.ConvNetConfig.Names(architecture))

@@ -11,6 +11,9 @@ public sealed record StudyMeta
     public string? TrainingSplit { get; init; }
     public string? Validation { get; init; }
     public IReadOnlyList<StudyDatasetRecord> Datasets { get; init; } = Array.Empty<StudyDatasetRecord>();
+    /// <summary>Per model, the samples of its "train" dataset: what it learnt from and was measured on (its own <c>train_samples</c>, else the
+    /// study's "train" dataset above).</summary>
+    public IReadOnlyDictionary<string, long> TrainSamples { get; init; } = new Dictionary<string, long>();
     public string? BatchNormModeForHessian { get; init; }
     /// <summary>Text data: the tokenizer and the tokens per window it was read with (the config's <c>tokenizer</c> and <c>context</c>); null for image data.</summary>
     public string? Tokenizer { get; init; }

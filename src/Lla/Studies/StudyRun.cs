@@ -125,13 +125,14 @@ public sealed class StudyRun
 
     private void CheckModelsAndShifts()
     {
-        if (config.Models.Max(m => m.TrainSamples) is int most)
+        if (config.Models.Select(m => m.TrainSamples).Append(config.TrainSamples).Max() is int most)
         {
             using var all = DataSpec.Load(DataSpec.Holdout(StudyConfig.ValidationSplit, _data), Split.Train);
             if (most > all.Count)
             {
-                var model = config.Models.First(m => m.TrainSamples == most);
-                throw new LlaException($"{(model.TrainSamples == config.TrainSamples ? "" : $"model {model.Name}: ")}train_samples {most} is more than the {all.Count} training samples of {_data} (its training split less the last {StudyConfig.ValidationSplit:P0}, held out for validation)");
+                // The model's name when the count is its own, not the study's.
+                var own = most == config.TrainSamples ? null : config.Models.First(m => m.TrainSamples == most);
+                throw new LlaException($"{(own is null ? "" : $"model {own.Name}: ")}train_samples {most} is more than the {all.Count} training samples of {_data} (its training split less the last {StudyConfig.ValidationSplit:P0}, held out for validation)");
             }
         }
         foreach (var spec in config.Models)
@@ -166,6 +167,7 @@ public sealed class StudyRun
         var guards = new Dictionary<string, string>();
         var microBatches = new Dictionary<string, int?>();
         var training = new Dictionary<string, TrainResults>();
+        var trainedOn = new Dictionary<string, long>();
         var described = datasets.Select(d => new StudyDatasetRecord(d.Name, d.Data.Description, d.Data.Count)).ToArray();
         try
         {
@@ -177,6 +179,7 @@ public sealed class StudyRun
                 // A model with its own train_samples is measured on what it learnt from.
                 using var ownTrain = spec.TrainSamples is int own && own != config.TrainSamples ? DataSpec.Load(TrainSpecOf(own), Split.Train) : null;
                 var train = ownTrain ?? studyTrain;
+                trainedOn[spec.Name] = train.Count;
                 var model = source.Build(train);
                 microBatches[spec.Name] = EvaluationMicroBatch.ForModel(model);
                 using var guardBatch = train.Batches(NumericGuard.BatchSizeFor(model), 1, false, 0)[0];
@@ -257,6 +260,7 @@ public sealed class StudyRun
             TrainingSplit = TrainSpec,
             Validation = $"{TrainSpec} (test split: the last {StudyConfig.ValidationSplit:P0} of {_data}'s training split, held out from training; ATC and DoC calibrate on it, never on the test split)",
             Datasets = described,
+            TrainSamples = trainedOn,
             BatchNormModeForHessian = "train (batch statistics), as the seed library; accuracy in eval mode",
             Tokenizer = config.Text is null ? null : Lla.Data.Text.TextTokenizer.NameOf(config.Text.Tokenizer),
             Context = config.Text?.Context,

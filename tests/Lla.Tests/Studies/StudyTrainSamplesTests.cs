@@ -19,7 +19,7 @@ public class StudyTrainSamplesTests
           "analysis": { "batch_size": 64, "batches": 1, "slq_runs": 1, "lanczos_steps": 4, "bootstrap": 100 },
           "axes": ["train_samples"],
           "models": [
-            { "name": "small", "model": "mlp", "epochs": 1, "train_samples": 100 },
+            { "name": "small", "model": "mlp", "epochs": 2, "train_samples": 100, "stop_accuracy": 0.99 },
             { "name": "study", "model": "mlp", "epochs": 1 },
             { "name": "init", "model": "mlp", "epochs": 0 } ] }
         """;
@@ -31,7 +31,8 @@ public class StudyTrainSamplesTests
     {
         var config = Parse(Config);
         Assert.Equal(new int?[] { 100, 300, null }, config.Models.Select(m => m.TrainSamples).ToArray());
-        Assert.Equal(new[] { "100", "300", "all" }, config.Models.Select(m => m.AxisValue("train_samples")).ToArray());
+        Assert.Equal(new[] { "100", "300", "-" }, config.Models.Select(m => m.AxisValue("train_samples")).ToArray());
+        Assert.Equal("all", Parse(Config.Replace("\"train_samples\": 300, ", "")).Models[1].AxisValue("train_samples"));
         Assert.Contains("on 100 training samples", config.Models[0].Recipe);
         var json = config.ToJson();
         Assert.Equal(100, (int)json["models"]![0]!["train_samples"]!);
@@ -54,6 +55,22 @@ public class StudyTrainSamplesTests
         TestTorch.Init();
         var e = Assert.Throws<LlaException>(() => StudyRun.Execute(new StudyRunOptions(Parse(Config.Replace("\"train_samples\": 100", "\"train_samples\": 99999")), Path.Combine(Paths.NewTempFolder(), "s"))));
         Assert.StartsWith("model small: train_samples 99999 is more than the 9000 training samples of", e.Message);
+        // The study's own count is checked too when every trained model has its own (the reference is measured on the study's).
+        string json = Config.Replace("\"train_samples\": 300", "\"train_samples\": 99999").Replace("\"epochs\": 1 }", "\"epochs\": 1, \"train_samples\": 200 }");
+        e = Assert.Throws<LlaException>(() => StudyRun.Execute(new StudyRunOptions(Parse(json), Path.Combine(Paths.NewTempFolder(), "s"))));
+        Assert.StartsWith("train_samples 99999 is more than the 9000 training samples of", e.Message);
+    }
+
+    [Fact]
+    public void A_warm_up_longer_than_a_model_s_own_training_set_allows_is_refused_before_any_training()
+    {
+        TestTorch.Init();
+        // Two epochs of 300 samples in batches of 64 make 10 steps, of 100 make 4: a warm-up of 4 steps fits the study's count only.
+        string folder = Path.Combine(Paths.NewTempFolder(), "s");
+        var config = Parse(Config.Replace("\"train_samples\": 100, \"stop_accuracy\": 0.99", "\"train_samples\": 100, \"warmup_steps\": 4"));
+        var e = Assert.Throws<LlaException>(() => StudyRun.Execute(new StudyRunOptions(config, folder)));
+        Assert.StartsWith("model small: warmup_steps 4 is not shorter than the run", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(folder, "models")) && Directory.EnumerateFiles(Path.Combine(folder, "models")).Any());
     }
 
     [Fact]
@@ -64,6 +81,9 @@ public class StudyTrainSamplesTests
         string folder = Path.Combine(Paths.NewTempFolder(), "s");
         StudyRun.Execute(new StudyRunOptions(config, folder));
         var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "table.json")))!.AsArray();
+        var trainSamples = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "study.json")))!["meta"]!["train_samples"]!;
+        Assert.Equal(100, (int)trainSamples["small"]!);
+        Assert.Equal(300, (int)trainSamples["init"]!);
         foreach (var (name, samples) in new[] { ("small", 100), ("study", 300) })
         {
             var record = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "models", name + ".bin.json")))!;
@@ -78,6 +98,10 @@ public class StudyTrainSamplesTests
             using (no_grad())
             using (var predicted = model.forward(data.Inputs).argmax(1))
                 expected = predicted.eq(data.Labels).to_type(ScalarType.Float64).mean().item<double>();
+            // With the stopping rule (small: 99%, not reached in its 2 epochs) the test set is evaluated after the last epoch only.
+            var epochs = record["epochs"]!.AsArray();
+            Assert.Equal(name == "small", epochs[0]!["test_accuracy"] is null);
+            Assert.NotNull(epochs[^1]!["test_accuracy"]);
             var row = rows.Single(r => (string)r!["model"]! == name && (string)r!["dataset"]! == "train")!;
             Assert.Equal(expected, (double)row["accuracy"]!, 12);
         }
