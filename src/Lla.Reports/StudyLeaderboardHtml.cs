@@ -11,7 +11,8 @@ public static class StudyLeaderboardHtml
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         static string F(double? v) => v is double x ? StudyLeaderboard.F(x) : "n/a";
-        static string Ci(EstimateRecord? e) => e is null ? "n/a" : $"{F(e.Value)} [{F(e.Low)}, {F(e.High)}]";
+        static string Iv(double v, double low, double high) => double.IsFinite(v) ? $"{F(v)} [{F(low)}, {F(high)}]" : "n/a";
+        static string Ci(EstimateRecord? e) => e is null ? "n/a" : Iv(e.Value, e.Low, e.High);
         var h = new StringBuilder();
         h.Append("<h2>Which measure predicts generalization?</h2>")
          .Append($"<p><b>{E(board.Verdict)}</b></p>")
@@ -26,8 +27,8 @@ public static class StudyLeaderboardHtml
             h.Append($"<tr><td>{E(e.Measure)}</td><td>{E(e.Family)}</td><td>{(e.NeedsLabels ? "yes" : "no")}</td><td>{F(e.SecondsPerModel)}</td>")
              .Append($"<td>{Ci(e.MpModels?.Spearman)}</td><td>{Ci(e.MpModels?.Kendall)}</td><td>{Ci(e.AllModels?.Spearman)}</td><td>{Ci(e.AllModels?.Kendall)}</td>")
              .Append(s is null ? string.Concat(Enumerable.Repeat("<td>not testable</td>", 6))
-                : $"<td>{F(s.Tau)} [{F(s.TauLow)}, {F(s.TauHigh)}]</td><td>{F(s.Psi)} [{F(s.PsiLow)}, {F(s.PsiHigh)}]</td><td{(s.CmiReason is { } why ? $" title=\"{E(why)}\"" : "")}>{F(s.Cmi)}</td>"
-                  + $"<td>{F(s.SignErrorMean)} [{F(s.SignErrorMeanLow)}, {F(s.SignErrorMeanHigh)}]</td><td>{F(s.SignErrorP90)} / {F(s.SignErrorMax)}</td><td>{s.EnvironmentsKept} of {s.Environments}</td>")
+                : $"<td>{Iv(s.Tau, s.TauLow, s.TauHigh)}</td><td>{Iv(s.Psi, s.PsiLow, s.PsiHigh)}</td><td{(s.CmiReason is { } why ? $" title=\"{E(why)}\"" : "")}>{F(s.Cmi)}</td>"
+                  + $"<td>{Iv(s.SignErrorMean, s.SignErrorMeanLow, s.SignErrorMeanHigh)}</td><td>{F(s.SignErrorP90)} / {F(s.SignErrorMax)}</td><td>{s.EnvironmentsKept} of {s.Environments}</td>")
              .Append("</tr>");
         }
         h.Append("</table>");

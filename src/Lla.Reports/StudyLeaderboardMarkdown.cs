@@ -17,7 +17,8 @@ public static class StudyLeaderboardMarkdown
     public static string Render(string studyName, LeaderboardResults board)
     {
         static string F(double? v) => v is double x && double.IsFinite(x) ? x.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
-        static string Ci(EstimateRecord? e) => e is null ? "n/a" : $"{F(e.Value)} [{F(e.Low)}, {F(e.High)}]";
+        static string Iv(double v, double low, double high) => double.IsFinite(v) ? $"{F(v)} [{F(low)}, {F(high)}]" : "n/a";
+        static string Ci(EstimateRecord? e) => e is null ? "n/a" : Iv(e.Value, e.Low, e.High);
         static string Cost(double? s) => s is double x ? x.ToString(x < 1 ? "0.000" : "0.0", CultureInfo.InvariantCulture) : "n/a";
         var md = new StringBuilder();
         md.Append($"## Leaderboard of study \"{studyName}\"\n\n{board.Verdict}\n\n");
@@ -31,7 +32,7 @@ public static class StudyLeaderboardMarkdown
             var s = e.AcrossModels;
             md.Append($"| `{e.Measure}` | {e.Family} | {(e.NeedsLabels ? "yes" : "no")} | {Cost(e.SecondsPerModel)} | {Ci(e.MpModels?.Spearman)} | {Ci(e.AllModels?.Spearman)} | {Ci(e.AllModels?.Kendall)} | ");
             md.Append(s is null ? "not testable | not testable | not testable | not testable |\n"
-                : $"{F(s.Tau)} [{F(s.TauLow)}, {F(s.TauHigh)}] | {F(s.Psi)} | {F(s.Cmi)} | {F(s.SignErrorMean)} ({s.EnvironmentsKept} of {s.Environments}) |\n");
+                : $"{Iv(s.Tau, s.TauLow, s.TauHigh)} | {F(s.Psi)} | {F(s.Cmi)} | {F(s.SignErrorMean)} ({s.EnvironmentsKept} of {s.Environments}) |\n");
         }
         var empty = board.Entries.Where(e => !e.DataFree && !(e.AllModels?.Spearman.Value is double r && double.IsFinite(r))
             && !(e.AcrossModels?.Tau is double t && double.IsFinite(t))).Select(e => $"`{e.Measure}`").ToList();

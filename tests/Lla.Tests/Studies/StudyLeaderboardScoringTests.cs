@@ -100,6 +100,22 @@ public class StudyLeaderboardScoringTests
     }
 
     [Fact]
+    public void An_undefined_correlation_reads_n_a_without_an_interval()
+    {
+        // A measure undefined on the shifted sets (log γ of a negative margin) has ρ = NaN across datasets.
+        var results = LeaderboardResults.From(Config(), StudyLeaderboard.Score(Config(), Outcome(), testSize: 10_000));
+        var nan = new EstimateRecord(double.NaN, double.NaN, double.NaN, 0, 0, 0, 1000);
+        results = results with { Entries = results.Entries.Select(e => e.Measure == "re" ? e with { MpModels = e.MpModels! with { Spearman = nan, Kendall = nan }, AllModels = e.AllModels! with { Spearman = nan, Kendall = nan } } : e).ToArray() };
+        string md = Lla.Reports.StudyLeaderboardMarkdown.Render("test", results);
+        string row = md.Split('\n').Single(l => l.StartsWith("| `re` |", StringComparison.Ordinal));
+        Assert.DoesNotContain("n/a [", row);
+        Assert.True(row.StartsWith("| `re` | curvature | yes | ", StringComparison.Ordinal) && row.Contains(" | n/a | n/a | n/a | n/a | ", StringComparison.Ordinal), row);
+        string html = Lla.Reports.StudyLeaderboardHtml.Section(results);
+        int table = html.IndexOf("<table>", StringComparison.Ordinal);
+        Assert.DoesNotContain("n/a [", html[table..html.IndexOf("</table>", table, StringComparison.Ordinal)]);
+    }
+
+    [Fact]
     public void The_verdict_says_re_lost_to_the_batch_accuracy_and_leads_across_models_with_the_mean_sign_error()
     {
         string verdict = StudyLeaderboard.Score(Config(), Outcome(), testSize: 10_000).Verdict;
