@@ -15,7 +15,7 @@ internal static class StudyCommand
     {
         var command = new Command("study", "Train models, test them on shifted data and check whether the Hessian criteria track accuracy");
         var config = new Option<string?>("--config") { Description = "a study config (JSON): models, shifts, analysis settings; see src/Lla.Cli/Presets/*.json" };
-        var preset = new Option<string?>("--preset") { Description = "a built-in study: quick (a few small models, minutes) | paper (the README's study) | zoo (32 models over 5 axes)" };
+        var preset = new Option<string?>("--preset") { Description = "a built-in study: quick (a few small models, minutes) | paper (the README's study) | zoo (32 LeNets over 5 axes, 2 ResNet-20s) | pgdl (42 nets trained toward 99% on the full Fashion-MNIST, scored with CMI; needs dataset-fashion-mnist)" };
         var outFolder = new Option<string?>("--out") { Description = "the study folder (default: study-NAME); rerun with the same folder to resume" };
         var tensorBoard = new Option<string?>("--tensorboard") { Description = "also log each trained model's loss and accuracy as TensorBoard event files in DIR/MODEL" };
         var shared = new SharedOptions();

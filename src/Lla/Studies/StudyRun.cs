@@ -105,7 +105,7 @@ public sealed class StudyRun
         var run = new StudyRun(o, progress, say, cancel);
         run.CheckModelsAndShifts();
         if (o.Config.Text is not null) Lla.Data.Text.TextDataset.Register(o.Config.Text);
-        using (var train = DataSpec.Load(run.TrainSpec, Split.Train)) run.CheckTrainingFits(train.Count);
+        using (var train = LoadData(run.TrainSpec, Split.Train)) run.CheckTrainingFits(train.Count);
         if (group.IsRoot)
         {
             Directory.CreateDirectory(Path.Combine(run.folder, "models"));
@@ -123,11 +123,21 @@ public sealed class StudyRun
         group.Sum(new double[1]);
     }
 
+    /// <summary>
+    /// Loads the study's data. Its errors name the config's <c>data</c> (a preset's too), not a command-line flag:
+    /// <c>lla study</c> has no --data.
+    /// </summary>
+    private static Dataset LoadData(string spec, Split split)
+    {
+        try { return DataSpec.Load(spec, split); }
+        catch (LlaException e) { throw new LlaException(e.Render(k => k == "data" ? "\"data\" of the study config" : StudyModel.KeyOf(k))); }
+    }
+
     private void CheckModelsAndShifts()
     {
         if (config.Models.Select(m => m.TrainSamples).Append(config.TrainSamples).Max() is int most)
         {
-            using var all = DataSpec.Load(DataSpec.Holdout(StudyConfig.ValidationSplit, _data), Split.Train);
+            using var all = LoadData(DataSpec.Holdout(StudyConfig.ValidationSplit, _data), Split.Train);
             if (most > all.Count)
             {
                 // The model's name when the count is its own, not the study's.
@@ -153,14 +163,14 @@ public sealed class StudyRun
         if (config.Text is not null) Lla.Data.Text.TextDataset.Register(config.Text);
 
         // Trained models learn from the training split less its last 10%, the validation set ATC and DoC calibrate on; "train" is what they learnt from.
-        using var studyTrain = DataSpec.Load(TrainSpec, Split.Train);
+        using var studyTrain = LoadData(TrainSpec, Split.Train);
         CheckTrainingFits(studyTrain.Count);
         Directory.CreateDirectory(Path.Combine(folder, "models"));
         CheckConfig();
         var done = ReadMeasurements(folder);
         if (done.Count > 0) say($"resuming: {done.Count} measurements already in {Path.Combine(folder, MeasurementsFile)}");
-        using var test = DataSpec.Load(_data, Split.Test);
-        using var validationData = DataSpec.Load(TrainSpec, Split.Test);
+        using var test = LoadData(_data, Split.Test);
+        using var validationData = LoadData(TrainSpec, Split.Test);
         var datasets = new List<(string Name, Dataset Data)> { (StudyOutcome.TrainDataset, studyTrain), (StudyOutcome.TestDataset, test) };
         foreach (var shift in config.Shifts) datasets.Add((shift.Name, shift.Apply(test)));
         int total = config.Models.Count * datasets.Count, finished = done.Count;
@@ -177,7 +187,7 @@ public sealed class StudyRun
                 var source = StudySource.For(config, spec, weights);
                 var loss = source.LossFunction;
                 // A model with its own train_samples is measured on what it learnt from.
-                using var ownTrain = spec.TrainSamples is int own && own != config.TrainSamples ? DataSpec.Load(TrainSpecOf(own), Split.Train) : null;
+                using var ownTrain = spec.TrainSamples is int own && own != config.TrainSamples ? LoadData(TrainSpecOf(own), Split.Train) : null;
                 var train = ownTrain ?? studyTrain;
                 trainedOn[spec.Name] = train.Count;
                 var model = source.Build(train);

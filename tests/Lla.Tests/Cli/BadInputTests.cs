@@ -22,6 +22,7 @@ public class BadInputTests
         File.WriteAllText(Path.Combine(Work, "garbage.json"), "{ \"name\": \"x\", \"models\": [ ");
         File.WriteAllText(Path.Combine(Work, "empty.json"), "");
         Directory.CreateDirectory(Path.Combine(Work, "a-folder"));
+        File.WriteAllText(Path.Combine(Work, "no-data.json"), """{ "name": "x", "data": "idx:/no/such/fashion-mnist", "models": [ { "name": "a", "model": "mlp", "epochs": 1 } ] }""");
     }
 
     public static TheoryData<string, string> Invalid()
@@ -106,6 +107,8 @@ public class BadInputTests
         Add("empty.json", "study", "--config", Path.Combine(Work, "empty.json"));
         Add("garbage.json", "study", "--config", Path.Combine(Work, "garbage.json"));
         Add("--threads must be at least 1", "study", "--preset", "quick", "--threads", "-1");
+        // lla study has no --data: a missing data folder names the config's "data".
+        Add("data folder not found: /no/such/fashion-mnist (\"data\" of the study config)", "study", "--config", Path.Combine(Work, "no-data.json"));
         // measure
         Add("--only: unknown family 'bogus'", "measure", "--only", "curvature,bogus");
         Add("--labels must be true or predicted", "measure", "--labels", "maybe");
