@@ -187,7 +187,7 @@ public sealed class StudyRun
                 var source = StudySource.For(config, spec, weights);
                 var loss = source.LossFunction;
                 // A model with its own train_samples is measured on what it learnt from.
-                using var ownTrain = spec.TrainSamples is int own && own != config.TrainSamples ? LoadData(TrainSpecOf(own), Split.Train) : null;
+                using var ownTrain = OwnTrainSamples(spec) is int own ? OwnTrain(own, studyTrain) : null;
                 var train = ownTrain ?? studyTrain;
                 trainedOn[spec.Name] = train.Count;
                 var model = source.Build(train);
@@ -468,7 +468,7 @@ public sealed class StudyRun
         foreach (var spec in config.Models.Where(m => !m.IsReference && m.Weights is null))
         {
             // A model with its own train_samples (checked against the split already) trains on exactly that many.
-            try { Trainer.Schedule(spec.Training(), spec.TrainSamples is int own && own != config.TrainSamples ? own : samples); }
+            try { Trainer.Schedule(spec.Training(), OwnTrainSamples(spec) ?? samples); }
             catch (LlaException e) { throw new LlaException($"model {spec.Name}: {e.Render(StudyModel.KeyOf)}"); }
         }
     }
@@ -480,6 +480,17 @@ public sealed class StudyRun
         using var initial = (source with { Weights = weights + ".init" }).Build(train);
         return ParameterSet.Of(initial).Flatten().detach().clone();
     }
+
+    /// <summary>A model's own training-set size, null when it learns from the study's (a model without one was given the study's).</summary>
+    private int? OwnTrainSamples(StudyModel spec) => spec.TrainSamples != config.TrainSamples ? spec.TrainSamples : null;
+
+    /// <summary>
+    /// The first <paramref name="samples"/> of the training split less its held-out share: sliced from the study's, which starts with the
+    /// same samples, when that holds them; loaded (<see cref="TrainSpecOf"/>) otherwise.
+    /// </summary>
+    private Dataset OwnTrain(int samples, Dataset studyTrain) => samples <= studyTrain.Count
+        ? studyTrain.Slice(0, samples, $"{studyTrain.Description}, first {samples}")
+        : LoadData(TrainSpecOf(samples), Split.Train);
 
     /// <summary>The data spec of what trained models learn from: the training split less its last <see cref="StudyConfig.ValidationSplit"/>.</summary>
     private string TrainSpec => TrainSpecOf(config.TrainSamples);

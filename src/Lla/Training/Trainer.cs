@@ -46,7 +46,10 @@ public sealed record TrainOptions
     public double StopAccuracy { get; init; }
 
     /// <summary>Whether the stopping rule ends the training after <paramref name="reports"/>'s last epoch.</summary>
-    public bool Converged(IReadOnlyList<EpochReport> reports) => StopAccuracy > 0 && reports.Count > 0 && reports[^1].FitAccuracy >= StopAccuracy;
+    public bool Converged(IReadOnlyList<EpochReport> reports) => reports.Count > 0 && Meets(reports[^1].FitAccuracy);
+
+    /// <summary>Whether an epoch's eval-mode accuracy on the training samples meets the stopping rule (never without one).</summary>
+    public bool Meets(double fitAccuracy) => StopAccuracy > 0 && fitAccuracy >= StopAccuracy;
 }
 
 /// <summary>
@@ -149,6 +152,7 @@ public static class Trainer
         var validationBatches = EvaluationBatches(validation, dtype);
         // The stopping rule reads the training samples in eval mode (dropout off, no augmentation): batched once, read every epoch.
         var fitBatches = options.StopAccuracy > 0 ? EvaluationBatches(train, dtype) : new List<Batch>();
+        var noBatches = new List<Batch>();
         try
         {
             // A resumed run whose last kept epoch met the stopping rule has nothing left to train.
@@ -200,10 +204,9 @@ public static class Trainer
                 double fit = options.StopAccuracy > 0 ? Evaluate(model, loss, fitBatches).Accuracy : double.NaN;
                 // The test and validation sets after every epoch, or (evaluateLastEpochOnly) after the last one only: the cap's or the
                 // first to meet the stopping rule (NaN before it).
-                bool evaluate = !evaluateLastEpochOnly || epoch == options.Epochs || (options.StopAccuracy > 0 && fit >= options.StopAccuracy);
-                var none = new List<Batch>();
-                var evaluation = Evaluate(model, loss, evaluate ? testBatches : none);
-                var validated = Evaluate(model, loss, evaluate ? validationBatches : none);
+                bool evaluate = !evaluateLastEpochOnly || epoch == options.Epochs || options.Meets(fit);
+                var evaluation = Evaluate(model, loss, evaluate ? testBatches : noBatches);
+                var validated = Evaluate(model, loss, evaluate ? validationBatches : noBatches);
                 var report = new EpochReport(epoch, lossSum / seen, train.IsClassification ? correct / seen : double.NaN, evaluation.Loss, evaluation.Accuracy,
                     clock.Elapsed.TotalSeconds, validated.Loss, validated.Accuracy, fit);
                 reports.Add(report);
